@@ -1,0 +1,2 @@
+/** @module analysis — analyzers shared by indexing and querying. */
+export type { Analyzer } from './analyzer.js';

@@ -1,0 +1,21 @@
+import type { Chunk } from '../chunking/index.js';
+
+/** How one retriever ranked a hit; kept so fused results explain themselves. */
+export interface RetrieverScore {
+  retriever: 'lexical' | 'vector' | 'rerank' | (string & {});
+  score: number;
+  /** 1-based rank within that retriever's list. */
+  rank: number;
+}
+
+/** A search result: the chunk, where it came from, and why it matched. */
+export interface Hit {
+  chunk: Chunk;
+  /** The final score (the fused score for hybrid search). */
+  score: number;
+  documentPath: string;
+  documentTitle: string;
+  /** Query terms found in the chunk (lexical retrieval). */
+  matchedTerms: string[];
+  scores: RetrieverScore[];
+}
