@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCliCaptured } from '../../test/support/run-cli.js';
+import { useTemporaryDirectories, writeFiles } from '../../test/support/temporary-directory.js';
+
+const temporaryDirectory = useTemporaryDirectories();
+
+const HANDBOOK = '员工手册\n\n第一章 总则\n\n第一条 试用期不得超过六个月。\n\n第二条 年休假每年十五天。\n';
+
+describe('hangjia CLI', () => {
+  it('creates, lists, searches, reindexes and removes a knowledge base', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { 'handbook.txt': HANDBOOK, 'guide.md': '# Router\n\n## Reset\n\nHold RESET for 10 seconds to restore the admin password.\n' });
+
+    const created = await runCliCaptured(['kb', 'create', 'hr', root, '--quiet'], { home });
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('hr: 2 files found — 2 added, 0 updated, 0 unchanged, 0 removed, 0 failed, 0 skipped');
+
+    const listed = await runCliCaptured(['kb', 'list', '--json'], { home });
+    expect(JSON.parse(listed.stdout).knowledgeBases).toMatchObject([{ name: 'hr', documents: 2, sourceFiles: 2, failedFiles: 0 }]);
+
+    const searched = await runCliCaptured(['search', 'hr', '年假有几天', '-k', '1', '--json'], { home });
+    expect(searched.code, searched.stderr).toBe(0);
+    const result = JSON.parse(searched.stdout) as { mode: string; hits: Array<Record<string, unknown>> };
+    expect(result.mode).toBe('lexical');
+    expect(result.hits).toHaveLength(1);
+    expect(result.hits[0]).toMatchObject({ rank: 1, documentPath: path.join(root, 'handbook.txt'), headingPath: ['员工手册', '第一章 总则', '第二条'] });
+
+    const text = await runCliCaptured(['search', 'hr', 'reset admin password'], { home });
+    expect(text.stdout).toMatch(/^\[1\] \d+\.\d{3} {2}.*guide\.md {2}\(\d+–\d+\)\n {4}Router › Reset\n/);
+
+    const stats = await runCliCaptured(['kb', 'stats', 'hr', '--json'], { home });
+    expect(JSON.parse(stats.stdout)).toMatchObject({ name: 'hr', documents: 2, indexCurrent: true });
+
+    const reindexed = await runCliCaptured(['kb', 'reindex', 'hr'], { home });
+    expect(reindexed.stdout).toMatch(/^hr: indexed \d+ chunks in \d+ ms\n$/);
+
+    const removed = await runCliCaptured(['kb', 'remove', 'hr'], { home });
+    expect(removed.code).toBe(0);
+    expect(fs.existsSync(path.join(home, 'kb', 'hr'))).toBe(false);
+  });
+
+  it('exits 1 and names the file when an input cannot be read, after ingesting the rest', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { 'ok.md': '# Fine\n\nReadable text.\n', 'bad.docx': 'not a zip archive' });
+    const run = await runCliCaptured(['kb', 'create', 'mixed', root], { home });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('1 added');
+    expect(run.stderr).toContain(`✗ ${path.join(root, 'bad.docx')}`);
+  });
+
+  it('gives usage errors exit status 2 with a message that names the input', async () => {
+    const home = temporaryDirectory();
+    const missingKb = await runCliCaptured(['search', 'ghost', 'anything'], { home });
+    expect(missingKb.code).toBe(2);
+    expect(missingKb.stderr).toContain('Knowledge base "ghost" does not exist');
+
+    const missingPath = await runCliCaptured(['kb', 'create', 'x', '/definitely/not/here'], { home });
+    expect(missingPath.code).toBe(2);
+    expect(missingPath.stderr).toContain('/definitely/not/here');
+
+    const badK = await runCliCaptured(['search', 'ghost', 'q', '-k', 'many'], { home });
+    expect(badK.code).toBe(2);
+    expect(badK.stderr).toContain('--k must be a number from 1 to 1000; got "many"');
+
+    const unknown = await runCliCaptured(['frobnicate'], { home });
+    expect(unknown.code).toBe(2);
+  });
+
+  it('evaluates retrieval on a BEIR folder and writes a TREC run file', async () => {
+    const home = temporaryDirectory();
+    const dataset = temporaryDirectory();
+    writeFiles(dataset, {
+      'corpus.jsonl': [
+        { id: 'd1', title: '劳动合同法第十九条', text: '劳动合同期限三年以上的，试用期不得超过六个月。' },
+        { id: 'd2', title: '劳动法第四十五条', text: '劳动者连续工作一年以上的，享受带薪年休假。' },
+        { id: 'd3', title: 'Router guide', text: 'Hold the reset button for ten seconds.' },
+      ].map((row) => JSON.stringify(row)).join('\n'),
+      'queries.jsonl': [{ id: 'q1', text: '试用期最长多久' }, { id: 'q2', text: 'how to reset the router' }].map((row) => JSON.stringify(row)).join('\n'),
+      'qrels.tsv': 'q1\td1\t1\nq2\td3\t1\n',
+    });
+    const runFile = path.join(dataset, 'run.tsv');
+    const run = await runCliCaptured(['eval', 'retrieval', dataset, '--run-out', runFile, '--json', '--quiet'], { home });
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as { metrics: Record<string, number>; evaluatedQueries: number };
+    // Each query's only relevant document is ranked first, so every metric is exactly 1.
+    expect(summary.metrics).toEqual({ 'ndcg@10': 1, 'recall@100': 1, 'mrr@10': 1 });
+    expect(summary.evaluatedQueries).toBe(2);
+    const firstLines = fs.readFileSync(runFile, 'utf8').split('\n').filter((line) => line.startsWith('q1 '));
+    expect(firstLines[0]).toMatch(/^q1 Q0 d1 1 [\d.]+ hangjia\.\S+$/);
+  });
+});

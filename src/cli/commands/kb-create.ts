@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { defineCommand } from 'citty';
+import { createKnowledgeBase } from '../../knowledge-base/index.js';
+import { createDefaultComponents } from '../../presets/index.js';
+import { syncWithReport } from '../_report-sync.js';
+import { COMMON_ARGS, listFlag, numberFlag, openSession } from '../_session.js';
+
+export default defineCommand({
+  meta: { name: 'create', description: 'Create a knowledge base from files and folders, and ingest them' },
+  args: {
+    name: { type: 'positional', description: 'Knowledge base name', required: true },
+    paths: { type: 'positional', description: 'Files or folders to ingest (one or more)', required: true },
+    include: { type: 'string', description: 'Comma-separated globs a file must match, relative to each path' },
+    exclude: { type: 'string', description: 'Comma-separated globs to leave out' },
+    'max-file-bytes': { type: 'string', description: 'Skip files larger than this (default 52428800)' },
+    force: { type: 'boolean', description: 'Replace an existing knowledge base of the same name' },
+    ...COMMON_ARGS,
+  },
+  async run({ args, data }) {
+    const { session, terminal, loaded } = openSession(data, args, {
+      'ingest.maxFileBytes': numberFlag('max-file-bytes', args['max-file-bytes'], { min: 1, max: Number.MAX_SAFE_INTEGER }),
+    });
+    const config = loaded.config;
+    const paths = args._.slice(1).map((item) => path.resolve(session.cwd, item));
+    const knowledgeBase = createKnowledgeBase(
+      {
+        home: config.home,
+        name: args.name,
+        overwrite: Boolean(args.force),
+        settings: {
+          sources: paths,
+          include: args.include ? listFlag(args.include) : config.ingest.include,
+          exclude: args.exclude ? listFlag(args.exclude) : config.ingest.exclude,
+          maxFileBytes: config.ingest.maxFileBytes,
+          chunking: config.chunking,
+        },
+      },
+      createDefaultComponents(config),
+    );
+    try {
+      await syncWithReport(knowledgeBase, terminal, session);
+    } finally {
+      knowledgeBase.close();
+    }
+  },
+});

@@ -1,0 +1,35 @@
+import { defineCommand } from 'citty';
+import { openKnowledgeBase } from '../../knowledge-base/index.js';
+import { createDefaultComponents } from '../../presets/index.js';
+import { formatBytes } from '../_format.js';
+import { COMMON_ARGS, openSession } from '../_session.js';
+
+export default defineCommand({
+  meta: { name: 'stats', description: 'Show what a knowledge base holds and how it was built' },
+  args: {
+    name: { type: 'positional', description: 'Knowledge base name', required: true },
+    ...COMMON_ARGS,
+  },
+  run({ args, data }) {
+    const { terminal, loaded } = openSession(data, args);
+    const knowledgeBase = openKnowledgeBase({ home: loaded.config.home, name: args.name }, createDefaultComponents({ ...loaded.config, embedding: { provider: 'none' } }));
+    try {
+      const stats = knowledgeBase.stats();
+      if (terminal.json) return terminal.outJson(stats);
+      terminal.out(`knowledge base  ${stats.name}  (${stats.directory})`);
+      terminal.out(`sources         ${stats.settings.sources.join(', ')}`);
+      terminal.out(`files           ${stats.sourceFiles}${stats.failedFiles.length ? ` (${stats.failedFiles.length} failed)` : ''}`);
+      terminal.out(`documents       ${stats.documents}`);
+      terminal.out(`chunks          ${stats.chunks}`);
+      terminal.out(`characters      ${stats.characters}`);
+      terminal.out(`embeddings      ${stats.embeddings}${stats.embeddingModelId ? ` (${stats.embeddingModelId})` : ' (no embedding model: lexical search)'}`);
+      terminal.out(`index           ${stats.index ? `${stats.index.analyzer.name} v${stats.index.analyzer.version}, built ${stats.index.builtAt}${stats.indexCurrent ? '' : ' — stale, rebuilt on next search or kb reindex'}` : 'not built'}`);
+      terminal.out(`size            database ${formatBytes(stats.databaseBytes)}, indexes ${formatBytes(stats.indexBytes)}`);
+      for (const failed of stats.failedFiles) terminal.out(`  ✗ ${failed.path}: ${failed.message ?? ''} [${failed.code ?? ''}]`);
+      const last = stats.lastRuns[0];
+      if (last) terminal.out(`last ingest     ${last.status} at ${last.finishedAt ?? last.startedAt}${last.status === 'running' ? ' (interrupted: run kb sync to finish)' : ''}`);
+    } finally {
+      knowledgeBase.close();
+    }
+  },
+});

@@ -1,0 +1,51 @@
+import { defineCommand } from 'citty';
+import { openKnowledgeBase } from '../../knowledge-base/index.js';
+import { createDefaultComponents } from '../../presets/index.js';
+import { hitToJson, snippet } from '../_format.js';
+import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
+
+export default defineCommand({
+  meta: { name: 'search', description: 'Search a knowledge base' },
+  args: {
+    kb: { type: 'positional', description: 'Knowledge base name', required: true },
+    query: { type: 'positional', description: 'What to look for (quote it)', required: true },
+    k: { type: 'string', alias: 'k', description: 'Number of hits (default 5)' },
+    mode: { type: 'enum', options: ['auto', 'lexical', 'vector', 'hybrid'], description: 'Retrievers to use (default auto: hybrid when the knowledge base has embeddings)' },
+    ...COMMON_ARGS,
+  },
+  async run({ args, data }) {
+    const { terminal, loaded } = openSession(data, args, {
+      'search.k': numberFlag('k', args.k, { min: 1, max: 1000 }),
+      'search.mode': args.mode,
+    });
+    const config = loaded.config;
+    const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, createDefaultComponents(config));
+    try {
+      const mode = config.search.mode === 'auto' ? undefined : config.search.mode;
+      const result = await knowledgeBase.search(args.query, {
+        k: config.search.k,
+        ...(mode ? { mode } : {}),
+        lexicalWeight: config.search.lexicalWeight,
+        vectorWeight: config.search.vectorWeight,
+        rrfK: config.search.rrfK,
+        onRebuild: (reason) => terminal.info(`Rebuilding the search index (${reason})…`),
+      });
+      if (terminal.json) {
+        return terminal.outJson({ query: args.query, knowledgeBase: args.kb, mode: result.mode, timings: result.timings, hits: result.hits.map((hit, index) => hitToJson(hit, index + 1)) });
+      }
+      if (result.mode === 'lexical' && !config.search.mode.startsWith('lex')) {
+        terminal.info('Lexical search (no embedding model configured; set embedding.provider for hybrid search).');
+      }
+      if (result.hits.length === 0) return terminal.out(`No results for "${args.query}" in ${args.kb}.`);
+      result.hits.forEach((hit, index) => {
+        const where = hit.chunk.headingPath.length ? hit.chunk.headingPath.join(' › ') : hit.documentTitle;
+        terminal.out(`[${index + 1}] ${hit.score.toFixed(3)}  ${hit.documentPath}  (${hit.chunk.start}–${hit.chunk.end})`);
+        terminal.out(`    ${where}`);
+        terminal.out(`    ${snippet(hit.chunk.text)}`);
+      });
+      terminal.debug(`${result.mode} search in ${result.timings.totalMs.toFixed(1)} ms`);
+    } finally {
+      knowledgeBase.close();
+    }
+  },
+});

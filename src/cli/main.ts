@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { defineCommand, renderUsage, runCommand, type CommandDef } from 'citty';
+import { HangjiaError } from '../errors/index.js';
+import { EXIT, exitCodeFor, isCittyUsageError } from './_exit-codes.js';
+import type { CliSession } from './_session.js';
+
+const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Commands are loaded on demand, so `hangjia kb list` never loads a model runtime. */
+export const rootCommand = defineCommand({
+  meta: { name: 'hangjia', version: packageVersion, description: '行家 hangjia — Chinese-first knowledge bases and domain expertise for open LLMs, on your own machines' },
+  subCommands: {
+    kb: () => import('./commands/kb.js').then((module) => module.default),
+    search: () => import('./commands/search.js').then((module) => module.default),
+    eval: () => import('./commands/eval.js').then((module) => module.default),
+    config: () => import('./commands/config.js').then((module) => module.default),
+  },
+});
+
+/**
+ * Runs the CLI on `rawArgs` and returns the exit status instead of exiting, so tests can call it
+ * in-process. Usage errors print the command's usage and the message; HangjiaErrors print their
+ * message and code; anything else is a bug and prints its stack.
+ */
+export async function runCli(rawArgs: string[], io: Partial<Omit<CliSession, 'exitCode'>> = {}): Promise<number> {
+  const session: CliSession = {
+    streams: io.streams ?? { stdout: process.stdout, stderr: process.stderr },
+    env: io.env ?? process.env,
+    cwd: io.cwd ?? process.cwd(),
+    exitCode: EXIT.ok,
+  };
+  const stderr = session.streams.stderr;
+  try {
+    if (rawArgs.length === 0 || rawArgs.includes('--help') || rawArgs.includes('-h')) {
+      const [command, parent] = await resolveCommand(rootCommand, rawArgs);
+      session.streams.stdout.write(`${await renderUsage(command, parent)}\n`);
+      return EXIT.ok;
+    }
+    if (rawArgs.length === 1 && (rawArgs[0] === '--version' || rawArgs[0] === '-v')) {
+      session.streams.stdout.write(`${packageVersion}\n`);
+      return EXIT.ok;
+    }
+    await runCommand(rootCommand, { rawArgs, data: session });
+    return session.exitCode;
+  } catch (error) {
+    if (isCittyUsageError(error)) {
+      const [command, parent] = await resolveCommand(rootCommand, rawArgs);
+      stderr.write(`${await renderUsage(command, parent)}\n\nError: ${error.message}\n`);
+    } else if (HangjiaError.is(error)) {
+      stderr.write(`Error: ${error.message} [${error.code}]\n`);
+      if (rawArgs.includes('--verbose') && error.cause) stderr.write(`Cause: ${String((error.cause as Error).stack ?? error.cause)}\n`);
+    } else {
+      stderr.write(`Unexpected error (a bug — please report it with this trace):\n${(error as Error)?.stack ?? String(error)}\n`);
+    }
+    return exitCodeFor(error);
+  }
+}
+
+/** Follows subcommand names in `rawArgs` to the command whose usage should be shown. */
+async function resolveCommand(command: CommandDef, rawArgs: string[], parent?: CommandDef): Promise<[CommandDef, CommandDef | undefined]> {
+  const subCommands = typeof command.subCommands === 'function' ? await command.subCommands() : await command.subCommands;
+  const name = rawArgs.find((arg) => !arg.startsWith('-'));
+  if (subCommands && name && name in subCommands) {
+    const entry = subCommands[name]!;
+    const resolved = (typeof entry === 'function' ? await entry() : await entry) as CommandDef;
+    return resolveCommand(resolved, rawArgs.slice(rawArgs.indexOf(name) + 1), command);
+  }
+  return [command, parent];
+}

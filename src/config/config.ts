@@ -1,0 +1,73 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/** Which embedding adapter the knowledge bases use; `none` means lexical search only. */
+export type EmbeddingProviderName = 'none' | 'openai-compatible' | 'llama-cpp' | 'transformers';
+
+/** How `search` combines retrievers. `auto` is hybrid when the knowledge base has embeddings, lexical otherwise. */
+export type SearchMode = 'auto' | 'lexical' | 'vector' | 'hybrid';
+
+/**
+ * Every setting hangjia reads. Precedence (highest first): command-line flags, environment
+ * variables (`HANGJIA_*`), the config file (`hangjia.config.json|yaml` in the working directory,
+ * else `$HANGJIA_HOME/config.yaml`), then `DEFAULT_CONFIG`. `hangjia config show` prints each value
+ * with the layer it came from.
+ */
+export interface HangjiaConfig {
+  /** Where knowledge bases live (`HANGJIA_HOME`; default `~/.hangjia`). */
+  home: string;
+  embedding: {
+    /** Default `none`: lexical search only, no model needed. */
+    provider: EmbeddingProviderName;
+    /** OpenAI-compatible endpoint, e.g. `http://127.0.0.1:11434/v1` (`HANGJIA_EMBEDDING_BASE_URL`, else `HANGJIA_BASE_URL`). */
+    baseURL?: string;
+    /** Sent as a Bearer token; never written to disk or logs (`HANGJIA_API_KEY`). */
+    apiKey?: string;
+    /** Model name at the endpoint (`HANGJIA_EMBEDDING_MODEL`). */
+    model?: string;
+    /** A local GGUF file for `llama-cpp` (`HANGJIA_EMBEDDING_MODEL_PATH`). */
+    modelPath?: string;
+    /** A local ONNX model folder for `transformers` (`HANGJIA_EMBEDDING_MODEL_DIR`). */
+    modelDir?: string;
+    /** Expected vector length; checked against what the model returns. */
+    dimensions?: number;
+    /** Threads for in-process models; default: the machine's cores (`HANGJIA_THREADS`). */
+    threads?: number;
+  };
+  ingest: {
+    /** Files larger than this are skipped with an error (bytes, default 50 MiB). */
+    maxFileBytes: number;
+    /** Glob patterns a file must match (relative to the path given); empty = every supported file. */
+    include: string[];
+    /** Glob patterns that exclude files; dotfiles and node_modules are always excluded. */
+    exclude: string[];
+  };
+  chunking: {
+    /** Upper bound per chunk in characters (100–10000, default 800). */
+    maxChars: number;
+    /** Upper bound per chunk in estimated tokens (32–8192, default 512). */
+    maxTokens: number;
+    /** Characters repeated between consecutive pieces of a split section (0–maxChars/2, default 100). */
+    overlapChars: number;
+    /** Sections shorter than this merge with their neighbour under the same heading (default 50). */
+    minChars: number;
+  };
+  search: {
+    /** Hits returned (1–1000, default 5). */
+    k: number;
+    mode: SearchMode;
+    /** Weights of the lexical and vector lists in reciprocal rank fusion (default 1 and 1). */
+    lexicalWeight: number;
+    vectorWeight: number;
+    /** The RRF constant k in 1/(k + rank) (default 60, as in Cormack et al. 2009). */
+    rrfK: number;
+  };
+}
+
+export const DEFAULT_CONFIG: HangjiaConfig = {
+  home: path.join(os.homedir(), '.hangjia'),
+  embedding: { provider: 'none' },
+  ingest: { maxFileBytes: 50 * 1024 * 1024, include: [], exclude: [] },
+  chunking: { maxChars: 800, maxTokens: 512, overlapChars: 100, minChars: 50 },
+  search: { k: 5, mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60 },
+};

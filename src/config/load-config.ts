@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { HangjiaError } from '../errors/index.js';
+import { DEFAULT_CONFIG, type HangjiaConfig } from './config.js';
+
+/** Where a setting's value came from. */
+export type ConfigLayer = 'default' | `file:${string}` | `env:${string}` | 'flag';
+
+export interface LoadedConfig {
+  config: HangjiaConfig;
+  /** Dotted key (`embedding.provider`) → the layer that set it. */
+  provenance: Record<string, ConfigLayer>;
+}
+
+export interface LoadConfigOptions {
+  /** Values from command-line flags, as dotted keys (`{ 'search.k': 10 }`). Undefined values are ignored. */
+  flags?: Record<string, unknown>;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** An explicit config file (`--config`); otherwise the search described on `HangjiaConfig`. */
+  configFile?: string;
+}
+
+/** Environment variable → dotted key. The first variable listed for a key wins. */
+const ENVIRONMENT_KEYS: ReadonlyArray<[string, string]> = [
+  ['HANGJIA_HOME', 'home'],
+  ['HANGJIA_EMBEDDING_PROVIDER', 'embedding.provider'],
+  ['HANGJIA_EMBEDDING_BASE_URL', 'embedding.baseURL'],
+  ['HANGJIA_BASE_URL', 'embedding.baseURL'],
+  ['HANGJIA_API_KEY', 'embedding.apiKey'],
+  ['HANGJIA_EMBEDDING_MODEL', 'embedding.model'],
+  ['HANGJIA_EMBEDDING_MODEL_PATH', 'embedding.modelPath'],
+  ['HANGJIA_EMBEDDING_MODEL_DIR', 'embedding.modelDir'],
+  ['HANGJIA_EMBEDDING_DIMENSIONS', 'embedding.dimensions'],
+  ['HANGJIA_THREADS', 'embedding.threads'],
+  ['HANGJIA_MAX_FILE_BYTES', 'ingest.maxFileBytes'],
+];
+
+const NUMERIC_KEYS = new Set([
+  'embedding.dimensions', 'embedding.threads', 'ingest.maxFileBytes', 'chunking.maxChars', 'chunking.maxTokens',
+  'chunking.overlapChars', 'chunking.minChars', 'search.k', 'search.lexicalWeight', 'search.vectorWeight', 'search.rrfK',
+]);
+const ENUM_KEYS: Record<string, readonly string[]> = {
+  'embedding.provider': ['none', 'openai-compatible', 'llama-cpp', 'transformers'],
+  'search.mode': ['auto', 'lexical', 'vector', 'hybrid'],
+};
+/** Settings that must never be printed or saved. */
+export const SECRET_KEYS = new Set(['embedding.apiKey']);
+
+/**
+ * Merges defaults, config file, environment and flags, recording where each value came from
+ * (the c12 habit: precedence written down, provenance kept).
+ */
+export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const config = structuredClone(DEFAULT_CONFIG);
+  const provenance: Record<string, ConfigLayer> = {};
+  for (const key of flattenKeys(DEFAULT_CONFIG)) provenance[key] = 'default';
+
+  const home = (options.flags?.['home'] as string | undefined) ?? env['HANGJIA_HOME'] ?? config.home;
+  const file = options.configFile ?? findConfigFile(cwd, home);
+  if (file) {
+    for (const [key, value] of Object.entries(flatten(readConfigFile(file)))) {
+      setKey(config, key, value, `file:${file}`);
+      provenance[key] = `file:${file}`;
+    }
+  }
+  const setFromEnv = new Set<string>();
+  for (const [variable, key] of ENVIRONMENT_KEYS) {
+    const value = env[variable];
+    if (value === undefined || value === '' || setFromEnv.has(key)) continue;
+    setKey(config, key, value, `env:${variable}`);
+    provenance[key] = `env:${variable}`;
+    setFromEnv.add(key);
+  }
+  for (const [key, value] of Object.entries(options.flags ?? {})) {
+    if (value === undefined) continue;
+    setKey(config, key, value, 'flag');
+    provenance[key] = 'flag';
+  }
+  return { config, provenance };
+}
+
+function findConfigFile(cwd: string, home: string): string | undefined {
+  const candidates = ['hangjia.config.json', 'hangjia.config.yaml', 'hangjia.config.yml'].map((name) => path.join(cwd, name));
+  candidates.push(path.join(home, 'config.yaml'), path.join(home, 'config.json'));
+  return candidates.find((candidate) => fs.existsSync(candidate));
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new HangjiaError('E_CONFIG', `Cannot read config file ${file}: ${(error as Error).message}`, { details: { path: file }, cause: error });
+  }
+  try {
+    const parsed: unknown = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
+    if (parsed === null || parsed === undefined) return {};
+    if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('the top level must be a mapping of settings');
+    return parsed as Record<string, unknown>;
+  } catch (error) {
+    throw new HangjiaError('E_CONFIG', `Config file ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`, {
+      details: { path: file },
+      cause: error,
+    });
+  }
+}
+
+function setKey(config: HangjiaConfig, key: string, raw: unknown, layer: ConfigLayer): void {
+  const parts = key.split('.');
+  const known = flattenKeys(DEFAULT_CONFIG).concat(optionalKeys());
+  if (!known.includes(key)) {
+    throw new HangjiaError('E_CONFIG', `Unknown setting "${key}" (from ${layer}). Known settings: ${known.join(', ')}.`, {
+      details: { setting: key, layer },
+    });
+  }
+  let value: unknown = raw;
+  if (NUMERIC_KEYS.has(key)) {
+    value = typeof raw === 'number' ? raw : Number(raw);
+    if (!Number.isFinite(value)) {
+      throw new HangjiaError('E_CONFIG', `Setting "${key}" must be a number, got "${String(raw)}" (from ${layer}).`, {
+        details: { setting: key, value: raw, layer },
+      });
+    }
+  }
+  const allowed = ENUM_KEYS[key];
+  if (allowed && !allowed.includes(String(value))) {
+    throw new HangjiaError('E_CONFIG', `Setting "${key}" must be one of ${allowed.join(', ')}; got "${String(raw)}" (from ${layer}).`, {
+      details: { setting: key, value: raw, layer },
+    });
+  }
+  if ((key === 'ingest.include' || key === 'ingest.exclude') && typeof value === 'string') value = value.split(',').filter(Boolean);
+  let target = config as unknown as Record<string, unknown>;
+  for (const part of parts.slice(0, -1)) target = target[part] as Record<string, unknown>;
+  target[parts[parts.length - 1]!] = value;
+}
+
+function optionalKeys(): string[] {
+  return ['baseURL', 'apiKey', 'model', 'modelPath', 'modelDir', 'dimensions', 'threads'].map((name) => `embedding.${name}`);
+}
+
+function flattenKeys(object: object): string[] {
+  return Object.keys(flatten(object as Record<string, unknown>));
+}
+
+function flatten(object: Record<string, unknown>, prefix = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(object)) {
+    const dotted = prefix ? `${prefix}.${key}` : key;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) Object.assign(out, flatten(value as Record<string, unknown>, dotted));
+    else out[dotted] = value;
+  }
+  return out;
+}
+
+/** The effective settings as `[key, value, layer]` rows, secrets masked. */
+export function describeConfig(loaded: LoadedConfig): Array<[string, string, ConfigLayer]> {
+  const flat = flatten(loaded.config as unknown as Record<string, unknown>);
+  const keys = [...new Set([...flattenKeys(DEFAULT_CONFIG), ...optionalKeys(), ...Object.keys(flat)])];
+  return keys.map((key) => {
+    const value = flat[key];
+    const shown = value === undefined ? '(unset)' : SECRET_KEYS.has(key) ? '********' : JSON.stringify(value);
+    return [key, shown, loaded.provenance[key] ?? 'default'];
+  });
+}

@@ -1,0 +1,102 @@
+import { HangjiaError } from '../../errors/index.js';
+import type { Bm25Params } from './bm25-params.js';
+
+/** What identifies how an index was built; checked before any posting is read. */
+export interface IndexHeader {
+  serializationVersion: number;
+  analyzer: { name: string; version: number };
+  params: Bm25Params;
+}
+
+/** The stored columns of a BM25 index (everything else is derived on load). */
+export interface IndexColumns {
+  documentIds: string[];
+  terms: string[];
+  termOffsets: Uint32Array;
+  postingDocuments: Uint32Array;
+  postingFrequencies: Uint16Array;
+  fieldLengths: Uint32Array;
+}
+
+/**
+ * Byte layout:
+ *
+ *   0  "HJBM" magic            4  uint32 serialization version    8  uint32 JSON length n
+ *   12 JSON (UTF-8): header, documentIds, terms
+ *   then, each padded to 4 bytes: fieldLengths u32[3N], termOffsets u32[T+1],
+ *   postingDocuments u32[P], postingFrequencies u16[3P]
+ *
+ * The version sits in the fixed prefix so an incompatible file is rejected before its JSON is
+ * parsed. Numbers are little-endian (the byte order of every platform Node supports), so typed
+ * arrays are copied in and out as raw memory instead of value by value.
+ */
+const MAGIC = 'HJBM';
+const PREFIX_BYTES = 12;
+
+export function encodeIndex(header: IndexHeader, columns: IndexColumns): Uint8Array {
+  const json = new TextEncoder().encode(
+    JSON.stringify({ ...header, documentIds: columns.documentIds, terms: columns.terms }),
+  );
+  const arrays = [columns.fieldLengths, columns.termOffsets, columns.postingDocuments, columns.postingFrequencies];
+  let length = align(PREFIX_BYTES + json.length);
+  for (const array of arrays) length += align(array.byteLength);
+  const bytes = new Uint8Array(length);
+  const view = new DataView(bytes.buffer);
+  bytes.set(new TextEncoder().encode(MAGIC), 0);
+  view.setUint32(4, header.serializationVersion, true);
+  view.setUint32(8, json.length, true);
+  bytes.set(json, PREFIX_BYTES);
+  let offset = align(PREFIX_BYTES + json.length);
+  for (const array of arrays) {
+    bytes.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), offset);
+    offset += align(array.byteLength);
+  }
+  return bytes;
+}
+
+export function decodeIndex(bytes: Uint8Array, expectedVersion: number): { header: IndexHeader; columns: IndexColumns } {
+  const corrupt = (reason: string): HangjiaError =>
+    new HangjiaError('E_INDEX_CORRUPT', `These bytes are not a readable hangjia BM25 index: ${reason}. Rebuild the index.`, {
+      details: { reason, byteLength: bytes.length },
+    });
+  if (bytes.length < PREFIX_BYTES || new TextDecoder().decode(bytes.subarray(0, 4)) !== MAGIC) {
+    throw corrupt('missing the HJBM signature');
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(4, true);
+  if (version !== expectedVersion) {
+    throw new HangjiaError(
+      'E_INDEX_VERSION',
+      `The index uses serialization version ${version}, but this hangjia reads version ${expectedVersion}. Rebuild the index (hangjia kb rebuild) with this version.`,
+      { details: { expected: expectedVersion, found: version } },
+    );
+  }
+  const jsonLength = view.getUint32(8, true);
+  if (PREFIX_BYTES + jsonLength > bytes.length) throw corrupt('the header is truncated');
+  const parsed = JSON.parse(new TextDecoder().decode(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + jsonLength))) as IndexHeader & {
+    documentIds: string[];
+    terms: string[];
+  };
+  let offset = align(PREFIX_BYTES + jsonLength);
+  const take = (byteLength: number): ArrayBuffer => {
+    if (offset + byteLength > bytes.length) throw corrupt('the postings are truncated');
+    // slice copies into a fresh, aligned buffer the typed arrays can own.
+    const buffer = bytes.slice(offset, offset + byteLength).buffer;
+    offset += align(byteLength);
+    return buffer;
+  };
+  const documents = parsed.documentIds.length;
+  const fieldLengths = new Uint32Array(take(documents * 3 * 4));
+  const termOffsets = new Uint32Array(take((parsed.terms.length + 1) * 4));
+  const postings = termOffsets[parsed.terms.length] ?? 0;
+  const postingDocuments = new Uint32Array(take(postings * 4));
+  const postingFrequencies = new Uint16Array(take(postings * 3 * 2));
+  return {
+    header: { serializationVersion: version, analyzer: parsed.analyzer, params: parsed.params },
+    columns: { documentIds: parsed.documentIds, terms: parsed.terms, termOffsets, postingDocuments, postingFrequencies, fieldLengths },
+  };
+}
+
+function align(byteLength: number): number {
+  return (byteLength + 3) & ~3;
+}

@@ -1,0 +1,500 @@
+import type { Analyzer } from '../../analysis/index.js';
+import { HangjiaError } from '../../errors/index.js';
+import {
+  DEFAULT_BM25_PARAMS,
+  DEFAULT_FEEDBACK_PARAMS,
+  LEXICAL_FIELDS,
+  type Bm25Params,
+  type FeedbackParams,
+  type FieldValues,
+} from './bm25-params.js';
+import { GrowableUint32Array } from './_growable-array.js';
+import { decodeIndex, encodeIndex, type IndexColumns } from './_index-format.js';
+import { selectTopK } from './_top-k.js';
+import type { LexicalMatch, LexicalRecord } from './lexical-record.js';
+
+/** BM25 parameters as callers pass them: any subset, merged over {@link DEFAULT_BM25_PARAMS}. */
+export interface Bm25ParamsInput {
+  k1?: number;
+  b?: Partial<FieldValues>;
+  weights?: Partial<FieldValues>;
+}
+
+/** Progress of {@link Bm25Index.build}: records analyzed so far out of all records. */
+export interface Bm25BuildProgress {
+  phase: 'analyze' | 'invert';
+  done: number;
+  total: number;
+}
+
+export interface Bm25BuildOptions {
+  /** Used for records now and for queries later; recorded by name and version when serialized. */
+  analyzer: Analyzer;
+  params?: Bm25ParamsInput;
+  /** Called every 1,000 records and once at the end of each phase. */
+  onProgress?: (progress: Bm25BuildProgress) => void;
+}
+
+export interface Bm25SearchOptions {
+  /** Number of matches to return, ≥ 1. Default 10. */
+  k?: number;
+  /** Keep only records whose id passes; applied before ranking, so k matches still come back. */
+  filter?: (id: string) => boolean;
+  /**
+   * Pseudo-relevance feedback settings merged over {@link DEFAULT_FEEDBACK_PARAMS}, or `false`
+   * for a single pass. Default: on.
+   */
+  feedback?: Partial<FeedbackParams> | false;
+}
+
+/** Counts and sizes for logs and `hangjia kb stats`. */
+export interface Bm25IndexStats {
+  documents: number;
+  /** Documents that produced no terms in any field: indexed, but no query can match them. */
+  emptyDocuments: number;
+  /** Distinct terms. */
+  terms: number;
+  /** (term, document) pairs. */
+  postings: number;
+  /** Memory held by the index's typed arrays. */
+  bytes: number;
+}
+
+/**
+ * Bumped whenever the byte layout written by {@link Bm25Index.serialize} changes; an index
+ * written by another version is refused with `E_INDEX_VERSION` rather than misread.
+ */
+export const BM25_SERIALIZATION_VERSION = 1;
+
+/**
+ * Expansion candidates found in more than this share of documents are skipped. Such terms
+ * (`规定`, `~人民`) barely move BM25 scores (low idf) but have the longest posting lists, so
+ * they would make the feedback pass several times slower for no ranking gain.
+ */
+const FEEDBACK_MAX_DOCUMENT_SHARE = 0.1;
+
+const FIELD_COUNT = LEXICAL_FIELDS.length;
+const MAX_FREQUENCY = 0xffff;
+
+/**
+ * A field-aware BM25F index over {@link LexicalRecord}s, in flat typed arrays.
+ *
+ * Layout (P postings, N documents, T terms), postings grouped by term, documents ascending:
+ *
+ *   termOffsets[t] … termOffsets[t+1]   → range of term t's postings
+ *   postingDocuments[p]                 → document index of posting p
+ *   postingFrequencies[3p + f]          → tf of the term in field f (title, headings, text)
+ *   fieldLengths[3d + f]                → number of terms in field f of document d
+ *
+ * From these, construction derives per-document field norms w_f / (1 − b_f + b_f·len/avglen)
+ * (so scoring a posting is three multiply-adds and one division) and a forward index
+ * (document → terms) for pseudo-relevance feedback. A query accumulates scores into one dense
+ * array reused across searches, remembers which documents it touched, and takes the top k from
+ * those with a heap; nothing is allocated per posting.
+ *
+ * Search is synchronous and not re-entrant (the score buffer is shared), which is fine on one
+ * JS thread; use one index per worker.
+ *
+ * @example
+ * const index = Bm25Index.build(records, { analyzer: createAnalyzer() });
+ * index.search('试用期最长多久', { k: 5 }); // [{ id, score, matchedTerms: ['试用期', …] }, …]
+ * const copy = Bm25Index.deserialize(index.serialize(), { analyzer: createAnalyzer() });
+ */
+export class Bm25Index {
+  readonly analyzer: Analyzer;
+  readonly params: Readonly<Bm25Params>;
+
+  private readonly columns: IndexColumns;
+  private readonly termIndex: Map<string, number>;
+  private readonly fieldNorms: Float32Array;
+  private readonly documentOffsets: Uint32Array;
+  private readonly documentTerms: Uint32Array;
+  private readonly documentTermFrequencies: Uint16Array;
+  private readonly scores: Float64Array;
+  private readonly touched: Uint32Array;
+
+  private constructor(analyzer: Analyzer, params: Bm25Params, columns: IndexColumns) {
+    this.analyzer = analyzer;
+    this.params = params;
+    this.columns = columns;
+    this.termIndex = new Map(columns.terms.map((term, index) => [term, index]));
+    this.fieldNorms = computeFieldNorms(columns.fieldLengths, params);
+    const forward = invertPostings(columns);
+    this.documentOffsets = forward.offsets;
+    this.documentTerms = forward.terms;
+    this.documentTermFrequencies = forward.frequencies;
+    this.scores = new Float64Array(columns.documentIds.length);
+    this.touched = new Uint32Array(columns.documentIds.length);
+  }
+
+  /** Analyzes and indexes `records`; throws `E_INDEX_DUPLICATE_ID` if two share an id. */
+  static build(records: readonly LexicalRecord[], options: Bm25BuildOptions): Bm25Index {
+    const params = resolveParams(options.params);
+    const documentIds = new Array<string>(records.length);
+    const seen = new Set<string>();
+    const termIds = new Map<string, number>();
+    const terms: string[] = [];
+    const fieldLengths = new Uint32Array(records.length * FIELD_COUNT);
+    const postingTerms = new GrowableUint32Array(1 << 16);
+    const postingDocuments = new GrowableUint32Array(1 << 16);
+    // Three entries per posting (title, headings, text tf); narrowed to uint16 after sorting.
+    const postingFrequencies = new GrowableUint32Array(1 << 16);
+    const slotOfTerm = new Map<number, number>();
+    const slotTerms: number[] = [];
+    const slotFrequencies: number[] = [];
+
+    for (let document = 0; document < records.length; document++) {
+      const record = records[document]!;
+      if (seen.has(record.id)) {
+        throw new HangjiaError(
+          'E_INDEX_DUPLICATE_ID',
+          `Record id "${record.id}" occurs more than once (again at position ${document}). Each record needs a unique id; derive chunk ids from document id and chunk position.`,
+          { details: { id: record.id, position: document } },
+        );
+      }
+      seen.add(record.id);
+      documentIds[document] = record.id;
+      slotOfTerm.clear();
+      slotTerms.length = 0;
+      slotFrequencies.length = 0;
+      for (let field = 0; field < FIELD_COUNT; field++) {
+        const fieldTerms = options.analyzer.analyze(record[LEXICAL_FIELDS[field]!]);
+        fieldLengths[document * FIELD_COUNT + field] = fieldTerms.length;
+        for (const term of fieldTerms) {
+          let termId = termIds.get(term);
+          if (termId === undefined) {
+            termId = terms.length;
+            termIds.set(term, termId);
+            terms.push(term);
+          }
+          let slot = slotOfTerm.get(termId);
+          if (slot === undefined) {
+            slot = slotTerms.length;
+            slotOfTerm.set(termId, slot);
+            slotTerms.push(termId);
+            slotFrequencies.push(0, 0, 0);
+          }
+          const position = slot * FIELD_COUNT + field;
+          slotFrequencies[position] = Math.min(MAX_FREQUENCY, slotFrequencies[position]! + 1);
+        }
+      }
+      for (let slot = 0; slot < slotTerms.length; slot++) {
+        postingTerms.push(slotTerms[slot]!);
+        postingDocuments.push(document);
+        for (let field = 0; field < FIELD_COUNT; field++) {
+          postingFrequencies.push(slotFrequencies[slot * FIELD_COUNT + field]!);
+        }
+      }
+      if ((document + 1) % 1000 === 0) {
+        options.onProgress?.({ phase: 'analyze', done: document + 1, total: records.length });
+      }
+    }
+    options.onProgress?.({ phase: 'analyze', done: records.length, total: records.length });
+
+    // Counting sort by term: postings were appended in document order, so each term's postings
+    // come out with ascending documents, which `matchedTerms` relies on for binary search.
+    const postingCount = postingTerms.length;
+    const termOffsets = new Uint32Array(terms.length + 1);
+    for (let posting = 0; posting < postingCount; posting++) {
+      termOffsets[postingTerms.get(posting) + 1]!++;
+    }
+    for (let term = 0; term < terms.length; term++) {
+      termOffsets[term + 1]! += termOffsets[term]!;
+    }
+    const cursor = termOffsets.slice(0, terms.length);
+    const sortedDocuments = new Uint32Array(postingCount);
+    const sortedFrequencies = new Uint16Array(postingCount * FIELD_COUNT);
+    for (let posting = 0; posting < postingCount; posting++) {
+      const target = cursor[postingTerms.get(posting)]!++;
+      sortedDocuments[target] = postingDocuments.get(posting);
+      for (let field = 0; field < FIELD_COUNT; field++) {
+        sortedFrequencies[target * FIELD_COUNT + field] = postingFrequencies.get(posting * FIELD_COUNT + field);
+      }
+    }
+    options.onProgress?.({ phase: 'invert', done: records.length, total: records.length });
+
+    return new Bm25Index(options.analyzer, params, {
+      documentIds,
+      terms,
+      termOffsets,
+      postingDocuments: sortedDocuments,
+      postingFrequencies: sortedFrequencies,
+      fieldLengths,
+    });
+  }
+
+  /**
+   * Reads an index written by {@link serialize}. `analyzer` must be the one it was built with:
+   * a different name or version throws `E_INDEX_VERSION`, as does a different serialization
+   * version; bytes that are not an index throw `E_INDEX_CORRUPT`.
+   */
+  static deserialize(bytes: Uint8Array, options: { analyzer: Analyzer }): Bm25Index {
+    const { header, columns } = decodeIndex(bytes, BM25_SERIALIZATION_VERSION);
+    const { analyzer } = options;
+    if (header.analyzer.name !== analyzer.name || header.analyzer.version !== analyzer.version) {
+      throw new HangjiaError(
+        'E_INDEX_VERSION',
+        `The index was built with analyzer ${header.analyzer.name}@${header.analyzer.version}, but ${analyzer.name}@${analyzer.version} was given. Query terms would not match indexed terms; rebuild the index (hangjia kb rebuild) or pass the original analyzer options.`,
+        { details: { expected: header.analyzer, found: { name: analyzer.name, version: analyzer.version } } },
+      );
+    }
+    return new Bm25Index(analyzer, header.params, columns);
+  }
+
+  /** Number of indexed records. */
+  get size(): number {
+    return this.columns.documentIds.length;
+  }
+
+  /** The index as bytes: a versioned header (analyzer, parameters) and the typed arrays. */
+  serialize(): Uint8Array {
+    return encodeIndex(
+      {
+        serializationVersion: BM25_SERIALIZATION_VERSION,
+        analyzer: { name: this.analyzer.name, version: this.analyzer.version },
+        params: this.params,
+      },
+      this.columns,
+    );
+  }
+
+  stats(): Bm25IndexStats {
+    const { fieldLengths, terms, termOffsets, postingDocuments, postingFrequencies } = this.columns;
+    let emptyDocuments = 0;
+    for (let document = 0; document < this.size; document++) {
+      const base = document * FIELD_COUNT;
+      if (fieldLengths[base]! + fieldLengths[base + 1]! + fieldLengths[base + 2]! === 0) emptyDocuments++;
+    }
+    const arrays = [
+      fieldLengths,
+      termOffsets,
+      postingDocuments,
+      postingFrequencies,
+      this.fieldNorms,
+      this.documentOffsets,
+      this.documentTerms,
+      this.documentTermFrequencies,
+      this.scores,
+      this.touched,
+    ];
+    return {
+      documents: this.size,
+      emptyDocuments,
+      terms: terms.length,
+      postings: postingDocuments.length,
+      bytes: arrays.reduce((total, array) => total + array.byteLength, 0),
+    };
+  }
+
+  /**
+   * Ranks records for `query`, best first. The query goes through the analyzer's
+   * `analyzeQuery` (or `analyze`); a query with no known terms returns `[]`.
+   */
+  search(query: string, options: Bm25SearchOptions = {}): LexicalMatch[] {
+    const k = options.k ?? 10;
+    if (!Number.isInteger(k) || k < 1) {
+      throw new HangjiaError('E_USAGE', `Search option k must be a whole number ≥ 1, got ${k}.`, {
+        details: { setting: 'k', value: k },
+      });
+    }
+    const feedback = options.feedback === false ? undefined : { ...DEFAULT_FEEDBACK_PARAMS, ...options.feedback };
+    const { documentIds } = this.columns;
+    const filter = options.filter;
+    const accept = filter === undefined ? undefined : (document: number) => filter(documentIds[document]!);
+
+    let queryWeights = this.weighQuery(query);
+    if (queryWeights.size === 0) return [];
+    let touchedCount = this.accumulate(queryWeights);
+    if (feedback !== undefined && feedback.terms > 0 && feedback.originalQueryWeight < 1) {
+      const feedbackDocuments = selectTopK(this.touched, touchedCount, this.scores, feedback.documents, accept);
+      queryWeights = this.expandQuery(queryWeights, feedbackDocuments, feedback);
+      this.reset(touchedCount);
+      touchedCount = this.accumulate(queryWeights);
+    }
+    const top = selectTopK(this.touched, touchedCount, this.scores, k, accept);
+    const matches = top.map((document) => ({
+      id: documentIds[document]!,
+      score: this.scores[document]!,
+      matchedTerms: this.explain(document, queryWeights),
+    }));
+    this.reset(touchedCount);
+    return matches;
+  }
+
+  /** Query term id → weight: its count in the analyzed query. Unknown terms are dropped. */
+  private weighQuery(query: string): Map<number, number> {
+    const analyze = this.analyzer.analyzeQuery ?? this.analyzer.analyze;
+    const weights = new Map<number, number>();
+    for (const term of analyze.call(this.analyzer, query)) {
+      const termId = this.termIndex.get(term);
+      if (termId !== undefined) weights.set(termId, (weights.get(termId) ?? 0) + 1);
+    }
+    return weights;
+  }
+
+  private idf(termId: number): number {
+    const { termOffsets } = this.columns;
+    const documentFrequency = termOffsets[termId + 1]! - termOffsets[termId]!;
+    return Math.log(1 + (this.size - documentFrequency + 0.5) / (documentFrequency + 0.5));
+  }
+
+  /** Adds every query term's BM25F contribution into `scores`; returns how many documents it touched. */
+  private accumulate(queryWeights: Map<number, number>): number {
+    const { termOffsets, postingDocuments, postingFrequencies } = this.columns;
+    const { scores, touched, fieldNorms } = this;
+    const k1 = this.params.k1;
+    let touchedCount = 0;
+    for (const [termId, queryWeight] of queryWeights) {
+      const weight = queryWeight * this.idf(termId) * (k1 + 1);
+      const end = termOffsets[termId + 1]!;
+      for (let posting = termOffsets[termId]!; posting < end; posting++) {
+        const document = postingDocuments[posting]!;
+        // Unrolled over the three fields (FIELD_COUNT): this loop is the whole query cost.
+        const frequencyBase = posting * 3;
+        const normBase = document * 3;
+        const frequency =
+          postingFrequencies[frequencyBase]! * fieldNorms[normBase]! +
+          postingFrequencies[frequencyBase + 1]! * fieldNorms[normBase + 1]! +
+          postingFrequencies[frequencyBase + 2]! * fieldNorms[normBase + 2]!;
+        if (frequency === 0) continue;
+        if (scores[document] === 0) touched[touchedCount++] = document;
+        scores[document]! += (weight * frequency) / (k1 + frequency);
+      }
+    }
+    return touchedCount;
+  }
+
+  private reset(touchedCount: number): void {
+    for (let position = 0; position < touchedCount; position++) this.scores[this.touched[position]!] = 0;
+  }
+
+  /**
+   * RM3 expansion. The relevance model P(t|R) = Σ_d P(d|q) · P(t|d) is estimated from the
+   * feedback documents, with P(d|q) their first-pass scores normalised to sum 1 and P(t|d) the
+   * term's share of the document's terms. Its `terms` heaviest terms (minus very common ones,
+   * see FEEDBACK_MAX_DOCUMENT_SHARE) are normalised to sum 1 and interpolated with the
+   * normalised original query: w(t) = λ · q(t) + (1 − λ) · P(t|R).
+   */
+  private expandQuery(
+    queryWeights: Map<number, number>,
+    feedbackDocuments: number[],
+    feedback: FeedbackParams,
+  ): Map<number, number> {
+    const { documentOffsets, documentTerms, documentTermFrequencies, scores } = this;
+    let scoreTotal = 0;
+    for (const document of feedbackDocuments) scoreTotal += scores[document]!;
+    if (scoreTotal === 0) return queryWeights;
+    const relevance = new Map<number, number>();
+    const maxDocumentFrequency = FEEDBACK_MAX_DOCUMENT_SHARE * this.size;
+    const { termOffsets } = this.columns;
+    for (const document of feedbackDocuments) {
+      const start = documentOffsets[document]!;
+      const end = documentOffsets[document + 1]!;
+      let length = 0;
+      for (let position = start; position < end; position++) length += documentTermFrequencies[position]!;
+      const documentWeight = scores[document]! / scoreTotal / length;
+      for (let position = start; position < end; position++) {
+        const termId = documentTerms[position]!;
+        if (termOffsets[termId + 1]! - termOffsets[termId]! > maxDocumentFrequency) continue;
+        relevance.set(termId, (relevance.get(termId) ?? 0) + documentWeight * documentTermFrequencies[position]!);
+      }
+    }
+    const expansion = [...relevance].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, feedback.terms);
+    let expansionTotal = 0;
+    for (const [, weight] of expansion) expansionTotal += weight;
+    let queryTotal = 0;
+    for (const weight of queryWeights.values()) queryTotal += weight;
+    const lambda = feedback.originalQueryWeight;
+    const expanded = new Map<number, number>();
+    for (const [termId, weight] of queryWeights) expanded.set(termId, (lambda * weight) / queryTotal);
+    for (const [termId, weight] of expansion) {
+      expanded.set(termId, (expanded.get(termId) ?? 0) + ((1 - lambda) * weight) / expansionTotal);
+    }
+    return expanded;
+  }
+
+  /** Query terms present in `document`, by descending contribution (binary search per term). */
+  private explain(document: number, queryWeights: Map<number, number>): string[] {
+    const { termOffsets, postingDocuments, postingFrequencies, terms } = this.columns;
+    const k1 = this.params.k1;
+    const contributions: Array<[string, number]> = [];
+    for (const [termId, queryWeight] of queryWeights) {
+      let low = termOffsets[termId]!;
+      let high = termOffsets[termId + 1]!;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (postingDocuments[middle]! < document) low = middle + 1;
+        else high = middle;
+      }
+      if (low === termOffsets[termId + 1]! || postingDocuments[low] !== document) continue;
+      let frequency = 0;
+      for (let field = 0; field < FIELD_COUNT; field++) {
+        frequency += postingFrequencies[low * FIELD_COUNT + field]! * this.fieldNorms[document * FIELD_COUNT + field]!;
+      }
+      if (frequency === 0) continue;
+      contributions.push([terms[termId]!, (queryWeight * this.idf(termId) * frequency) / (k1 + frequency)]);
+    }
+    return contributions.sort((a, b) => b[1] - a[1]).map(([term]) => term);
+  }
+}
+
+function resolveParams(input: Bm25ParamsInput = {}): Bm25Params {
+  const params: Bm25Params = {
+    k1: input.k1 ?? DEFAULT_BM25_PARAMS.k1,
+    b: { ...DEFAULT_BM25_PARAMS.b, ...input.b },
+    weights: { ...DEFAULT_BM25_PARAMS.weights, ...input.weights },
+  };
+  const invalid = (setting: string, value: number, range: string): HangjiaError =>
+    new HangjiaError('E_CONFIG', `BM25 parameter ${setting} must be ${range}, got ${value}.`, {
+      details: { setting, value },
+    });
+  if (!(params.k1 >= 0)) throw invalid('k1', params.k1, 'a number ≥ 0');
+  for (const field of LEXICAL_FIELDS) {
+    if (!(params.b[field] >= 0 && params.b[field] <= 1)) throw invalid(`b.${field}`, params.b[field], 'between 0 and 1');
+    if (!(params.weights[field] >= 0)) throw invalid(`weights.${field}`, params.weights[field], 'a number ≥ 0');
+  }
+  return params;
+}
+
+/** w_f / (1 − b_f + b_f · len_f / avglen_f) per document and field; 0 for unweighted fields. */
+function computeFieldNorms(fieldLengths: Uint32Array, params: Bm25Params): Float32Array {
+  const documents = fieldLengths.length / FIELD_COUNT;
+  const norms = new Float32Array(fieldLengths.length);
+  for (let field = 0; field < FIELD_COUNT; field++) {
+    const name = LEXICAL_FIELDS[field]!;
+    let total = 0;
+    for (let document = 0; document < documents; document++) total += fieldLengths[document * FIELD_COUNT + field]!;
+    const averageLength = total / Math.max(1, documents);
+    const b = params.b[name];
+    const weight = params.weights[name];
+    if (averageLength === 0 || weight === 0) continue;
+    for (let document = 0; document < documents; document++) {
+      const length = fieldLengths[document * FIELD_COUNT + field]!;
+      norms[document * FIELD_COUNT + field] = weight / (1 - b + (b * length) / averageLength);
+    }
+  }
+  return norms;
+}
+
+/** The forward index (document → term ids and total tf) for feedback, by inverting postings. */
+function invertPostings(columns: IndexColumns): { offsets: Uint32Array; terms: Uint32Array; frequencies: Uint16Array } {
+  const { termOffsets, postingDocuments, postingFrequencies, documentIds } = columns;
+  const offsets = new Uint32Array(documentIds.length + 1);
+  for (const document of postingDocuments) offsets[document + 1]!++;
+  for (let document = 0; document < documentIds.length; document++) offsets[document + 1]! += offsets[document]!;
+  const cursor = offsets.slice(0, documentIds.length);
+  const terms = new Uint32Array(postingDocuments.length);
+  const frequencies = new Uint16Array(postingDocuments.length);
+  for (let term = 0; term + 1 < termOffsets.length; term++) {
+    for (let posting = termOffsets[term]!; posting < termOffsets[term + 1]!; posting++) {
+      const target = cursor[postingDocuments[posting]!]!++;
+      terms[target] = term;
+      const base = posting * FIELD_COUNT;
+      frequencies[target] = Math.min(
+        MAX_FREQUENCY,
+        postingFrequencies[base]! + postingFrequencies[base + 1]! + postingFrequencies[base + 2]!,
+      );
+    }
+  }
+  return { offsets, terms, frequencies };
+}

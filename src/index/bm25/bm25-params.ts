@@ -1,0 +1,80 @@
+/**
+ * BM25F parameters, fixed when an index is built (they are baked into per-document length norms).
+ *
+ * Scoring (Robertson, Zaragoza & Taylor 2004, "Simple BM25 extension to multiple weighted
+ * fields"): per field f, a document's term frequency is length-normalised and weighted,
+ *
+ *   tf̃(t, d) = Σ_f  w_f · tf_f(t, d) / (1 − b_f + b_f · len_f(d) / avglen_f)
+ *
+ * and saturated once, across fields, so a term in title and text does not count as two terms:
+ *
+ *   score(q, d) = Σ_{t ∈ q}  qw(t) · idf(t) · tf̃ · (k1 + 1) / (k1 + tf̃)
+ *   idf(t)      = ln(1 + (N − df(t) + 0.5) / (df(t) + 0.5))
+ *
+ * `qw(t)` is how often t occurs in the analyzed query (or its feedback weight). The `+1` inside
+ * the idf logarithm (Lucene's variant) keeps every idf positive, so a term in most documents still
+ * adds a little instead of subtracting.
+ */
+export interface Bm25Params {
+  /**
+   * Term-frequency saturation: how quickly repeats of a term stop adding score. 0 makes BM25F
+   * binary (presence only); large values make it nearly linear in tf. Range 0.5–3, default 1.2.
+   */
+  k1: number;
+  /**
+   * Length normalisation per field, 0–1: 0 ignores field length, 1 fully normalises by it
+   * (a match in a short article counts more than the same match in a long one).
+   * Default title 0.5, headings 0.5, text 0.75.
+   */
+  b: FieldValues;
+  /**
+   * Field weights w_f, ≥ 0: how many text occurrences one occurrence in this field is worth.
+   * Titles and heading paths name what a chunk is about, so they default higher:
+   * title 2, headings 1.5, text 1. A weight of 0 leaves the field out of scoring.
+   */
+  weights: FieldValues;
+}
+
+/** One number per record field. */
+export interface FieldValues {
+  title: number;
+  headings: number;
+  text: number;
+}
+
+/** The record fields, in the order the index stores them. */
+export const LEXICAL_FIELDS = ['title', 'headings', 'text'] as const;
+
+/** Defaults for {@link Bm25Params}; see each field's doc comment for the reasoning. */
+export const DEFAULT_BM25_PARAMS: Readonly<Bm25Params> = Object.freeze({
+  k1: 1.2,
+  b: Object.freeze({ title: 0.5, headings: 0.5, text: 0.75 }),
+  weights: Object.freeze({ title: 2, headings: 1.5, text: 1 }),
+});
+
+/**
+ * Pseudo-relevance feedback (RM3-style; Lavrenko & Croft 2001, "Relevance-based language
+ * models", as used by Anserini's RM3 reranker): the first-pass top `documents` are assumed
+ * relevant, the `terms` words most characteristic of them are added to the query, and the
+ * expanded query is searched again. It bridges the vocabulary gap between a layperson's
+ * question and the document's register (`被辞退` → `解除劳动合同`) when the first pass is
+ * roughly right, and costs a second pass.
+ */
+export interface FeedbackParams {
+  /** First-pass documents treated as relevant, 1–50. Default 10. */
+  documents: number;
+  /** Expansion terms added, 0–100 (0 disables feedback). Default 20. */
+  terms: number;
+  /**
+   * Weight of the original query in the interpolation with the feedback terms, 0–1
+   * (1 = no feedback effect). Default 0.6.
+   */
+  originalQueryWeight: number;
+}
+
+/** Defaults for {@link FeedbackParams}. */
+export const DEFAULT_FEEDBACK_PARAMS: Readonly<FeedbackParams> = Object.freeze({
+  documents: 10,
+  terms: 20,
+  originalQueryWeight: 0.6,
+});

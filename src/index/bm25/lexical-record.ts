@@ -1,0 +1,24 @@
+/**
+ * What the lexical index stores for one chunk: its id and three fields that are analyzed and
+ * scored separately. `headings` is the heading path (`第三章 合同 > 第二节 …`) joined with
+ * spaces; pass `''` when a chunk has none.
+ */
+export interface LexicalRecord {
+  id: string;
+  title: string;
+  headings: string;
+  text: string;
+}
+
+/** One lexical search result, explaining itself. */
+export interface LexicalMatch {
+  id: string;
+  /** BM25F score; comparable only within one result list. */
+  score: number;
+  /**
+   * Query terms (after analysis, including pseudo-relevance feedback terms) found in this record,
+   * in descending order of their contribution. Character bigrams carry the analyzer's prefix
+   * (`~合同` for the default analyzer).
+   */
+  matchedTerms: string[];
+}

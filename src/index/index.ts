@@ -1,0 +1,16 @@
+/** @module index — lexical (BM25F) and vector indexes: build, search, serialize, stats. */
+export { Bm25Index, BM25_SERIALIZATION_VERSION, DEFAULT_BM25_PARAMS, DEFAULT_FEEDBACK_PARAMS, LEXICAL_FIELDS } from './bm25/index.js';
+export type {
+  Bm25BuildOptions,
+  Bm25BuildProgress,
+  Bm25IndexStats,
+  Bm25Params,
+  Bm25ParamsInput,
+  Bm25SearchOptions,
+  FeedbackParams,
+  FieldValues,
+  LexicalMatch,
+  LexicalRecord,
+} from './bm25/index.js';
+export { FlatVectorIndex, FLAT_VECTOR_SERIALIZATION_VERSION } from './vector/index.js';
+export type { FlatVectorIndexOptions, VectorMatch, VectorSearchOptions } from './vector/index.js';

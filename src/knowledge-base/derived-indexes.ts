@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Analyzer } from '../analysis/index.js';
+import { Bm25Index, FlatVectorIndex } from '../index/index.js';
+import type { KnowledgeBaseStore } from './knowledge-base-store.js';
+
+/** Bumped when the manifest or the set of derived files changes shape. */
+export const MANIFEST_VERSION = 1;
+
+/**
+ * Describes the derived indexes on disk and what they were built from. Indexes are rebuilt
+ * whenever `generation` differs from the store's (a sync that was interrupted, or an older build),
+ * or the analyzer or embedding model changed.
+ */
+export interface IndexManifest {
+  manifestVersion: number;
+  generation: number;
+  builtAt: string;
+  analyzer: { name: string; version: number };
+  lexical: { file: string; chunks: number; bytes: number; buildMs: number };
+  vector?: { file: string; modelId: string; dimensions: number; chunks: number; bytes: number };
+}
+
+export interface DerivedIndexes {
+  manifest: IndexManifest;
+  lexical: Bm25Index;
+  vector?: FlatVectorIndex;
+}
+
+export interface BuildProgress {
+  phase: 'index';
+  done: number;
+  total: number;
+}
+
+const MANIFEST_FILE = 'manifest.json';
+const LEXICAL_FILE = 'lexical.bin';
+const VECTOR_FILE = 'vector.bin';
+
+export function readManifest(directory: string): IndexManifest | undefined {
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(directory, MANIFEST_FILE), 'utf8')) as IndexManifest;
+    return manifest.manifestVersion === MANIFEST_VERSION ? manifest : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the indexes on disk match the store's generation, the analyzer and the embedding model. */
+export function isManifestCurrent(manifest: IndexManifest | undefined, store: KnowledgeBaseStore, analyzer: Analyzer, embeddingModelId: string | undefined): manifest is IndexManifest {
+  if (!manifest) return false;
+  if (manifest.generation !== store.generation()) return false;
+  if (manifest.analyzer.name !== analyzer.name || manifest.analyzer.version !== analyzer.version) return false;
+  if ((manifest.vector?.modelId ?? undefined) !== embeddingModelId) return false;
+  return true;
+}
+
+/** Rebuilds the lexical (and, with a model id, vector) index from the store and writes them atomically. */
+export function buildDerivedIndexes(
+  store: KnowledgeBaseStore,
+  directory: string,
+  options: { analyzer: Analyzer; embeddingModelId?: string; onProgress?: (progress: BuildProgress) => void },
+): DerivedIndexes {
+  fs.mkdirSync(directory, { recursive: true });
+  const generation = store.generation();
+  const records: Array<{ id: string; title: string; headings: string; text: string }> = [];
+  for (const stored of store.iterateChunks()) {
+    records.push({
+      id: stored.chunk.id,
+      title: stored.documentTitle,
+      headings: stored.chunk.headingPath.filter((heading) => heading !== stored.documentTitle).join(' '),
+      text: stored.chunk.text,
+    });
+  }
+  const lexicalStarted = performance.now();
+  const lexical = Bm25Index.build(records, {
+    analyzer: options.analyzer,
+    onProgress: (progress) => options.onProgress?.({ phase: 'index', done: progress.done, total: progress.total }),
+  });
+  const buildMs = performance.now() - lexicalStarted;
+  const lexicalBytes = lexical.serialize();
+  writeAtomically(path.join(directory, LEXICAL_FILE), lexicalBytes);
+
+  let vector: FlatVectorIndex | undefined;
+  let vectorEntry: IndexManifest['vector'];
+  if (options.embeddingModelId) {
+    for (const { chunkId, vector: embedding } of store.iterateChunkEmbeddings(options.embeddingModelId)) {
+      vector ??= new FlatVectorIndex({ dimensions: embedding.length, embeddingModelId: options.embeddingModelId });
+      vector.add(chunkId, embedding);
+    }
+    if (vector) {
+      const bytes = vector.serialize();
+      writeAtomically(path.join(directory, VECTOR_FILE), bytes);
+      vectorEntry = { file: VECTOR_FILE, modelId: options.embeddingModelId, dimensions: vector.dimensions, chunks: vector.size, bytes: bytes.byteLength };
+    }
+  }
+  if (!vectorEntry) fs.rmSync(path.join(directory, VECTOR_FILE), { force: true });
+
+  const manifest: IndexManifest = {
+    manifestVersion: MANIFEST_VERSION,
+    generation,
+    builtAt: new Date().toISOString(),
+    analyzer: { name: options.analyzer.name, version: options.analyzer.version },
+    lexical: { file: LEXICAL_FILE, chunks: records.length, bytes: lexicalBytes.byteLength, buildMs: Math.round(buildMs) },
+    ...(vectorEntry ? { vector: vectorEntry } : {}),
+  };
+  // The manifest is written last: a crash before this line leaves the old manifest, whose generation no longer matches.
+  writeAtomically(path.join(directory, MANIFEST_FILE), Buffer.from(JSON.stringify(manifest, null, 2)));
+  return { manifest, lexical, ...(vector ? { vector } : {}) };
+}
+
+/** Loads the derived indexes if they are current, rebuilding them from the store otherwise. */
+export function loadDerivedIndexes(
+  store: KnowledgeBaseStore,
+  directory: string,
+  options: { analyzer: Analyzer; embeddingModelId?: string; onRebuild?: (reason: string) => void },
+): DerivedIndexes {
+  const manifest = readManifest(directory);
+  if (isManifestCurrent(manifest, store, options.analyzer, options.embeddingModelId)) {
+    try {
+      const lexical = Bm25Index.deserialize(fs.readFileSync(path.join(directory, manifest.lexical.file)), { analyzer: options.analyzer });
+      const vector = manifest.vector
+        ? FlatVectorIndex.deserialize(fs.readFileSync(path.join(directory, manifest.vector.file)), { embeddingModelId: manifest.vector.modelId })
+        : undefined;
+      return { manifest, lexical, ...(vector ? { vector } : {}) };
+    } catch (error) {
+      options.onRebuild?.(`index files unreadable (${(error as Error).message})`);
+    }
+  } else {
+    options.onRebuild?.(manifest ? 'index is older than the stored documents' : 'no index on disk');
+  }
+  return buildDerivedIndexes(store, directory, options);
+}
+
+function writeAtomically(file: string, bytes: Uint8Array): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, bytes);
+  fs.renameSync(temporary, file);
+}

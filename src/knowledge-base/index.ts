@@ -1,0 +1,16 @@
+/** @module knowledge-base — a persistent knowledge base: SQLite source of truth, derived indexes, sync and search. */
+export {
+  KnowledgeBase,
+  createKnowledgeBase,
+  openKnowledgeBase,
+  removeKnowledgeBase,
+  listKnowledgeBaseNames,
+  embeddingModelKey,
+  type KnowledgeBaseSettings,
+  type KnowledgeBaseComponents,
+  type KnowledgeBaseStats,
+} from './knowledge-base.js';
+export { KnowledgeBaseStore, STORE_SCHEMA_VERSION, type StoredChunk, type SourceFileRow } from './knowledge-base-store.js';
+export { type IndexManifest } from './derived-indexes.js';
+export { type SyncCounters, type SyncProgress, type SyncPhase, type SyncProblem } from './sync-knowledge-base.js';
+export { knowledgeBaseDirectory, assertKnowledgeBaseName } from './knowledge-base-paths.js';

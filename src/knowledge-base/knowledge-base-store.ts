@@ -1,0 +1,368 @@
+import Database from 'better-sqlite3';
+import type { Chunk } from '../chunking/index.js';
+import type { Document, SourceFormat } from '../documents/index.js';
+import { HangjiaError } from '../errors/index.js';
+
+/** Bumped when the tables change shape; an older file is migrated, a newer one refused. */
+export const STORE_SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS source_files (
+  path TEXT PRIMARY KEY,
+  root TEXT NOT NULL,
+  relative_path TEXT NOT NULL,
+  format TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  mtime_ms REAL NOT NULL,
+  file_hash TEXT,
+  status TEXT NOT NULL CHECK (status IN ('indexed', 'failed')),
+  error_code TEXT,
+  error_message TEXT,
+  document_count INTEGER NOT NULL DEFAULT 0,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+  id TEXT PRIMARY KEY,
+  source_path TEXT NOT NULL REFERENCES source_files(path) ON DELETE CASCADE,
+  row_key TEXT,
+  format TEXT NOT NULL,
+  title TEXT NOT NULL,
+  text TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  encoding TEXT,
+  metadata TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_by_source ON documents(source_path);
+CREATE TABLE IF NOT EXISTS chunks (
+  id TEXT PRIMARY KEY,
+  document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  ordinal INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  heading_path TEXT NOT NULL,
+  start_offset INTEGER NOT NULL,
+  end_offset INTEGER NOT NULL,
+  token_count INTEGER NOT NULL,
+  text_hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_by_document ON chunks(document_id);
+CREATE TABLE IF NOT EXISTS embeddings (
+  model_id TEXT NOT NULL,
+  text_hash TEXT NOT NULL,
+  vector BLOB NOT NULL,
+  PRIMARY KEY (model_id, text_hash)
+);
+CREATE TABLE IF NOT EXISTS ingest_runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  status TEXT NOT NULL,
+  counters TEXT
+);
+`;
+
+export interface SourceFileRow {
+  path: string;
+  root: string;
+  relativePath: string;
+  format: SourceFormat;
+  size: number;
+  mtimeMs: number;
+  fileHash: string | null;
+  status: 'indexed' | 'failed';
+  errorCode: string | null;
+  errorMessage: string | null;
+  documentCount: number;
+}
+
+/** A chunk with the document fields that hits and citations need. */
+export interface StoredChunk {
+  chunk: Chunk;
+  documentPath: string;
+  documentTitle: string;
+  textHash: string;
+}
+
+/**
+ * The knowledge base's source of truth: documents, chunks, embeddings and ingest progress in one
+ * SQLite file. Every change to a file's documents happens in one transaction that also bumps the
+ * `generation` counter, so a process killed mid-ingest leaves either the old or the new version of
+ * each file, and derived indexes can tell whether they are stale.
+ */
+export class KnowledgeBaseStore {
+  readonly database: Database.Database;
+
+  private constructor(database: Database.Database) {
+    this.database = database;
+  }
+
+  static open(file: string, options: { create: boolean }): KnowledgeBaseStore {
+    let database: Database.Database;
+    try {
+      database = new Database(file, { fileMustExist: !options.create });
+    } catch (error) {
+      throw new HangjiaError('E_KB_OPEN', `Cannot open knowledge base database ${file}: ${(error as Error).message}`, {
+        details: { path: file },
+        cause: error,
+      });
+    }
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+    database.exec(SCHEMA);
+    const store = new KnowledgeBaseStore(database);
+    const version = Number(store.getMeta('schemaVersion') ?? STORE_SCHEMA_VERSION);
+    if (version > STORE_SCHEMA_VERSION) {
+      database.close();
+      throw new HangjiaError(
+        'E_KB_VERSION',
+        `Knowledge base ${file} was written by a newer hangjia (schema ${version}; this one reads up to ${STORE_SCHEMA_VERSION}). Upgrade hangjia.`,
+        { details: { path: file, found: version, supported: STORE_SCHEMA_VERSION } },
+      );
+    }
+    if (store.getMeta('schemaVersion') === undefined) store.setMeta('schemaVersion', String(STORE_SCHEMA_VERSION));
+    if (store.getMeta('generation') === undefined) store.setMeta('generation', '0');
+    return store;
+  }
+
+  close(): void {
+    if (this.database.open) this.database.close();
+  }
+
+  getMeta(key: string): string | undefined {
+    const row = this.database.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.database.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  /** Increases on every committed change to documents or chunks; derived indexes record the one they were built from. */
+  generation(): number {
+    return Number(this.getMeta('generation') ?? 0);
+  }
+
+  private bumpGeneration(): void {
+    this.database.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'").run();
+  }
+
+  sourceFiles(): SourceFileRow[] {
+    const rows = this.database.prepare('SELECT * FROM source_files ORDER BY path').all() as Array<Record<string, unknown>>;
+    return rows.map(toSourceFileRow);
+  }
+
+  /** Replaces everything stored for one file by its new documents and chunks, atomically. */
+  replaceSourceFile(file: Omit<SourceFileRow, 'status' | 'errorCode' | 'errorMessage' | 'documentCount'>, documents: Array<{ document: Document; chunks: Array<{ chunk: Chunk; textHash: string }> }>): void {
+    const insertDocument = this.database.prepare(
+      `INSERT INTO documents (id, source_path, row_key, format, title, text, content_hash, encoding, metadata)
+       VALUES (@id, @sourcePath, @rowKey, @format, @title, @text, @contentHash, @encoding, @metadata)`,
+    );
+    const insertChunk = this.database.prepare(
+      `INSERT INTO chunks (id, document_id, ordinal, text, heading_path, start_offset, end_offset, token_count, text_hash)
+       VALUES (@id, @documentId, @ordinal, @text, @headingPath, @start, @end, @tokenCount, @textHash)`,
+    );
+    const transaction = this.database.transaction(() => {
+      this.database.prepare('DELETE FROM documents WHERE source_path = ?').run(file.path);
+      this.upsertSourceFile({ ...file, status: 'indexed', errorCode: null, errorMessage: null, documentCount: documents.length });
+      for (const { document, chunks } of documents) {
+        const owner = this.database.prepare('SELECT source_path FROM documents WHERE id = ?').get(document.id) as { source_path: string } | undefined;
+        if (owner) {
+          throw new HangjiaError(
+            'E_DOCUMENT_ID_CONFLICT',
+            `Document id ${document.id} from ${file.path} is already used by ${owner.source_path}. Two sources produce the same id (same relative path or row id); give them distinct row ids or ingest them into separate knowledge bases.`,
+            { details: { path: file.path, documentId: document.id, other: owner.source_path } },
+          );
+        }
+        insertDocument.run({
+          id: document.id,
+          sourcePath: file.path,
+          rowKey: document.rowKey ?? null,
+          format: document.format,
+          title: document.title,
+          text: document.text,
+          contentHash: document.contentHash,
+          encoding: document.encoding ?? null,
+          metadata: JSON.stringify(document.metadata ?? {}),
+        });
+        for (const { chunk, textHash } of chunks) {
+          insertChunk.run({
+            id: chunk.id,
+            documentId: chunk.documentId,
+            ordinal: chunk.index,
+            text: chunk.text,
+            headingPath: JSON.stringify(chunk.headingPath),
+            start: chunk.start,
+            end: chunk.end,
+            tokenCount: chunk.tokenCount,
+            textHash,
+          });
+        }
+      }
+      this.bumpGeneration();
+    });
+    transaction.immediate();
+  }
+
+  /**
+   * Records that a file failed. What was stored for it before (its last good version) is kept,
+   * so a file that turned corrupt does not silently disappear from search.
+   */
+  markSourceFileFailed(file: Omit<SourceFileRow, 'status' | 'documentCount'>): void {
+    const previous = this.database.prepare('SELECT document_count FROM source_files WHERE path = ?').get(file.path) as { document_count: number } | undefined;
+    this.upsertSourceFile({ ...file, status: 'failed', documentCount: previous?.document_count ?? 0 });
+  }
+
+  /** Marks an unchanged file as seen (its mtime may have moved while its bytes did not). */
+  touchSourceFile(path: string, mtimeMs: number, size: number): void {
+    this.database.prepare('UPDATE source_files SET mtime_ms = ?, size = ? WHERE path = ?').run(mtimeMs, size, path);
+  }
+
+  removeSourceFiles(paths: string[]): void {
+    if (paths.length === 0) return;
+    const remove = this.database.prepare('DELETE FROM source_files WHERE path = ?');
+    const transaction = this.database.transaction(() => {
+      for (const path of paths) remove.run(path);
+      this.bumpGeneration();
+    });
+    transaction.immediate();
+  }
+
+  private upsertSourceFile(row: SourceFileRow): void {
+    this.database
+      .prepare(
+        `INSERT INTO source_files (path, root, relative_path, format, size, mtime_ms, file_hash, status, error_code, error_message, document_count, updated_at)
+         VALUES (@path, @root, @relativePath, @format, @size, @mtimeMs, @fileHash, @status, @errorCode, @errorMessage, @documentCount, @updatedAt)
+         ON CONFLICT(path) DO UPDATE SET root = excluded.root, relative_path = excluded.relative_path, format = excluded.format,
+           size = excluded.size, mtime_ms = excluded.mtime_ms, file_hash = COALESCE(excluded.file_hash, source_files.file_hash),
+           status = excluded.status, error_code = excluded.error_code, error_message = excluded.error_message,
+           document_count = excluded.document_count, updated_at = excluded.updated_at`,
+      )
+      .run({ ...row, updatedAt: new Date().toISOString() });
+  }
+
+  /** Every chunk in document order, for (re)building the derived indexes. */
+  *iterateChunks(): IterableIterator<StoredChunk> {
+    const statement = this.database.prepare(
+      `SELECT c.*, d.source_path AS document_path, d.title AS document_title
+       FROM chunks c JOIN documents d ON d.id = c.document_id ORDER BY c.document_id, c.ordinal`,
+    );
+    for (const row of statement.iterate() as IterableIterator<Record<string, unknown>>) yield toStoredChunk(row);
+  }
+
+  chunksByIds(ids: string[]): Map<string, StoredChunk> {
+    const found = new Map<string, StoredChunk>();
+    if (ids.length === 0) return found;
+    const statement = this.database.prepare(
+      `SELECT c.*, d.source_path AS document_path, d.title AS document_title
+       FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id IN (${ids.map(() => '?').join(',')})`,
+    );
+    for (const row of statement.all(...ids) as Array<Record<string, unknown>>) {
+      const stored = toStoredChunk(row);
+      found.set(stored.chunk.id, stored);
+    }
+    return found;
+  }
+
+  /** Chunk text hashes that have no embedding yet for `modelId` (unique; unchanged chunks reuse theirs). */
+  textsMissingEmbeddings(modelId: string): Array<{ textHash: string; text: string }> {
+    return this.database
+      .prepare(
+        `SELECT c.text_hash AS textHash, MIN(c.text) AS text FROM chunks c
+         LEFT JOIN embeddings e ON e.model_id = ? AND e.text_hash = c.text_hash
+         WHERE e.text_hash IS NULL GROUP BY c.text_hash ORDER BY c.text_hash`,
+      )
+      .all(modelId) as Array<{ textHash: string; text: string }>;
+  }
+
+  saveEmbeddings(modelId: string, items: Array<{ textHash: string; vector: Float32Array }>): void {
+    const insert = this.database.prepare('INSERT OR REPLACE INTO embeddings (model_id, text_hash, vector) VALUES (?, ?, ?)');
+    const transaction = this.database.transaction(() => {
+      for (const item of items) insert.run(modelId, item.textHash, Buffer.from(item.vector.buffer, item.vector.byteOffset, item.vector.byteLength));
+    });
+    transaction.immediate();
+  }
+
+  /** Chunk id → embedding, for every chunk that has one under `modelId`. */
+  *iterateChunkEmbeddings(modelId: string): IterableIterator<{ chunkId: string; vector: Float32Array }> {
+    const statement = this.database.prepare(
+      'SELECT c.id AS chunkId, e.vector AS vector FROM chunks c JOIN embeddings e ON e.model_id = ? AND e.text_hash = c.text_hash ORDER BY c.id',
+    );
+    for (const row of statement.iterate(modelId) as IterableIterator<{ chunkId: string; vector: Buffer }>) {
+      const copy = new Uint8Array(row.vector);
+      yield { chunkId: row.chunkId, vector: new Float32Array(copy.buffer, 0, copy.byteLength / 4) };
+    }
+  }
+
+  /** Drops cached embeddings no chunk refers to any more. */
+  pruneEmbeddings(): number {
+    return this.database.prepare('DELETE FROM embeddings WHERE text_hash NOT IN (SELECT text_hash FROM chunks)').run().changes;
+  }
+
+  counts(): { sourceFiles: number; failedFiles: number; documents: number; chunks: number; characters: number; embeddings: number } {
+    const one = (sql: string): number => Number((this.database.prepare(sql).get() as { n: number | null }).n ?? 0);
+    return {
+      sourceFiles: one('SELECT COUNT(*) AS n FROM source_files'),
+      failedFiles: one("SELECT COUNT(*) AS n FROM source_files WHERE status = 'failed'"),
+      documents: one('SELECT COUNT(*) AS n FROM documents'),
+      chunks: one('SELECT COUNT(*) AS n FROM chunks'),
+      characters: one('SELECT SUM(LENGTH(text)) AS n FROM documents'),
+      embeddings: one('SELECT COUNT(*) AS n FROM embeddings'),
+    };
+  }
+
+  startRun(): number {
+    return Number(this.database.prepare("INSERT INTO ingest_runs (started_at, status) VALUES (?, 'running')").run(new Date().toISOString()).lastInsertRowid);
+  }
+
+  finishRun(id: number, status: 'completed' | 'completed-with-errors', counters: unknown): void {
+    this.database.prepare('UPDATE ingest_runs SET finished_at = ?, status = ?, counters = ? WHERE id = ?').run(new Date().toISOString(), status, JSON.stringify(counters), id);
+  }
+
+  /** The most recent ingest runs, newest first; a run left `running` was interrupted. */
+  recentRuns(limit = 5): Array<{ id: number; startedAt: string; finishedAt: string | null; status: string; counters: unknown }> {
+    const rows = this.database.prepare('SELECT * FROM ingest_runs ORDER BY id DESC LIMIT ?').all(limit) as Array<Record<string, unknown>>;
+    return rows.map((row) => ({
+      id: Number(row['id']),
+      startedAt: String(row['started_at']),
+      finishedAt: (row['finished_at'] as string | null) ?? null,
+      status: String(row['status']),
+      counters: row['counters'] ? JSON.parse(String(row['counters'])) : null,
+    }));
+  }
+}
+
+function toSourceFileRow(row: Record<string, unknown>): SourceFileRow {
+  return {
+    path: String(row['path']),
+    root: String(row['root']),
+    relativePath: String(row['relative_path']),
+    format: row['format'] as SourceFormat,
+    size: Number(row['size']),
+    mtimeMs: Number(row['mtime_ms']),
+    fileHash: (row['file_hash'] as string | null) ?? null,
+    status: row['status'] as 'indexed' | 'failed',
+    errorCode: (row['error_code'] as string | null) ?? null,
+    errorMessage: (row['error_message'] as string | null) ?? null,
+    documentCount: Number(row['document_count']),
+  };
+}
+
+function toStoredChunk(row: Record<string, unknown>): StoredChunk {
+  return {
+    chunk: {
+      id: String(row['id']),
+      documentId: String(row['document_id']),
+      index: Number(row['ordinal']),
+      text: String(row['text']),
+      headingPath: JSON.parse(String(row['heading_path'])) as string[],
+      start: Number(row['start_offset']),
+      end: Number(row['end_offset']),
+      tokenCount: Number(row['token_count']),
+    },
+    documentPath: String(row['document_path']),
+    documentTitle: String(row['document_title']),
+    textHash: String(row['text_hash']),
+  };
+}

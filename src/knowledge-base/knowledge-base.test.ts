@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../config/index.js';
+import { createDefaultComponents } from '../presets/index.js';
+import { useTemporaryDirectories, writeFiles } from '../../test/support/temporary-directory.js';
+import { createKnowledgeBase, openKnowledgeBase, type KnowledgeBaseSettings } from './index.js';
+
+const temporaryDirectory = useTemporaryDirectories();
+
+const STATUTE = `星河网络员工手册
+
+第一章 总则
+
+第一条 为规范公司管理，保障员工合法权益，制定本手册。
+
+第二章 劳动合同
+
+第二条 劳动合同期限三年以上的，试用期不得超过六个月。
+
+第三条 员工在试用期内提前三日通知公司，可以解除劳动合同。
+`;
+
+const MANUAL = `# XR-5400 User Guide
+
+## Reset
+
+### Resetting the admin password
+
+Hold the RESET button for 10 seconds until the power light blinks, then sign in with the default password printed on the label.
+
+## Mesh
+
+Press the MESH button on both units within two minutes to pair them.
+`;
+
+function settingsFor(root: string): KnowledgeBaseSettings {
+  return { sources: [root], include: [], exclude: [], maxFileBytes: DEFAULT_CONFIG.ingest.maxFileBytes, chunking: DEFAULT_CONFIG.chunking };
+}
+
+function lexicalComponents() {
+  return createDefaultComponents({ ...DEFAULT_CONFIG, embedding: { provider: 'none' } });
+}
+
+describe('knowledge base', () => {
+  it('ingests a folder and finds an article by a layperson question, with its place in the source', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { 'handbook.txt': STATUTE, 'manual.md': MANUAL });
+    const kb = createKnowledgeBase({ home, name: 'demo', settings: settingsFor(root) }, lexicalComponents());
+    const counters = await kb.sync();
+    expect(counters).toMatchObject({ filesFound: 2, added: 2, updated: 0, unchanged: 0, failed: 0 });
+
+    const { hits, mode } = await kb.search('试用期最长多久', { k: 3 });
+    expect(mode).toBe('lexical');
+    const top = hits[0]!;
+    expect(top.documentPath).toBe(path.join(root, 'handbook.txt'));
+    expect(top.chunk.headingPath).toEqual(['星河网络员工手册', '第二章 劳动合同', '第二条']);
+    // Offsets point into the stored document text: the article is exactly where the chunk says.
+    const row = kb.store.database.prepare('SELECT text FROM documents WHERE id = ?').get(top.chunk.documentId) as { text: string };
+    expect(row.text.slice(top.chunk.start, top.chunk.end)).toContain('试用期不得超过六个月');
+    kb.close();
+  });
+
+  it('syncs incrementally: only changed files are re-read, deleted files disappear from search', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { 'handbook.txt': STATUTE, 'manual.md': MANUAL, 'notes.md': '# Notes\n\nThe warranty lasts 24 months.\n' });
+    const kb = createKnowledgeBase({ home, name: 'sync', settings: settingsFor(root) }, lexicalComponents());
+    await kb.sync();
+    const unchangedRun = await kb.sync();
+    expect(unchangedRun).toMatchObject({ added: 0, updated: 0, unchanged: 3, removed: 0 });
+
+    fs.rmSync(path.join(root, 'notes.md'));
+    fs.writeFileSync(path.join(root, 'manual.md'), MANUAL.replace('10 seconds', '15 seconds'));
+    writeFiles(root, { 'faq.md': '# FAQ\n\nFirmware updates install automatically at night.\n' });
+    const changedRun = await kb.sync();
+    expect(changedRun).toMatchObject({ added: 1, updated: 1, unchanged: 1, removed: 1 });
+
+    expect((await kb.search('warranty months')).hits).toEqual([]);
+    const reset = await kb.search('reset admin password');
+    expect(reset.hits[0]!.chunk.text).toContain('15 seconds');
+    expect(kb.stats().documents).toBe(3);
+    kb.close();
+  });
+
+  it('reports a corrupt file by name, keeps going, and keeps the last good version of a file that turned bad', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { 'manual.md': MANUAL, 'broken.pdf': '%PDF-1.7 this is not really a pdf' });
+    const kb = createKnowledgeBase({ home, name: 'bad', settings: { ...settingsFor(root), maxFileBytes: 2000 } }, lexicalComponents());
+    const first = await kb.sync();
+    expect(first).toMatchObject({ added: 1, failed: 1 });
+    expect(first.failures[0]).toMatchObject({ path: path.join(root, 'broken.pdf'), code: 'E_SOURCE_CORRUPT' });
+
+    // The manual grows past the size limit: the sync reports it, and search still finds the old text.
+    fs.writeFileSync(path.join(root, 'manual.md'), `${MANUAL}\n${'More text. '.repeat(300)}`);
+    const second = await kb.sync();
+    expect(second.failures.map((failure) => failure.code).sort()).toEqual(['E_SOURCE_CORRUPT', 'E_SOURCE_TOO_LARGE']);
+    expect(second.failures.find((failure) => failure.code === 'E_SOURCE_TOO_LARGE')!.message).toContain('manual.md');
+    expect((await kb.search('pair mesh units')).hits[0]!.documentPath).toBe(path.join(root, 'manual.md'));
+    expect(kb.stats().failedFiles.map((file) => path.basename(file.path)).sort()).toEqual(['broken.pdf', 'manual.md']);
+    kb.close();
+  });
+
+  it('reopens with the same content and rebuilds a stale index from the store', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { 'manual.md': MANUAL });
+    const created = createKnowledgeBase({ home, name: 'reopen', settings: settingsFor(root) }, lexicalComponents());
+    await created.sync();
+    created.close();
+    fs.rmSync(path.join(home, 'kb', 'reopen', 'index'), { recursive: true });
+
+    const reopened = openKnowledgeBase({ home, name: 'reopen' }, lexicalComponents());
+    const reasons: string[] = [];
+    const { hits } = await reopened.search('pair mesh units', { onRebuild: (reason) => reasons.push(reason) });
+    expect(reasons).toEqual(['no index on disk']);
+    expect(hits[0]!.chunk.headingPath).toEqual(['XR-5400 User Guide', 'Mesh']);
+    reopened.close();
+  });
+
+  it('refuses unknown knowledge bases and missing paths with errors that name them', () => {
+    const home = temporaryDirectory();
+    expect(() => openKnowledgeBase({ home, name: 'nope' }, lexicalComponents())).toThrow(/Knowledge base "nope" does not exist/);
+    expect(() => createKnowledgeBase({ home, name: 'x', settings: settingsFor('/no/such/folder') }, lexicalComponents())).toThrow(
+      /Source path does not exist: \/no\/such\/folder/,
+    );
+    expect(() => createKnowledgeBase({ home, name: '../escape', settings: settingsFor(home) }, lexicalComponents())).toThrow(/Invalid knowledge base name/);
+  });
+});

@@ -1,0 +1,260 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Analyzer } from '../analysis/index.js';
+import type { Chunker, ChunkingOptions } from '../chunking/index.js';
+import { HangjiaError } from '../errors/index.js';
+import { embedMany, type EmbeddingModel } from '../models/index.js';
+import { retrieve, type RetrievalResult, type RetrieveOptions } from '../retrieval/index.js';
+import type { SourceOptions } from '../sources/index.js';
+import { buildDerivedIndexes, loadDerivedIndexes, readManifest, type DerivedIndexes, type IndexManifest } from './derived-indexes.js';
+import { databasePath, indexDirectory, knowledgeBaseDirectory, listKnowledgeBaseNames } from './knowledge-base-paths.js';
+import { KnowledgeBaseStore } from './knowledge-base-store.js';
+import { syncSourceFiles, type SyncCounters, type SyncProgress } from './sync-knowledge-base.js';
+
+/** What a knowledge base remembers about how it was made; `kb sync` reuses it. */
+export interface KnowledgeBaseSettings {
+  /** Absolute file or folder paths to ingest. */
+  sources: string[];
+  include: string[];
+  exclude: string[];
+  maxFileBytes: number;
+  chunking: ChunkingOptions;
+  rows?: SourceOptions['rows'];
+}
+
+/** The stage functions a knowledge base is wired with (see `presets/`). */
+export interface KnowledgeBaseComponents {
+  analyzer: Analyzer;
+  chunker: Chunker;
+  /** When set, chunks are embedded on sync and search can be hybrid. */
+  embeddingModel?: EmbeddingModel;
+}
+
+export interface KnowledgeBaseStats {
+  name: string;
+  directory: string;
+  settings: KnowledgeBaseSettings;
+  sourceFiles: number;
+  failedFiles: Array<{ path: string; code: string | null; message: string | null }>;
+  documents: number;
+  chunks: number;
+  characters: number;
+  embeddings: number;
+  embeddingModelId: string | null;
+  index: IndexManifest | null;
+  indexCurrent: boolean;
+  databaseBytes: number;
+  indexBytes: number;
+  lastRuns: ReturnType<KnowledgeBaseStore['recentRuns']>;
+}
+
+/** `provider:model`, the key under which embeddings are cached. */
+export function embeddingModelKey(model: EmbeddingModel): string {
+  return `${model.provider}:${model.modelId}`;
+}
+
+/**
+ * A persistent, searchable knowledge base in one directory: `kb.sqlite` (the source of truth) and
+ * `index/` (derived, rebuildable). Open one with `createKnowledgeBase` or `openKnowledgeBase`.
+ *
+ * @example
+ * const kb = createKnowledgeBase({ home, name: 'law', settings: { sources: ['./statutes'], … } }, createDefaultComponents());
+ * await kb.sync({ onProgress: console.error });
+ * const { hits } = await kb.search('试用期最长多久', { k: 5 });
+ * kb.close();
+ */
+export class KnowledgeBase {
+  readonly name: string;
+  readonly directory: string;
+  readonly store: KnowledgeBaseStore;
+  private readonly components: KnowledgeBaseComponents;
+  private indexes: DerivedIndexes | undefined;
+
+  constructor(name: string, directory: string, store: KnowledgeBaseStore, components: KnowledgeBaseComponents) {
+    this.name = name;
+    this.directory = directory;
+    this.store = store;
+    this.components = components;
+  }
+
+  get settings(): KnowledgeBaseSettings {
+    return JSON.parse(this.store.getMeta('settings') ?? 'null') as KnowledgeBaseSettings;
+  }
+
+  private get embeddingModelId(): string | undefined {
+    return this.components.embeddingModel ? embeddingModelKey(this.components.embeddingModel) : undefined;
+  }
+
+  /**
+   * Ingests new and changed files, removes deleted ones, embeds changed chunks, and rebuilds the
+   * derived indexes. Safe to interrupt and run again.
+   */
+  async sync(options: { onProgress?: (progress: SyncProgress) => void; signal?: AbortSignal } = {}): Promise<SyncCounters> {
+    const settings = this.settings;
+    const runId = this.store.startRun();
+    const counters = await syncSourceFiles(this.store, {
+      sources: settings.sources,
+      sourceOptions: { include: settings.include, exclude: settings.exclude, maxFileBytes: settings.maxFileBytes, ...(settings.rows ? { rows: settings.rows } : {}) },
+      chunker: this.components.chunker,
+      ...(this.components.embeddingModel ? { embeddingModel: this.components.embeddingModel, embeddingModelId: this.embeddingModelId! } : {}),
+      ...options,
+    });
+    if (this.embeddingModelId) this.store.setMeta('embeddingModelId', this.embeddingModelId);
+    this.reindex({ onProgress: options.onProgress });
+    this.store.finishRun(runId, counters.failed > 0 ? 'completed-with-errors' : 'completed', summarizeCounters(counters));
+    return counters;
+  }
+
+  /** Rebuilds the derived indexes from the store (after an analyzer upgrade, or to repair them). */
+  reindex(options: { onProgress?: (progress: SyncProgress) => void } = {}): IndexManifest {
+    const modelId = this.indexedEmbeddingModelId();
+    this.indexes = buildDerivedIndexes(this.store, indexDirectory(this.directory), {
+      analyzer: this.components.analyzer,
+      ...(modelId ? { embeddingModelId: modelId } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    return this.indexes.manifest;
+  }
+
+  /**
+   * Searches the knowledge base. Lexical by default; hybrid (RRF) when this knowledge base has
+   * embeddings from the configured embedding model.
+   */
+  async search(query: string, options: RetrieveOptions & { onRebuild?: (reason: string) => void } = {}): Promise<RetrievalResult> {
+    if (query.trim() === '') throw new HangjiaError('E_USAGE', 'The search query is empty.', { details: { query } });
+    const indexes = this.loadIndexes(options.onRebuild);
+    const model = this.components.embeddingModel;
+    const vectorUsable = indexes.vector && model && indexes.manifest.vector?.modelId === this.embeddingModelId;
+    return retrieve(
+      query,
+      {
+        lexical: indexes.lexical,
+        ...(vectorUsable
+          ? {
+              vector: indexes.vector!,
+              embedQuery: async (text: string) => (await embedMany(model, [text])).embeddings[0]!,
+            }
+          : {}),
+        loadChunks: (ids) => this.store.chunksByIds(ids),
+      },
+      options,
+    );
+  }
+
+  /** Whether `search` can use vectors: an embedding model is configured and the chunks are embedded with it. */
+  hasVectorSearch(): boolean {
+    return this.loadIndexes().vector !== undefined && this.components.embeddingModel !== undefined;
+  }
+
+  stats(): KnowledgeBaseStats {
+    const counts = this.store.counts();
+    const manifest = readManifest(indexDirectory(this.directory)) ?? null;
+    const failed = this.store.sourceFiles().filter((row) => row.status === 'failed');
+    return {
+      name: this.name,
+      directory: this.directory,
+      settings: this.settings,
+      sourceFiles: counts.sourceFiles,
+      failedFiles: failed.map((row) => ({ path: row.path, code: row.errorCode, message: row.errorMessage })),
+      documents: counts.documents,
+      chunks: counts.chunks,
+      characters: counts.characters,
+      embeddings: counts.embeddings,
+      embeddingModelId: this.store.getMeta('embeddingModelId') ?? null,
+      index: manifest,
+      indexCurrent: manifest !== null && manifest.generation === this.store.generation(),
+      databaseBytes: directorySize(this.directory, (file) => file.startsWith('kb.sqlite')),
+      indexBytes: directorySize(indexDirectory(this.directory)),
+      lastRuns: this.store.recentRuns(3),
+    };
+  }
+
+  close(): void {
+    this.store.close();
+  }
+
+  private loadIndexes(onRebuild?: (reason: string) => void): DerivedIndexes {
+    if (this.indexes && this.indexes.manifest.generation === this.store.generation()) return this.indexes;
+    const modelId = this.indexedEmbeddingModelId();
+    this.indexes = loadDerivedIndexes(this.store, indexDirectory(this.directory), {
+      analyzer: this.components.analyzer,
+      ...(modelId ? { embeddingModelId: modelId } : {}),
+      ...(onRebuild ? { onRebuild } : {}),
+    });
+    return this.indexes;
+  }
+
+  /** The model whose vectors go into the vector index: the configured one, if the store has its embeddings. */
+  private indexedEmbeddingModelId(): string | undefined {
+    const configured = this.embeddingModelId;
+    return configured && this.store.getMeta('embeddingModelId') === configured ? configured : undefined;
+  }
+}
+
+/** Creates a knowledge base directory and records its settings. Call `sync()` to ingest. */
+export function createKnowledgeBase(
+  options: { home: string; name: string; settings: KnowledgeBaseSettings; overwrite?: boolean },
+  components: KnowledgeBaseComponents,
+): KnowledgeBase {
+  const directory = knowledgeBaseDirectory(options.home, options.name);
+  if (fs.existsSync(databasePath(directory))) {
+    if (!options.overwrite) {
+      throw new HangjiaError(
+        'E_KB_EXISTS',
+        `Knowledge base "${options.name}" already exists in ${directory}. Update it with "hangjia kb sync ${options.name}", or recreate it with --force.`,
+        { details: { name: options.name, path: directory } },
+      );
+    }
+    fs.rmSync(directory, { recursive: true, force: true });
+  }
+  for (const source of options.settings.sources) {
+    if (!fs.existsSync(source)) {
+      throw new HangjiaError('E_PATH_NOT_FOUND', `Source path does not exist: ${source}`, { details: { path: source } });
+    }
+  }
+  fs.mkdirSync(directory, { recursive: true });
+  const store = KnowledgeBaseStore.open(databasePath(directory), { create: true });
+  store.setMeta('name', options.name);
+  store.setMeta('createdAt', new Date().toISOString());
+  store.setMeta('settings', JSON.stringify(options.settings));
+  return new KnowledgeBase(options.name, directory, store, components);
+}
+
+/** Opens an existing knowledge base; `E_KB_NOT_FOUND` names the ones that exist. */
+export function openKnowledgeBase(options: { home: string; name: string }, components: KnowledgeBaseComponents): KnowledgeBase {
+  const directory = knowledgeBaseDirectory(options.home, options.name);
+  if (!fs.existsSync(databasePath(directory))) {
+    const existing = listKnowledgeBaseNames(options.home);
+    throw new HangjiaError(
+      'E_KB_NOT_FOUND',
+      `Knowledge base "${options.name}" does not exist in ${options.home}. ${existing.length ? `Existing: ${existing.join(', ')}.` : 'There are none yet.'} Create it with: hangjia kb create ${options.name} <path…>`,
+      { details: { name: options.name, home: options.home } },
+    );
+  }
+  return new KnowledgeBase(options.name, directory, KnowledgeBaseStore.open(databasePath(directory), { create: false }), components);
+}
+
+/** Deletes a knowledge base directory (its sources on disk are untouched). */
+export function removeKnowledgeBase(options: { home: string; name: string }): void {
+  const directory = knowledgeBaseDirectory(options.home, options.name);
+  if (!fs.existsSync(databasePath(directory))) {
+    throw new HangjiaError('E_KB_NOT_FOUND', `Knowledge base "${options.name}" does not exist in ${options.home}.`, { details: { name: options.name, home: options.home } });
+  }
+  fs.rmSync(directory, { recursive: true, force: true });
+}
+
+export { listKnowledgeBaseNames };
+
+function summarizeCounters(counters: SyncCounters): Record<string, number> {
+  const { failures, skippedInputs, warnings, ...numbers } = counters;
+  return { ...numbers, warnings: warnings.length };
+}
+
+function directorySize(directory: string, filter: (name: string) => boolean = () => true): number {
+  if (!fs.existsSync(directory)) return 0;
+  let total = 0;
+  for (const entry of fs.readdirSync(directory, { withFileTypes: true })) {
+    if (entry.isFile() && filter(entry.name)) total += fs.statSync(path.join(directory, entry.name)).size;
+  }
+  return total;
+}

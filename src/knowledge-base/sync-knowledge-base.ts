@@ -1,0 +1,145 @@
+import type { Chunker } from '../chunking/index.js';
+import { contentHash } from '../documents/index.js';
+import { HangjiaError } from '../errors/index.js';
+import { embedMany, type EmbeddingModel } from '../models/index.js';
+import { hashFile, listSourceFiles, readSourceFile, type SourceFile, type SourceOptions } from '../sources/index.js';
+import type { KnowledgeBaseStore, SourceFileRow } from './knowledge-base-store.js';
+
+export type SyncPhase = 'scan' | 'ingest' | 'embed' | 'index';
+
+export interface SyncProgress {
+  phase: SyncPhase;
+  done: number;
+  total: number;
+  /** The file being read, during `ingest`. */
+  path?: string;
+}
+
+/** One input that did not make it into the knowledge base, and why. */
+export interface SyncProblem {
+  path: string;
+  code: string;
+  message: string;
+}
+
+/**
+ * Accounts for every input (the Anserini habit): each file found is added, updated, unchanged or
+ * failed; each file gone is removed; each path not ingested is skipped with a reason.
+ */
+export interface SyncCounters {
+  filesFound: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+  failed: number;
+  skipped: number;
+  documentsWritten: number;
+  chunksWritten: number;
+  chunksEmbedded: number;
+  failures: SyncProblem[];
+  skippedInputs: SyncProblem[];
+  /** Non-fatal problems inside files that were ingested (e.g. a malformed JSONL line). */
+  warnings: SyncProblem[];
+}
+
+export interface SyncOptions {
+  sources: string[];
+  sourceOptions: SourceOptions;
+  chunker: Chunker;
+  embeddingModel?: EmbeddingModel;
+  embeddingModelId?: string;
+  onProgress?: (progress: SyncProgress) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Brings the store in line with the source files: new and changed files (by content hash) are
+ * read, chunked and written one transaction per file; files that disappeared are removed; chunks
+ * whose text has no embedding yet are embedded in batches, each batch committed. Killed at any
+ * point, the store holds whole files only, and running it again finishes the job.
+ */
+export async function syncSourceFiles(store: KnowledgeBaseStore, options: SyncOptions): Promise<SyncCounters> {
+  const counters: SyncCounters = {
+    filesFound: 0, added: 0, updated: 0, unchanged: 0, removed: 0, failed: 0, skipped: 0,
+    documentsWritten: 0, chunksWritten: 0, chunksEmbedded: 0, failures: [], skippedInputs: [], warnings: [],
+  };
+  options.onProgress?.({ phase: 'scan', done: 0, total: options.sources.length });
+  const listing = await listSourceFiles(options.sources, options.sourceOptions);
+  counters.filesFound = listing.files.length;
+  for (const skipped of listing.skipped) {
+    counters.skipped += 1;
+    counters.skippedInputs.push({ path: skipped.path, code: skipped.reason, message: skipped.message });
+  }
+
+  const known = new Map(store.sourceFiles().map((row) => [row.path, row]));
+  const present = new Set(listing.files.map((file) => file.path));
+  const gone = [...known.keys()].filter((path) => !present.has(path));
+  store.removeSourceFiles(gone);
+  counters.removed = gone.length;
+
+  let done = 0;
+  for (const file of listing.files) {
+    options.signal?.throwIfAborted();
+    options.onProgress?.({ phase: 'ingest', done, total: listing.files.length, path: file.path });
+    await syncOneFile(store, file, known.get(file.path), options, counters);
+    done += 1;
+  }
+  options.onProgress?.({ phase: 'ingest', done, total: listing.files.length });
+
+  if (options.embeddingModel && options.embeddingModelId) {
+    counters.chunksEmbedded = await embedMissingChunks(store, options.embeddingModel, options.embeddingModelId, options);
+  }
+  return counters;
+}
+
+async function syncOneFile(store: KnowledgeBaseStore, file: SourceFile, previous: SourceFileRow | undefined, options: SyncOptions, counters: SyncCounters): Promise<void> {
+  const base = { path: file.path, root: file.root, relativePath: file.relativePath, format: file.format, size: file.size, mtimeMs: file.mtimeMs };
+  // Same size and mtime as a file that ingested fine: trust it without reading (what rsync and make do).
+  if (previous?.status === 'indexed' && previous.size === file.size && previous.mtimeMs === file.mtimeMs) {
+    counters.unchanged += 1;
+    return;
+  }
+  let fileHash: string | null = null;
+  try {
+    fileHash = await hashFile(file.path);
+    if (previous?.status === 'indexed' && previous.fileHash === fileHash) {
+      store.touchSourceFile(file.path, file.mtimeMs, file.size);
+      counters.unchanged += 1;
+      return;
+    }
+    const read = await readSourceFile(file, options.sourceOptions);
+    for (const warning of read.warnings) counters.warnings.push({ path: file.path, code: warning.reason, message: warning.line ? `line ${warning.line}: ${warning.message}` : warning.message });
+    const documents = read.documents.map((document) => ({
+      document,
+      chunks: options.chunker.chunk(document).map((chunk) => ({ chunk, textHash: contentHash(chunk.text) })),
+    }));
+    store.replaceSourceFile({ ...base, fileHash }, documents);
+    counters.documentsWritten += documents.length;
+    counters.chunksWritten += documents.reduce((sum, item) => sum + item.chunks.length, 0);
+    if (previous) counters.updated += 1;
+    else counters.added += 1;
+  } catch (error) {
+    if (!HangjiaError.is(error)) throw error;
+    store.markSourceFileFailed({ ...base, fileHash, errorCode: error.code, errorMessage: error.message });
+    counters.failed += 1;
+    counters.failures.push({ path: file.path, code: error.code, message: error.message });
+  }
+}
+
+async function embedMissingChunks(store: KnowledgeBaseStore, model: EmbeddingModel, modelId: string, options: SyncOptions): Promise<number> {
+  const missing = store.textsMissingEmbeddings(modelId);
+  const batchSize = Math.max(1, model.maxEmbeddingsPerCall) * 4;
+  let done = 0;
+  options.onProgress?.({ phase: 'embed', done, total: missing.length });
+  for (let start = 0; start < missing.length; start += batchSize) {
+    options.signal?.throwIfAborted();
+    const batch = missing.slice(start, start + batchSize);
+    const { embeddings } = await embedMany(model, batch.map((item) => item.text), options.signal ? { abortSignal: options.signal } : {});
+    store.saveEmbeddings(modelId, batch.map((item, index) => ({ textHash: item.textHash, vector: embeddings[index]! })));
+    done += batch.length;
+    options.onProgress?.({ phase: 'embed', done, total: missing.length });
+  }
+  store.pruneEmbeddings();
+  return done;
+}

@@ -1,0 +1,54 @@
+import { createAnalyzer } from '../analysis/index.js';
+import { createChunker } from '../chunking/index.js';
+import type { HangjiaConfig } from '../config/index.js';
+import { HangjiaError } from '../errors/index.js';
+import type { KnowledgeBaseComponents } from '../knowledge-base/index.js';
+import type { EmbeddingModel } from '../models/index.js';
+import {
+  createLlamaCppEmbeddingModel,
+  createOpenAICompatibleEmbeddingModel,
+  createTransformersEmbeddingModel,
+} from '../providers/index.js';
+
+/**
+ * The embedding model the configuration asks for, or undefined for `none`. In-process runtimes
+ * (node-llama-cpp, transformers.js) are optional peer dependencies loaded only here, on demand.
+ */
+export function createEmbeddingModelFromConfig(embedding: HangjiaConfig['embedding']): EmbeddingModel | undefined {
+  const require = (setting: string, value: string | undefined): string => {
+    if (value) return value;
+    throw new HangjiaError(
+      'E_CONFIG',
+      `embedding.provider is "${embedding.provider}", which needs ${setting} (set it in hangjia.config.yaml, or with the matching HANGJIA_* variable).`,
+      { details: { setting, provider: embedding.provider } },
+    );
+  };
+  switch (embedding.provider) {
+    case 'none':
+      return undefined;
+    case 'openai-compatible':
+      return createOpenAICompatibleEmbeddingModel({
+        baseURL: require('embedding.baseURL', embedding.baseURL),
+        model: require('embedding.model', embedding.model),
+        ...(embedding.apiKey ? { apiKey: embedding.apiKey } : {}),
+        ...(embedding.dimensions ? { dimensions: embedding.dimensions } : {}),
+      });
+    case 'llama-cpp':
+      return createLlamaCppEmbeddingModel({
+        modelPath: require('embedding.modelPath', embedding.modelPath),
+        ...(embedding.threads ? { threads: embedding.threads } : {}),
+      });
+    case 'transformers':
+      return createTransformersEmbeddingModel({ modelDir: require('embedding.modelDir', embedding.modelDir) });
+  }
+}
+
+/** The default wiring: the Chinese-first analyzer, the structure-aware chunker, and the configured embedder. */
+export function createDefaultComponents(config: HangjiaConfig, options: { userDictionary?: string[] } = {}): KnowledgeBaseComponents {
+  const embeddingModel = createEmbeddingModelFromConfig(config.embedding);
+  return {
+    analyzer: createAnalyzer(options.userDictionary ? { userDictionary: options.userDictionary } : {}),
+    chunker: createChunker(config.chunking),
+    ...(embeddingModel ? { embeddingModel } : {}),
+  };
+}

@@ -1,0 +1,3 @@
+/** @module providers/llama-cpp — in-process GGUF models through node-llama-cpp (optional peer dependency). */
+export { createLlamaCppEmbeddingModel } from './llama-cpp-embedding-model.js';
+export type { LlamaCppEmbeddingSettings } from './llama-cpp-embedding-model.js';

@@ -1,0 +1,3 @@
+/** @module providers/transformers — local ONNX models through transformers.js (optional peer dependency). */
+export { createTransformersEmbeddingModel } from './transformers-embedding-model.js';
+export type { TransformersEmbeddingSettings } from './transformers-embedding-model.js';

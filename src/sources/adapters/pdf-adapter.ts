@@ -1,0 +1,51 @@
+import { extractText, getDocumentProxy } from 'unpdf';
+import { HangjiaError } from '../../errors/index.js';
+import { buildDocument } from '../_build-document.js';
+import { emptySourceError } from '../_empty-source-error.js';
+import type { SourceAdapter } from '../_source-adapter.js';
+
+/**
+ * `.pdf`: one document from the text layer (pdf.js through unpdf), pages joined by blank lines,
+ * titled by its file name (PDF Title fields are too often "untitled" or "Microsoft Word - x.docx"
+ * to trust; the raw field is kept in `metadata.pdfTitle`). `metadata.pageCount` holds the pages.
+ *
+ * Chinese extracted from PDFs often arrives as Kangxi and CJK radicals (`⼤` for `大`): producers
+ * subset fonts and point ToUnicode at radical code points. `buildDocument` normalises them.
+ * Scanned PDFs have no text layer; they fail with `E_SOURCE_EMPTY` rather than yield an empty
+ * document that would silently never match.
+ */
+export const readPdfSource: SourceAdapter = async (file, bytes) => {
+  let pages: string[];
+  let pdfTitle: unknown;
+  try {
+    // verbosity 0: pdf.js otherwise prints font warnings to the console; library code never prints.
+    const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
+    try {
+      const metadata = await pdf.getMetadata();
+      pdfTitle = (metadata.info as Record<string, unknown> | undefined)?.Title;
+      pages = (await extractText(pdf, { mergePages: false })).text;
+    } finally {
+      await pdf.destroy();
+    }
+  } catch (error) {
+    const name = (error as Error).name;
+    const reason =
+      name === 'PasswordException'
+        ? 'it is password-protected; remove the password and try again'
+        : `pdf.js cannot parse it (${(error as Error).message}); re-save or re-export it and try again`;
+    throw new HangjiaError('E_SOURCE_CORRUPT', `Cannot read PDF ${file.path}: ${reason}.`, {
+      details: { path: file.path, format: 'pdf' },
+      cause: error,
+    });
+  }
+  const text = pages.map((page) => page.trim()).filter((page) => page !== '').join('\n\n');
+  if (text === '') {
+    throw emptySourceError(
+      file,
+      `none of its ${pages.length} page(s) has a text layer — it is probably scanned images. Run OCR on it (e.g. ocrmypdf) and add the result.`,
+    );
+  }
+  const metadata: Record<string, unknown> = { pageCount: pages.length };
+  if (typeof pdfTitle === 'string' && pdfTitle.trim() !== '') metadata.pdfTitle = pdfTitle.trim();
+  return { documents: [buildDocument(file, { text, metadata })], warnings: [] };
+};
