@@ -15,7 +15,9 @@ export function renderRetrievalReport(results: readonly SystemResult[]): string 
     'Metrics are computed by `src/eval` (`evaluateRun`, trec_eval-compatible). Latency is single-threaded, per query, after a warm-up;',
     'QPS is timed queries over the wall time of the timed pass. Each system ran in a fresh child process; peak RSS is that process\'s',
     '`maxRSS` and includes the loaded dataset (see "RSS after load"). Timings: median over rounds, raw rounds in the JSON files',
-    'and in brackets when there was more than one round.',
+    'and in brackets when there was more than one round. The load average (1 min, at the worker\'s start and end) shows whether',
+    'other processes competed for the cores: on a machine with C cores, a load well above 1 while one single-threaded worker',
+    'runs means its timings are inflated.',
     '',
   ];
   const datasets = [...new Set(results.map((result) => result.dataset))].sort(
@@ -26,11 +28,11 @@ export function renderRetrievalReport(results: readonly SystemResult[]): string 
     const first = rows[0] as SystemResult;
     lines.push(`## ${dataset}`, '');
     lines.push(`${first.corpusDocuments} documents, ${first.judgedQueries} judged queries, top ${first.parameters.depth} retrieved, ${first.parameters.warmupQueries} warm-up queries.`, '');
-    lines.push('| system | nDCG@10 | Recall@100 | MRR@10 | queries | build s | index MB | p50 ms | p99 ms | QPS | peak RSS MB | RSS after load MB |');
-    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push('| system | nDCG@10 | Recall@100 | MRR@10 | queries | build s | index MB | p50 ms | p99 ms | QPS | peak RSS MB | RSS after load MB | load avg start→end |');
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const row of rows) {
       const queries = row.timedQueries < row.judgedQueries ? `${row.timedQueries} of ${row.judgedQueries}¹` : String(row.timedQueries);
-      lines.push(`| ${row.system} | ${metric(row, 'ndcg@10')} | ${metric(row, 'recall@100')} | ${metric(row, 'mrr@10')} | ${queries} | ${timing(row.buildSeconds, 2)} | ${(row.indexSize.bytes / 1e6).toFixed(1)}² | ${timing(row.latencyP50Ms, 2)} | ${timing(row.latencyP99Ms, 1)} | ${timing(row.queriesPerSecond, 0)} | ${timing(row.peakRssBytes, 0, 1e6)} | ${(row.rssAfterLoadBytes / 1e6).toFixed(0)} |`);
+      lines.push(`| ${row.system} | ${metric(row, 'ndcg@10')} | ${metric(row, 'recall@100')} | ${metric(row, 'mrr@10')} | ${queries} | ${timing(row.buildSeconds, 2)} | ${(row.indexSize.bytes / 1e6).toFixed(1)}² | ${timing(row.latencyP50Ms, 2)} | ${timing(row.latencyP99Ms, 1)} | ${timing(row.queriesPerSecond, 0)} | ${timing(row.peakRssBytes, 0, 1e6)} | ${(row.rssAfterLoadBytes / 1e6).toFixed(0)} | ${row.loadAverage.map((load) => `${load.start.toFixed(1)}→${load.end.toFixed(1)}`).join(', ')} |`);
     }
     lines.push('');
     const capped = rows.filter((row) => row.timedQueries < row.judgedQueries);

@@ -6,12 +6,14 @@
  *   npx tsx bench/retrieval-worker.ts --config retrieval-pubmedqa --system bigram-bm25 --output /tmp/round.json
  */
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { evaluateRun, readBeirDataset, writeTrecRun, type Qrels, type Run } from '../src/eval/index.js';
 import { datasetFolder, loadRetrievalConfig } from './retrieval-config.js';
 import type { RoundMeasurement } from './round-measurement.js';
 import { SYSTEM_FACTORIES } from './systems/system-registry.js';
 
+const loadAverageAtStart = loadavg()[0] ?? 0;
 const { values } = parseArgs({
   options: {
     config: { type: 'string' },
@@ -35,9 +37,15 @@ const qrels: Qrels = new Map(queries.map((query) => [query.id, dataset.qrels.get
 const rssAfterLoadBytes = process.memoryUsage().rss;
 
 const system = await factory();
+/** Progress goes to stderr (the orchestrator passes it through); results go to the --output file. */
+const log = (message: string): void => {
+  process.stderr.write(`  [${system.name}] ${message}\n`);
+};
+log(`${dataset.corpus.length} documents, ${queries.length} of ${judged.length} judged queries, depth ${config.depth}, warm-up ${config.warmupQueries}`);
 const buildStart = performance.now();
 const index = await system.build(dataset.corpus);
 const buildSeconds = (performance.now() - buildStart) / 1000;
+log(`built in ${buildSeconds.toFixed(2)} s`);
 const indexSize = await index.measureSize();
 
 for (const query of queries.slice(0, config.warmupQueries)) await index.search(query.text, config.depth);
@@ -50,6 +58,9 @@ for (const query of queries) {
   const results = await index.search(query.text, config.depth);
   latencies.push(performance.now() - start);
   run.set(query.id, results);
+  if (run.size % Math.max(1, Math.ceil(queries.length / 4)) === 0) {
+    log(`${run.size}/${queries.length} queries (${Math.round((100 * run.size) / queries.length)}%), ${((performance.now() - passStart) / 1000).toFixed(1)} s`);
+  }
 }
 const passSeconds = (performance.now() - passStart) / 1000;
 index.close?.();
@@ -77,5 +88,6 @@ const measurement: RoundMeasurement = {
   // maxRSS is in kibibytes (getrusage); it is this process's peak, dataset included.
   peakRssBytes: process.resourceUsage().maxRSS * 1024,
   rssAfterLoadBytes,
+  loadAverage: { start: loadAverageAtStart, end: loadavg()[0] ?? 0 },
 };
 writeFileSync(values.output, JSON.stringify(measurement));

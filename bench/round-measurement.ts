@@ -21,4 +21,9 @@ export interface RoundMeasurement {
   peakRssBytes: number;
   /** RSS after loading the dataset, before the system was built: subtract it for the index's share. */
   rssAfterLoadBytes: number;
+  /**
+   * 1-minute load average when the worker started and when it finished: a timing taken while
+   * other processes competed for the cores is visible as such instead of silently slow.
+   */
+  loadAverage: { start: number; end: number };
 }

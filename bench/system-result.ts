@@ -40,6 +40,8 @@ export interface SystemResult {
   queriesPerSecond: RoundedValue;
   peakRssBytes: RoundedValue;
   rssAfterLoadBytes: number;
+  /** Per round, the 1-minute load average at the worker's start and end (see `RoundMeasurement`). */
+  loadAverage: { start: number; end: number }[];
 }
 
 /** Folds the rounds of one system into its result. */
@@ -73,5 +75,6 @@ export function summarizeRounds(rounds: readonly RoundMeasurement[], context: Pi
     queriesPerSecond: rounded((round) => round.queriesPerSecond),
     peakRssBytes: rounded((round) => round.peakRssBytes),
     rssAfterLoadBytes: first.rssAfterLoadBytes,
+    loadAverage: rounds.map((round) => round.loadAverage),
   };
 }

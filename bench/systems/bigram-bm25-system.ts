@@ -120,6 +120,43 @@ function searchBigramIndex(index: BigramIndex, query: string, k: number): Scored
       scores[position] = (scores[position] as number) + (idf * frequency * (K1 + 1)) / (frequency + norm);
     }
   }
-  touched.sort((left, right) => (scores[right] as number) - (scores[left] as number));
-  return touched.slice(0, k).map((position) => ({ docid: index.documentIds[position] as string, score: scores[position] as number }));
+  return topK(touched, scores, k).map((position) => ({ docid: index.documentIds[position] as string, score: scores[position] as number }));
+}
+
+/**
+ * The k best-scoring positions, best first, via a size-k min-heap (O(n log k) rather than sorting
+ * every touched document). The heap root is the weakest kept document; a candidate replaces it
+ * only when it scores higher, so among equal scores the earlier-touched document is kept.
+ */
+function topK(candidates: readonly number[], scores: Float64Array, k: number): number[] {
+  const heap: number[] = [];
+  const weaker = (left: number, right: number): boolean => (scores[heap[left] as number] as number) < (scores[heap[right] as number] as number);
+  const swap = (left: number, right: number): void => {
+    const held = heap[left] as number;
+    heap[left] = heap[right] as number;
+    heap[right] = held;
+  };
+  const siftDown = (start: number): void => {
+    let parent = start;
+    for (;;) {
+      const left = 2 * parent + 1;
+      const right = left + 1;
+      let smallest = parent;
+      if (left < heap.length && weaker(left, smallest)) smallest = left;
+      if (right < heap.length && weaker(right, smallest)) smallest = right;
+      if (smallest === parent) return;
+      swap(parent, smallest);
+      parent = smallest;
+    }
+  };
+  for (const candidate of candidates) {
+    if (heap.length < k) {
+      heap.push(candidate);
+      for (let child = heap.length - 1; child > 0 && weaker(child, (child - 1) >> 1); child = (child - 1) >> 1) swap(child, (child - 1) >> 1);
+    } else if ((scores[candidate] as number) > (scores[heap[0] as number] as number)) {
+      heap[0] = candidate;
+      siftDown(0);
+    }
+  }
+  return heap.sort((left, right) => (scores[right] as number) - (scores[left] as number));
 }

@@ -19,6 +19,13 @@ export interface AnalyzerOptions {
    * one, `试用` + `期限` in the other). Default: true.
    */
   characterBigrams?: boolean;
+  /**
+   * Also emit every character of Chinese spans as a term. Questions and documents often share a
+   * morpheme but not a word (弄伤 / 伤害, 老公 / 夫妻): on stard-legal this adds about 0.013–0.02
+   * nDCG@10 over words + bigrams. Characters have the longest posting lists; the index's early
+   * termination keeps the cost near 1 ms a query. Default: true.
+   */
+  characterUnigrams?: boolean;
   /** Extra words to drop from documents and queries, added to the built-in lists. Default: none. */
   stopwords?: string[];
 }
@@ -35,6 +42,8 @@ export const DEFAULT_ANALYZER_VERSION = 1;
  * can be recognised in `matchedTerms`.
  */
 export const BIGRAM_PREFIX = '~';
+/** Prefix of character unigrams, for the same reason as {@link BIGRAM_PREFIX}. */
+export const UNIGRAM_PREFIX = '^';
 
 /**
  * Splits normalised text into Han runs and alphanumeric tokens. Alphanumeric tokens may be
@@ -51,9 +60,10 @@ const LETTERS_OR_DIGITS = /\p{L}+|\p{N}+/gu;
 const ONLY_LETTERS = /^\p{L}+$/u;
 
 /**
- * Creates the default analyzer: NFKC + lower-case, jieba words with their search-mode
- * sub-words, character bigrams of Chinese spans, English stopwords and a Porter step-1 stemmer,
- * and alphanumeric tokens with their letter/digit parts.
+ * Creates the default analyzer: NFKC + lower-case; for Chinese, jieba words with their
+ * search-mode sub-words plus character bigrams and unigrams of each span (three granularities
+ * in one term space, told apart by prefixes); for English, stopwords and a Porter step-1
+ * stemmer; alphanumeric tokens with their letter/digit parts.
  *
  * Terms for `党的第十二条` style text (`的` is a stopword) never bridge a dropped word: bigrams
  * are formed inside spans of kept words only, so removing question boilerplate also removes the
@@ -63,12 +73,13 @@ const ONLY_LETTERS = /^\p{L}+$/u;
  *
  * @example
  * const analyzer = createAnalyzer({ userDictionary: ['个体工商户'] });
- * analyzer.analyze('XR-5400路由器');   // ['xr-5400', 'xr', '5400', 'xr5400', '路由', '路由器', '~路由', '~由器']
+ * analyzer.analyze('XR-5400路由器');   // ['xr-5400', 'xr', '5400', 'xr5400', '路由器', '路由', '^路', '^由', '^器', '~路由', '~由器']
  * analyzer.analyzeQuery!('请问个体工商户怎么办？'); // ['个体工商户', …]
  */
 export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
   const userDictionary = (options.userDictionary ?? []).map(normalizeText);
   const characterBigrams = options.characterBigrams ?? true;
+  const characterUnigrams = options.characterUnigrams ?? true;
   const extraStopwords = new Set((options.stopwords ?? []).map(normalizeText));
   const documentStopwords = new Set([...CHINESE_STOPWORDS, ...ENGLISH_STOPWORDS, ...extraStopwords]);
   const queryStopwords = new Set([...documentStopwords, ...QUERY_BOILERPLATE]);
@@ -78,6 +89,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
   const name = [
     DEFAULT_ANALYZER_NAME,
     characterBigrams ? 'bigrams' : 'words',
+    characterUnigrams ? 'unigrams' : '',
     userDictionary.length + extraStopwords.size > 0 ? `custom-${hashWords([...userDictionary, '\u0000', ...extraStopwords])}` : '',
   ]
     .filter((part) => part.length > 0)
@@ -108,6 +120,9 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
   const analyzeHan = (han: string, stopwords: ReadonlySet<string>, terms: string[]): void => {
     let span = '';
     const flushSpan = (): void => {
+      if (characterUnigrams) {
+        for (const character of span) terms.push(UNIGRAM_PREFIX + character);
+      }
       if (characterBigrams) {
         for (let index = 0; index + 1 < span.length; index++) {
           terms.push(BIGRAM_PREFIX + span.slice(index, index + 2));

@@ -1,6 +1,6 @@
 /** @module analysis — analyzers shared by indexing and querying. */
 export type { Analyzer } from './analyzer.js';
-export { createAnalyzer, BIGRAM_PREFIX, DEFAULT_ANALYZER_NAME, DEFAULT_ANALYZER_VERSION } from './default-analyzer.js';
+export { createAnalyzer, BIGRAM_PREFIX, UNIGRAM_PREFIX, DEFAULT_ANALYZER_NAME, DEFAULT_ANALYZER_VERSION } from './default-analyzer.js';
 export type { AnalyzerOptions } from './default-analyzer.js';
 export { normalizeText } from './normalize-text.js';
 export { stemEnglish } from './english-stemmer.js';

@@ -119,7 +119,8 @@ function fitUnit(text: string, unit: Unit, options: ChunkingOptions): Unit[] {
     }
     const piece = trimSpan(text, position, cut);
     if (piece.end > piece.start) {
-      pieces.push(pieceKind === 'table-row' && unit.table !== undefined ? { ...piece, kind: pieceKind, table: unit.table } : { ...piece, kind: pieceKind });
+      const keepsTable = pieceKind === 'table-row' && unit.table !== undefined;
+      pieces.push(keepsTable ? { ...piece, kind: pieceKind, table: unit.table } : { ...piece, kind: pieceKind });
     }
     position = cut;
   }

@@ -168,6 +168,16 @@ describe('tables', () => {
     ]);
   });
 
+  it('hard-splits a row longer than the bound, repeating the header before every piece', () => {
+    const text = '| 键 | 值 |\n|---|---|\n| 说明 | 这一格的内容非常长，长到一行放不下 |';
+    const chunks = chunkDocument(makeDocument(text), { maxChars: 30, overlapChars: 0, minChars: 0 });
+    expect(chunks.map((chunk) => [chunk.text, chunk.start, chunk.end])).toEqual([
+      ['| 键 | 值 |\n|---|---|\n| 说明 | 这一格', 0, 30],
+      ['| 键 | 值 |\n|---|---|\n的内容非常长，长到一', 30, 40],
+      ['| 键 | 值 |\n|---|---|\n行放不下 |', 40, 46],
+    ]);
+  });
+
   it('keeps a table that fits in one chunk whole', () => {
     expect(outline(makeDocument(table, '参数'))).toEqual([[['参数'], table]]);
   });

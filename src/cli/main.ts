@@ -40,7 +40,9 @@ export async function runCli(rawArgs: string[], io: Partial<Omit<CliSession, 'ex
       session.streams.stdout.write(`${packageVersion}\n`);
       return EXIT.ok;
     }
-    await runCommand(rootCommand, { rawArgs, data: session });
+    // citty does not hand `data` down to subcommands, so resolve the leaf here and run it directly.
+    const [command, , remainingArgs] = await resolveCommand(rootCommand, rawArgs);
+    await runCommand(command, { rawArgs: remainingArgs, data: session });
     return session.exitCode;
   } catch (error) {
     if (isCittyUsageError(error)) {
@@ -57,13 +59,13 @@ export async function runCli(rawArgs: string[], io: Partial<Omit<CliSession, 'ex
 }
 
 /** Follows subcommand names in `rawArgs` to the command whose usage should be shown. */
-async function resolveCommand(command: CommandDef, rawArgs: string[], parent?: CommandDef): Promise<[CommandDef, CommandDef | undefined]> {
+async function resolveCommand(command: CommandDef, rawArgs: string[], parent?: CommandDef): Promise<[CommandDef, CommandDef | undefined, string[]]> {
   const subCommands = typeof command.subCommands === 'function' ? await command.subCommands() : await command.subCommands;
-  const name = rawArgs.find((arg) => !arg.startsWith('-'));
-  if (subCommands && name && name in subCommands) {
+  const name = rawArgs[0];
+  if (subCommands && name !== undefined && Object.hasOwn(subCommands, name)) {
     const entry = subCommands[name]!;
     const resolved = (typeof entry === 'function' ? await entry() : await entry) as CommandDef;
-    return resolveCommand(resolved, rawArgs.slice(rawArgs.indexOf(name) + 1), command);
+    return resolveCommand(resolved, rawArgs.slice(1), command);
   }
-  return [command, parent];
+  return [command, parent, rawArgs];
 }

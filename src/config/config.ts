@@ -4,6 +4,9 @@ import path from 'node:path';
 /** Which embedding adapter the knowledge bases use; `none` means lexical search only. */
 export type EmbeddingProviderName = 'none' | 'openai-compatible' | 'llama-cpp' | 'transformers';
 
+/** Which chat model adapter answers questions; `none` means no generation (search still works). */
+export type LanguageModelProviderName = 'none' | 'openai-compatible' | 'llama-cpp';
+
 /** How `search` combines retrievers. `auto` is hybrid when the knowledge base has embeddings, lexical otherwise. */
 export type SearchMode = 'auto' | 'lexical' | 'vector' | 'hybrid';
 
@@ -33,6 +36,31 @@ export interface HangjiaConfig {
     dimensions?: number;
     /** Threads for in-process models; default: the machine's cores (`HANGJIA_THREADS`). */
     threads?: number;
+  };
+  /** The chat model that writes answers. */
+  model: {
+    /** Default `none` (`HANGJIA_MODEL_PROVIDER`). */
+    provider: LanguageModelProviderName;
+    /** OpenAI-compatible endpoint, e.g. `http://127.0.0.1:11434/v1` (`HANGJIA_BASE_URL`). */
+    baseURL?: string;
+    /** Sent as a Bearer token; never written to disk or logs (`HANGJIA_API_KEY`). */
+    apiKey?: string;
+    /** Model name at the endpoint, e.g. `qwen2.5:7b-instruct` (`HANGJIA_MODEL`). */
+    model?: string;
+    /** A local GGUF chat model for `llama-cpp` (`HANGJIA_MODEL_PATH`). */
+    modelPath?: string;
+    /** A GGUF LoRA adapter applied on top of `modelPath` (`HANGJIA_LORA_PATH`). */
+    loraPath?: string;
+    /** Threads for in-process models; default: the machine's physical cores (`HANGJIA_THREADS`). */
+    threads?: number;
+    /** Tokens of prompt plus answer; default for llama-cpp: what memory allows up to 8192; endpoints: unknown. */
+    contextSize?: number;
+    /** Sampling temperature, 0 (greedy, reproducible) to 2 (default 0.2: factual answers). */
+    temperature: number;
+    /** Most tokens per answer (1–32768, default 1024). */
+    maxTokens: number;
+    /** Milliseconds to wait for an endpoint's first token (default 120000; CPU servers are slow on long prompts). */
+    timeoutMs: number;
   };
   ingest: {
     /** Files larger than this are skipped with an error (bytes, default 50 MiB). */
@@ -67,6 +95,7 @@ export interface HangjiaConfig {
 export const DEFAULT_CONFIG: HangjiaConfig = {
   home: path.join(os.homedir(), '.hangjia'),
   embedding: { provider: 'none' },
+  model: { provider: 'none', temperature: 0.2, maxTokens: 1024, timeoutMs: 120_000 },
   ingest: { maxFileBytes: 50 * 1024 * 1024, include: [], exclude: [] },
   chunking: { maxChars: 800, maxTokens: 512, overlapChars: 100, minChars: 50 },
   search: { k: 5, mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60 },

@@ -35,18 +35,27 @@ const ENVIRONMENT_KEYS: ReadonlyArray<[string, string]> = [
   ['HANGJIA_EMBEDDING_DIMENSIONS', 'embedding.dimensions'],
   ['HANGJIA_THREADS', 'embedding.threads'],
   ['HANGJIA_MAX_FILE_BYTES', 'ingest.maxFileBytes'],
+  ['HANGJIA_MODEL_PROVIDER', 'model.provider'],
+  ['HANGJIA_BASE_URL', 'model.baseURL'],
+  ['HANGJIA_API_KEY', 'model.apiKey'],
+  ['HANGJIA_MODEL', 'model.model'],
+  ['HANGJIA_MODEL_PATH', 'model.modelPath'],
+  ['HANGJIA_LORA_PATH', 'model.loraPath'],
+  ['HANGJIA_THREADS', 'model.threads'],
 ];
 
 const NUMERIC_KEYS = new Set([
   'embedding.dimensions', 'embedding.threads', 'ingest.maxFileBytes', 'chunking.maxChars', 'chunking.maxTokens',
   'chunking.overlapChars', 'chunking.minChars', 'search.k', 'search.lexicalWeight', 'search.vectorWeight', 'search.rrfK',
+  'model.threads', 'model.contextSize', 'model.temperature', 'model.maxTokens', 'model.timeoutMs',
 ]);
 const ENUM_KEYS: Record<string, readonly string[]> = {
   'embedding.provider': ['none', 'openai-compatible', 'llama-cpp', 'transformers'],
   'search.mode': ['auto', 'lexical', 'vector', 'hybrid'],
+  'model.provider': ['none', 'openai-compatible', 'llama-cpp'],
 };
 /** Settings that must never be printed or saved. */
-export const SECRET_KEYS = new Set(['embedding.apiKey']);
+export const SECRET_KEYS = new Set(['embedding.apiKey', 'model.apiKey']);
 
 /**
  * Merges defaults, config file, environment and flags, recording where each value came from
@@ -139,7 +148,10 @@ function setKey(config: HangjiaConfig, key: string, raw: unknown, layer: ConfigL
 }
 
 function optionalKeys(): string[] {
-  return ['baseURL', 'apiKey', 'model', 'modelPath', 'modelDir', 'dimensions', 'threads'].map((name) => `embedding.${name}`);
+  return [
+    ...['baseURL', 'apiKey', 'model', 'modelPath', 'modelDir', 'dimensions', 'threads'].map((name) => `embedding.${name}`),
+    ...['baseURL', 'apiKey', 'model', 'modelPath', 'loraPath', 'threads', 'contextSize'].map((name) => `model.${name}`),
+  ];
 }
 
 function flattenKeys(object: object): string[] {

@@ -109,7 +109,7 @@ async function syncOneFile(store: KnowledgeBaseStore, file: SourceFile, previous
       return;
     }
     const read = await readSourceFile(file, options.sourceOptions);
-    for (const warning of read.warnings) counters.warnings.push({ path: file.path, code: warning.reason, message: warning.line ? `line ${warning.line}: ${warning.message}` : warning.message });
+    for (const warning of read.warnings) counters.warnings.push({ path: file.path, code: warning.reason, message: warning.message });
     const documents = read.documents.map((document) => ({
       document,
       chunks: options.chunker.chunk(document).map((chunk) => ({ chunk, textHash: contentHash(chunk.text) })),

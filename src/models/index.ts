@@ -11,3 +11,27 @@ export type { ProviderResponseErrorOptions } from './provider-response-error.js'
 export { createEmbeddingDimensionsError } from './embedding-dimensions-error.js';
 export { createModelLoadError } from './model-load-error.js';
 export type { DisposableEmbeddingModel } from './disposable-embedding-model.js';
+export type {
+  LanguageModel,
+  LanguageModelMessage,
+  LanguageModelCallOptions,
+  LanguageModelJsonResponseFormat,
+  LanguageModelGenerateResult,
+  LanguageModelUsage,
+  FinishReason,
+} from './language-model.js';
+export type { LanguageModelStreamPart } from './language-model-stream-part.js';
+export type { DisposableLanguageModel } from './disposable-language-model.js';
+export { generateText } from './generate-text.js';
+export { streamText } from './stream-text.js';
+export type { StreamTextResult, StreamedText } from './stream-text.js';
+export { generateObject } from './generate-object.js';
+export type { GenerateObjectOptions, GenerateObjectResult } from './generate-object.js';
+export type { JsonSchema, JsonSchemaType } from './json-schema.js';
+export { validateJsonSchema, assertSupportedJsonSchema } from './validate-json-schema.js';
+export type { ValidateJsonSchemaOptions } from './validate-json-schema.js';
+export { parseJsonOutput } from './parse-json-output.js';
+export { createModelOutputError } from './model-output-error.js';
+export { createContextOverflowError } from './context-overflow-error.js';
+export { createModelNotFoundError } from './model-not-found-error.js';
+export { createStreamInterruptedError } from './stream-interrupted-error.js';

@@ -9,6 +9,8 @@ export interface ProviderResponseErrorOptions {
   problem: string;
   responseBody?: string;
   cause?: unknown;
+  /** How to fix it. Default: the embedding endpoint advice. */
+  hint?: string;
 }
 
 /**
@@ -16,13 +18,21 @@ export interface ProviderResponseErrorOptions {
  * not retryable (the same request will most likely get the same answer).
  */
 export function createProviderResponseError(options: ProviderResponseErrorOptions): HangjiaError {
-  const { provider, modelId, url, problem, responseBody, cause } = options;
+  const {
+    provider,
+    modelId,
+    url,
+    problem,
+    responseBody,
+    cause,
+    hint = 'Check that the endpoint is OpenAI-compatible and that the model is an embedding model.',
+  } = options;
   const excerpt = responseBody === undefined ? undefined : excerptResponseBody(responseBody);
   return new HangjiaError(
     'E_PROVIDER_RESPONSE',
     `The ${provider} endpoint ${url} answered for model "${modelId}", but ${problem}.` +
       (excerpt === undefined ? '' : ` Response body: ${excerpt}`) +
-      ' Check that the endpoint is OpenAI-compatible and that the model is an embedding model.',
+      ` ${hint}`,
     { cause, details: { provider, modelId, url, problem, responseBody: excerpt } },
   );
 }

@@ -32,6 +32,8 @@ export interface PostJsonOptions {
   abortSignal?: AbortSignal;
   /** Injected in tests; `Math.random` otherwise. */
   random?: () => number;
+  /** How to fix a 2xx body that is not JSON; default: the embedding advice of `createProviderResponseError`. */
+  responseErrorHint?: string;
 }
 
 export interface PostJsonResult {
@@ -51,9 +53,13 @@ export async function postJson(options: PostJsonOptions): Promise<PostJsonResult
     const outcome = await attemptPost(options, attempt);
     if (!('error' in outcome)) return outcome;
     if (!outcome.error.isRetryable || attempt > options.maxRetries) throw outcome.error;
-    const backoffMs = INITIAL_RETRY_DELAY_MS * 2 ** (attempt - 1) * (0.5 + random() / 2);
-    await sleep(outcome.retryAfterMs ?? backoffMs, options.abortSignal);
+    await sleep(outcome.retryAfterMs ?? backoffDelayMs(attempt, random), options.abortSignal);
   }
+}
+
+/** Exponential backoff with equal jitter before retry number `attempt` (1-based): 250–500 ms, 500–1000 ms, … */
+export function backoffDelayMs(attempt: number, random: () => number): number {
+  return INITIAL_RETRY_DELAY_MS * 2 ** (attempt - 1) * (0.5 + random() / 2);
 }
 
 type AttemptOutcome = PostJsonResult | { error: HangjiaError; retryAfterMs?: number };
@@ -87,12 +93,14 @@ async function attemptPost(options: PostJsonOptions, attempt: number): Promise<A
   try {
     return { value: JSON.parse(responseBody) as unknown, responseBody, responseHeaders: response.headers };
   } catch (cause) {
-    return { error: createProviderResponseError({ provider, modelId, url, problem: 'the body is not valid JSON', responseBody, cause }) };
+    const problem = 'the body is not valid JSON';
+    const hint = options.responseErrorHint;
+    return { error: createProviderResponseError({ provider, modelId, url, problem, responseBody, cause, ...(hint === undefined ? {} : { hint }) }) };
   }
 }
 
 /** `retry-after-ms` (OpenAI, Azure) or `Retry-After` in seconds or as an HTTP date; undefined when absent or out of range. */
-function parseRetryAfter(headers: Headers): number | undefined {
+export function parseRetryAfter(headers: Headers): number | undefined {
   const milliseconds = headers.get('retry-after-ms');
   let delayMs = milliseconds === null ? Number.NaN : Number.parseFloat(milliseconds);
   const retryAfter = headers.get('retry-after');
@@ -103,7 +111,8 @@ function parseRetryAfter(headers: Headers): number | undefined {
   return delayMs >= 0 && delayMs <= MAX_RETRY_AFTER_MS ? delayMs : undefined;
 }
 
-function sleep(milliseconds: number, abortSignal: AbortSignal | undefined): Promise<void> {
+/** Waits, or rejects with the abort reason as soon as `abortSignal` fires. */
+export function sleep(milliseconds: number, abortSignal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     abortSignal?.throwIfAborted();
     const onAbort = (): void => {

@@ -9,3 +9,7 @@ export { createLlamaCppEmbeddingModel } from './llama-cpp/index.js';
 export type { LlamaCppEmbeddingSettings } from './llama-cpp/index.js';
 export { createTransformersEmbeddingModel } from './transformers/index.js';
 export type { TransformersEmbeddingSettings } from './transformers/index.js';
+export { createOpenAICompatibleChatModel } from './openai-compatible/index.js';
+export type { OpenAICompatibleChatSettings } from './openai-compatible/index.js';
+export { createLlamaCppChatModel } from './llama-cpp/index.js';
+export type { LlamaCppChatSettings } from './llama-cpp/index.js';

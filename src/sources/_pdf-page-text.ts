@@ -18,6 +18,8 @@ interface Line {
 
 // Han, kana, CJK punctuation, full-width forms and curly quotes: scripts written without spaces.
 const CJK = /[\u2018-\u201D\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]/u;
+/** A wrapped line spans at least this share of the page width (A4 body text with margins: ~80%). */
+const FULL_LINE_SHARE = 0.6;
 /** A gap this much larger than the page's usual line gap starts a new paragraph. */
 const PARAGRAPH_GAP_RATIO = 1.35;
 
@@ -39,10 +41,22 @@ function groupLines(items: PdfTextItem[]): Line[] {
   return lines.map((line) => ({ ...line, text: line.text.trim() })).filter((line) => line.text !== '');
 }
 
+/**
+ * Roughly how wide the line's first word is, plus a space: if it would have fitted at the end of
+ * the previous line, that line was ended on purpose rather than wrapped. A CJK "word" is one
+ * character, since CJK text wraps anywhere. Widths are estimated from the line's average.
+ */
+function firstWordWidth(line: Line): number {
+  const characters = [...line.text];
+  const averageWidth = (line.right - line.x) / characters.length;
+  const word = CJK.test(characters[0]!) ? 1 : (/^[^\s\u2E80-\u9FFF\uFF00-\uFFEF]+/u.exec(line.text)?.[0].length ?? 1);
+  return (word + 1) * averageWidth;
+}
+
 function median(values: number[]): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.floor(sorted.length / 2)];
+  return sorted[Math.floor((sorted.length - 1) / 2)]; // the lower middle: paragraph gaps are the larger ones
 }
 
 /**
@@ -56,17 +70,18 @@ function median(values: number[]): number | undefined {
  * - items whose baselines are within 0.4 × font size form one line (a space is added where the
  *   horizontal gap is wider than 0.2 × font size and neither side has one);
  * - a line continues the previous one when both have the same font size, the vertical gap is not
- *   more than 1.35 × the page's median line gap, the previous line reaches (within three
- *   characters) the page's right text edge — it was wrapped, not ended — and the next is not
- *   indented. Continuations are joined with nothing when either side is CJK, else with a space
+ *   more than 1.35 × the page's (lower) median line gap, the next line's first word would not have
+ *   fitted between the previous line's end and the page's right text edge, the previous line
+ *   spans at least 60% of the page width — so it was wrapped, not ended — and the next line is
+ *   not indented. Continuations are joined with nothing when either side is CJK, else with a space
  *   (nothing after a hyphen);
  * - a font size change, a larger gap, or a jump upwards (a new column) starts a new paragraph;
  * - anything else keeps its line break (table rows, list items, short lines).
  *
- * Single-column body text is the target; multi-column layouts come out column by column as
- * pdf.js orders them, which is still readable.
+ * Single-column body text is the target; in multi-column layouts lines are narrower than 60% of
+ * the page, so they keep their line breaks and come out column by column as pdf.js orders them.
  */
-export function pdfPageText(items: PdfTextItem[]): string {
+export function pdfPageText(items: PdfTextItem[], pageWidth: number): string {
   const lines = groupLines(items);
   if (lines.length === 0) return '';
   const lineGaps = lines
@@ -87,7 +102,10 @@ export function pdfPageText(items: PdfTextItem[]): string {
       text += `\n\n${below.text}`;
       continue;
     }
-    const wrapped = above.right >= rightEdge - 3 * above.fontSize && below.x <= above.x + 0.5 * below.fontSize;
+    const wrapped =
+      rightEdge - above.right < firstWordWidth(below) &&
+      above.right - above.x >= FULL_LINE_SHARE * pageWidth &&
+      below.x <= above.x + 0.5 * below.fontSize;
     if (!wrapped) {
       text += `\n${below.text}`;
       continue;

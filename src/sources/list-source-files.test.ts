@@ -94,6 +94,17 @@ describe('listSourceFiles', () => {
     expect(files.map((file) => file.relativePath)).toEqual(['a/doc.md']);
   });
 
+  it('reports a dangling symbolic link as unreadable', async () => {
+    const folder = await makeTemporaryFolder();
+    await writeFiles(folder, { 'doc.md': '# A' });
+    await symlink(join(folder, 'missing.md'), join(folder, 'dangling.md'));
+    const { files, skipped } = await listSourceFiles([folder]);
+    expect(files.map((file) => file.relativePath)).toEqual(['doc.md']);
+    expect(skipped).toEqual([
+      { path: join(folder, 'dangling.md'), reason: 'unreadable', message: '"dangling.md" is a symbolic link to nothing.' },
+    ]);
+  });
+
   it('throws E_PATH_NOT_FOUND with details.path for a missing path', async () => {
     const missing = join(await makeTemporaryFolder(), 'nope');
     const error = await listSourceFiles([missing]).catch((caught: unknown) => caught);

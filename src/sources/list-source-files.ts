@@ -1,5 +1,5 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { HangjiaError } from '../errors/index.js';
@@ -38,8 +38,8 @@ async function statOrThrow(path: string): Promise<Stats> {
  * Lists the readable files under the given paths: files are taken as they are, folders are walked
  * recursively. Within a folder, `include`/`exclude` globs are matched against the path relative to
  * that folder; excluded folders are pruned without being read. Files with no adapter are returned
- * in `skipped` with reason `unsupported-format`, excluded ones with reason `excluded`, so every
- * input is accounted for. Each file is listed once even if reachable from several paths, and the
+ * in `skipped` with reason `unsupported-format`, excluded ones with reason `excluded`, folders that
+ * cannot be listed and dangling links with reason `unreadable`, so every input is accounted for. Each file is listed once even if reachable from several paths, and the
  * result is sorted by root, then relative path, so runs are reproducible.
  *
  * Symbolic links are followed; a folder reached again through a link is not walked twice.
@@ -76,15 +76,25 @@ export async function listSourceFiles(paths: string[], options: SourceOptions = 
   };
 
   const walk = async (folder: string, root: string): Promise<void> => {
-    const real = await realpath(folder);
-    if (walkedFolders.has(real)) return;
-    walkedFolders.add(real);
-    const entries = await readdir(folder, { withFileTypes: true });
+    let entries: Dirent[];
+    try {
+      const real = await realpath(folder);
+      if (walkedFolders.has(real)) return;
+      walkedFolders.add(real);
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch (error) {
+      skipped.push({ path: folder, reason: 'unreadable', message: `Cannot list folder: ${(error as Error).message}` });
+      return;
+    }
     entries.sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0));
     for (const entry of entries) {
       const path = join(folder, entry.name);
       const relativePath = toPosix(relative(root, path));
       const stats = entry.isSymbolicLink() ? await stat(path).catch(() => undefined) : undefined;
+      if (entry.isSymbolicLink() && stats === undefined) {
+        skipped.push({ path, reason: 'unreadable', message: `"${relativePath}" is a symbolic link to nothing.` });
+        continue;
+      }
       const isFolder = stats ? stats.isDirectory() : entry.isDirectory();
       const isFile = stats ? stats.isFile() : entry.isFile();
       if (isFolder) {

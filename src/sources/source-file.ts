@@ -17,11 +17,12 @@ export interface SourceFile {
 
 /**
  * An input that was found but not listed, with the reason, so callers can count skips by reason
- * rather than lose them: `unsupported-format` (no adapter for the extension) or `excluded` (matched
- * an `exclude` glob or missed every `include` glob; a pruned folder is reported once, not per file).
+ * rather than lose them: `unsupported-format` (no adapter for the extension), `excluded` (matched
+ * an `exclude` glob or missed every `include` glob; a pruned folder is reported once, not per file),
+ * or `unreadable` (a folder that cannot be listed, a symbolic link to nothing).
  */
 export interface SkippedInput {
   path: string;
-  reason: 'unsupported-format' | 'excluded';
+  reason: 'unsupported-format' | 'excluded' | 'unreadable';
   message: string;
 }

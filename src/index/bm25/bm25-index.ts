@@ -41,10 +41,12 @@ export interface Bm25SearchOptions {
   /** Keep only records whose id passes; applied before ranking, so k matches still come back. */
   filter?: (id: string) => boolean;
   /**
-   * Pseudo-relevance feedback settings merged over {@link DEFAULT_FEEDBACK_PARAMS}, or `false`
-   * for a single pass. Default: on.
+   * Pseudo-relevance feedback: `true` for {@link DEFAULT_FEEDBACK_PARAMS}, or settings merged
+   * over them. Default: off, because on stard-legal it lowered nDCG@10 for every setting tried
+   * (docs/design.md, "Lexical engine"); it is kept for collections whose queries are short
+   * keyword lists, where RM3 is known to help.
    */
-  feedback?: Partial<FeedbackParams> | false;
+  feedback?: boolean | Partial<FeedbackParams>;
 }
 
 /** Counts and sizes for logs and `hangjia kb stats`. */
@@ -66,14 +68,12 @@ export interface Bm25IndexStats {
  */
 export const BM25_SERIALIZATION_VERSION = 1;
 
-/**
- * Expansion candidates found in more than this share of documents are skipped. Such terms
- * (`规定`, `~人民`) barely move BM25 scores (low idf) but have the longest posting lists, so
- * they would make the feedback pass several times slower for no ranking gain.
- */
-const FEEDBACK_MAX_DOCUMENT_SHARE = 0.1;
-
 const FIELD_COUNT = LEXICAL_FIELDS.length;
+/**
+ * Posting lists at least this long are worth checking for early termination (which costs one
+ * pass over the touched documents); shorter ones are cheaper to just scan.
+ */
+const PRUNING_MIN_POSTINGS = 1024;
 const MAX_FREQUENCY = 0xffff;
 
 /**
@@ -86,11 +86,12 @@ const MAX_FREQUENCY = 0xffff;
  *   postingFrequencies[3p + f]          → tf of the term in field f (title, headings, text)
  *   fieldLengths[3d + f]                → number of terms in field f of document d
  *
- * From these, construction derives per-document field norms w_f / (1 − b_f + b_f·len/avglen)
- * (so scoring a posting is three multiply-adds and one division) and a forward index
- * (document → terms) for pseudo-relevance feedback. A query accumulates scores into one dense
- * array reused across searches, remembers which documents it touched, and takes the top k from
- * those with a heap; nothing is allocated per posting.
+ * From these, construction derives each posting's impact, its saturated BM25F term frequency,
+ * so scoring a posting is one multiply-add; parameters are therefore fixed per index, as in
+ * Lucene. The first search with feedback also builds a forward index (document → terms). A
+ * query accumulates scores into one dense array reused across searches, remembers which
+ * documents it touched, and takes the top k from those with a heap; nothing is allocated per
+ * posting.
  *
  * Search is synchronous and not re-entrant (the score buffer is shared), which is fine on one
  * JS thread; use one index per worker.
@@ -106,10 +107,12 @@ export class Bm25Index {
 
   private readonly columns: IndexColumns;
   private readonly termIndex: Map<string, number>;
-  private readonly fieldNorms: Float32Array;
-  private readonly documentOffsets: Uint32Array;
-  private readonly documentTerms: Uint32Array;
-  private readonly documentTermFrequencies: Uint16Array;
+  /** tf̃·(k1+1)/(k1+tf̃) per posting: everything but idf and query weight, computed once. */
+  private readonly postingImpacts: Float32Array;
+  /** The highest impact in each term's postings: its score upper bound before idf. */
+  private readonly maxImpacts: Float32Array;
+  /** Document → term ids and total tf, for feedback only; built on first use (P × 6 bytes). */
+  private forwardIndex: ForwardIndex | undefined;
   private readonly scores: Float64Array;
   private readonly touched: Uint32Array;
 
@@ -118,11 +121,13 @@ export class Bm25Index {
     this.params = params;
     this.columns = columns;
     this.termIndex = new Map(columns.terms.map((term, index) => [term, index]));
-    this.fieldNorms = computeFieldNorms(columns.fieldLengths, params);
-    const forward = invertPostings(columns);
-    this.documentOffsets = forward.offsets;
-    this.documentTerms = forward.terms;
-    this.documentTermFrequencies = forward.frequencies;
+    this.postingImpacts = computeImpacts(columns, params);
+    this.maxImpacts = new Float32Array(columns.terms.length);
+    for (let term = 0; term < columns.terms.length; term++) {
+      for (let posting = columns.termOffsets[term]!; posting < columns.termOffsets[term + 1]!; posting++) {
+        this.maxImpacts[term] = Math.max(this.maxImpacts[term]!, this.postingImpacts[posting]!);
+      }
+    }
     this.scores = new Float64Array(columns.documentIds.length);
     this.touched = new Uint32Array(columns.documentIds.length);
   }
@@ -270,10 +275,9 @@ export class Bm25Index {
       termOffsets,
       postingDocuments,
       postingFrequencies,
-      this.fieldNorms,
-      this.documentOffsets,
-      this.documentTerms,
-      this.documentTermFrequencies,
+      this.postingImpacts,
+      this.maxImpacts,
+      ...(this.forwardIndex === undefined ? [] : [this.forwardIndex.offsets, this.forwardIndex.terms, this.forwardIndex.frequencies]),
       this.scores,
       this.touched,
     ];
@@ -297,19 +301,22 @@ export class Bm25Index {
         details: { setting: 'k', value: k },
       });
     }
-    const feedback = options.feedback === false ? undefined : { ...DEFAULT_FEEDBACK_PARAMS, ...options.feedback };
+    const feedback =
+      options.feedback === undefined || options.feedback === false
+        ? undefined
+        : { ...DEFAULT_FEEDBACK_PARAMS, ...(options.feedback === true ? {} : options.feedback) };
     const { documentIds } = this.columns;
     const filter = options.filter;
     const accept = filter === undefined ? undefined : (document: number) => filter(documentIds[document]!);
 
     let queryWeights = this.weighQuery(query);
     if (queryWeights.size === 0) return [];
-    let touchedCount = this.accumulate(queryWeights);
+    let touchedCount = this.accumulate(queryWeights, feedback === undefined ? k : feedback.documents, accept);
     if (feedback !== undefined && feedback.terms > 0 && feedback.originalQueryWeight < 1) {
       const feedbackDocuments = selectTopK(this.touched, touchedCount, this.scores, feedback.documents, accept);
       queryWeights = this.expandQuery(queryWeights, feedbackDocuments, feedback);
       this.reset(touchedCount);
-      touchedCount = this.accumulate(queryWeights);
+      touchedCount = this.accumulate(queryWeights, k, accept);
     }
     const top = selectTopK(this.touched, touchedCount, this.scores, k, accept);
     const matches = top.map((document) => ({
@@ -338,30 +345,109 @@ export class Bm25Index {
     return Math.log(1 + (this.size - documentFrequency + 0.5) / (documentFrequency + 0.5));
   }
 
-  /** Adds every query term's BM25F contribution into `scores`; returns how many documents it touched. */
-  private accumulate(queryWeights: Map<number, number>): number {
-    const { termOffsets, postingDocuments, postingFrequencies } = this.columns;
-    const { scores, touched, fieldNorms } = this;
-    const k1 = this.params.k1;
+  /**
+   * Adds every query term's BM25F contribution into `scores`, exactly for every document that
+   * can still make the top k; returns how many documents it touched.
+   *
+   * Term-at-a-time with safe early termination: the "quit/continue" idea of Moffat & Zobel
+   * (1996, "Self-indexing inverted files for fast text retrieval") with MaxScore's per-term upper
+   * bounds (Turtle & Flood 1995, "Query evaluation: strategies and optimizations"). Terms run
+   * shortest posting list first. Before each long list, let θ be the current k-th best score and
+   * U the sum of the remaining terms' upper bounds (query weight × idf × highest impact):
+   *
+   *   U < θ  ⇒  an untouched document scores at most U and cannot reach the top k, and neither
+   *            can a touched one whose score + U < θ (θ only grows).
+   *
+   * The remaining terms are then looked up by binary search for the surviving candidates only,
+   * instead of scanning their lists. Documents left out keep partial scores below θ, so the
+   * top k taken over all touched documents is the exact top k. This is what keeps very common
+   * terms (single characters, `~规定`) from dominating query time.
+   */
+  private accumulate(queryWeights: Map<number, number>, k: number, accept: ((document: number) => boolean) | undefined): number {
+    const { termOffsets, postingDocuments } = this.columns;
+    const { scores, touched, postingImpacts } = this;
+    const order = [...queryWeights.keys()].sort(
+      (a, b) => termOffsets[a + 1]! - termOffsets[a]! - (termOffsets[b + 1]! - termOffsets[b]!) || a - b,
+    );
+    const weights = order.map((termId) => queryWeights.get(termId)! * this.idf(termId));
+    const remainingBound = new Float64Array(order.length + 1);
+    const remainingPostings = new Float64Array(order.length + 1);
+    for (let position = order.length - 1; position >= 0; position--) {
+      const termId = order[position]!;
+      remainingBound[position] = remainingBound[position + 1]! + weights[position]! * this.maxImpacts[termId]!;
+      remainingPostings[position] = remainingPostings[position + 1]! + termOffsets[termId + 1]! - termOffsets[termId]!;
+    }
     let touchedCount = 0;
-    for (const [termId, queryWeight] of queryWeights) {
-      const weight = queryWeight * this.idf(termId) * (k1 + 1);
+    // Each check costs a pass over the touched documents, so after a failed one the next waits
+    // until the remaining bound has shrunk by a third: a handful of checks per query at most.
+    let nextCheckBound = Infinity;
+    for (let position = 0; position < order.length; position++) {
+      const termId = order[position]!;
+      const start = termOffsets[termId]!;
       const end = termOffsets[termId + 1]!;
-      for (let posting = termOffsets[termId]!; posting < end; posting++) {
+      if (end - start >= PRUNING_MIN_POSTINGS && touchedCount >= k && remainingBound[position]! <= nextCheckBound) {
+        const candidates = this.survivors(touchedCount, k, accept, remainingBound[position]!);
+        // A binary search costs about as much as scanning 20 postings: prune only when cheaper.
+        if (candidates !== undefined && candidates.length * (order.length - position) * 20 < remainingPostings[position]!) {
+          this.completeCandidates(candidates, order.slice(position), weights.slice(position));
+          return touchedCount;
+        }
+        nextCheckBound = (2 / 3) * remainingBound[position]!;
+      }
+      const weight = weights[position]!;
+      for (let posting = start; posting < end; posting++) {
+        const impact = postingImpacts[posting]!;
+        if (impact === 0) continue;
         const document = postingDocuments[posting]!;
-        // Unrolled over the three fields (FIELD_COUNT): this loop is the whole query cost.
-        const frequencyBase = posting * 3;
-        const normBase = document * 3;
-        const frequency =
-          postingFrequencies[frequencyBase]! * fieldNorms[normBase]! +
-          postingFrequencies[frequencyBase + 1]! * fieldNorms[normBase + 1]! +
-          postingFrequencies[frequencyBase + 2]! * fieldNorms[normBase + 2]!;
-        if (frequency === 0) continue;
         if (scores[document] === 0) touched[touchedCount++] = document;
-        scores[document]! += (weight * frequency) / (k1 + frequency);
+        scores[document]! += weight * impact;
       }
     }
     return touchedCount;
+  }
+
+  /** Touched documents that can still reach the top k, or undefined when every document still can. */
+  private survivors(
+    touchedCount: number,
+    k: number,
+    accept: ((document: number) => boolean) | undefined,
+    remainingBound: number,
+  ): number[] | undefined {
+    const { scores, touched } = this;
+    const top = selectTopK(touched, touchedCount, scores, k, accept);
+    if (top.length < k) return undefined;
+    const threshold = scores[top[k - 1]!]!;
+    if (remainingBound >= threshold) return undefined;
+    // The margin absorbs rounding differences between summed bounds and summed scores, so a
+    // document tied with the k-th one is never dropped.
+    const floor = threshold - remainingBound - 1e-9 * threshold;
+    const candidates: number[] = [];
+    for (let position = 0; position < touchedCount; position++) {
+      if (scores[touched[position]!]! >= floor) candidates.push(touched[position]!);
+    }
+    return candidates;
+  }
+
+  /** Adds the remaining terms' contributions to `candidates` by binary search in each list. */
+  private completeCandidates(candidates: number[], termIds: number[], weights: number[]): void {
+    const { termOffsets, postingDocuments } = this.columns;
+    candidates.sort((a, b) => a - b);
+    for (let position = 0; position < termIds.length; position++) {
+      const termId = termIds[position]!;
+      const end = termOffsets[termId + 1]!;
+      let low = termOffsets[termId]!;
+      // Candidates ascend, so each search starts where the previous one ended.
+      for (const document of candidates) {
+        let high = end;
+        while (low < high) {
+          const middle = (low + high) >>> 1;
+          if (postingDocuments[middle]! < document) low = middle + 1;
+          else high = middle;
+        }
+        if (low === end) break;
+        if (postingDocuments[low] === document) this.scores[document]! += weights[position]! * this.postingImpacts[low]!;
+      }
+    }
   }
 
   private reset(touchedCount: number): void {
@@ -371,8 +457,8 @@ export class Bm25Index {
   /**
    * RM3 expansion. The relevance model P(t|R) = Σ_d P(d|q) · P(t|d) is estimated from the
    * feedback documents, with P(d|q) their first-pass scores normalised to sum 1 and P(t|d) the
-   * term's share of the document's terms. Its `terms` heaviest terms (minus very common ones,
-   * see FEEDBACK_MAX_DOCUMENT_SHARE) are normalised to sum 1 and interpolated with the
+   * term's share of the document's terms. Its `terms` heaviest terms are normalised to sum 1
+   * and interpolated with the
    * normalised original query: w(t) = λ · q(t) + (1 − λ) · P(t|R).
    */
   private expandQuery(
@@ -380,13 +466,13 @@ export class Bm25Index {
     feedbackDocuments: number[],
     feedback: FeedbackParams,
   ): Map<number, number> {
-    const { documentOffsets, documentTerms, documentTermFrequencies, scores } = this;
+    this.forwardIndex ??= invertPostings(this.columns);
+    const { offsets: documentOffsets, terms: documentTerms, frequencies: documentTermFrequencies } = this.forwardIndex;
+    const { scores } = this;
     let scoreTotal = 0;
     for (const document of feedbackDocuments) scoreTotal += scores[document]!;
     if (scoreTotal === 0) return queryWeights;
     const relevance = new Map<number, number>();
-    const maxDocumentFrequency = FEEDBACK_MAX_DOCUMENT_SHARE * this.size;
-    const { termOffsets } = this.columns;
     for (const document of feedbackDocuments) {
       const start = documentOffsets[document]!;
       const end = documentOffsets[document + 1]!;
@@ -395,7 +481,6 @@ export class Bm25Index {
       const documentWeight = scores[document]! / scoreTotal / length;
       for (let position = start; position < end; position++) {
         const termId = documentTerms[position]!;
-        if (termOffsets[termId + 1]! - termOffsets[termId]! > maxDocumentFrequency) continue;
         relevance.set(termId, (relevance.get(termId) ?? 0) + documentWeight * documentTermFrequencies[position]!);
       }
     }
@@ -415,8 +500,7 @@ export class Bm25Index {
 
   /** Query terms present in `document`, by descending contribution (binary search per term). */
   private explain(document: number, queryWeights: Map<number, number>): string[] {
-    const { termOffsets, postingDocuments, postingFrequencies, terms } = this.columns;
-    const k1 = this.params.k1;
+    const { termOffsets, postingDocuments, terms } = this.columns;
     const contributions: Array<[string, number]> = [];
     for (const [termId, queryWeight] of queryWeights) {
       let low = termOffsets[termId]!;
@@ -427,12 +511,9 @@ export class Bm25Index {
         else high = middle;
       }
       if (low === termOffsets[termId + 1]! || postingDocuments[low] !== document) continue;
-      let frequency = 0;
-      for (let field = 0; field < FIELD_COUNT; field++) {
-        frequency += postingFrequencies[low * FIELD_COUNT + field]! * this.fieldNorms[document * FIELD_COUNT + field]!;
-      }
-      if (frequency === 0) continue;
-      contributions.push([terms[termId]!, (queryWeight * this.idf(termId) * frequency) / (k1 + frequency)]);
+      const impact = this.postingImpacts[low]!;
+      if (impact === 0) continue;
+      contributions.push([terms[termId]!, queryWeight * this.idf(termId) * impact]);
     }
     return contributions.sort((a, b) => b[1] - a[1]).map(([term]) => term);
   }
@@ -456,10 +537,16 @@ function resolveParams(input: Bm25ParamsInput = {}): Bm25Params {
   return params;
 }
 
-/** w_f / (1 − b_f + b_f · len_f / avglen_f) per document and field; 0 for unweighted fields. */
-function computeFieldNorms(fieldLengths: Uint32Array, params: Bm25Params): Float32Array {
+/**
+ * The saturated, length-normalised BM25F term frequency of every posting (see bm25-params.ts):
+ * with norm_f(d) = w_f / (1 − b_f + b_f · len_f(d) / avglen_f) and tf̃ = Σ_f tf_f · norm_f(d),
+ * impact = tf̃ · (k1 + 1) / (k1 + tf̃). Precomputing it leaves one multiply-add per posting at
+ * query time, the whole cost of a search.
+ */
+function computeImpacts(columns: IndexColumns, params: Bm25Params): Float32Array {
+  const { fieldLengths, postingDocuments, postingFrequencies } = columns;
   const documents = fieldLengths.length / FIELD_COUNT;
-  const norms = new Float32Array(fieldLengths.length);
+  const norms = new Float64Array(fieldLengths.length);
   for (let field = 0; field < FIELD_COUNT; field++) {
     const name = LEXICAL_FIELDS[field]!;
     let total = 0;
@@ -473,11 +560,28 @@ function computeFieldNorms(fieldLengths: Uint32Array, params: Bm25Params): Float
       norms[document * FIELD_COUNT + field] = weight / (1 - b + (b * length) / averageLength);
     }
   }
-  return norms;
+  const k1 = params.k1;
+  const impacts = new Float32Array(postingDocuments.length);
+  for (let posting = 0; posting < postingDocuments.length; posting++) {
+    const normBase = postingDocuments[posting]! * FIELD_COUNT;
+    const frequencyBase = posting * FIELD_COUNT;
+    let frequency = 0;
+    for (let field = 0; field < FIELD_COUNT; field++) {
+      frequency += postingFrequencies[frequencyBase + field]! * norms[normBase + field]!;
+    }
+    impacts[posting] = frequency === 0 ? 0 : (frequency * (k1 + 1)) / (k1 + frequency);
+  }
+  return impacts;
+}
+
+interface ForwardIndex {
+  offsets: Uint32Array;
+  terms: Uint32Array;
+  frequencies: Uint16Array;
 }
 
 /** The forward index (document → term ids and total tf) for feedback, by inverting postings. */
-function invertPostings(columns: IndexColumns): { offsets: Uint32Array; terms: Uint32Array; frequencies: Uint16Array } {
+function invertPostings(columns: IndexColumns): ForwardIndex {
   const { termOffsets, postingDocuments, postingFrequencies, documentIds } = columns;
   const offsets = new Uint32Array(documentIds.length + 1);
   for (const document of postingDocuments) offsets[document + 1]!++;

@@ -30,7 +30,9 @@ export interface Bm25Params {
   /**
    * Field weights w_f, ≥ 0: how many text occurrences one occurrence in this field is worth.
    * Titles and heading paths name what a chunk is about, so they default higher:
-   * title 2, headings 1.5, text 1. A weight of 0 leaves the field out of scoring.
+   * title 1.5, headings 1.5, text 1. A weight of 0 leaves the field out of scoring. Kept modest:
+   * a title shared by many chunks (a document title, a statute name) lifts all of them at once,
+   * and on stard-legal weights above 1.5 already cost ranking quality.
    */
   weights: FieldValues;
 }
@@ -49,7 +51,7 @@ export const LEXICAL_FIELDS = ['title', 'headings', 'text'] as const;
 export const DEFAULT_BM25_PARAMS: Readonly<Bm25Params> = Object.freeze({
   k1: 1.2,
   b: Object.freeze({ title: 0.5, headings: 0.5, text: 0.75 }),
-  weights: Object.freeze({ title: 2, headings: 1.5, text: 1 }),
+  weights: Object.freeze({ title: 1.5, headings: 1.5, text: 1 }),
 });
 
 /**

@@ -15,7 +15,7 @@ describe('pdf adapter', () => {
     expect(documents[0]).toMatchObject({
       format: 'pdf',
       title: 'manual',
-      text: '星河路由器用户手册\n人民大会堂 Wi-Fi 6 ready.',
+      text: '星河路由器用户手册\n\n人民大会堂 Wi-Fi 6 ready.',
       metadata: { relativePath: 'manual.pdf', pageCount: 1, pdfTitle: 'Microsoft Word - manual.docx' },
     });
     expect(documents[0]!.encoding).toBeUndefined();

@@ -1,11 +1,14 @@
-import { extractText, getDocumentProxy } from 'unpdf';
+import { getDocumentProxy } from 'unpdf';
 import { HangjiaError } from '../../errors/index.js';
 import { buildDocument } from '../_build-document.js';
 import { emptySourceError } from '../_empty-source-error.js';
+import { pdfPageText, type PdfTextItem } from '../_pdf-page-text.js';
 import type { SourceAdapter } from '../_source-adapter.js';
 
 /**
- * `.pdf`: one document from the text layer (pdf.js through unpdf), pages joined by blank lines,
+ * `.pdf`: one document from the text layer (pdf.js through unpdf), each page's lines rejoined into
+ * paragraphs (see `pdfPageText`: wrapped Chinese lines would otherwise split words), pages joined
+ * by blank lines,
  * titled by its file name (PDF Title fields are too often "untitled" or "Microsoft Word - x.docx"
  * to trust; the raw field is kept in `metadata.pdfTitle`). `metadata.pageCount` holds the pages.
  *
@@ -23,7 +26,18 @@ export const readPdfSource: SourceAdapter = async (file, bytes) => {
     try {
       const metadata = await pdf.getMetadata();
       pdfTitle = (metadata.info as Record<string, unknown> | undefined)?.Title;
-      pages = (await extractText(pdf, { mergePages: false })).text;
+      pages = [];
+      for (let number = 1; number <= pdf.numPages; number += 1) {
+        const page = await pdf.getPage(number);
+        const [left, , right] = page.view;
+        const content = await page.getTextContent();
+        const items: PdfTextItem[] = content.items.flatMap((item) =>
+          'str' in item
+            ? [{ str: item.str, x: item.transform[4], y: item.transform[5], width: item.width, fontSize: Math.hypot(item.transform[2], item.transform[3]) }]
+            : [],
+        );
+        pages.push(pdfPageText(items, (right ?? 0) - (left ?? 0)));
+      }
     } finally {
       await pdf.destroy();
     }

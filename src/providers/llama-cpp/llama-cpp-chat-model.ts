@@ -1,0 +1,291 @@
+import { access } from 'node:fs/promises';
+import type { ChatHistoryItem, GbnfJsonSchema, LlamaChat, LlamaContext, LlamaGrammar, LlamaModel } from 'node-llama-cpp';
+import { HangjiaError } from '../../errors/index.js';
+import type {
+  DisposableLanguageModel,
+  FinishReason,
+  LanguageModelCallOptions,
+  LanguageModelGenerateResult,
+  LanguageModelStreamPart,
+} from '../../models/index.js';
+import { createContextOverflowError, createModelLoadError } from '../../models/index.js';
+import { defaultThreadCount, getRecentLlamaLog, getSharedLlama } from './_llama.js';
+
+export interface LlamaCppChatSettings {
+  /** Path to a GGUF chat model, e.g. `models/qwen2.5-7b-instruct-q4_k_m.gguf`. */
+  modelPath: string;
+  /** CPU threads for evaluation. Default: the physical cores this process can use (see `_llama.ts`). */
+  threads?: number;
+  /**
+   * Tokens the context holds (prompt plus reply). Default: as many as memory allows up to the
+   * model's trained size, capped at 8192 so a 128k-context model does not reserve gigabytes of
+   * cache for prompts that never come.
+   */
+  contextSize?: number;
+  /** A LoRA adapter in GGUF form applied on top of the model, e.g. one fine-tuned with `hangjia` datasets. */
+  loraPath?: string;
+}
+
+const PROVIDER = 'llama-cpp';
+const DEFAULT_MAX_CONTEXT_SIZE = 8192;
+
+interface Loaded {
+  model: LlamaModel;
+  context: LlamaContext;
+  chat: LlamaChat;
+}
+
+/** A call ready to run: the history in node-llama-cpp's form, its prompt length, and the grammar. */
+interface PreparedCall {
+  loaded: Loaded;
+  history: ChatHistoryItem[];
+  promptTokens: number;
+  grammar: LlamaGrammar | undefined;
+}
+
+/**
+ * A `LanguageModel` running a GGUF chat model in-process with node-llama-cpp (optional peer
+ * dependency, imported on first use), on the CPU. The prompt is rendered with the model's own chat
+ * template (node-llama-cpp's `resolveChatWrapper`: the GGUF's Jinja template or a known family,
+ * falling back to a generic one). JSON output is constrained by a grammar built from the schema.
+ *
+ * One context sequence serves every call, so calls run one after another. A prompt that does not
+ * fit the context throws `E_CONTEXT_OVERFLOW` instead of silently dropping its beginning (which
+ * node-llama-cpp's context shift would do, losing the retrieved passages).
+ *
+ * Errors: `E_MODEL_LOAD` (package, binary, model or LoRA file), `E_CONTEXT_OVERFLOW`,
+ * `E_SCHEMA_UNSUPPORTED` (a schema no grammar can express). `dispose()` frees context and model.
+ *
+ * @example
+ * const model = createLlamaCppChatModel({ modelPath: 'models/qwen2.5-1.5b-instruct-q4_k_m.gguf', threads: 2 });
+ * try { console.log((await generateText(model, { messages, maxTokens: 256 })).text); } finally { await model.dispose(); }
+ */
+export function createLlamaCppChatModel(settings: LlamaCppChatSettings): DisposableLanguageModel {
+  const { modelPath, loraPath } = settings;
+  let loaded: Promise<Loaded> | undefined;
+  let contextSize: number | undefined;
+  // One sequence evaluates one conversation at a time: calls wait for each other.
+  let queue: Promise<unknown> = Promise.resolve();
+  const grammars = new Map<string, Promise<LlamaGrammar>>();
+
+  const loadError = (reason: string, cause: unknown, details: Record<string, unknown> = {}): HangjiaError =>
+    createModelLoadError({ provider: PROVIDER, modelId: modelPath, reason, cause, details: { ...details, llamaLog: getRecentLlamaLog() } });
+
+  const load = async (): Promise<Loaded> => {
+    const { library, llama } = await getSharedLlama(modelPath);
+    for (const [what, path] of [['model', modelPath], ['LoRA adapter', loraPath]] as const) {
+      if (path === undefined) continue;
+      await access(path).catch((cause: unknown) => {
+        throw loadError(`no readable ${what} file at ${path}`, cause, { path });
+      });
+    }
+    const model = await llama.loadModel({ modelPath }).catch((cause: unknown) => {
+      throw loadError(`llama.cpp could not read ${modelPath} as a GGUF model (${String(cause)}). Check that the file is complete and of an architecture this node-llama-cpp supports.`, cause);
+    });
+    try {
+      const context = await model.createContext({
+        threads: settings.threads ?? defaultThreadCount(llama),
+        contextSize: settings.contextSize ?? { max: DEFAULT_MAX_CONTEXT_SIZE },
+        ...(loraPath === undefined ? {} : { lora: { adapters: [{ filePath: loraPath }] } }),
+      });
+      contextSize = context.contextSize;
+      const chat = new library.LlamaChat({ contextSequence: context.getSequence() });
+      return { model, context, chat };
+    } catch (cause) {
+      await model.dispose();
+      const what = loraPath === undefined ? 'a context' : `a context with the LoRA adapter ${loraPath} (is it made for this base model?)`;
+      throw loadError(`could not create ${what}: ${String(cause)}. Try a smaller contextSize.`, cause, { contextSize: settings.contextSize, loraPath });
+    }
+  };
+
+  const ensureLoaded = (): Promise<Loaded> => {
+    loaded ??= load().catch((error: unknown) => {
+      loaded = undefined;
+      throw error;
+    });
+    return loaded;
+  };
+
+  const grammarFor = (current: Loaded, schema: object): Promise<LlamaGrammar> => {
+    const key = JSON.stringify(schema);
+    let grammar = grammars.get(key);
+    if (grammar === undefined) {
+      // Our `JsonSchema` is a subset of node-llama-cpp's; its generic signature cannot see that.
+      grammar = current.model.llama.createGrammarForJsonSchema<GbnfJsonSchema>(schema as GbnfJsonSchema).catch((cause: unknown) => {
+        grammars.delete(key);
+        throw new HangjiaError('E_SCHEMA_UNSUPPORTED', `node-llama-cpp cannot turn this JSON schema into a grammar: ${String(cause)}`, {
+          cause,
+          details: { provider: PROVIDER, modelId: modelPath },
+        });
+      });
+      grammars.set(key, grammar);
+    }
+    return grammar;
+  };
+
+  /** Loads, renders and measures the prompt, and builds the grammar: every failure that can come before the first token. */
+  const prepare = async (options: LanguageModelCallOptions): Promise<PreparedCall> => {
+    options.abortSignal?.throwIfAborted();
+    const current = await ensureLoaded();
+    const history = toChatHistory(options.messages);
+    const { contextText } = current.chat.chatWrapper.generateContextState({ chatHistory: history });
+    const promptTokens = contextText.tokenize(current.model.tokenizer).length;
+    const available = current.context.contextSize;
+    if (promptTokens + (options.maxTokens ?? 1) > available) {
+      throw createContextOverflowError({
+        provider: PROVIDER,
+        modelId: modelPath,
+        contextSize: available,
+        promptTokens,
+        ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+      });
+    }
+    const grammar = options.responseFormat === undefined ? undefined : await grammarFor(current, options.responseFormat.schema);
+    options.abortSignal?.throwIfAborted();
+    return { loaded: current, history, promptTokens, grammar };
+  };
+
+  /** Generates, reporting each piece of text and token count as it comes. */
+  const generate = async (
+    prepared: PreparedCall,
+    options: LanguageModelCallOptions,
+    signal: AbortSignal,
+    onDelta: (delta: string) => void,
+  ): Promise<{ text: string; finishReason: FinishReason; outputTokens: number }> => {
+    const { loaded: current, history, grammar } = prepared;
+    const { sequence } = current.chat;
+    // Each call is a fresh conversation: clearing avoids reusing state from an unrelated prompt.
+    await sequence.clearHistory();
+    // The meter counts every sampled token; `onToken` misses those held back to match stop triggers.
+    const meterBefore = sequence.tokenMeter.getState();
+    const response = await current.chat.generateResponse(history, {
+      ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+      ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+      ...(options.stop === undefined || options.stop.length === 0 ? {} : { customStopTriggers: options.stop }),
+      ...(grammar === undefined ? {} : { grammar }),
+      signal,
+      stopOnAbortSignal: true,
+      onTextChunk: (text) => {
+        if (text !== '') onDelta(text);
+      },
+    });
+    const stopReason = response.metadata.stopReason;
+    const finishReason: FinishReason = stopReason === 'maxTokens' ? 'length' : stopReason === 'abort' ? 'abort' : 'stop';
+    return { text: response.response, finishReason, outputTokens: sequence.tokenMeter.diff(meterBefore).usedOutputTokens };
+  };
+
+  const enqueue = <T>(task: () => Promise<T>): Promise<T> => {
+    const result = queue.then(task);
+    queue = result.catch(() => undefined);
+    return result;
+  };
+
+  return {
+    specificationVersion: 'v1',
+    provider: PROVIDER,
+    modelId: modelPath,
+    get contextSize() {
+      return contextSize;
+    },
+
+    async doGenerate(options): Promise<LanguageModelGenerateResult> {
+      const prepared = await prepare(options);
+      const signal = options.abortSignal ?? new AbortController().signal;
+      const { text, finishReason, outputTokens } = await enqueue(() => generate(prepared, options, signal, () => undefined));
+      if (finishReason === 'abort') throw signal.reason;
+      return { text, finishReason, usage: { inputTokens: prepared.promptTokens, outputTokens } };
+    },
+
+    async doStream(options) {
+      const prepared = await prepare(options);
+      // Ours, so that a consumer who stops iterating also stops generation.
+      const controller = new AbortController();
+      const signal = options.abortSignal === undefined ? controller.signal : AbortSignal.any([options.abortSignal, controller.signal]);
+      const parts = createPartBuffer();
+      enqueue(() => generate(prepared, options, signal, (delta) => parts.push({ type: 'text-delta', delta })))
+        .then(
+          (result) => {
+            const usage = { inputTokens: prepared.promptTokens, outputTokens: result.outputTokens };
+            parts.push({ type: 'finish', finishReason: result.finishReason, usage });
+          },
+          (error: unknown) => {
+            if (signal.aborted) {
+              parts.push({ type: 'finish', finishReason: 'abort', usage: { inputTokens: prepared.promptTokens, outputTokens: undefined } });
+              return;
+            }
+            const failure = HangjiaError.is(error)
+              ? error
+              : new HangjiaError('E_MODEL_GENERATE', `llama.cpp failed while generating with ${modelPath}: ${String(error)}`, {
+                  cause: error,
+                  details: { provider: PROVIDER, modelId: modelPath, llamaLog: getRecentLlamaLog() },
+                });
+            parts.push({ type: 'error', error: failure });
+            parts.push({ type: 'finish', finishReason: 'error', usage: { inputTokens: prepared.promptTokens, outputTokens: undefined } });
+          },
+        );
+      const abortSignal = options.abortSignal;
+      return {
+        stream: (async function* (): AsyncGenerator<LanguageModelStreamPart, void, undefined> {
+          try {
+            for (;;) {
+              const part = await parts.next();
+              // Checked after every await: the consumer may abort while this generator waits at a `yield`.
+              if (abortSignal?.aborted === true) {
+                yield { type: 'finish', finishReason: 'abort', usage: { inputTokens: prepared.promptTokens, outputTokens: undefined } };
+                return;
+              }
+              yield part;
+              if (part.type === 'finish') return;
+            }
+          } finally {
+            controller.abort();
+          }
+        })(),
+      };
+    },
+
+    async dispose() {
+      const current = loaded;
+      loaded = undefined;
+      grammars.clear();
+      if (current === undefined) return;
+      await queue;
+      const resources = await current.catch(() => undefined);
+      resources?.chat.dispose();
+      await resources?.context.dispose();
+      await resources?.model.dispose();
+    },
+  };
+}
+
+/**
+ * Our messages in node-llama-cpp's history form. The history ends with the model's turn to
+ * answer: an empty response, or the last assistant message, which the model then continues.
+ */
+function toChatHistory(messages: LanguageModelCallOptions['messages']): ChatHistoryItem[] {
+  const history: ChatHistoryItem[] = messages.map(({ role, content }) =>
+    role === 'system' ? { type: 'system', text: content } : role === 'user' ? { type: 'user', text: content } : { type: 'model', response: [content] },
+  );
+  if (history.at(-1)?.type !== 'model') history.push({ type: 'model', response: [] });
+  return history;
+}
+
+/** Parts pushed by node-llama-cpp's callbacks, pulled one at a time by the stream. */
+function createPartBuffer(): { push(part: LanguageModelStreamPart): void; next(): Promise<LanguageModelStreamPart> } {
+  const parts: LanguageModelStreamPart[] = [];
+  let waiting: ((part: LanguageModelStreamPart) => void) | undefined;
+  return {
+    push(part) {
+      if (waiting === undefined) parts.push(part);
+      else {
+        const resolve = waiting;
+        waiting = undefined;
+        resolve(part);
+      }
+    },
+    next() {
+      const part = parts.shift();
+      return part === undefined ? new Promise((resolve) => (waiting = resolve)) : Promise.resolve(part);
+    },
+  };
+}
