@@ -14,6 +14,7 @@ export const rootCommand = defineCommand({
     search: () => import('./commands/search.js').then((module) => module.default),
     eval: () => import('./commands/eval.js').then((module) => module.default),
     config: () => import('./commands/config.js').then((module) => module.default),
+    models: () => import('./commands/models.js').then((module) => module.default),
   },
 });
 

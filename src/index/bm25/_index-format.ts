@@ -80,8 +80,9 @@ export function decodeIndex(bytes: Uint8Array, expectedVersion: number): { heade
   let offset = align(PREFIX_BYTES + jsonLength);
   const take = (byteLength: number): ArrayBuffer => {
     if (offset + byteLength > bytes.length) throw corrupt('the postings are truncated');
-    // slice copies into a fresh, aligned buffer the typed arrays can own.
-    const buffer = bytes.slice(offset, offset + byteLength).buffer;
+    // Copy into a fresh, aligned buffer the typed arrays can own. Not `bytes.slice`: on a Node
+    // Buffer (what readFileSync returns) slice is a view into a shared pool, not a copy.
+    const buffer = Uint8Array.prototype.slice.call(bytes, offset, offset + byteLength).buffer;
     offset += align(byteLength);
     return buffer;
   };

@@ -222,6 +222,15 @@ describe('Bm25Index serialization', () => {
     }
   });
 
+  it('reads bytes that sit inside a larger shared buffer, as readFileSync returns them', () => {
+    // Node Buffers from readFileSync are often views into a shared pool; Buffer#slice is a view too.
+    const bytes = index.serialize();
+    const pooled = Buffer.alloc(bytes.byteLength + 13);
+    pooled.set(bytes, 13);
+    const copy = Bm25Index.deserialize(pooled.subarray(13), { analyzer: whitespaceAnalyzer });
+    expect(copy.search('w1 w3', { k: 20 })).toEqual(index.search('w1 w3', { k: 20 }));
+  });
+
   it('refuses an index built with another analyzer version', () => {
     const bytes = index.serialize();
     const newer = { ...whitespaceAnalyzer, version: 2 };
