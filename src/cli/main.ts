@@ -15,6 +15,7 @@ export const rootCommand = defineCommand({
     eval: () => import('./commands/eval.js').then((module) => module.default),
     config: () => import('./commands/config.js').then((module) => module.default),
     models: () => import('./commands/models.js').then((module) => module.default),
+    examples: () => import('./commands/examples.js').then((module) => module.default),
   },
 });
 

@@ -14,7 +14,7 @@ describe('pdfPageText', () => {
       item('置。', 713.5),
       item('如有缺失请联系客服。', 690), // larger gap than 16.5: new paragraph
     ], 595);
-    expect(text).toBe('安装快速指南\n\n感谢您购买星河路由器，按照本指南，您可以在十分钟内完成全部安装和上网设置。\n\n如有缺失请联系客服。');
+    expect(text).toBe('# 安装快速指南\n\n感谢您购买星河路由器，按照本指南，您可以在十分钟内完成全部安装和上网设置。\n\n如有缺失请联系客服。');
   });
 
   it('joins wrapped Latin lines with a space, and after a hyphen with nothing', () => {

@@ -59,6 +59,32 @@ function median(values: number[]): number | undefined {
   return sorted[Math.floor((sorted.length - 1) / 2)]; // the lower middle: paragraph gaps are the larger ones
 }
 
+/** A short line in a font at least this much larger than the body's is a heading. */
+const HEADING_SIZE_RATIO = 1.15;
+const HEADING_MAX_CHARACTERS = 80;
+
+/**
+ * Turns heading lines into Markdown headings, so the chunker gives PDF chunks heading paths as it
+ * does for Markdown, HTML and DOCX. The body size is the size covering the most characters on the
+ * page; the level follows the size ratio to it (≥ 1.6 × `#`, ≥ 1.3 × `##`, else `###`), not the
+ * page's own ranking, so the same heading style gets the same level on every page.
+ */
+function markHeadings(lines: Line[]): Line[] {
+  const charactersBySize = new Map<number, number>();
+  for (const line of lines) {
+    const size = Math.round(line.fontSize * 2) / 2;
+    charactersBySize.set(size, (charactersBySize.get(size) ?? 0) + line.text.length);
+  }
+  const bodySize = [...charactersBySize.entries()].sort((left, right) => right[1] - left[1] || left[0] - right[0])[0]?.[0];
+  if (bodySize === undefined) return lines;
+  return lines.map((line) => {
+    const ratio = line.fontSize / bodySize;
+    if (ratio < HEADING_SIZE_RATIO || [...line.text].length > HEADING_MAX_CHARACTERS) return line;
+    const level = ratio >= 1.6 ? 1 : ratio >= 1.3 ? 2 : 3;
+    return { ...line, text: `${'#'.repeat(level)} ${line.text}` };
+  });
+}
+
 /**
  * Rebuilds one page's text from positioned items: lines by baseline, lines joined into paragraphs,
  * paragraphs separated by blank lines.
@@ -76,13 +102,14 @@ function median(values: number[]): number | undefined {
  *   not indented. Continuations are joined with nothing when either side is CJK, else with a space
  *   (nothing after a hyphen);
  * - a font size change, a larger gap, or a jump upwards (a new column) starts a new paragraph;
- * - anything else keeps its line break (table rows, list items, short lines).
+ * - anything else keeps its line break (table rows, list items, short lines);
+ * - a short line in a larger font becomes a Markdown heading (see `markHeadings`).
  *
  * Single-column body text is the target; in multi-column layouts lines are narrower than 60% of
  * the page, so they keep their line breaks and come out column by column as pdf.js orders them.
  */
 export function pdfPageText(items: PdfTextItem[], pageWidth: number): string {
-  const lines = groupLines(items);
+  const lines = markHeadings(groupLines(items));
   if (lines.length === 0) return '';
   const lineGaps = lines
     .slice(1)

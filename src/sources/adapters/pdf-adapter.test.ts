@@ -14,8 +14,8 @@ describe('pdf adapter', () => {
     expect(documents).toHaveLength(1);
     expect(documents[0]).toMatchObject({
       format: 'pdf',
-      title: 'manual',
-      text: '星河路由器用户手册\n\n人民大会堂 Wi-Fi 6 ready.',
+      title: '星河路由器用户手册',
+      text: '# 星河路由器用户手册\n\n人民大会堂 Wi-Fi 6 ready.',
       metadata: { relativePath: 'manual.pdf', pageCount: 1, pdfTitle: 'Microsoft Word - manual.docx' },
     });
     expect(documents[0]!.encoding).toBeUndefined();

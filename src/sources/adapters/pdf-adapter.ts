@@ -1,6 +1,8 @@
 import { getDocumentProxy } from 'unpdf';
 import { HangjiaError } from '../../errors/index.js';
+import { normalizeText } from '../../documents/index.js';
 import { buildDocument } from '../_build-document.js';
+import { markdownTitle } from '../_markdown-title.js';
 import { emptySourceError } from '../_empty-source-error.js';
 import { pdfPageText, type PdfTextItem } from '../_pdf-page-text.js';
 import type { SourceAdapter } from '../_source-adapter.js';
@@ -9,8 +11,9 @@ import type { SourceAdapter } from '../_source-adapter.js';
  * `.pdf`: one document from the text layer (pdf.js through unpdf), each page's lines rejoined into
  * paragraphs (see `pdfPageText`: wrapped Chinese lines would otherwise split words), pages joined
  * by blank lines,
- * titled by its file name (PDF Title fields are too often "untitled" or "Microsoft Word - x.docx"
- * to trust; the raw field is kept in `metadata.pdfTitle`). `metadata.pageCount` holds the pages.
+ * titled by its first heading (a short line in a larger font), else its file name (PDF Title fields
+ * are too often "untitled" or "Microsoft Word - x.docx" to trust; the raw field is kept in
+ * `metadata.pdfTitle`). `metadata.pageCount` holds the pages.
  *
  * Chinese extracted from PDFs often arrives as Kangxi and CJK radicals (`⼤` for `大`): producers
  * subset fonts and point ToUnicode at radical code points. `buildDocument` normalises them.
@@ -61,5 +64,6 @@ export const readPdfSource: SourceAdapter = async (file, bytes) => {
   }
   const metadata: Record<string, unknown> = { pageCount: pages.length };
   if (typeof pdfTitle === 'string' && pdfTitle.trim() !== '') metadata.pdfTitle = pdfTitle.trim();
-  return { documents: [buildDocument(file, { text, metadata })], warnings: [] };
+  const title = markdownTitle(normalizeText(text));
+  return { documents: [buildDocument(file, { text, metadata, ...(title ? { title } : {}) })], warnings: [] };
 };

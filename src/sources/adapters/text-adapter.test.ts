@@ -11,7 +11,7 @@ const HANDBOOK = '星河网络员工手册\r\n第一章 总则\r\n第一条 为�
 const NORMALISED = '星河网络员工手册\n第一章 总则\n第一条 为规范管理，制定本手册。';
 
 describe('text adapter', () => {
-  it('reads a UTF-8 .txt into one normalised document titled by its file name', async () => {
+  it('reads a UTF-8 .txt into one normalised document titled by its first line when that line is a title', async () => {
     const folder = await makeTemporaryFolder();
     await writeFiles(folder, { 'policies/员工手册.txt': HANDBOOK });
     const { files } = await listSourceFiles([folder]);
@@ -22,13 +22,20 @@ describe('text adapter', () => {
         id: documentId('policies/员工手册.txt'),
         sourcePath: join(folder, 'policies/员工手册.txt'),
         format: 'txt',
-        title: '员工手册',
+        title: '星河网络员工手册',
         text: NORMALISED,
         contentHash: contentHash(NORMALISED),
         encoding: 'utf-8',
         metadata: { relativePath: 'policies/员工手册.txt' },
       },
     ]);
+  });
+
+  it('titles a .txt by its file name when the first line is a sentence or an article', async () => {
+    // A sentence (it ends in 。) and a bare article heading are content, not titles.
+    expect((await readFixture('notice.txt', Buffer.from('本通知自发布之日起施行。\n其他内容'))).documents[0]!.title).toBe('notice');
+    expect((await readFixture('articles.txt', Buffer.from('第一条 总则\n内容'))).documents[0]!.title).toBe('articles');
+    expect((await readFixture('law.txt', Buffer.from('《中华人民共和国劳动合同法》\n第一条 内容'))).documents[0]!.title).toBe('中华人民共和国劳动合同法');
   });
 
   it('reads GBK, UTF-8 with BOM, UTF-16 LE and BE with BOM to the same text', async () => {
