@@ -3,9 +3,11 @@ import { createChunker } from '../chunking/index.js';
 import type { HangjiaConfig } from '../config/index.js';
 import { HangjiaError } from '../errors/index.js';
 import type { KnowledgeBaseComponents } from '../knowledge-base/index.js';
-import type { EmbeddingModel } from '../models/index.js';
+import type { EmbeddingModel, LanguageModel } from '../models/index.js';
 import {
+  createLlamaCppChatModel,
   createLlamaCppEmbeddingModel,
+  createOpenAICompatibleChatModel,
   createOpenAICompatibleEmbeddingModel,
   createTransformersEmbeddingModel,
 } from '../providers/index.js';
@@ -51,4 +53,34 @@ export function createDefaultComponents(config: HangjiaConfig, options: { userDi
     chunker: createChunker(config.chunking),
     ...(embeddingModel ? { embeddingModel } : {}),
   };
+}
+
+/**
+ * The chat model the configuration asks for (`model.provider` must not be `none`: check first).
+ * The in-process runtime is an optional peer dependency loaded only on first use.
+ */
+export function createLanguageModelFromConfig(settings: HangjiaConfig['model']): LanguageModel {
+  const require = (setting: string, value: string | undefined, variable: string): string => {
+    if (value) return value;
+    throw new HangjiaError(
+      'E_CONFIG',
+      `model.provider is "${settings.provider}", which needs model.${setting}: set it in hangjia.config.yaml or with ${variable}.`,
+      { details: { setting: `model.${setting}`, provider: settings.provider } },
+    );
+  };
+  if (settings.provider === 'llama-cpp') {
+    return createLlamaCppChatModel({
+      modelPath: require('modelPath', settings.modelPath, 'HANGJIA_MODEL_PATH'),
+      ...(settings.loraPath ? { loraPath: settings.loraPath } : {}),
+      ...(settings.threads ? { threads: settings.threads } : {}),
+      ...(settings.contextSize ? { contextSize: settings.contextSize } : {}),
+    });
+  }
+  return createOpenAICompatibleChatModel({
+    baseURL: require('baseURL', settings.baseURL, 'HANGJIA_BASE_URL'),
+    model: require('model', settings.model, 'HANGJIA_MODEL'),
+    timeoutMs: settings.timeoutMs,
+    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+    ...(settings.contextSize ? { contextSize: settings.contextSize } : {}),
+  });
 }

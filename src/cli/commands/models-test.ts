@@ -3,8 +3,7 @@ import type { ConfigLayer, HangjiaConfig, LoadedConfig } from '../../config/inde
 import { describeConfig } from '../../config/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import { embedMany, streamText, type EmbeddingModel, type LanguageModel } from '../../models/index.js';
-import { createEmbeddingModelFromConfig } from '../../presets/index.js';
-import { createLlamaCppChatModel, createOpenAICompatibleChatModel } from '../../providers/index.js';
+import { createEmbeddingModelFromConfig, createLanguageModelFromConfig } from '../../presets/index.js';
 import { EXIT } from '../_exit-codes.js';
 import { snippet } from '../_format.js';
 import { COMMON_ARGS, openSession } from '../_session.js';
@@ -114,36 +113,6 @@ async function testEmbeddingModel(loaded: LoadedConfig, terminal: Terminal): Pro
   } finally {
     await (model as Partial<{ dispose(): Promise<void> }> | undefined)?.dispose?.();
   }
-}
-
-/**
- * The chat model the configuration asks for. Throws `E_CONFIG` naming the missing setting.
- * Lives here until the answer stage needs it too; then it belongs in `src/presets/` beside `createEmbeddingModelFromConfig`.
- */
-function createLanguageModelFromConfig(settings: HangjiaConfig['model']): LanguageModel {
-  const require = (setting: string, value: string | undefined, variable: string): string => {
-    if (value) return value;
-    throw new HangjiaError(
-      'E_CONFIG',
-      `model.provider is "${settings.provider}", which needs model.${setting}: set it in hangjia.config.yaml or with ${variable}.`,
-      { details: { setting: `model.${setting}`, provider: settings.provider } },
-    );
-  };
-  if (settings.provider === 'llama-cpp') {
-    return createLlamaCppChatModel({
-      modelPath: require('modelPath', settings.modelPath, 'HANGJIA_MODEL_PATH'),
-      ...(settings.loraPath ? { loraPath: settings.loraPath } : {}),
-      ...(settings.threads ? { threads: settings.threads } : {}),
-      ...(settings.contextSize ? { contextSize: settings.contextSize } : {}),
-    });
-  }
-  return createOpenAICompatibleChatModel({
-    baseURL: require('baseURL', settings.baseURL, 'HANGJIA_BASE_URL'),
-    model: require('model', settings.model, 'HANGJIA_MODEL'),
-    timeoutMs: settings.timeoutMs,
-    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
-    ...(settings.contextSize ? { contextSize: settings.contextSize } : {}),
-  });
 }
 
 /** The provider's relevant settings with their sources; secrets stay masked (describeConfig masks them). */
