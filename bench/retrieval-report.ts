@@ -37,16 +37,23 @@ export function renderRetrievalReport(results: readonly SystemResult[]): string 
     lines.push('');
     const capped = rows.filter((row) => row.timedQueries < row.judgedQueries);
     for (const row of capped) lines.push(`¹ ${row.system}: first ${row.timedQueries} judged queries only (queries file order); metrics over those. ${row.parameters.capReason ?? ''}`.trim());
-    lines.push(`² index size, measured as: ${[...new Set(rows.map((row) => `${row.system}: ${row.indexSize.measuredAs}`))].join('; ')}.`);
+    const sizeMethods = groupSystems(rows, (row) => row.indexSize.measuredAs);
+    lines.push(`² index size, measured as: ${[...sizeMethods].map(([method, systems]) => `${method} (${systems.join(', ')})`).join('; ')}.`);
     lines.push('', 'Systems:', '');
     for (const row of rows) lines.push(`- \`${row.system}\`: ${row.description}${row.metricsStable ? '' : ' (**metrics differed between rounds**)'}`);
     lines.push('', 'Produced by:', '');
-    for (const origin of new Set(rows.map((row) => `\`${row.command}\` at commit \`${row.code.commit.slice(0, 12)}\`${row.code.dirty ? ' (uncommitted changes)' : ''}, ${row.machine.cpuModel} × ${row.machine.cores} cores, ${(row.machine.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${row.machine.node}, ${row.machine.platform}, ${row.date.slice(0, 10)}`))) {
-      lines.push(`- ${origin}`);
-    }
+    const origins = groupSystems(rows, (row) => `\`${row.command}\` at commit \`${row.code.commit.slice(0, 12)}\`${row.code.dirty ? ' (uncommitted changes)' : ''}, ${row.machine.cpuModel} × ${row.machine.cores} cores, ${(row.machine.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${row.machine.node}, ${row.machine.platform}, ${row.date.slice(0, 16).replace('T', ' ')} UTC`);
+    for (const [origin, systems] of origins) lines.push(`- ${systems.join(', ')}: ${origin}`);
     lines.push('');
   }
   return lines.join('\n');
+}
+
+/** Systems sharing the same value of `key`, in row order. */
+function groupSystems(rows: readonly SystemResult[], key: (row: SystemResult) => string): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row.system]);
+  return groups;
 }
 
 function rank(dataset: string): number {

@@ -54,7 +54,7 @@ for (const configName of configNames) {
     // Alternate the order between rounds so no system always runs on a cold (or hot) machine.
     const order = round % 2 === 1 ? systems : [...systems].reverse();
     for (const system of order) {
-      const measurement = runWorker(config, system.name, values.runs);
+      const measurement = runWorker(configName, config, system.name, values.runs);
       process.stderr.write(`[${config.name}] round ${round}/${rounds} ${system.name}: nDCG@10 ${(measurement.metrics['ndcg@10'] ?? 0).toFixed(4)}, build ${measurement.buildSeconds.toFixed(2)} s, p50 ${measurement.latencyMs.p50.toFixed(2)} ms, ${measurement.queriesPerSecond.toFixed(0)} QPS, peak RSS ${(measurement.peakRssBytes / 1e6).toFixed(0)} MB\n`);
       measured.set(system.name, [...(measured.get(system.name) ?? []), measurement]);
     }
@@ -71,18 +71,19 @@ for (const configName of configNames) {
     writeFileSync(join(RESULTS_FOLDER, `${config.dataset.name}.${system.name}.json`), `${JSON.stringify(result, null, 2)}\n`);
   }
   process.stderr.write(`[${config.name}] done: ${results.length} systems × ${rounds} rounds; results in bench/results/${config.dataset.name}.*.json\n`);
-  if (values.verify) failures += verify(config, results);
+  if (values.verify) failures += verify(configName, config, results);
 }
 
 writeReport();
 process.exit(failures > 0 ? 1 : 0);
 
-function runWorker(config: RetrievalConfig, system: string, runsFolder: string | undefined): RoundMeasurement {
+/** `configArgument` is passed on as given (a name or a YAML path), so the worker loads the same file. */
+function runWorker(configArgument: string, config: RetrievalConfig, system: string, runsFolder: string | undefined): RoundMeasurement {
   const folder = mkdtempSync(join(tmpdir(), 'hangjia-bench-round-'));
   const output = join(folder, 'round.json');
   const runFile = runsFolder === undefined ? [] : ['--run-file', join(runsFolder, `run.${config.dataset.name}.${system}.txt`)];
   if (runsFolder !== undefined) mkdirSync(runsFolder, { recursive: true });
-  const child = spawnSync(process.execPath, ['--import', 'tsx', WORKER, '--config', config.name, '--system', system, '--output', output, ...runFile], {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', WORKER, '--config', configArgument, '--system', system, '--output', output, ...runFile], {
     cwd: REPOSITORY_ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -93,9 +94,9 @@ function runWorker(config: RetrievalConfig, system: string, runsFolder: string |
 }
 
 /** Anserini-style check: expected, actual, delta and OK or FAIL per system and metric. */
-function verify(config: RetrievalConfig, results: readonly SystemResult[]): number {
+function verify(configArgument: string, config: RetrievalConfig, results: readonly SystemResult[]): number {
   let failed = 0;
-  process.stdout.write(`\n${config.name}: verify against bench/configs/${config.name}.yaml (tolerance ${config.tolerance})\n`);
+  process.stdout.write(`\n${config.name}: verify against ${configArgument} (tolerance ${config.tolerance})\n`);
   process.stdout.write(`${'system'.padEnd(18)} ${'metric'.padEnd(11)} ${'expected'.padStart(8)} ${'actual'.padStart(8)} ${'delta'.padStart(8)}  status\n`);
   for (const [system, metrics] of Object.entries(config.expected)) {
     const result = results.find((candidate) => candidate.system === system);
@@ -105,7 +106,7 @@ function verify(config: RetrievalConfig, results: readonly SystemResult[]): numb
       const delta = actual === undefined ? Number.NaN : actual - expected;
       const ok = Math.abs(delta) <= config.tolerance;
       if (!ok) failed += 1;
-      process.stdout.write(`${system.padEnd(18)} ${name.padEnd(11)} ${expected.toFixed(4).padStart(8)} ${(actual ?? Number.NaN).toFixed(4).padStart(8)} ${(delta >= 0 ? '+' : '') + delta.toFixed(4).padStart(7)}  ${ok ? 'OK' : 'FAIL'}\n`);
+      process.stdout.write(`${system.padEnd(18)} ${name.padEnd(11)} ${expected.toFixed(4).padStart(8)} ${(actual ?? Number.NaN).toFixed(4).padStart(8)} ${`${delta >= 0 ? '+' : ''}${delta.toFixed(4)}`.padStart(8)}  ${ok ? 'OK' : 'FAIL'}\n`);
     }
   }
   return failed;

@@ -16,6 +16,9 @@ export const rootCommand = defineCommand({
     config: () => import('./commands/config.js').then((module) => module.default),
     models: () => import('./commands/models.js').then((module) => module.default),
     examples: () => import('./commands/examples.js').then((module) => module.default),
+    ask: () => import('./commands/ask.js').then((module) => module.default),
+    chat: () => import('./commands/chat.js').then((module) => module.default),
+    model: () => import('./commands/model.js').then((module) => module.default),
   },
 });
 

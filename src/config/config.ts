@@ -90,6 +90,15 @@ export interface HangjiaConfig {
     /** The RRF constant k in 1/(k + rank) (default 60, as in Cormack et al. 2009). */
     rrfK: number;
   };
+  /** How `ask` and `chat` answer. */
+  answer: {
+    /**
+     * Below this evidence score (0–1: the IDF-weighted share of the question's terms the best hit
+     * covers) the answer is "the knowledge base does not cover this" and no model is called
+     * (`HANGJIA_EVIDENCE_THRESHOLD`; default 0.35, calibrated in bench/evidence-threshold.ts; 0 disables).
+     */
+    evidenceThreshold: number;
+  };
 }
 
 export const DEFAULT_CONFIG: HangjiaConfig = {
@@ -99,4 +108,5 @@ export const DEFAULT_CONFIG: HangjiaConfig = {
   ingest: { maxFileBytes: 50 * 1024 * 1024, include: [], exclude: [] },
   chunking: { maxChars: 800, maxTokens: 512, overlapChars: 100, minChars: 50 },
   search: { k: 5, mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60 },
+  answer: { evidenceThreshold: 0.35 },
 };

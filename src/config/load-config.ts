@@ -42,12 +42,14 @@ const ENVIRONMENT_KEYS: ReadonlyArray<[string, string]> = [
   ['HANGJIA_MODEL_PATH', 'model.modelPath'],
   ['HANGJIA_LORA_PATH', 'model.loraPath'],
   ['HANGJIA_THREADS', 'model.threads'],
+  ['HANGJIA_EVIDENCE_THRESHOLD', 'answer.evidenceThreshold'],
 ];
 
 const NUMERIC_KEYS = new Set([
   'embedding.dimensions', 'embedding.threads', 'ingest.maxFileBytes', 'chunking.maxChars', 'chunking.maxTokens',
   'chunking.overlapChars', 'chunking.minChars', 'search.k', 'search.lexicalWeight', 'search.vectorWeight', 'search.rrfK',
   'model.threads', 'model.contextSize', 'model.temperature', 'model.maxTokens', 'model.timeoutMs',
+  'answer.evidenceThreshold',
 ]);
 const ENUM_KEYS: Record<string, readonly string[]> = {
   'embedding.provider': ['none', 'openai-compatible', 'llama-cpp', 'transformers'],

@@ -1,0 +1,207 @@
+import { createAnalyzer, type Analyzer } from '../analysis/index.js';
+import { estimateTokens } from '../chunking/index.js';
+import { HangjiaError } from '../errors/index.js';
+import { renderFewShotMessages, type ExampleSelector } from '../examples/index.js';
+import { streamText, type LanguageModel } from '../models/index.js';
+import { ANSWER_PROMPT_TEMPLATES, buildAnswerPrompt, detectLanguage, type PromptLanguage } from '../prompt/index.js';
+import type { RetrievalResult, RetrieveOptions } from '../retrieval/index.js';
+import type { Answer, AnswerStream, AnswerStreamPart } from './answer.js';
+import { checkAnswer } from './check-answer.js';
+import { condenseQuestion, type ConversationTurn } from './condense-question.js';
+import { scoreEvidence, type TermWeight } from './evidence-score.js';
+import { extractAnswer } from './extractive-answer.js';
+import { createPartChannel } from './_part-channel.js';
+
+/**
+ * The default evidence threshold: below it, hangjia says the knowledge base does not cover the
+ * question instead of calling the model. Calibrated on STARD legal (`bench/evidence-threshold.ts`):
+ * at 0.35 it refuses 3.6% of questions whose relevant article was retrieved and 84% of
+ * out-of-domain questions; it cannot tell a question whose article is missing from one whose
+ * article is present (neighbouring articles share the words), which needs a model-side check.
+ */
+export const DEFAULT_EVIDENCE_THRESHOLD = 0.35;
+
+/** Where a knowledge base keeps its own system prompt (`kb.store.setMeta(KB_SYSTEM_PROMPT_KEY, …)`). */
+export const KB_SYSTEM_PROMPT_KEY = 'answer.systemPrompt';
+
+/** What `answerQuestion` needs of a knowledge base: search, and optionally its stored settings. */
+export interface AnswerKnowledgeBase {
+  search(query: string, options: RetrieveOptions): Promise<RetrievalResult>;
+  store?: { getMeta(key: string): string | undefined };
+}
+
+/** Options for {@link answerQuestion}. */
+export interface AnswerQuestionOptions {
+  /** The chat model; without one the answer is extractive (quoted sentences, labelled as such). */
+  model?: LanguageModel;
+  /** Hits retrieved (default 5). */
+  k?: number;
+  /** Refuse below this evidence score, in [0, 1] (default {@link DEFAULT_EVIDENCE_THRESHOLD}; 0 never refuses unless nothing is found). */
+  evidenceThreshold?: number;
+  /** Earlier turns; the question is condensed with them for retrieval (see `condenseQuestion`). */
+  history?: readonly ConversationTurn[];
+  /** Dynamic few-shot: the selector's best `k` solved examples go into the prompt as chat turns. */
+  examples?: { selector: ExampleSelector; k: number };
+  signal?: AbortSignal;
+  /** Default: the default analyzer. Must match the knowledge base's for meaningful scores. */
+  analyzer?: Analyzer;
+  termWeight?: TermWeight;
+  /** Default `auto` (from the question). */
+  language?: PromptLanguage | 'auto';
+  /** Overrides the knowledge base's stored system prompt. */
+  systemPrompt?: string;
+  /** Tokens for sources (default: the model's context minus maxTokens minus 512, at least 256; 3000 when unknown). */
+  contextTokenBudget?: number;
+  /** Default 0.2. */
+  temperature?: number;
+  /** Default 1024. */
+  maxTokens?: number;
+  /** Passed to `kb.search` (mode, weights, reranker). */
+  search?: Omit<RetrieveOptions, 'k'>;
+  /** Sentence support threshold of the post-check (default 0.5). */
+  supportThreshold?: number;
+  /** Clock in milliseconds (default `performance.now`). */
+  now?: () => number;
+}
+
+/**
+ * Answers a question from a knowledge base with citations (system S1 step 5 and S2):
+ *
+ * ```
+ * question ─ condense (history) ─ search ─ evidence ≥ threshold? ─ no ──→ refused (no model call)
+ *                                                   └ yes ─ model? ─ no ──→ extractive (quoted, cited)
+ *                                                                  └ yes ─→ prompt → stream → post-check
+ * ```
+ *
+ * Returns at once; iterate for parts as they happen, or await `answer`. See `AnswerStreamPart`
+ * for the order of parts. The post-check removes markers that point at no source and flags
+ * sentences their citations do not support; a stream cut mid-answer keeps its text and is marked
+ * `incomplete`.
+ *
+ * @example
+ * const stream = answerQuestion(kb, '试用期最长多久？', { model, k: 5 });
+ * for await (const part of stream) if (part.type === 'text-delta') process.stdout.write(part.delta);
+ * const answer = await stream.answer; // answer.citations, answer.unsupportedSentences, …
+ */
+export function answerQuestion(kb: AnswerKnowledgeBase, question: string, options: AnswerQuestionOptions = {}): AnswerStream {
+  const channel = createPartChannel<AnswerStreamPart>();
+  const answer = run(kb, question, options, (part) => channel.push(part)).finally(() => channel.close());
+  answer.catch(() => undefined);
+  return { answer, [Symbol.asyncIterator]: () => channel.iterable[Symbol.asyncIterator]() };
+}
+
+async function run(kb: AnswerKnowledgeBase, question: string, options: AnswerQuestionOptions, emit: (part: AnswerStreamPart) => void): Promise<Answer> {
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  if (question.trim() === '') throw new HangjiaError('E_USAGE', 'The question is empty.', { details: { question } });
+  const analyzer = options.analyzer ?? createAnalyzer();
+  const threshold = options.evidenceThreshold ?? DEFAULT_EVIDENCE_THRESHOLD;
+  const language = !options.language || options.language === 'auto' ? detectLanguage(question) : options.language;
+  const template = ANSWER_PROMPT_TEMPLATES[language];
+  const { model } = options;
+
+  try {
+    const condensed = options.history?.length
+      ? await condenseQuestion(options.history, question, { analyzer, ...(model ? { model } : {}), ...(options.signal ? { abortSignal: options.signal } : {}) })
+      : { question, method: 'unchanged' as const };
+    const condensedAt = now();
+    const retrieval = await kb.search(condensed.question, { ...options.search, k: options.k ?? 5 });
+    const retrievedAt = now();
+    const hits = retrieval.hits;
+    const evidence = scoreEvidence(condensed.question, hits, { analyzer, ...(options.termWeight ? { termWeight: options.termWeight } : {}) });
+    emit({ type: 'retrieval-end', query: condensed.question, hits, evidence, retrievalMs: retrievedAt - condensedAt });
+
+    const base = {
+      question,
+      standaloneQuestion: condensed.question,
+      language,
+      evidence,
+      evidenceThreshold: threshold,
+      hits,
+      incomplete: false,
+      removedMarkers: [],
+      unsupportedSentences: [],
+      droppedRanks: [],
+      usage: { inputTokens: undefined, outputTokens: undefined },
+    } satisfies Partial<Answer>;
+    const timings = (extra: Partial<Answer['timings']> = {}): Answer['timings'] => ({
+      condenseMs: condensedAt - started,
+      retrievalMs: retrievedAt - condensedAt,
+      ...extra,
+      totalMs: now() - started,
+    });
+    const finish = (answer: Answer): Answer => {
+      emit({ type: 'answer-end', answer });
+      return answer;
+    };
+
+    if (hits.length === 0 || evidence.score < threshold) {
+      emit({ type: 'text-delta', delta: template.notCovered });
+      return finish({ ...base, kind: 'refused', text: template.notCovered, citations: [], tokens: { prompt: 0, sources: 0, answer: 0 }, timings: timings() });
+    }
+
+    if (!model) {
+      const extracted = extractAnswer(condensed.question, hits, { analyzer, language, ...(options.termWeight ? { termWeight: options.termWeight } : {}) });
+      emit({ type: 'text-delta', delta: extracted.text });
+      for (const citation of extracted.citations) emit({ type: 'citation', citation });
+      return finish({ ...base, kind: 'extractive', text: extracted.text, citations: extracted.citations, tokens: { prompt: 0, sources: 0, answer: 0 }, timings: timings() });
+    }
+
+    const maxTokens = options.maxTokens ?? 1024;
+    const fewShot = options.examples ? renderFewShotMessages(await options.examples.selector.select(condensed.question, { k: options.examples.k })) : [];
+    const systemPrompt = options.systemPrompt ?? kb.store?.getMeta(KB_SYSTEM_PROMPT_KEY);
+    const prompt = buildAnswerPrompt({
+      question: condensed.question === question ? question : `${question}${language === 'zh' ? '（即：' : ' (i.e. '}${condensed.question}${language === 'zh' ? '）' : ')'}`,
+      hits,
+      language,
+      contextTokenBudget: options.contextTokenBudget ?? (model.contextSize ? Math.max(256, model.contextSize - maxTokens - 512) : 3000),
+      ...(systemPrompt ? { systemPrompt } : {}),
+      fewShot,
+    });
+    const generationStarted = now();
+    let firstTokenAt: number | undefined;
+    const result = streamText(model, {
+      messages: prompt.messages,
+      temperature: options.temperature ?? 0.2,
+      maxTokens,
+      ...(options.signal ? { abortSignal: options.signal } : {}),
+    });
+    for await (const part of result) {
+      if (part.type === 'text-delta') {
+        firstTokenAt ??= now();
+        emit({ type: 'text-delta', delta: part.delta });
+      } else if (part.type === 'error') {
+        emit({ type: 'error', error: part.error });
+      }
+    }
+    const streamed = await result.completion;
+    const check = checkAnswer(streamed.text, prompt.sources.map((source) => source.hit), {
+      analyzer,
+      ...(options.termWeight ? { termWeight: options.termWeight } : {}),
+      ...(options.supportThreshold === undefined ? {} : { supportThreshold: options.supportThreshold }),
+    });
+    for (const citation of check.citations) emit({ type: 'citation', citation });
+    // The model's own "not covered" sentence needs no citation.
+    const unsupported = check.unsupportedSentences.filter((sentence) => !sentence.sentence.includes(template.notCovered.replace(/[。.]$/u, '')));
+    return finish({
+      ...base,
+      kind: 'generated',
+      text: check.text,
+      rawText: streamed.text,
+      citations: check.citations,
+      removedMarkers: check.removedMarkers,
+      unsupportedSentences: unsupported,
+      incomplete: streamed.incomplete,
+      finishReason: streamed.finishReason,
+      ...(streamed.error ? { error: streamed.error } : {}),
+      droppedRanks: prompt.dropped.map((dropped) => dropped.rank),
+      model: { provider: model.provider, modelId: model.modelId },
+      usage: streamed.usage,
+      tokens: { prompt: prompt.promptTokens, sources: prompt.sourceTokens, answer: estimateTokens(streamed.text) },
+      timings: timings({ ...(firstTokenAt === undefined ? {} : { firstTokenMs: firstTokenAt - generationStarted }), generationMs: now() - generationStarted }),
+    });
+  } catch (error) {
+    if (HangjiaError.is(error)) emit({ type: 'error', error });
+    throw error;
+  }
+}

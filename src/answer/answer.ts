@@ -1,0 +1,102 @@
+import type { HangjiaError } from '../errors/index.js';
+import type { FinishReason, LanguageModelUsage } from '../models/index.js';
+import type { PromptLanguage } from '../prompt/index.js';
+import type { Hit } from '../retrieval/index.js';
+import type { EvidenceScore } from './evidence-score.js';
+
+/** A `[n]` marker of the answer resolved to the passage it points at. */
+export interface Citation {
+  /** The marker number, as in `[n]`. */
+  n: number;
+  chunkId: string;
+  documentId: string;
+  documentPath: string;
+  documentTitle: string;
+  headingPath: string[];
+  /** The chunk's offsets in its document text (UTF-16 code units). */
+  start: number;
+  end: number;
+  /** The chunk sentence that best supports what cites it (extractive: the quoted sentence). */
+  snippet: string;
+}
+
+/** A sentence of the answer that its citations do not support. */
+export interface SentenceCheck {
+  sentence: string;
+  /** Offsets in `Answer.text`. */
+  start: number;
+  end: number;
+  /** Marker numbers the sentence cites. */
+  cited: number[];
+  /** Weighted share of the sentence's terms found in the cited passages, in [0, 1]. */
+  support: number;
+  reason: 'no-citation' | 'low-support';
+}
+
+/** A citation marker that pointed at no source and was removed from the text. */
+export interface RemovedMarker {
+  /** The marker as the model wrote it, e.g. `[9]`. */
+  marker: string;
+  /** The number that pointed nowhere. */
+  n: number;
+  /** Offset in the model's raw text. */
+  offset: number;
+}
+
+/**
+ * How the answer was made: `generated` by the model from the sources; `extractive` (no model
+ * configured), quoted sentences of the sources; `refused`, because the evidence was below the
+ * threshold (no model was called) or nothing was found.
+ */
+export type AnswerKind = 'generated' | 'extractive' | 'refused';
+
+/** The outcome of `answerQuestion`. */
+export interface Answer {
+  kind: AnswerKind;
+  question: string;
+  /** The question used for retrieval (condensed from the conversation; equals `question` for a first turn). */
+  standaloneQuestion: string;
+  language: PromptLanguage;
+  /** The answer with dangling markers removed. */
+  text: string;
+  /** What the model wrote, before the post-check (generated answers only). */
+  rawText?: string;
+  /** One per distinct valid marker, in order of first appearance. */
+  citations: Citation[];
+  unsupportedSentences: SentenceCheck[];
+  removedMarkers: RemovedMarker[];
+  /** True when the model's stream was cut (error or abort); `text` is what arrived. */
+  incomplete: boolean;
+  finishReason?: FinishReason;
+  /** The failure that cut the stream. */
+  error?: HangjiaError;
+  evidence: EvidenceScore;
+  evidenceThreshold: number;
+  hits: Hit[];
+  /** Hits the prompt left out for the token budget (1-based retrieval ranks). */
+  droppedRanks: number[];
+  model?: { provider: string; modelId: string };
+  usage: LanguageModelUsage;
+  /** Estimated tokens: prompt (all messages) and sources block. */
+  tokens: { prompt: number; sources: number; answer: number };
+  timings: { condenseMs: number; retrievalMs: number; firstTokenMs?: number; generationMs?: number; totalMs: number };
+}
+
+/**
+ * The answer stream: noun-action parts, in this order —
+ * `retrieval-end` once; the `text-delta`s (a refusal or an extractive answer arrives as one delta);
+ * `error` if the model's stream broke; one `citation` per valid marker once the post-check has
+ * resolved them; `answer-end` last, with the final {@link Answer}. A failure before any text (endpoint unreachable) yields `error`
+ * and ends without `answer-end`; `answer` then rejects with the same error.
+ */
+export type AnswerStreamPart =
+  | { type: 'retrieval-end'; query: string; hits: Hit[]; evidence: EvidenceScore; retrievalMs: number }
+  | { type: 'text-delta'; delta: string }
+  | { type: 'citation'; citation: Citation }
+  | { type: 'error'; error: HangjiaError }
+  | { type: 'answer-end'; answer: Answer };
+
+/** The parts as they arrive (iterate once), plus the final answer as a promise. */
+export interface AnswerStream extends AsyncIterable<AnswerStreamPart> {
+  readonly answer: Promise<Answer>;
+}

@@ -1,0 +1,161 @@
+import path from 'node:path';
+import { defineCommand, type ArgsDef } from 'citty';
+import { createAnalyzer } from '../../analysis/index.js';
+import { answerQuestion, type Answer, type AnswerQuestionOptions, type AnswerStream } from '../../answer/index.js';
+import type { HangjiaConfig } from '../../config/index.js';
+import { createExamplePool, createExampleSelector, EXAMPLE_SELECTOR_NAMES, readExamplePool } from '../../examples/index.js';
+import { openKnowledgeBase } from '../../knowledge-base/index.js';
+import type { LanguageModel } from '../../models/index.js';
+import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
+import { EXIT } from '../_exit-codes.js';
+import { hitToJson, snippet } from '../_format.js';
+import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
+import type { Terminal } from '../_terminal.js';
+
+/** Flags shared by `ask` and `chat`. */
+export const ANSWER_ARGS = {
+  kb: { type: 'positional', description: 'Knowledge base name', required: true },
+  k: { type: 'string', alias: 'k', description: 'Passages retrieved (default 5)' },
+  threshold: { type: 'string', description: 'Evidence threshold 0–1: refuse below it without calling the model (default answer.evidenceThreshold, 0.35)' },
+  examples: { type: 'string', description: 'A JSONL pool of solved examples for dynamic few-shot ({"id","input","output"} per line)' },
+  shots: { type: 'string', description: 'Examples put into the prompt (default 3; needs --examples)' },
+  selector: { type: 'enum', options: [...EXAMPLE_SELECTOR_NAMES], description: 'How examples are picked (default mmr)' },
+  mode: { type: 'enum', options: ['auto', 'lexical', 'vector', 'hybrid'], description: 'Retrievers to use (default auto)' },
+  ...COMMON_ARGS,
+} satisfies ArgsDef;
+
+/** Everything `ask` and `chat` set up once: config, knowledge base, model, examples. */
+export async function openAnswering(
+  data: unknown,
+  args: { kb: string; k?: string; threshold?: string; examples?: string; shots?: string; selector?: string; mode?: string } & Parameters<typeof openSession>[1],
+) {
+  const { session, terminal, loaded } = openSession(data, args, {
+    'search.k': numberFlag('k', args.k, { min: 1, max: 100 }),
+    'search.mode': args.mode,
+    'answer.evidenceThreshold': numberFlag('threshold', args.threshold, { min: 0, max: 1 }),
+  });
+  const config = loaded.config;
+  const components = createDefaultComponents(config);
+  const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, components);
+  const model = config.model.provider === 'none' ? undefined : createLanguageModelFromConfig(config.model);
+  if (!model) terminal.info('No chat model configured (model.provider is "none"): answers are extractive — quoted, cited sentences. Configure one with HANGJIA_MODEL_PROVIDER, or run "hangjia model pull".');
+  let examples: AnswerQuestionOptions['examples'];
+  if (args.examples) {
+    const { examples: pool, skipped } = readExamplePool(path.resolve(session.cwd, args.examples), { onMalformed: 'skip' });
+    for (const line of skipped) terminal.warn(`Skipped ${line.message}`);
+    const selector = createExampleSelector(await createExamplePool(pool, { analyzer: createAnalyzer() }), args.selector ?? 'mmr');
+    examples = { selector, k: numberFlag('shots', args.shots, { min: 1, max: 50 }) ?? 3 };
+  }
+  const answerOptions = (config: HangjiaConfig): AnswerQuestionOptions => {
+    const mode = config.search.mode === 'auto' ? undefined : config.search.mode;
+    return {
+      ...(model ? { model } : {}),
+      k: config.search.k,
+      evidenceThreshold: config.answer.evidenceThreshold,
+      analyzer: components.analyzer,
+      temperature: config.model.temperature,
+      maxTokens: config.model.maxTokens,
+      search: { ...(mode ? { mode } : {}), lexicalWeight: config.search.lexicalWeight, vectorWeight: config.search.vectorWeight, rrfK: config.search.rrfK },
+      ...(examples ? { examples } : {}),
+    };
+  };
+  const close = async (): Promise<void> => {
+    knowledgeBase.close();
+    await (model as (LanguageModel & { dispose?: () => Promise<void> }) | undefined)?.dispose?.();
+  };
+  return { session, terminal, config, knowledgeBase, model, options: answerOptions(config), close };
+}
+
+/** Streams an answer to the terminal: text as it comes, then sources and flags. Returns the answer. */
+export async function printAnswerStream(stream: AnswerStream, terminal: Terminal, write: (text: string) => void): Promise<Answer> {
+  for await (const part of stream) {
+    if (part.type === 'retrieval-end') {
+      terminal.debug(`Retrieved ${part.hits.length} passages for "${part.query}" in ${part.retrievalMs.toFixed(1)} ms; evidence ${part.evidence.score.toFixed(3)}.`);
+    } else if (part.type === 'text-delta') {
+      write(part.delta);
+    }
+  }
+  let answer: Answer;
+  try {
+    answer = await stream.answer;
+  } catch (error) {
+    write('\n');
+    terminal.warn('Without a reachable model, unset model.provider (HANGJIA_MODEL_PROVIDER=none) for extractive answers, or check model.baseURL.');
+    throw error;
+  }
+  write('\n');
+  if (answer.kind === 'refused') {
+    terminal.out(`\n(Refused: evidence ${answer.evidence.score.toFixed(2)} is below the threshold ${answer.evidenceThreshold}; the model was not called. Lower it with --threshold.)`);
+  }
+  if (answer.citations.length > 0) {
+    terminal.out('\nSources:');
+    for (const citation of answer.citations) {
+      const where = citation.headingPath.length ? citation.headingPath.join(' › ') : citation.documentTitle;
+      terminal.out(`[${citation.n}] ${citation.documentPath}  ${where}  (${citation.start}–${citation.end})`);
+      terminal.out(`    ${snippet(citation.snippet)}`);
+    }
+  }
+  const flags: string[] = [];
+  if (answer.incomplete) flags.push(`incomplete: the answer was cut off${answer.error ? ` (${answer.error.code}: ${answer.error.message})` : ''}`);
+  for (const sentence of answer.unsupportedSentences) {
+    flags.push(`unsupported (${sentence.reason === 'no-citation' ? 'no citation' : `support ${sentence.support.toFixed(2)}`}): ${snippet(sentence.sentence, 80)}`);
+  }
+  for (const marker of answer.removedMarkers) flags.push(`removed citation ${marker.marker}: it points at no source`);
+  if (answer.droppedRanks.length > 0) flags.push(`passages ${answer.droppedRanks.join(', ')} did not fit the context and were not shown to the model`);
+  if (flags.length > 0) {
+    terminal.out('\nFlags:');
+    for (const flag of flags) terminal.out(`  - ${flag}`);
+  }
+  return answer;
+}
+
+/** The answer as `--json` prints it. */
+export function answerToJson(answer: Answer, knowledgeBase: string): Record<string, unknown> {
+  return {
+    knowledgeBase,
+    question: answer.question,
+    standaloneQuestion: answer.standaloneQuestion,
+    kind: answer.kind,
+    answer: answer.text,
+    incomplete: answer.incomplete,
+    ...(answer.error ? { error: { code: answer.error.code, message: answer.error.message } } : {}),
+    citations: answer.citations,
+    unsupportedSentences: answer.unsupportedSentences,
+    removedMarkers: answer.removedMarkers,
+    evidence: { ...answer.evidence, threshold: answer.evidenceThreshold },
+    retrieval: answer.hits.map((hit, index) => {
+      const { text, ...rest } = hitToJson(hit, index + 1);
+      return { ...rest, snippet: snippet(String(text)) };
+    }),
+    droppedRanks: answer.droppedRanks,
+    model: answer.model ?? null,
+    usage: answer.usage,
+    tokens: answer.tokens,
+    timings: answer.timings,
+  };
+}
+
+export default defineCommand({
+  meta: { name: 'ask', description: 'Answer a question from a knowledge base, with [n] citations (extractive when no model is configured)' },
+  args: {
+    ...ANSWER_ARGS,
+    question: { type: 'positional', description: 'The question (quote it)', required: true },
+  },
+  async run({ args, data }) {
+    const answering = await openAnswering(data, args);
+    const { session, terminal } = answering;
+    try {
+      const stream = answerQuestion(answering.knowledgeBase, args.question, answering.options);
+      let answer: Answer;
+      if (terminal.json) {
+        answer = await stream.answer;
+        terminal.outJson(answerToJson(answer, args.kb));
+      } else {
+        answer = await printAnswerStream(stream, terminal, (text) => session.streams.stdout.write(text));
+      }
+      if (answer.incomplete) session.exitCode = EXIT.failure;
+    } finally {
+      await answering.close();
+    }
+  },
+});

@@ -1,0 +1,42 @@
+import readline from 'node:readline';
+import { defineCommand } from 'citty';
+import { answerQuestion, type ConversationTurn } from '../../answer/index.js';
+import { HangjiaError } from '../../errors/index.js';
+import { ANSWER_ARGS, openAnswering, printAnswerStream } from './ask.js';
+
+export default defineCommand({
+  meta: { name: 'chat', description: 'Talk with a knowledge base in the terminal; follow-up questions are condensed for retrieval (/exit to leave)' },
+  args: ANSWER_ARGS,
+  async run({ args, data }) {
+    const answering = await openAnswering(data, args);
+    const { session, terminal } = answering;
+    // The prompt goes to stderr so that stdout carries only answers (pipe-friendly, like --json elsewhere).
+    const lines = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: Boolean(process.stdin.isTTY) });
+    const history: ConversationTurn[] = [];
+    terminal.info(`Chatting with "${args.kb}". Type /exit to leave.`);
+    try {
+      lines.setPrompt('> ');
+      lines.prompt();
+      for await (const line of lines) {
+        const question = line.trim();
+        if (question === '/exit' || question === '/quit') break;
+        if (question !== '') {
+          try {
+            const stream = answerQuestion(answering.knowledgeBase, question, { ...answering.options, history });
+            const answer = await printAnswerStream(stream, terminal, (text) => session.streams.stdout.write(text));
+            if (answer.standaloneQuestion !== question) terminal.debug(`(searched for: ${answer.standaloneQuestion})`);
+            history.push({ role: 'user', content: question }, { role: 'assistant', content: answer.text });
+          } catch (error) {
+            // One failed turn (endpoint down) should not end the conversation.
+            if (!HangjiaError.is(error)) throw error;
+            terminal.warn(`Error: ${error.message} [${error.code}]`);
+          }
+        }
+        lines.prompt();
+      }
+    } finally {
+      lines.close();
+      await answering.close();
+    }
+  },
+});

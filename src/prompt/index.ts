@@ -1,0 +1,5 @@
+/** @module prompt — question + Hits → chat messages with numbered sources and citation rules, within a token budget. */
+export { buildAnswerPrompt, sourceHeader } from './build-answer-prompt.js';
+export type { AnswerPrompt, BuildAnswerPromptOptions, DroppedHit, PromptSource } from './build-answer-prompt.js';
+export { ANSWER_PROMPT_TEMPLATES, type AnswerPromptTemplate } from './answer-prompt-templates.js';
+export { detectLanguage, type PromptLanguage } from './detect-language.js';
