@@ -1,7 +1,7 @@
 /**
  * Evidence-threshold calibration (system S2, the knowledge plug-in against hallucination).
  *
- *   npx tsx bench/evidence-threshold.ts [--sample 300] [--k 3]
+ *   npx tsx bench/evidence-threshold.ts [--sample 300] [--k 3] [--max-false-refusals 0.05]
  *
  * On STARD legal (58k statute articles, layperson questions with judged articles) it builds one
  * BM25 index (`Bm25Index`, default analyzer, one record per article), then for an evenly spaced
@@ -10,7 +10,7 @@
  * articles filtered out of the index, i.e. a question the knowledge base does not cover but whose
  * vocabulary still matches neighbouring articles (the hard case for a refusal rule). For each
  * threshold it reports how often each kind would be refused. The default threshold is the highest
- * one that refuses at most `--max-false-refusals` (default 10%) of answerable questions.
+ * one that refuses at most `--max-false-refusals` (default 5%) of the questions whose relevant article was retrieved.
  *
  * Writes bench/results/evidence-threshold.json and the generated bench/results/evidence-threshold.md.
  */
@@ -30,7 +30,7 @@ const { values: flags } = parseArgs({
     dataset: { type: 'string', default: '/work/shared/datasets/stard-legal' },
     sample: { type: 'string', default: '300' },
     k: { type: 'string', default: '3' },
-    'max-false-refusals': { type: 'string', default: '0.10' },
+    'max-false-refusals': { type: 'string', default: '0.05' },
     'out-of-domain': { type: 'string', default: '/work/shared/datasets/cmrc2018' },
   },
 });

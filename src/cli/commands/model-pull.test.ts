@@ -12,12 +12,16 @@ const temporaryDirectory = useTemporaryDirectories();
 describe('hangjia model pull', () => {
   it('fails fast offline, pointing to extractive mode and endpoint configuration', async () => {
     const home = temporaryDirectory();
-    // Port 9 on loopback: nothing listens there, so the connection is refused at once.
+    // A loopback port that was just closed: nothing listens there, so the connection is refused at once.
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
     const started = performance.now();
-    const run = await runCliCaptured(['model', 'pull'], { home, env: { HANGJIA_MODEL_PULL_URL: 'http://127.0.0.1:9' } });
+    const run = await runCliCaptured(['model', 'pull'], { home, env: { HANGJIA_MODEL_PULL_URL: base } });
     expect(performance.now() - started).toBeLessThan(5000);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`Error: Cannot download the model from http://127.0.0.1:9/${RECOMMENDED_MODELS['qwen2.5-1.5b-instruct']!.path} (ECONNREFUSED)`);
+    expect(run.stderr).toContain(`Error: Cannot download the model from ${base}/${RECOMMENDED_MODELS['qwen2.5-1.5b-instruct']!.path} (ECONNREFUSED)`);
     expect(run.stderr).toContain('"hangjia ask" then gives extractive answers');
     expect(run.stderr).toContain('model.provider: openai-compatible and model.baseURL');
     expect(run.stderr).toContain('[E_MODEL_DOWNLOAD]');

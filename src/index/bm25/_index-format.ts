@@ -16,6 +16,8 @@ export interface IndexColumns {
   postingDocuments: Uint32Array;
   postingFrequencies: Uint16Array;
   fieldLengths: Uint32Array;
+  /** Group number of each document, dense from 0; a record without a group has one alone. */
+  documentGroups: Uint32Array;
 }
 
 /**
@@ -23,8 +25,8 @@ export interface IndexColumns {
  *
  *   0  "HJBM" magic            4  uint32 serialization version    8  uint32 JSON length n
  *   12 JSON (UTF-8): header, documentIds, terms
- *   then, each padded to 4 bytes: fieldLengths u32[3N], termOffsets u32[T+1],
- *   postingDocuments u32[P], postingFrequencies u16[3P]
+ *   then, each padded to 4 bytes: fieldLengths u32[3N], documentGroups u32[N],
+ *   termOffsets u32[T+1], postingDocuments u32[P], postingFrequencies u16[3P]
  *
  * The version sits in the fixed prefix so an incompatible file is rejected before its JSON is
  * parsed. Numbers are little-endian (the byte order of every platform Node supports), so typed
@@ -37,7 +39,7 @@ export function encodeIndex(header: IndexHeader, columns: IndexColumns): Uint8Ar
   const json = new TextEncoder().encode(
     JSON.stringify({ ...header, documentIds: columns.documentIds, terms: columns.terms }),
   );
-  const arrays = [columns.fieldLengths, columns.termOffsets, columns.postingDocuments, columns.postingFrequencies];
+  const arrays = [columns.fieldLengths, columns.documentGroups, columns.termOffsets, columns.postingDocuments, columns.postingFrequencies];
   let length = align(PREFIX_BYTES + json.length);
   for (const array of arrays) length += align(array.byteLength);
   const bytes = new Uint8Array(length);
@@ -88,13 +90,14 @@ export function decodeIndex(bytes: Uint8Array, expectedVersion: number): { heade
   };
   const documents = parsed.documentIds.length;
   const fieldLengths = new Uint32Array(take(documents * 3 * 4));
+  const documentGroups = new Uint32Array(take(documents * 4));
   const termOffsets = new Uint32Array(take((parsed.terms.length + 1) * 4));
   const postings = termOffsets[parsed.terms.length] ?? 0;
   const postingDocuments = new Uint32Array(take(postings * 4));
   const postingFrequencies = new Uint16Array(take(postings * 3 * 2));
   return {
     header: { serializationVersion: version, analyzer: parsed.analyzer, params: parsed.params },
-    columns: { documentIds: parsed.documentIds, terms: parsed.terms, termOffsets, postingDocuments, postingFrequencies, fieldLengths },
+    columns: { documentIds: parsed.documentIds, terms: parsed.terms, termOffsets, postingDocuments, postingFrequencies, fieldLengths, documentGroups },
   };
 }
 

@@ -11,7 +11,10 @@
  *   score(q, d) = Σ_{t ∈ q}  qw(t) · idf(t) · tf̃ · (k1 + 1) / (k1 + tf̃)
  *   idf(t)      = ln(1 + (N − df(t) + 0.5) / (df(t) + 0.5))
  *
- * `qw(t)` is how often t occurs in the analyzed query (or its feedback weight). The `+1` inside
+ * `qw(t)` is 1 for every distinct term of the analyzed query (or its feedback weight). Not the
+ * term's count: one query word already reaches the index as the word, its sub-words, bigrams and
+ * characters, and counting repeats on top of that let a word the asker happened to write twice
+ * outweigh the rest of the question (+0.005 nDCG@10 on stard-legal, docs/design.md). The `+1` inside
  * the idf logarithm (Lucene's variant) keeps every idf positive, so a term in most documents still
  * adds a little instead of subtracting.
  */
@@ -79,4 +82,33 @@ export const DEFAULT_FEEDBACK_PARAMS: Readonly<FeedbackParams> = Object.freeze({
   documents: 10,
   terms: 20,
   originalQueryWeight: 0.6,
+});
+
+/**
+ * Group evidence (cluster-based score propagation; Liu & Croft 2004, "Cluster-based retrieval
+ * using language models"; Kurland & Lee 2004): records that share a `group` (chunks of one
+ * document, articles of one statute) support each other. The first-pass top `candidates` are
+ * re-scored as
+ *
+ *   score'(d) = score(d) + weight · Σ_{e ∈ top members(group(d))} score(e)
+ *
+ * where the sum runs over the `members` best-scoring candidates of d's group (d included when it
+ * is one of them). A record whose document also matches elsewhere rises over an isolated match
+ * of a lucky rare term. Records without a group are their own group, which leaves their order
+ * unchanged, so the step costs nothing on an index without groups.
+ */
+export interface GroupParams {
+  /** First-pass records re-scored, ≥ 1 (the search depth is at least this). Default 100. */
+  candidates: number;
+  /** Best-scoring members of a group summed into its evidence, ≥ 1. Default 3. */
+  members: number;
+  /** Weight of the group evidence relative to the record's own score, ≥ 0 (0 = off). Default 0.2. */
+  weight: number;
+}
+
+/** Defaults for {@link GroupParams}; tuned on stard-legal's even-line queries (docs/design.md). */
+export const DEFAULT_GROUP_PARAMS: Readonly<GroupParams> = Object.freeze({
+  candidates: 100,
+  members: 3,
+  weight: 0.2,
 });

@@ -8,12 +8,21 @@ export interface LexicalRecord {
   title: string;
   headings: string;
   text: string;
+  /**
+   * What the record is part of (its document id, for chunks of one document): records of one
+   * group lend each other evidence at search time ({@link GroupParams}). Not analyzed or
+   * matched. Omitted: the record is a group of its own.
+   */
+  group?: string;
 }
 
 /** One lexical search result, explaining itself. */
 export interface LexicalMatch {
   id: string;
-  /** BM25F score; comparable only within one result list. */
+  /**
+   * BM25F score plus group evidence when the index has groups; comparable only within one
+   * result list.
+   */
   score: number;
   /**
    * Query terms (after analysis, including pseudo-relevance feedback terms) found in this record,
