@@ -1,5 +1,5 @@
 /** @module index — lexical (BM25F) and vector indexes: build, search, serialize, stats. */
-export { Bm25Index, BM25_SERIALIZATION_VERSION, DEFAULT_BM25_PARAMS, DEFAULT_FEEDBACK_PARAMS, LEXICAL_FIELDS } from './bm25/index.js';
+export { Bm25Index, BM25_SERIALIZATION_VERSION, DEFAULT_BM25_PARAMS, DEFAULT_FEEDBACK_PARAMS, DEFAULT_GROUP_PARAMS, LEXICAL_FIELDS } from './bm25/index.js';
 export type {
   Bm25BuildOptions,
   Bm25BuildProgress,
@@ -9,6 +9,7 @@ export type {
   Bm25SearchOptions,
   FeedbackParams,
   FieldValues,
+  GroupParams,
   LexicalMatch,
   LexicalRecord,
 } from './bm25/index.js';

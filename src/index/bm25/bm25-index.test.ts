@@ -30,8 +30,9 @@ function createRandom(seed: number): () => number {
 function oracleScores(records: LexicalRecord[], query: string, params: Bm25Params): number[] {
   const fields = records.map((record) => LEXICAL_FIELDS.map((field) => whitespaceAnalyzer.analyze(record[field])));
   const averages = LEXICAL_FIELDS.map((_, field) => fields.reduce((sum, document) => sum + document[field]!.length, 0) / records.length);
+  // Each distinct query term counts once, however often the query repeats it.
   const queryCounts = new Map<string, number>();
-  for (const term of whitespaceAnalyzer.analyze(query)) queryCounts.set(term, (queryCounts.get(term) ?? 0) + 1);
+  for (const term of whitespaceAnalyzer.analyze(query)) queryCounts.set(term, 1);
   const documentFrequencies = new Map(
     [...queryCounts.keys()].map((term) => [term, fields.filter((other) => other.some((field) => field.includes(term))).length]),
   );
@@ -205,6 +206,92 @@ describe('Bm25Index ranking', () => {
     expect(stats.bytes).toBeGreaterThan(0);
     expect(built.size).toBe(6);
     expect(built.params).toEqual(DEFAULT_BM25_PARAMS);
+  });
+});
+
+/**
+ * The group-evidence oracle: plain BM25F scores from {@link oracleScores}, the best `candidates`
+ * of them, and for each the sum of its group's best `members` scores among those, as written in
+ * bm25-params.ts (GroupParams).
+ */
+function oracleGroupRanking(
+  records: LexicalRecord[],
+  query: string,
+  groups: { candidates: number; members: number; weight: number },
+): Array<{ id: string; score: number }> {
+  const first = oracleScores(records, query, DEFAULT_BM25_PARAMS)
+    .map((score, document) => ({ score, document }))
+    .filter(({ score }) => score > 0)
+    .sort((a, b) => b.score - a.score || a.document - b.document)
+    .slice(0, groups.candidates);
+  const groupOf = (document: number) => records[document]!.group ?? `alone:${document}`;
+  return first
+    .map(({ score, document }, rank) => {
+      const members = first.filter((other) => groupOf(other.document) === groupOf(document)).slice(0, groups.members);
+      return { id: records[document]!.id, rank, score: score + groups.weight * members.reduce((sum, other) => sum + other.score, 0) };
+    })
+    .sort((a, b) => b.score - a.score || a.rank - b.rank)
+    .map(({ id, score }) => ({ id, score }));
+}
+
+describe('Bm25Index group evidence', () => {
+  const groups = { candidates: 100, members: 3, weight: 0.2 };
+
+  it('lifts a record whose group also matches above an isolated match', () => {
+    const records: LexicalRecord[] = [
+      { id: 'lease-1', group: 'lease', title: '', headings: '', text: 'lease deposit' },
+      { id: 'lease-2', group: 'lease', title: '', headings: '', text: 'lease term ends with written notice' },
+      { id: 'solo', title: '', headings: '', text: 'deposit' },
+      { id: 'bank-1', group: 'bank', title: '', headings: '', text: 'deposit interest rate' },
+      { id: 'bank-2', group: 'bank', title: '', headings: '', text: 'interest rate notice' },
+    ];
+    const index = Bm25Index.build(records, { analyzer: whitespaceAnalyzer });
+    // Plain BM25F: solo's one-word text makes its single match strong, and it beats lease-2,
+    // whose one match is diluted by a six-word text.
+    expect(index.search('lease deposit', { groups: false }).map((match) => match.id)).toEqual(['lease-1', 'solo', 'lease-2', 'bank-1']);
+    const plain = oracleScores(records, 'lease deposit', DEFAULT_BM25_PARAMS);
+    const [lease1, lease2, solo, bank1] = [plain[0]!, plain[1]!, plain[2]!, plain[3]!];
+    // With group evidence each lease record gains 0.2 × (lease-1 + lease-2): the lease group
+    // matches both query words across its records. solo is its own group (no `group`), so it
+    // gains 0.2 × its own score only; bank-2 does not match, so bank-1 gains its own score only.
+    expect(index.search('lease deposit', { groups })).toEqual([
+      { id: 'lease-1', score: expect.closeTo(lease1 + 0.2 * (lease1 + lease2), 6), matchedTerms: ['lease', 'deposit'] },
+      { id: 'lease-2', score: expect.closeTo(lease2 + 0.2 * (lease1 + lease2), 6), matchedTerms: ['lease'] },
+      { id: 'solo', score: expect.closeTo(1.2 * solo, 6), matchedTerms: ['deposit'] },
+      { id: 'bank-1', score: expect.closeTo(1.2 * bank1, 6), matchedTerms: ['deposit'] },
+    ]);
+    // Only the best `members` of a group count: with 1, that is lease-1 for both lease records.
+    expect(index.search('lease deposit', { groups: { ...groups, members: 1 } })[1]).toEqual({
+      id: 'lease-2',
+      score: expect.closeTo(lease2 + 0.2 * lease1, 6),
+      matchedTerms: ['lease'],
+    });
+    // Weight 0 is plain BM25F.
+    expect(index.search('lease deposit', { groups: { weight: 0 } })).toEqual(index.search('lease deposit', { groups: false }));
+  });
+
+  it('leaves rankings and scores alone when no record has a group', () => {
+    const records = generateRecords(createRandom(5), 60, 40);
+    const index = Bm25Index.build(records, { analyzer: whitespaceAnalyzer });
+    for (const query of ['w1 w2', 'w0 w3 w5', 'w7']) {
+      expect(index.search(query, { k: 7 })).toEqual(index.search(query, { k: 7, groups: false }));
+    }
+  });
+
+  it.each([1, 2, 3])('re-ranks generated grouped corpus %i exactly like the oracle', (seed) => {
+    const random = createRandom(seed);
+    // 1,500 records in 40 groups (every fifth without one): enough records that the common
+    // words' lists pass the pruning threshold, so the candidates come from early termination.
+    const records = generateRecords(random, 1500, 30).map((record, index) =>
+      index % 5 === 0 ? record : { ...record, group: `g${Math.floor(random() * 40)}` },
+    );
+    const index = Bm25Index.build(records, { analyzer: whitespaceAnalyzer });
+    const settings = { candidates: 30, members: 2, weight: 0.5 };
+    for (const query of ['w29 w0 w1', 'w25 w27 w3', 'w20 w0', 'w28 w29 w1 w4 w0']) {
+      const expected = oracleGroupRanking(records, query, settings).slice(0, 8);
+      const matches = index.search(query, { k: 8, groups: settings });
+      expect(matches.map(({ score }) => score)).toEqual(expected.map(({ score }) => expect.closeTo(score, 4)));
+    }
   });
 });
 

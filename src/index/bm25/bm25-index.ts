@@ -3,10 +3,12 @@ import { HangjiaError } from '../../errors/index.js';
 import {
   DEFAULT_BM25_PARAMS,
   DEFAULT_FEEDBACK_PARAMS,
+  DEFAULT_GROUP_PARAMS,
   LEXICAL_FIELDS,
   type Bm25Params,
   type FeedbackParams,
   type FieldValues,
+  type GroupParams,
 } from './bm25-params.js';
 import { GrowableUint32Array } from './_growable-array.js';
 import { decodeIndex, encodeIndex, type IndexColumns } from './_index-format.js';
@@ -47,6 +49,12 @@ export interface Bm25SearchOptions {
    * keyword lists, where RM3 is known to help.
    */
   feedback?: boolean | Partial<FeedbackParams>;
+  /**
+   * Group evidence ({@link GroupParams}): `true` (default) for {@link DEFAULT_GROUP_PARAMS},
+   * settings merged over them, or `false` for plain BM25F. Has no effect on an index whose
+   * records carry no `group`.
+   */
+  groups?: boolean | Partial<GroupParams>;
 }
 
 /** Counts and sizes for logs and `hangjia kb stats`. */
@@ -66,7 +74,7 @@ export interface Bm25IndexStats {
  * Bumped whenever the byte layout written by {@link Bm25Index.serialize} changes; an index
  * written by another version is refused with `E_INDEX_VERSION` rather than misread.
  */
-export const BM25_SERIALIZATION_VERSION = 1;
+export const BM25_SERIALIZATION_VERSION = 2;
 
 const FIELD_COUNT = LEXICAL_FIELDS.length;
 /**
@@ -85,6 +93,7 @@ const MAX_FREQUENCY = 0xffff;
  *   postingDocuments[p]                 → document index of posting p
  *   postingFrequencies[3p + f]          → tf of the term in field f (title, headings, text)
  *   fieldLengths[3d + f]                → number of terms in field f of document d
+ *   documentGroups[d]                   → group number of document d
  *
  * From these, construction derives each posting's impact, its saturated BM25F term frequency,
  * so scoring a posting is one multiply-add; parameters are therefore fixed per index, as in
@@ -115,6 +124,8 @@ export class Bm25Index {
   private forwardIndex: ForwardIndex | undefined;
   private readonly scores: Float64Array;
   private readonly touched: Uint32Array;
+  /** Whether some group has two or more records; if not, group evidence cannot change a ranking. */
+  private readonly grouped: boolean;
 
   private constructor(analyzer: Analyzer, params: Bm25Params, columns: IndexColumns) {
     this.analyzer = analyzer;
@@ -130,6 +141,8 @@ export class Bm25Index {
     }
     this.scores = new Float64Array(columns.documentIds.length);
     this.touched = new Uint32Array(columns.documentIds.length);
+    const groupSizes = new Uint32Array(columns.documentIds.length);
+    this.grouped = columns.documentGroups.some((group) => ++groupSizes[group]! === 2);
   }
 
   /** Analyzes and indexes `records`; throws `E_INDEX_DUPLICATE_ID` if two share an id. */
@@ -140,6 +153,9 @@ export class Bm25Index {
     const termIds = new Map<string, number>();
     const terms: string[] = [];
     const fieldLengths = new Uint32Array(records.length * FIELD_COUNT);
+    const documentGroups = new Uint32Array(records.length);
+    const groupNumbers = new Map<string, number>();
+    let groupCount = 0;
     const postingTerms = new GrowableUint32Array(1 << 16);
     const postingDocuments = new GrowableUint32Array(1 << 16);
     // Three entries per posting (title, headings, text tf); narrowed to uint16 after sorting.
@@ -159,6 +175,16 @@ export class Bm25Index {
       }
       seen.add(record.id);
       documentIds[document] = record.id;
+      if (record.group === undefined) {
+        documentGroups[document] = groupCount++;
+      } else {
+        let group = groupNumbers.get(record.group);
+        if (group === undefined) {
+          group = groupCount++;
+          groupNumbers.set(record.group, group);
+        }
+        documentGroups[document] = group;
+      }
       slotOfTerm.clear();
       slotTerms.length = 0;
       slotFrequencies.length = 0;
@@ -225,6 +251,7 @@ export class Bm25Index {
       postingDocuments: sortedDocuments,
       postingFrequencies: sortedFrequencies,
       fieldLengths,
+      documentGroups,
     });
   }
 
@@ -264,7 +291,7 @@ export class Bm25Index {
   }
 
   stats(): Bm25IndexStats {
-    const { fieldLengths, terms, termOffsets, postingDocuments, postingFrequencies } = this.columns;
+    const { fieldLengths, documentGroups, terms, termOffsets, postingDocuments, postingFrequencies } = this.columns;
     let emptyDocuments = 0;
     for (let document = 0; document < this.size; document++) {
       const base = document * FIELD_COUNT;
@@ -272,6 +299,7 @@ export class Bm25Index {
     }
     const arrays = [
       fieldLengths,
+      documentGroups,
       termOffsets,
       postingDocuments,
       postingFrequencies,
@@ -305,38 +333,80 @@ export class Bm25Index {
       options.feedback === undefined || options.feedback === false
         ? undefined
         : { ...DEFAULT_FEEDBACK_PARAMS, ...(options.feedback === true ? {} : options.feedback) };
+    const settings =
+      options.groups === false || !this.grouped
+        ? undefined
+        : { ...DEFAULT_GROUP_PARAMS, ...(options.groups === undefined || options.groups === true ? {} : options.groups) };
+    const groups = settings === undefined || settings.weight === 0 ? undefined : settings;
+    // Group evidence re-scores the first-pass top `candidates`, so those must be exact.
+    const depth = groups === undefined ? k : Math.max(k, groups.candidates);
     const { documentIds } = this.columns;
     const filter = options.filter;
     const accept = filter === undefined ? undefined : (document: number) => filter(documentIds[document]!);
 
     let queryWeights = this.weighQuery(query);
     if (queryWeights.size === 0) return [];
-    let touchedCount = this.accumulate(queryWeights, feedback === undefined ? k : feedback.documents, accept);
+    let touchedCount = this.accumulate(queryWeights, feedback === undefined ? depth : feedback.documents, accept);
     if (feedback !== undefined && feedback.terms > 0 && feedback.originalQueryWeight < 1) {
       const feedbackDocuments = selectTopK(this.touched, touchedCount, this.scores, feedback.documents, accept);
       queryWeights = this.expandQuery(queryWeights, feedbackDocuments, feedback);
       this.reset(touchedCount);
-      touchedCount = this.accumulate(queryWeights, k, accept);
+      touchedCount = this.accumulate(queryWeights, depth, accept);
     }
-    const top = selectTopK(this.touched, touchedCount, this.scores, k, accept);
-    const matches = top.map((document) => ({
+    const top = selectTopK(this.touched, touchedCount, this.scores, depth, accept);
+    const ranked =
+      groups === undefined
+        ? top.map((document) => ({ document, score: this.scores[document]! }))
+        : this.addGroupEvidence(top, groups).slice(0, k);
+    const matches = ranked.map(({ document, score }) => ({
       id: documentIds[document]!,
-      score: this.scores[document]!,
+      score,
       matchedTerms: this.explain(document, queryWeights),
     }));
     this.reset(touchedCount);
     return matches;
   }
 
-  /** Query term id → weight: its count in the analyzed query. Unknown terms are dropped. */
+  /**
+   * Query term id → weight: 1 per distinct term of the analyzed query, not its count (see
+   * bm25-params.ts). Unknown terms are dropped.
+   */
   private weighQuery(query: string): Map<number, number> {
     const analyze = this.analyzer.analyzeQuery ?? this.analyzer.analyze;
     const weights = new Map<number, number>();
     for (const term of analyze.call(this.analyzer, query)) {
       const termId = this.termIndex.get(term);
-      if (termId !== undefined) weights.set(termId, (weights.get(termId) ?? 0) + 1);
+      if (termId !== undefined) weights.set(termId, 1);
     }
     return weights;
+  }
+
+  /**
+   * Re-scores `top` (first-pass order, best first) with group evidence ({@link GroupParams}):
+   * each record gains `weight` × the summed scores of its group's best `members` among `top`.
+   * Ties keep the first-pass order.
+   */
+  private addGroupEvidence(top: number[], groups: GroupParams): Array<{ document: number; score: number }> {
+    const { documentGroups } = this.columns;
+    const evidence = new Map<number, { members: number; sum: number }>();
+    // `top` is best first, so the first `members` seen of a group are its best ones.
+    for (const document of top) {
+      const group = documentGroups[document]!;
+      const entry = evidence.get(group) ?? { members: 0, sum: 0 };
+      if (entry.members < groups.members) {
+        entry.members++;
+        entry.sum += this.scores[document]!;
+      }
+      evidence.set(group, entry);
+    }
+    return top
+      .map((document, rank) => ({
+        document,
+        rank,
+        score: this.scores[document]! + groups.weight * evidence.get(documentGroups[document]!)!.sum,
+      }))
+      .sort((a, b) => b.score - a.score || a.rank - b.rank)
+      .map(({ document, score }) => ({ document, score }));
   }
 
   private idf(termId: number): number {
