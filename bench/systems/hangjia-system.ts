@@ -1,11 +1,11 @@
 import { createAnalyzer } from '../../src/analysis/index.js';
-import type { CorpusDocument } from '../../src/eval/index.js';
+import { corpusDocumentToRecord, type CorpusDocument } from '../../src/eval/index.js';
 import { Bm25Index } from '../../src/index/index.js';
 import type { RetrievalSystem } from './retrieval-system.js';
 
 /**
  * hangjia's own lexical engine with its defaults: `createAnalyzer()` and `Bm25Index.build`, one
- * record per corpus document (no heading path in BEIR corpora, so `headings` is empty).
+ * record per corpus document, shaped as `hangjia eval retrieval` shapes it (`corpusDocumentToRecord`).
  */
 export function createHangjiaSystem(): RetrievalSystem {
   return {
@@ -14,7 +14,7 @@ export function createHangjiaSystem(): RetrievalSystem {
     async build(corpus: readonly CorpusDocument[]) {
       const analyzer = createAnalyzer();
       const index = Bm25Index.build(
-        corpus.map((document) => ({ id: document.id, title: document.title, headings: '', text: document.text })),
+        corpus.map(corpusDocumentToRecord),
         { analyzer },
       );
       return {

@@ -1,5 +1,6 @@
 import type { Analyzer } from '../analysis/index.js';
 import { Bm25Index } from '../index/index.js';
+import { corpusDocumentToRecord } from './corpus-record.js';
 import { evaluateRun, type RunEvaluation } from './evaluate-run.js';
 import type { BeirDataset } from './read-beir-dataset.js';
 import type { Run } from './run.js';
@@ -25,13 +26,13 @@ export interface RetrievalEvaluation {
 
 /**
  * Indexes a BEIR-style corpus (one corpus document = one retrieval unit, as the judgments are per
- * document), runs every query with the lexical engine, and scores the run.
+ * document; see `corpusDocumentToRecord`), runs every query with the lexical engine, and scores the run.
  */
 export function evaluateRetrieval(dataset: BeirDataset, options: EvaluateRetrievalOptions): RetrievalEvaluation {
   const depth = options.depth ?? 100;
   const buildStarted = performance.now();
   const index = Bm25Index.build(
-    dataset.corpus.map((document) => ({ id: document.id, title: document.title, headings: '', text: document.text })),
+    dataset.corpus.map(corpusDocumentToRecord),
     { analyzer: options.analyzer, onProgress: (progress) => options.onProgress?.({ phase: 'index', done: progress.done, total: progress.total }) },
   );
   const buildMs = performance.now() - buildStarted;

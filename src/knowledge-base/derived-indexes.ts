@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Analyzer } from '../analysis/index.js';
-import { Bm25Index, FlatVectorIndex } from '../index/index.js';
+import { Bm25Index, FlatVectorIndex, type LexicalRecord } from '../index/index.js';
 import type { KnowledgeBaseStore } from './knowledge-base-store.js';
 
 /** Bumped when the manifest or the set of derived files changes shape. */
@@ -63,13 +63,15 @@ export function buildDerivedIndexes(
 ): DerivedIndexes {
   fs.mkdirSync(directory, { recursive: true });
   const generation = store.generation();
-  const records: Array<{ id: string; title: string; headings: string; text: string }> = [];
+  const records: LexicalRecord[] = [];
   for (const stored of store.iterateChunks()) {
     records.push({
       id: stored.chunk.id,
       title: stored.documentTitle,
       headings: stored.chunk.headingPath.filter((heading) => heading !== stored.documentTitle).join(' '),
       text: stored.chunk.text,
+      // Chunks of one document support each other (group evidence in the lexical engine).
+      group: stored.chunk.documentId,
     });
   }
   const lexicalStarted = performance.now();
