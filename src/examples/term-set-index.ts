@@ -1,4 +1,4 @@
-import { TopK } from './_top-k.js';
+import { TopK } from '../index/index.js';
 
 /** A text's terms resolved against a {@link TermSetIndex}: what a set search needs. */
 export interface TermSetQuery {
@@ -139,7 +139,7 @@ export class TermSetIndex {
         intersections[member]! += 1;
       }
     }
-    const top = new TopK(k);
+    const top = new TopK(k, (left, right) => left - right);
     let index = 0;
     try {
       for (; index < touchedCount; index += 1) {

@@ -15,3 +15,4 @@ export type {
 } from './bm25/index.js';
 export { FlatVectorIndex, FLAT_VECTOR_SERIALIZATION_VERSION } from './vector/index.js';
 export type { FlatVectorIndexOptions, VectorMatch, VectorSearchOptions } from './vector/index.js';
+export { TopK, compareStrings } from './top-k.js';

@@ -1,5 +1,5 @@
 import { HangjiaError } from '../../errors/index.js';
-import { TopK } from './_top-k.js';
+import { compareStrings, TopK } from '../top-k.js';
 
 /**
  * Bumped whenever the byte layout written by {@link FlatVectorIndex.serialize} changes; an index
@@ -108,7 +108,7 @@ export class FlatVectorIndex {
     const { dimensions, vectors, ids } = this;
     const normalised = new Float32Array(dimensions);
     writeNormalised(query, normalised, 0);
-    const topK = new TopK(Math.max(0, Math.floor(options.k)), (row) => ids[row] ?? '');
+    const topK = new TopK(Math.max(0, Math.floor(options.k)), (left, right) => compareStrings(ids[left] ?? '', ids[right] ?? ''));
     for (let row = 0; row < ids.length; row++) {
       if (options.filter !== undefined && !options.filter(ids[row] ?? '')) continue;
       let dot = 0;
