@@ -42,6 +42,21 @@ describe('hangjia CLI', () => {
     expect(fs.existsSync(path.join(home, 'kb', 'hr'))).toBe(false);
   });
 
+  it('records a user dictionary in the knowledge base and indexes with it', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { 'notes.md': '# 笔记\n\n星河云管家可以远程重启路由器。\n' });
+    const dictionary = path.join(root, 'terms.txt');
+    fs.writeFileSync(dictionary, '# product names\n星河云管家\n\n');
+    const created = await runCliCaptured(['kb', 'create', 'terms', path.join(root, 'notes.md'), '--user-dictionary', dictionary, '--quiet'], { home });
+    expect(created.code, created.stderr).toBe(0);
+    const stats = JSON.parse((await runCliCaptured(['kb', 'stats', 'terms', '--json'], { home })).stdout) as { settings: { userDictionary: string[] }; index: { analyzer: { name: string } } };
+    expect(stats.settings.userDictionary).toEqual(['星河云管家']);
+    expect(stats.index.analyzer.name).toMatch(/custom-/);
+    const searched = JSON.parse((await runCliCaptured(['search', 'terms', '星河云管家', '--json'], { home })).stdout) as { hits: Array<{ matchedTerms: string[] }> };
+    expect(searched.hits[0]!.matchedTerms).toContain('星河云管家');
+  });
+
   it('exits 1 and names the file when an input cannot be read, after ingesting the rest', async () => {
     const home = temporaryDirectory();
     const root = temporaryDirectory();

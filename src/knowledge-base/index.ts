@@ -8,6 +8,7 @@ export {
   embeddingModelKey,
   type KnowledgeBaseSettings,
   type KnowledgeBaseComponents,
+  type KnowledgeBaseComponentsSource,
   type KnowledgeBaseStats,
 } from './knowledge-base.js';
 export { KnowledgeBaseStore, STORE_SCHEMA_VERSION, type StoredChunk, type SourceFileRow } from './knowledge-base-store.js';

@@ -20,9 +20,18 @@ export interface KnowledgeBaseSettings {
   maxFileBytes: number;
   chunking: ChunkingOptions;
   rows?: SourceOptions['rows'];
+  /** Domain terms the analyzer keeps whole (product names, statute names, jargon). Default: none. */
+  userDictionary?: string[];
 }
 
-/** The stage functions a knowledge base is wired with (see `presets/`). */
+/**
+ * The stage functions a knowledge base is wired with (see `presets/`), or a function that makes
+ * them from the knowledge base's own settings (so its analyzer uses its user dictionary whatever
+ * the caller's configuration).
+ */
+export type KnowledgeBaseComponentsSource = KnowledgeBaseComponents | ((settings: KnowledgeBaseSettings) => KnowledgeBaseComponents);
+
+/** The stage functions a knowledge base is wired with. */
 export interface KnowledgeBaseComponents {
   analyzer: Analyzer;
   chunker: Chunker;
@@ -75,6 +84,11 @@ export class KnowledgeBase {
     this.directory = directory;
     this.store = store;
     this.components = components;
+  }
+
+  /** The analyzer this knowledge base indexes with; query-side tools (evidence scores, answer checks) must use the same one. */
+  get analyzer(): Analyzer {
+    return this.components.analyzer;
   }
 
   get settings(): KnowledgeBaseSettings {
@@ -194,7 +208,7 @@ export class KnowledgeBase {
 /** Creates a knowledge base directory and records its settings. Call `sync()` to ingest. */
 export function createKnowledgeBase(
   options: { home: string; name: string; settings: KnowledgeBaseSettings; overwrite?: boolean },
-  components: KnowledgeBaseComponents,
+  components: KnowledgeBaseComponentsSource,
 ): KnowledgeBase {
   const directory = knowledgeBaseDirectory(options.home, options.name);
   if (fs.existsSync(databasePath(directory))) {
@@ -217,11 +231,11 @@ export function createKnowledgeBase(
   store.setMeta('name', options.name);
   store.setMeta('createdAt', new Date().toISOString());
   store.setMeta('settings', JSON.stringify(options.settings));
-  return new KnowledgeBase(options.name, directory, store, components);
+  return new KnowledgeBase(options.name, directory, store, resolveComponents(components, options.settings));
 }
 
 /** Opens an existing knowledge base; `E_KB_NOT_FOUND` names the ones that exist. */
-export function openKnowledgeBase(options: { home: string; name: string }, components: KnowledgeBaseComponents): KnowledgeBase {
+export function openKnowledgeBase(options: { home: string; name: string }, components: KnowledgeBaseComponentsSource): KnowledgeBase {
   const directory = knowledgeBaseDirectory(options.home, options.name);
   if (!fs.existsSync(databasePath(directory))) {
     const existing = listKnowledgeBaseNames(options.home);
@@ -231,7 +245,13 @@ export function openKnowledgeBase(options: { home: string; name: string }, compo
       { details: { name: options.name, home: options.home } },
     );
   }
-  return new KnowledgeBase(options.name, directory, KnowledgeBaseStore.open(databasePath(directory), { create: false }), components);
+  const store = KnowledgeBaseStore.open(databasePath(directory), { create: false });
+  const settings = JSON.parse(store.getMeta('settings') ?? 'null') as KnowledgeBaseSettings;
+  return new KnowledgeBase(options.name, directory, store, resolveComponents(components, settings));
+}
+
+function resolveComponents(source: KnowledgeBaseComponentsSource, settings: KnowledgeBaseSettings): KnowledgeBaseComponents {
+  return typeof source === 'function' ? source(settings) : source;
 }
 
 /** Deletes a knowledge base directory (its sources on disk are untouched). */

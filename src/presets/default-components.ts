@@ -2,7 +2,7 @@ import { createAnalyzer } from '../analysis/index.js';
 import { createChunker } from '../chunking/index.js';
 import type { HangjiaConfig } from '../config/index.js';
 import { HangjiaError } from '../errors/index.js';
-import type { KnowledgeBaseComponents } from '../knowledge-base/index.js';
+import type { KnowledgeBaseComponents, KnowledgeBaseSettings } from '../knowledge-base/index.js';
 import type { EmbeddingModel, LanguageModel } from '../models/index.js';
 import {
   createLlamaCppChatModel,
@@ -45,13 +45,22 @@ export function createEmbeddingModelFromConfig(embedding: HangjiaConfig['embeddi
   }
 }
 
-/** The default wiring: the Chinese-first analyzer, the structure-aware chunker, and the configured embedder. */
-export function createDefaultComponents(config: HangjiaConfig, options: { userDictionary?: string[] } = {}): KnowledgeBaseComponents {
-  const embeddingModel = createEmbeddingModelFromConfig(config.embedding);
-  return {
-    analyzer: createAnalyzer(options.userDictionary ? { userDictionary: options.userDictionary } : {}),
-    chunker: createChunker(config.chunking),
-    ...(embeddingModel ? { embeddingModel } : {}),
+/**
+ * The default wiring, as a function of the knowledge base's settings: the Chinese-first analyzer
+ * with the knowledge base's user dictionary, the structure-aware chunker with its chunking bounds,
+ * and the embedding model the configuration names.
+ *
+ * @example
+ * const kb = openKnowledgeBase({ home: config.home, name: 'law' }, createDefaultComponents(config));
+ */
+export function createDefaultComponents(config: HangjiaConfig): (settings: KnowledgeBaseSettings) => KnowledgeBaseComponents {
+  return (settings) => {
+    const embeddingModel = createEmbeddingModelFromConfig(config.embedding);
+    return {
+      analyzer: createAnalyzer(settings.userDictionary?.length ? { userDictionary: settings.userDictionary } : {}),
+      chunker: createChunker(settings.chunking ?? config.chunking),
+      ...(embeddingModel ? { embeddingModel } : {}),
+    };
   };
 }
 

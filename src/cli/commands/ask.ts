@@ -52,7 +52,7 @@ export async function openAnswering(
       ...(model ? { model } : {}),
       k: config.search.k,
       evidenceThreshold: config.answer.evidenceThreshold,
-      analyzer: components.analyzer,
+      analyzer: knowledgeBase.analyzer,
       temperature: config.model.temperature,
       maxTokens: config.model.maxTokens,
       search: { ...(mode ? { mode } : {}), lexicalWeight: config.search.lexicalWeight, vectorWeight: config.search.vectorWeight, rrfK: config.search.rrfK },

@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { defineCommand } from 'citty';
+import { HangjiaError } from '../../errors/index.js';
 import { createKnowledgeBase } from '../../knowledge-base/index.js';
 import { createDefaultComponents } from '../../presets/index.js';
 import { syncWithReport } from '../_report-sync.js';
@@ -13,6 +15,7 @@ export default defineCommand({
     include: { type: 'string', description: 'Comma-separated globs a file must match, relative to each path' },
     exclude: { type: 'string', description: 'Comma-separated globs to leave out' },
     'max-file-bytes': { type: 'string', description: 'Skip files larger than this (default 52428800)' },
+    'user-dictionary': { type: 'string', description: 'A UTF-8 file of domain terms, one per line, that segmentation keeps whole' },
     force: { type: 'boolean', description: 'Replace an existing knowledge base of the same name' },
     ...COMMON_ARGS,
   },
@@ -22,6 +25,7 @@ export default defineCommand({
     });
     const config = loaded.config;
     const paths = args._.slice(1).map((item) => path.resolve(session.cwd, item));
+    const userDictionary = args['user-dictionary'] ? readUserDictionary(path.resolve(session.cwd, args['user-dictionary'])) : undefined;
     const knowledgeBase = createKnowledgeBase(
       {
         home: config.home,
@@ -33,6 +37,7 @@ export default defineCommand({
           exclude: args.exclude ? listFlag(args.exclude) : config.ingest.exclude,
           maxFileBytes: config.ingest.maxFileBytes,
           chunking: config.chunking,
+          ...(userDictionary ? { userDictionary } : {}),
         },
       },
       createDefaultComponents(config),
@@ -44,3 +49,18 @@ export default defineCommand({
     }
   },
 });
+
+/** One term per line; blank lines and lines starting with # are ignored. */
+function readUserDictionary(file: string): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new HangjiaError('E_PATH_NOT_FOUND', `Cannot read the user dictionary ${file}: ${(error as Error).message}`, { details: { path: file }, cause: error });
+  }
+  return text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
