@@ -5,6 +5,8 @@ import { createTerminal, type Terminal, type TerminalStreams } from './_terminal
 /** What every command receives besides its arguments: where to write, and the environment to read. */
 export interface CliSession {
   streams: TerminalStreams;
+  /** Where interactive commands (`chat`) read lines from. */
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** Set by a command that finished but must report failure (e.g. files that could not be read). */

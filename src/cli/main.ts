@@ -30,6 +30,7 @@ export const rootCommand = defineCommand({
 export async function runCli(rawArgs: string[], io: Partial<Omit<CliSession, 'exitCode'>> = {}): Promise<number> {
   const session: CliSession = {
     streams: io.streams ?? { stdout: process.stdout, stderr: process.stderr },
+    stdin: io.stdin ?? process.stdin,
     env: io.env ?? process.env,
     cwd: io.cwd ?? process.cwd(),
     exitCode: EXIT.ok,

@@ -11,7 +11,7 @@ export default defineCommand({
     const answering = await openAnswering(data, args);
     const { session, terminal } = answering;
     // The prompt goes to stderr so that stdout carries only answers (pipe-friendly, like --json elsewhere).
-    const lines = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: Boolean(process.stdin.isTTY) });
+    const lines = readline.createInterface({ input: session.stdin, output: process.stderr, terminal: Boolean(session.stdin.isTTY) });
     const history: ConversationTurn[] = [];
     terminal.info(`Chatting with "${args.kb}". Type /exit to leave.`);
     try {
