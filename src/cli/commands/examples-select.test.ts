@@ -14,6 +14,7 @@ async function runSelect(rawArgs: string[], cwd: string): Promise<{ stdout: stri
   let stderr = '';
   const session: CliSession = {
     streams: { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } },
+    stdin: process.stdin,
     env: { HANGJIA_HOME: cwd },
     cwd,
     exitCode: 0,

@@ -14,6 +14,7 @@ async function runModelsTest(args: string[], env: NodeJS.ProcessEnv): Promise<{ 
   const home = temporaryDirectory();
   const session: CliSession = {
     streams: { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } },
+    stdin: process.stdin,
     env: { HANGJIA_HOME: home, ...env },
     cwd: home,
     exitCode: 0,
