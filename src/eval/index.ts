@@ -17,3 +17,4 @@ export { averagePrecisionAtCutoff } from './average-precision.js';
 export { evaluateRun, type EvaluateRunOptions, type RunEvaluation } from './evaluate-run.js';
 export { evaluateRetrieval, type EvaluateRetrievalOptions, type RetrievalEvaluation } from './evaluate-retrieval.js';
 export { corpusDocumentToRecord } from './corpus-record.js';
+export * from './exam/index.js';

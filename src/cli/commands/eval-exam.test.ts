@@ -1,0 +1,91 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readExam } from '../../eval/index.js';
+import { answerFromKey, scriptChat } from '../../eval/exam/__fixtures__/scripted-examinee.js';
+import { runCliCaptured } from '../../../test/support/run-cli.js';
+import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../../../test/support/scripted-openai-server.js';
+import { useTemporaryDirectories } from '../../../test/support/temporary-directory.js';
+
+const CMMLU = path.resolve(import.meta.dirname, '../../../../shared/datasets/exams/cmmlu');
+const temporaryDirectory = useTemporaryDirectories();
+const testItems = readExam(path.join(CMMLU, 'test.jsonl')).items;
+
+describe('hangjia eval exam', () => {
+  let server: ScriptedOpenAIServer;
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  beforeEach(async () => {
+    server = await startScriptedOpenAIServer();
+    home = temporaryDirectory();
+    env = { HANGJIA_MODEL_PROVIDER: 'openai-compatible', HANGJIA_BASE_URL: server.baseURL, HANGJIA_MODEL: 'scripted-model' };
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('prints accuracy per subject and overall with intervals, and saves the run under a name that says what ran', async () => {
+    scriptChat(server, answerFromKey(testItems), 30);
+    const run = await runCliCaptured(['eval', 'exam', path.join(CMMLU, 'test.jsonl'), '--limit', '30', '--subjects', 'agronomy,anatomy'], { home, cwd: home, env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(server.requests).toHaveLength(30);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe('subject   items  accuracy  95% CI            unparseable');
+    expect(lines[1]).toBe('agronomy     30    1.0000  [1.0000, 1.0000]            0');
+    expect(lines[2]).toBe('overall      30    1.0000  [1.0000, 1.0000]            0   macro 1.0000');
+    expect(run.stdout).toContain('intervals   percentile bootstrap, 1000 resamples, seed 0');
+    expect(run.stderr).toContain('Exam: 30 items (1 subjects)');
+    expect(existsSync(path.join(home, 'runs', 'exam.cmmlu-test.scripted-model.0shot', 'answers.jsonl'))).toBe(true);
+  });
+
+  it('exits 1 when the endpoint fails mid-run, keeps what finished, and resumes on the next run', async () => {
+    const runDirectory = path.join(temporaryDirectory(), 'run');
+    const args = ['eval', 'exam', path.join(CMMLU, 'test.jsonl'), '--limit', '40', '--run-dir', runDirectory, '--concurrency', '2', '--json'];
+    // 15 good answers, then the endpoint rejects everything until it is "fixed" before the second run.
+    let broken = true;
+    const key = answerFromKey(testItems);
+    scriptChat(server, key, 15);
+    scriptChat(server, (request) => (broken ? { status: 400, json: { error: { message: 'boom' } } } : typeof key === 'function' ? key(request) : key), 60);
+    const failed = await runCliCaptured(args, { home, env });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('[E_PROVIDER_HTTP]');
+    expect(failed.stderr).toContain(`15 answered questions are saved in ${runDirectory}; run the same command again to resume.`);
+    expect(JSON.parse(failed.stdout)).toMatchObject({ complete: false, askedQuestions: 15, summary: { pendingItems: 25 } });
+
+    const asked = server.requests.length;
+    broken = false;
+    const resumed = await runCliCaptured(args, { home, env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(server.requests.length - asked).toBe(25);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ complete: true, resumedQuestions: 15, askedQuestions: 25, summary: { overall: { items: 40, correct: 40, accuracy: 1 } } });
+  });
+
+  it('reports malformed items by line and id, and runs the rest', async () => {
+    const file = path.join(temporaryDirectory(), 'law.jsonl');
+    writeFileSync(file, [
+      JSON.stringify({ id: 'law-1', subject: 'law', question: '试用期最长多久？', choices: { A: '一个月', B: '六个月' }, answer: 'B' }),
+      JSON.stringify({ id: 'law-2', subject: 'law', question: '缺选项', answer: 'A' }),
+    ].join('\n'));
+    scriptChat(server, answerFromKey(readExam(file).items), 1);
+    const run = await runCliCaptured(['eval', 'exam', file, '--run-dir', path.join(home, 'run')], { home, env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`Skipped ${file}:2 (law-2): expected "choices" to be an object`);
+    expect(run.stderr).toContain('Skipped 1 malformed items (invalid-choices 1).');
+    expect(run.stdout).toContain('overall      1    1.0000  [1.0000, 1.0000]            0   macro 1.0000');
+  });
+
+  it('names the usage problems: --shots without --dev, unknown subjects, no model', async () => {
+    const exam = path.join(CMMLU, 'test.jsonl');
+    const noDev = await runCliCaptured(['eval', 'exam', exam, '--shots', '5'], { home, env });
+    expect(noDev.code).toBe(2);
+    expect(noDev.stderr).toContain('--shots 5 needs solved examples: give --dev <file>');
+    const unknown = await runCliCaptured(['eval', 'exam', exam, '--subjects', 'astrology'], { home, env });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--subjects names astrology, not in the exam');
+    const noModel = await runCliCaptured(['eval', 'exam', exam, '--limit', '1'], { home, env: {} });
+    expect(noModel.code).toBe(2);
+    expect(noModel.stderr).toContain('An exam needs a chat model');
+    expect(server.requests).toHaveLength(0);
+    expect(readFileSync(exam, 'utf8').length).toBeGreaterThan(0);
+  });
+});
