@@ -24,6 +24,10 @@ export * from './providers/index.js';
 export * from './retrieval/index.js';
 export * from './knowledge-base/index.js';
 export * from './eval/index.js';
+export * from './prompt/index.js';
+export * from './answer/index.js';
+export * from './examples/index.js';
+export * from './datasets/index.js';
 export * from './presets/index.js';
 // Both stages name a normalizeText; the documents one (display-preserving) is the public one.
 export { normalizeText } from './documents/index.js';

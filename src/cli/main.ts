@@ -19,6 +19,7 @@ export const rootCommand = defineCommand({
     ask: () => import('./commands/ask.js').then((module) => module.default),
     chat: () => import('./commands/chat.js').then((module) => module.default),
     model: () => import('./commands/model.js').then((module) => module.default),
+    data: () => import('./commands/data.js').then((module) => module.default),
   },
 });
 

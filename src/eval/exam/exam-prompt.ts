@@ -27,7 +27,7 @@ export interface ExamPromptTemplate {
  * and MMLU's English one, in chat form: the system message states the task and the answer format,
  * each question is a user turn (question, then one `A. …` line per option), and few-shot examples
  * are solved user/assistant turns before it. The answer format doubles as a cue for
- * {@link extractAnswer}.
+ * {@link extractChoiceAnswer}.
  */
 export const EXAM_PROMPT_TEMPLATES: Readonly<Record<ExamPromptLanguage, ExamPromptTemplate>> = {
   zh: {

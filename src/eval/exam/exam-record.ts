@@ -1,5 +1,5 @@
 import type { FinishReason, LanguageModelMessage } from '../../models/index.js';
-import type { AnswerExtractionMethod } from './extract-answer.js';
+import type { AnswerExtractionMethod } from './extract-choice-answer.js';
 import type { ExamPromptTemplateName } from './exam-prompt.js';
 
 /**

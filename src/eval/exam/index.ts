@@ -6,7 +6,7 @@
  */
 export { choiceLetters, type ExamItem } from './exam-item.js';
 export { readExam, type ExamFile, type MalformedExamItem, type MalformedExamItemReason, type ReadExamOptions } from './read-exam.js';
-export { extractAnswer, type AnswerExtractionMethod, type ExtractAnswerOptions, type ExtractedAnswer } from './extract-answer.js';
+export { extractChoiceAnswer, type AnswerExtractionMethod, type ExtractChoiceAnswerOptions, type ExtractedChoiceAnswer } from './extract-choice-answer.js';
 export {
   buildExamMessages,
   examItemsToExamples,

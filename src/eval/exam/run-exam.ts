@@ -7,7 +7,7 @@ import type { ExamItem } from './exam-item.js';
 import { buildExamMessages, examPromptLanguage, renderExamQuestion, type ExamPromptTemplateName } from './exam-prompt.js';
 import type { ExamRecord, ExamRunConfig } from './exam-record.js';
 import { summarizeExam, type ExamSummary } from './exam-statistics.js';
-import { extractAnswer } from './extract-answer.js';
+import { extractChoiceAnswer } from './extract-choice-answer.js';
 
 /** Options for {@link runExam}. */
 export interface RunExamOptions {
@@ -185,7 +185,7 @@ export async function runExam(items: readonly ExamItem[], options: RunExamOption
     const before = performance.now();
     const reply = await generateText(model, { messages: prompt, temperature, maxTokens, ...(signal ? { abortSignal: signal } : {}) });
     const latencyMs = performance.now() - before;
-    const extracted = extractAnswer(reply.text, shown.choices, { multi: shown.multi });
+    const extracted = extractChoiceAnswer(reply.text, shown.choices, { multi: shown.multi });
     return {
       id: item.id,
       subject: item.subject,

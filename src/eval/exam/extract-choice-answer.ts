@@ -29,15 +29,15 @@
 /** Which rule produced the letters (see the module comment); `none` when nothing parsed. */
 export type AnswerExtractionMethod = 'statement' | 'leading-letters' | 'option-text' | 'lone-letter' | 'none';
 
-/** What {@link extractAnswer} found. */
-export interface ExtractedAnswer {
+/** What {@link extractChoiceAnswer} found. */
+export interface ExtractedChoiceAnswer {
   /** The chosen letters, sorted and distinct; undefined when the reply has no parseable answer. */
   letters: string[] | undefined;
   method: AnswerExtractionMethod;
 }
 
-/** Options for {@link extractAnswer}. */
-export interface ExtractAnswerOptions {
+/** Options for {@link extractChoiceAnswer}. */
+export interface ExtractChoiceAnswerOptions {
   /** Whether several letters may be right; lets option-text matching return several. Default false. */
   multi?: boolean;
 }
@@ -70,10 +70,10 @@ const SEPARATOR = /^\s*(?:[,、;/&和与及]|and\b|以及|or\b)?\s*/;
  * The letters `text` chooses among `choices` (see the module comment for the rules).
  *
  * @example
- * extractAnswer('正确答案：A、C', { A: '…', B: '…', C: '…', D: '…' }, { multi: true }); // { letters: ['A', 'C'], method: 'statement' }
- * extractAnswer('土地', { A: '农业生产工具', B: '土地', C: '劳动力', D: '资金' });        // { letters: ['B'], method: 'option-text' }
+ * extractChoiceAnswer('正确答案：A、C', { A: '…', B: '…', C: '…', D: '…' }, { multi: true }); // { letters: ['A', 'C'], method: 'statement' }
+ * extractChoiceAnswer('土地', { A: '农业生产工具', B: '土地', C: '劳动力', D: '资金' });        // { letters: ['B'], method: 'option-text' }
  */
-export function extractAnswer(text: string, choices: Readonly<Record<string, string>>, options: ExtractAnswerOptions = {}): ExtractedAnswer {
+export function extractChoiceAnswer(text: string, choices: Readonly<Record<string, string>>, options: ExtractChoiceAnswerOptions = {}): ExtractedChoiceAnswer {
   const valid = new Set(Object.keys(choices));
   let normalized = text.normalize('NFKC');
   const thinkEnd = normalized.lastIndexOf('</think>');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractAnswer, type AnswerExtractionMethod } from './extract-answer.js';
+import { extractChoiceAnswer, type AnswerExtractionMethod } from './extract-choice-answer.js';
 
 /** CMMLU agronomy-0: the key is B (土地). */
 const FARM = { A: '农业生产工具', B: '土地', C: '劳动力', D: '资金' };
@@ -62,13 +62,13 @@ const TABLE: Row[] = [
   ['', null, 'none'],
 ];
 
-describe('extractAnswer', () => {
+describe('extractChoiceAnswer', () => {
   it('has a table of at least 30 realistic replies', () => {
     expect(TABLE.length).toBeGreaterThanOrEqual(30);
   });
 
   it.each(TABLE)('%j → %s (%s)', (reply, expected, method, choices = FARM, multi = false) => {
-    const result = extractAnswer(reply, choices, { multi });
+    const result = extractChoiceAnswer(reply, choices, { multi });
     expect(result).toEqual({ letters: expected === null ? undefined : [...expected], method });
   });
 });

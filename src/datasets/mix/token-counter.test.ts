@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { ensureTinyGguf } from '../../../test/fixtures/make-tiny-gguf.js';
+import { HangjiaError } from '../../errors/index.js';
+import { estimatedTokenCounter, loadGgufTokenCounter } from './token-counter.js';
+
+describe('token counters', () => {
+  it('the estimate is chunking’s estimateTokens', async () => {
+    expect(await estimatedTokenCounter.countTokens(['劳动合同 is signed.'])).toEqual([8]);
+  });
+
+  it('a GGUF tokenizer counts with the model vocabulary (tiny generated model)', async () => {
+    const counter = await loadGgufTokenCounter(await ensureTinyGguf());
+    try {
+      const [law, empty] = await counter.countTokens(['劳动合同', '']);
+      // The tiny vocabulary has the piece 劳动合同, so it is one token (the estimate says 4).
+      expect(law).toBeGreaterThanOrEqual(1);
+      expect(law).toBeLessThan(4);
+      expect(empty).toBe(0);
+      expect(counter.name).toMatch(/^gguf:.*tiny-llama\.gguf$/u);
+    } finally {
+      await counter.dispose?.();
+    }
+  });
+
+  it('a missing GGUF is E_MODEL_LOAD naming the path', async () => {
+    const error = await loadGgufTokenCounter('/nonexistent/x.gguf').catch((reason: unknown) => reason);
+    expect(HangjiaError.is(error, 'E_MODEL_LOAD')).toBe(true);
+    expect((error as Error).message).toContain('/nonexistent/x.gguf');
+  });
+});
