@@ -20,6 +20,7 @@ export const rootCommand = defineCommand({
     chat: () => import('./commands/chat.js').then((module) => module.default),
     model: () => import('./commands/model.js').then((module) => module.default),
     data: () => import('./commands/data.js').then((module) => module.default),
+    train: () => import('./commands/train.js').then((module) => module.default),
   },
 });
 

@@ -32,3 +32,7 @@ export type { DatasetInfoEntry, ExportLayout, ExportOptions, ExportResult } from
 export { datasetInfoEntry, EXPORT_LAYOUTS, exportDataset, formatRecord } from './export/export-dataset.js';
 export type { ValidateOptions, ValidationIssue, ValidationResult } from './export/validate-dataset.js';
 export { validateDatasetFile } from './export/validate-dataset.js';
+export type { ChatTemplateName, HybridExportOptions, HybridExportResult } from './export/hybrid-export.js';
+export { CHAT_TEMPLATE_NAMES, exportHybridDataset, renderChatTemplate } from './export/hybrid-export.js';
+export * from './generate/index.js';
+export * from './review/index.js';
