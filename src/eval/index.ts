@@ -18,3 +18,7 @@ export { evaluateRun, type EvaluateRunOptions, type RunEvaluation } from './eval
 export { evaluateRetrieval, type EvaluateRetrievalOptions, type RetrievalEvaluation } from './evaluate-retrieval.js';
 export { corpusDocumentToRecord } from './corpus-record.js';
 export * from './exam/index.js';
+export * from './runs/index.js';
+export * from './compare/index.js';
+export * from './rag/index.js';
+export * from './pairwise/index.js';

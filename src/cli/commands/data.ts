@@ -7,5 +7,7 @@ export default defineCommand({
     mix: () => import('./data-mix.js').then((module) => module.default),
     export: () => import('./data-export.js').then((module) => module.default),
     validate: () => import('./data-validate.js').then((module) => module.default),
+    generate: () => import('./data-generate.js').then((module) => module.default),
+    review: () => import('./data-review.js').then((module) => module.default),
   },
 });

@@ -5,5 +5,11 @@ export default defineCommand({
   subCommands: {
     retrieval: () => import('./eval-retrieval.js').then((module) => module.default),
     exam: () => import('./eval-exam.js').then((module) => module.default),
+    rag: () => import('./eval-rag.js').then((module) => module.default),
+    pairwise: () => import('./eval-pairwise.js').then((module) => module.default),
+    compare: () => import('./eval-compare.js').then((module) => module.default),
+    show: () => import('./eval-show.js').then((module) => module.default),
+    diff: () => import('./eval-diff.js').then((module) => module.default),
+    make: () => import('./eval-make.js').then((module) => module.default),
   },
 });

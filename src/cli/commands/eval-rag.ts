@@ -1,0 +1,147 @@
+import path from 'node:path';
+import { defineCommand } from 'citty';
+import { answerQuestion } from '../../answer/index.js';
+import { HangjiaError } from '../../errors/index.js';
+import {
+  createLexicalRagEvaluator,
+  createModelRagEvaluator,
+  readRagSamples,
+  runRagEvaluation,
+  RAG_METRIC_NAMES,
+  type MalformedRagSample,
+  type RagEvaluator,
+  type RagMetricSummary,
+} from '../../eval/index.js';
+import type { LanguageModel } from '../../models/index.js';
+import { createEmbeddingModelFromConfig, createLanguageModelFromConfig } from '../../presets/index.js';
+import { EXIT } from '../_exit-codes.js';
+import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
+import type { Terminal } from '../_terminal.js';
+import { openAnswering } from './ask.js';
+
+export default defineCommand({
+  meta: {
+    name: 'rag',
+    description:
+      'Score RAG answers (JSONL: question, answer, contexts[], reference?, citations?): faithfulness, answer relevancy, context precision and recall (RAGAS), citation correctness, and EM / character F1 / ROUGE-L against references; means with bootstrap 95% intervals. Lexical (no model) unless --judge. Re-running the same --run-dir resumes.',
+  },
+  args: {
+    file: { type: 'positional', description: 'Evaluation set (JSONL)', required: true },
+    judge: { type: 'boolean', description: 'Judge with the configured chat model (RAGAS prompts); answer relevancy uses the configured embedding model when there is one' },
+    'judge-model': { type: 'string', description: 'Judge with this model name at the configured endpoint instead of model.model' },
+    kb: { type: 'string', description: 'Answer the questions from this knowledge base first (lines need only question and reference)' },
+    threshold: { type: 'string', description: 'Lexical variant: support threshold, weighted term coverage 0–1 (default 0.5)' },
+    questions: { type: 'string', description: 'Judged answer relevancy: questions generated per answer (default 3)' },
+    concurrency: { type: 'string', description: 'Items in flight at once (default 2)' },
+    limit: { type: 'string', description: 'Only the first N items' },
+    seed: { type: 'string', description: 'Seed of the bootstrap intervals (default 0)' },
+    'run-dir': { type: 'string', description: 'Where scores are saved as they come (default runs/rag.<file>.<lexical|judge model>[.kb-<name>])' },
+    ...COMMON_ARGS,
+  },
+  async run({ args, data }) {
+    const answering = args.kb ? await openAnswering(data, { ...args, kb: args.kb }) : undefined;
+    const { session, terminal, loaded } = answering ? { ...answering, loaded: { config: answering.config } } : openSession(data, args);
+    const config = loaded.config;
+    const file = path.resolve(session.cwd, args.file);
+    const seed = numberFlag('seed', args.seed, { min: 0, max: 2 ** 31 - 1 }) ?? 0;
+    let judge: LanguageModel | undefined;
+    try {
+      const { samples: all, skipped } = readRagSamples(file, { requireAnswers: answering === undefined });
+      reportSkipped(skipped, terminal);
+      const limit = numberFlag('limit', args.limit, { min: 1, max: Number.MAX_SAFE_INTEGER });
+      const samples = limit === undefined ? all : all.slice(0, limit);
+
+      let evaluator: RagEvaluator;
+      if (args.judge || args['judge-model'] !== undefined) {
+        if (config.model.provider === 'none') {
+          throw new HangjiaError('E_CONFIG', '--judge needs a chat model, and model.provider is "none". Configure one (HANGJIA_MODEL_PROVIDER, HANGJIA_BASE_URL, HANGJIA_MODEL), or drop --judge for the lexical variant.', {
+            details: { setting: 'model.provider', value: 'none' },
+          });
+        }
+        judge = createLanguageModelFromConfig(args['judge-model'] === undefined ? config.model : { ...config.model, model: args['judge-model'] });
+        const embeddingModel = createEmbeddingModelFromConfig(config.embedding);
+        evaluator = createModelRagEvaluator({
+          model: judge,
+          ...(embeddingModel ? { embeddingModel } : {}),
+          questionCount: numberFlag('questions', args.questions, { min: 1, max: 10 }) ?? 3,
+        });
+      } else {
+        evaluator = createLexicalRagEvaluator({ supportThreshold: numberFlag('threshold', args.threshold, { min: 0, max: 1 }) ?? 0.5 });
+      }
+      const slug = (text: string): string => text.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '');
+      const runDirectory = path.resolve(
+        session.cwd,
+        args['run-dir'] ??
+          path.join('runs', `rag.${slug(path.basename(file).replace(/\.jsonl?$/i, ''))}.${judge ? slug(path.basename(judge.modelId)) : 'lexical'}${args.kb ? `.kb-${slug(args.kb)}` : ''}`),
+      );
+      const variant =
+        evaluator.variant === 'lexical'
+          ? 'lexical (no model: claims are sentences, support is weighted analyzer-term coverage — an approximation, not RAGAS)'
+          : `model-judged by ${judge!.provider} "${judge!.modelId}" (RAGAS)${config.embedding.provider === 'none' ? '; answer relevancy by lexical cosine (no embedding model)' : ''}`;
+      terminal.info(`RAG evaluation: ${samples.length} items from ${path.relative(session.cwd, file) || file}; ${variant}${args.kb ? `; answers from knowledge base "${args.kb}"` : ''}; run directory ${runDirectory}`);
+
+      const result = await runRagEvaluation(samples, {
+        evaluator,
+        runDirectory,
+        seed,
+        concurrency: numberFlag('concurrency', args.concurrency, { min: 1, max: 64 }) ?? 2,
+        ...(answering
+          ? {
+              generate: async (input) => {
+                const answer = await answerQuestion(answering.knowledgeBase, input.question, answering.options).answer;
+                return { answer: answer.text, contexts: answer.hits.map((hit) => hit.chunk.text) };
+              },
+              answering: { knowledgeBase: args.kb, model: answering.model ? { provider: answering.model.provider, modelId: answering.model.modelId } : 'extractive', k: config.search.k },
+            }
+          : {}),
+        onProgress: ({ done, total }) => terminal.progress('rag', done, total),
+      });
+      terminal.endProgress();
+      if (result.resumedItems > 0) terminal.info(`Resumed: ${result.resumedItems} items were already scored in ${runDirectory}.`);
+      if (result.failure !== undefined) {
+        session.exitCode = EXIT.failure;
+        terminal.warn(
+          `Error: scoring ${result.failure.id} failed: ${result.failure.message} [${result.failure.code}]. ${result.records.length} scored items are saved in ${runDirectory}; run the same command again to resume.`,
+        );
+      }
+      if (terminal.json) {
+        return terminal.outJson({
+          file,
+          variant: evaluator.variant,
+          runDirectory,
+          config: result.config,
+          complete: result.complete,
+          failure: result.failure ?? null,
+          skipped: skipped.map(({ line, id, reason }) => ({ line, id: id ?? null, reason })),
+          resumedItems: result.resumedItems,
+          evaluatedItems: result.evaluatedItems,
+          summary: result.summary,
+          items: result.records.map((record) => ({ id: record.id, scores: record.scores })),
+        });
+      }
+      const { summary } = result;
+      terminal.out(`metric                 items  mean    ${Math.round(summary.confidenceLevel * 100)}% CI`);
+      for (const name of RAG_METRIC_NAMES) terminal.out(formatRow(name, summary.metrics[name]));
+      terminal.out(`variant     ${evaluator.variant}${evaluator.variant === 'lexical' ? ' (term coverage, no model; not comparable with judged scores)' : ''}`);
+      if (summary.pending > 0) terminal.out(`pending     ${summary.pending} items not yet scored (re-run to resume)`);
+      terminal.out(`intervals   percentile bootstrap, ${summary.resamples} resamples, seed ${summary.seed}`);
+      terminal.out(`run         ${runDirectory}`);
+    } finally {
+      await (judge as (LanguageModel & { dispose?: () => Promise<void> }) | undefined)?.dispose?.();
+      await answering?.close();
+    }
+  },
+});
+
+function formatRow(name: string, metric: RagMetricSummary): string {
+  const interval = metric.confidenceInterval === null ? '—' : `[${metric.confidenceInterval[0].toFixed(4)}, ${metric.confidenceInterval[1].toFixed(4)}]`;
+  return `${name.padEnd(21)}  ${String(metric.items).padStart(5)}  ${metric.mean === null ? '—'.padEnd(6) : metric.mean.toFixed(4)}  ${interval}`;
+}
+
+function reportSkipped(skipped: readonly MalformedRagSample[], terminal: Terminal): void {
+  if (skipped.length === 0) return;
+  for (const entry of skipped.slice(0, 10)) terminal.warn(`Skipped ${entry.message}`);
+  const byReason = new Map<string, number>();
+  for (const entry of skipped) byReason.set(entry.reason, (byReason.get(entry.reason) ?? 0) + 1);
+  terminal.warn(`Skipped ${skipped.length} malformed items (${[...byReason].map(([reason, count]) => `${reason} ${count}`).join(', ')}).`);
+}

@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import { HangjiaError } from '../../errors/index.js';
+import { writeFileAtomic } from '../_atomic-write.js';
+import type { GenerationMethod } from './generation-method.js';
+
+export const JOB_STATE_VERSION = 1;
+
+/** Why an item the model wrote was not kept. */
+export type GenerationRejectReason = 'passage-reference' | 'duplicate' | 'empty';
+
+export const GENERATION_REJECT_REASONS: readonly GenerationRejectReason[] = ['passage-reference', 'duplicate', 'empty'];
+
+export interface GenerationFailure {
+  chunkId: string;
+  code: string;
+  message: string;
+  attempts: number;
+}
+
+/** `<output>.state.json`: what a resumed run needs, and the counters of all runs so far. */
+export interface GenerationJobState {
+  version: number;
+  config: { method: GenerationMethod; perChunk: number; knowledgeBase?: string };
+  models: string[];
+  createdAt: string;
+  updatedAt: string;
+  /** Chunks whose items are all in the output file; a resumed run skips them. */
+  doneChunkIds: string[];
+  /** Chunks that failed in the latest attempt; a resumed run tries them again. */
+  failures: GenerationFailure[];
+  rejected: Record<GenerationRejectReason, number>;
+  usage: { inputTokens: number; outputTokens: number };
+}
+
+export function jobStatePath(output: string): string {
+  return `${output}.state.json`;
+}
+
+export function readJobState(file: string): GenerationJobState | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  let state: GenerationJobState;
+  try {
+    state = JSON.parse(fs.readFileSync(file, 'utf8')) as GenerationJobState;
+  } catch (cause) {
+    throw new HangjiaError('E_DATASET', `Generation state ${file} is not valid JSON. Delete it and the output file to start over.`, { details: { path: file }, cause });
+  }
+  if (state.version !== JOB_STATE_VERSION) {
+    throw new HangjiaError('E_DATASET', `Generation state ${file} has version ${String(state.version)}; this hangjia writes version ${JOB_STATE_VERSION}. Finish it with the hangjia that started it, or delete it and the output to start over.`, {
+      details: { path: file, version: state.version, expected: JOB_STATE_VERSION },
+    });
+  }
+  return state;
+}
+
+export function writeJobState(file: string, state: GenerationJobState): void {
+  writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/**
+ * Keeps only output lines that belong to finished chunks, once each. Lines of a chunk that was
+ * cut short (appended, but the state not yet saved when the process died) are dropped: the
+ * chunk is not in `doneChunkIds`, so it is generated again — with the same item ids. A torn last
+ * line (killed mid-write) is dropped the same way. Returns the ids kept.
+ */
+export function compactOutput(output: string, done: ReadonlySet<string>): { ids: Set<string>; dropped: number } {
+  const ids = new Set<string>();
+  if (!fs.existsSync(output)) return { ids, dropped: 0 };
+  const content = fs.readFileSync(output, 'utf8');
+  const kept: string[] = [];
+  let dropped = 0;
+  for (const line of content.split('\n')) {
+    if (line.trim() === '') continue;
+    let item: { id?: unknown; chunkIds?: unknown } | undefined;
+    try {
+      item = JSON.parse(line) as { id?: unknown; chunkIds?: unknown };
+    } catch {
+      item = undefined;
+    }
+    const chunkId = Array.isArray(item?.chunkIds) ? (item.chunkIds[0] as unknown) : undefined;
+    if (!item || typeof item.id !== 'string' || typeof chunkId !== 'string' || !done.has(chunkId) || ids.has(item.id)) {
+      dropped += 1;
+      continue;
+    }
+    ids.add(item.id);
+    kept.push(line);
+  }
+  if (dropped > 0 || (content.length > 0 && !content.endsWith('\n'))) writeFileAtomic(output, kept.map((line) => `${line}\n`).join(''));
+  return { ids, dropped };
+}

@@ -1,0 +1,80 @@
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { HangjiaError } from '../../errors/index.js';
+
+/**
+ * A resumable run directory (`run.json` + one JSONL of records + `summary.json`), the exam
+ * runner's layout made generic over config and record types. Private to `eval/rag/` and
+ * `eval/pairwise/` (the exam runner keeps its own typed copy in `eval/exam/_run-directory.ts`).
+ */
+export const RUN_CONFIG_FILE = 'run.json';
+export const SUMMARY_FILE = 'summary.json';
+
+/**
+ * Opens (creating) `directory`: writes `run.json` for a new run, or checks that the existing one
+ * agrees with `config` on every key in `compared` (else `E_USAGE` naming the setting). Returns the
+ * records of `recordsFile`; a last line cut short by a crash is truncated away and counted.
+ */
+export function openGenericRunDirectory<C extends object, R>(
+  directory: string,
+  config: C,
+  compared: readonly (keyof C)[],
+  recordsFile: string,
+): { config: C; records: R[]; truncatedLines: number } {
+  mkdirSync(directory, { recursive: true });
+  const configPath = path.join(directory, RUN_CONFIG_FILE);
+  let effective = config;
+  if (existsSync(configPath)) {
+    const previous = JSON.parse(readFileSync(configPath, 'utf8')) as C;
+    for (const key of compared) {
+      if (JSON.stringify(previous[key]) !== JSON.stringify(config[key])) {
+        throw new HangjiaError(
+          'E_USAGE',
+          `The run directory ${directory} holds a run with ${String(key)} ${JSON.stringify(previous[key])}, but this run has ${JSON.stringify(config[key])}. Resume with the same settings, or choose another run directory.`,
+          { details: { runDirectory: directory, setting: String(key), previous: previous[key], value: config[key] } },
+        );
+      }
+    }
+    effective = previous;
+  } else {
+    writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  }
+  const recordsPath = path.join(directory, recordsFile);
+  const records: R[] = [];
+  let truncatedLines = 0;
+  if (existsSync(recordsPath)) {
+    const text = readFileSync(recordsPath, 'utf8');
+    const complete = text.endsWith('\n') || text === '' ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+    if (complete.length !== text.length) {
+      truncateSync(recordsPath, Buffer.byteLength(complete));
+      truncatedLines += 1;
+    }
+    for (const line of complete.split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        records.push(JSON.parse(line) as R);
+      } catch {
+        truncatedLines += 1;
+      }
+    }
+  }
+  return { config: effective, records, truncatedLines };
+}
+
+/** Appends records as whole lines, one synchronous write each: a crash loses at most the line being written. */
+export class JsonlAppender<R> {
+  private readonly descriptor: number;
+  constructor(directory: string, file: string) {
+    this.descriptor = openSync(path.join(directory, file), 'a');
+  }
+  append(record: R): void {
+    writeSync(this.descriptor, `${JSON.stringify(record)}\n`);
+  }
+  close(): void {
+    closeSync(this.descriptor);
+  }
+}
+
+export function writeRunSummary(directory: string, summary: unknown): void {
+  writeFileSync(path.join(directory, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+}
