@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 
 export default defineCommand({
-  meta: { name: 'eval', description: 'Evaluate retrieval (and, later, answers) on your own data' },
+  meta: { name: 'eval', description: 'Evaluate on your own data: retrieval, exams, RAG answers, pairwise comparisons, and approaches side by side' },
   subCommands: {
     retrieval: () => import('./eval-retrieval.js').then((module) => module.default),
     exam: () => import('./eval-exam.js').then((module) => module.default),
