@@ -1,7 +1,8 @@
 /**
- * @module datasets — fine-tuning data that needs no model: read JSONL in alpaca, sharegpt, OpenAI
+ * @module datasets — fine-tuning data: read JSONL in alpaca, sharegpt, OpenAI
  * messages and text layouts; clean (rule filters, exact and MinHash-LSH near-duplicate removal,
- * decontamination against evaluation sets); plan token-ratio mixes of domain and general data;
+ * decontamination against evaluation sets, grounding against source chunks, and an optional
+ * model judge on a written rubric); plan token-ratio mixes of domain and general data;
  * export for LLaMA-Factory and validate files the way it reads them.
  */
 export type { DatasetFormat, DatasetRecord, DatasetTurn, TurnRole } from './dataset-record.js';
@@ -13,8 +14,10 @@ export type { RuleFilterOptions, RuleRejectReason } from './clean/rule-filters.j
 export { applyRuleFilters, DEFAULT_REFUSAL_PHRASES, DEFAULT_RULE_FILTER_OPTIONS, findRefusalPhrase, garbledReason, repeatedNgramShare } from './clean/rule-filters.js';
 export type { ContaminationIndex, EvaluationItem } from './clean/decontaminate.js';
 export { buildContaminationIndex, DEFAULT_DECONTAMINATION_NGRAM, findContamination, readEvaluationItems } from './clean/decontaminate.js';
-export type { CleanOptions, CleanResult, RejectedRecord, RejectReason } from './clean/clean-dataset.js';
-export { cleanDataset, REJECT_REASONS } from './clean/clean-dataset.js';
+export type { CleanGroundingOptions, CleanOptions, CleanResult, GroundingStats, RejectedRecord, RejectReason } from './clean/clean-dataset.js';
+export { cleanDataset, DEFAULT_CLEAN_MIN_SUPPORT, recordChunkIds, REJECT_REASONS } from './clean/clean-dataset.js';
+export type { JudgeFailure, JudgeQualityOptions, JudgeQualityResult, JudgeRejection, JudgeVerdict } from './clean/judge-quality.js';
+export { DEFAULT_JUDGE_RUBRICS, DEFAULT_MIN_JUDGE_SCORE, judgeQuality } from './clean/judge-quality.js';
 export type { KeepPolicy, NearDuplicateOptions, NearDuplicatePair, NearDuplicateResult } from './dedup/find-near-duplicates.js';
 export { candidatePairs, findNearDuplicates } from './dedup/find-near-duplicates.js';
 export type { LshParameters, LshWeights } from './dedup/lsh-parameters.js';
