@@ -15,17 +15,8 @@
 import fs from 'node:fs';
 import { planMix, type DatasetRecord, type MixPreset, type MixSource } from '../src/datasets/index.js';
 import { describeCodeVersion, describeMachine } from './machine-info.js';
+import { createSeededRandom } from '../src/support/index.js';
 
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function makeSource(name: string, kind: 'text' | 'instruction', items: number, median: number, random: () => number): MixSource {
   const records: DatasetRecord[] = [];
@@ -44,7 +35,7 @@ function makeSource(name: string, kind: 'text' | 'instruction', items: number, m
 const started = performance.now();
 const rows: { preset: MixPreset; sizing: string; seed: number; maxErrorPoints: number; upsampled: boolean }[] = [];
 for (let seed = 1; seed <= 10; seed += 1) {
-  const random = createRandom(seed);
+  const random = createSeededRandom(seed);
   const domain = [makeSource('law-articles', 'text', 800, 400, random), makeSource('law-qa', 'instruction', 3000, 60, random), makeSource('judgments', 'text', 150, 2000, random)];
   const general = [makeSource('wiki', 'text', 6000, 400, random), makeSource('general-sft', 'instruction', 12000, 60, random), makeSource('books', 'text', 600, 2000, random)];
   const cases: { preset: MixPreset; ratios?: Record<string, number> }[] = [{ preset: 'cpt' }, { preset: 'sft' }, { preset: 'hybrid' }, { preset: 'custom', ratios: { domain: 0.1, general: 0.9 } }];

@@ -26,6 +26,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { exactJaccard, findNearDuplicates, normalizeForDedup, shingleHashes } from '../src/datasets/index.js';
 import { describeCodeVersion, describeMachine } from './machine-info.js';
+import { createSeededRandom } from '../src/support/index.js';
 
 const argument = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(`--${name}`);
@@ -38,16 +39,6 @@ const THRESHOLD = 0.8;
 const NON_CANDIDATE_SAMPLE = 200_000;
 const DATASETS = '/work/shared/datasets';
 
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function loadSegments(): string[] {
   const segments: string[] = [];
@@ -78,7 +69,7 @@ function applyEdits(text: string, rate: number, random: () => number, pool: stri
 }
 
 const started = performance.now();
-const random = createRandom(SEED);
+const random = createSeededRandom(SEED);
 const segments = loadSegments();
 const pool = segments.slice(0, 2000).join('').replace(/\s/gu, '');
 const documents: string[] = [];
@@ -128,7 +119,7 @@ for (const pair of planted) {
     else if (missedExamples.length < 10) missedExamples.push({ rate: Number(pair.rate.toFixed(4)), jaccard: Number(jaccard.toFixed(4)) });
   } else if (reported.has(key)) plantedNegativeReported += 1;
 }
-const sampleRandom = createRandom(SEED + 99);
+const sampleRandom = createSeededRandom(SEED + 99);
 let sampled = 0;
 let sampledNearDuplicates = 0;
 // Verified pairs stand in for the candidate set: a candidate below 0.8 could not be a missed near-duplicate anyway.

@@ -3,6 +3,7 @@
  */
 
 const PUNCTUATION_OR_SYMBOL_OR_SPACE = /[\p{P}\p{S}\p{Z}\s\p{Cc}\p{Cf}]+/gu;
+import { createSeededRandom } from '../support/index.js';
 
 /**
  * The text exact and near-duplicate detection compare: NFKC (full-width → half-width, compatibility
@@ -89,21 +90,10 @@ export function hashString52(text: string): number {
   return (hashString32(text) & 0xfffff) * 0x100000000 + hashString32(text, 0x9747b28c);
 }
 
-/** Mulberry32: a small seeded generator, so sampling and permutations are reproducible. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fisher–Yates shuffle of 0…length-1 with a seeded generator. */
 export function shuffledIndices(length: number, seed: number): number[] {
-  const random = createRandom(seed);
+  const random = createSeededRandom(seed);
   const indices = Array.from({ length }, (_, index) => index);
   for (let index = length - 1; index > 0; index -= 1) {
     const other = Math.floor(random() * (index + 1));

@@ -3,6 +3,7 @@ import { HangjiaError } from '../errors/index.js';
 import { evaluateRun } from './evaluate-run.js';
 import type { Qrels } from './qrels.js';
 import type { Run, ScoredDocument } from './run.js';
+import { createSeededRandom } from '../support/index.js';
 
 function qrelsOf(entries: Record<string, Record<string, number>>): Qrels {
   return new Map(Object.entries(entries).map(([queryId, judgments]) => [queryId, new Map(Object.entries(judgments))]));
@@ -129,22 +130,11 @@ function oracle(run: Run, qrels: Qrels, cutoff: { ndcg: number; recall: number; 
   return { ndcg: totals.ndcg / count, recall: totals.recall / count, mrr: totals.mrr / count, map: totals.map / count };
 }
 
-/** mulberry32: a tiny seeded generator, so a failure can be replayed from its seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('evaluateRun against an independent implementation', () => {
   for (const seed of [1, 2, 3, 42, 2024, 99991]) {
     it(`agrees on seeded random runs and graded qrels (seed ${seed})`, () => {
-      const random = seededRandom(seed);
+      const random = createSeededRandom(seed);
       const pick = (count: number): number => Math.floor(random() * count);
       // Ids mix ASCII and Chinese so tie-breaking covers multi-byte code points.
       const documentIds = Array.from({ length: 40 }, (_, index) => (index % 3 === 0 ? `文档${index}` : `d${index}`));

@@ -1,6 +1,7 @@
 import type { ExamplePool } from './example-pool.js';
 import type { ExampleSelector } from './example-selector.js';
 import { acceptPositions, checkSelectOptions } from './_select-options.js';
+import { createSeededRandom } from '../support/index.js';
 
 /** Options for {@link createRandomSelector}. */
 export interface RandomSelectorOptions {
@@ -28,7 +29,7 @@ export function createRandomSelector(pool: ExamplePool, selectorOptions: RandomS
     select: async (input, options) => {
       checkSelectOptions('random', options);
       const accept = acceptPositions(pool, options);
-      const next = mulberry32(fnv1a(input, seed));
+      const next = createSeededRandom(fnv1a(input, seed));
       const size = pool.examples.length;
       const swapped = new Map<number, number>();
       const picked: number[] = [];
@@ -54,16 +55,3 @@ function fnv1a(text: string, seed: number): number {
   return hash >>> 0;
 }
 
-/**
- * mulberry32 (Tommy Ettinger, public domain): a 32-bit state generator, fast and well mixed enough
- * for sampling; returns numbers in [0, 1).
- */
-function mulberry32(state: number): () => number {
-  let current = state;
-  return () => {
-    current = (current + 0x6d2b79f5) | 0;
-    let mixed = Math.imul(current ^ (current >>> 15), 1 | current);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -15,7 +15,8 @@
  * invertible), cheaper than the textbook (a·x + b) mod p in 64-bit arithmetic JavaScript lacks.
  * test/minhash.test.ts checks the estimate against exact Jaccard.
  */
-import { createRandom, fmix32 } from '../_text.js';
+import { fmix32 } from '../_text.js';
+import { createSeededRandom } from '../../support/index.js';
 
 /** The hash base for rolling n-gram hashes (an odd 32-bit constant). */
 const BASE = 0x01000193;
@@ -79,7 +80,7 @@ export interface MinHasher {
 }
 
 export function createMinHasher(numPermutations: number, seed = 1): MinHasher {
-  const random = createRandom(seed);
+  const random = createSeededRandom(seed);
   const xors = new Int32Array(numPermutations);
   const multipliers = new Int32Array(numPermutations);
   for (let index = 0; index < numPermutations; index += 1) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom, normalizeForDedup } from '../_text.js';
+import { normalizeForDedup } from '../_text.js';
+import { createSeededRandom } from '../../support/index.js';
 import { findNearDuplicates } from './find-near-duplicates.js';
 import { candidateProbability, optimalLshParameters } from './lsh-parameters.js';
 import { createMinHasher, estimatedJaccard, exactJaccard, shingleHashes } from './minhash.js';
@@ -30,7 +31,7 @@ describe('MinHash', () => {
   });
 
   it('estimates Jaccard within 3 standard errors of the exact value', () => {
-    const random = createRandom(7);
+    const random = createSeededRandom(7);
     const hasher = createMinHasher(256, 3);
     for (const edits of [2, 6, 15, 40]) {
       const base = randomText(random, 400);
@@ -64,7 +65,7 @@ describe('UnionFind', () => {
 
 describe('findNearDuplicates', () => {
   it('matches exact Jaccard on generated near-duplicates: precision 1 and recall ≥ 0.95 at 0.8', () => {
-    const random = createRandom(11);
+    const random = createSeededRandom(11);
     const texts: string[] = [];
     for (let index = 0; index < 150; index += 1) texts.push(randomText(random, 200 + Math.floor(random() * 300)));
     // Each planted copy edits its original by 0–4 % of characters, so its Jaccard spans both sides of 0.8.

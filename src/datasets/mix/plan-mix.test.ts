@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetRecord } from '../dataset-record.js';
-import { createRandom } from '../_text.js';
+import { createSeededRandom } from '../../support/index.js';
 import { planMix, sampleToTarget } from './plan-mix.js';
 import type { TokenCounter } from './token-counter.js';
 
@@ -20,7 +20,7 @@ function source(name: string, lengths: number[], kind: 'text' | 'instruction' = 
 }
 
 const mixedLengths = (count: number, seed: number): number[] => {
-  const random = createRandom(seed);
+  const random = createSeededRandom(seed);
   return Array.from({ length: count }, () => Math.round(20 * Math.exp(random() * 4))); // 20 … ~1100 tokens
 };
 

@@ -19,7 +19,8 @@
  */
 import { HangjiaError } from '../../errors/index.js';
 import { recordText, type DatasetRecord } from '../dataset-record.js';
-import { createRandom, shuffledIndices } from '../_text.js';
+import { shuffledIndices } from '../_text.js';
+import { createSeededRandom } from '../../support/index.js';
 import { estimatedTokenCounter, type TokenCounter } from './token-counter.js';
 
 export type MixPreset = 'cpt' | 'sft' | 'hybrid' | 'custom';
@@ -132,7 +133,7 @@ export async function planMix(options: PlanMixOptions): Promise<MixPlan> {
 
   const fit = Math.min(...Object.entries(ratios).filter(([, share]) => share > 0).map(([category, share]) => available.get(category)! / share));
   const totalTokens = options.totalTokens ?? Math.floor(fit);
-  const random = createRandom(seed);
+  const random = createSeededRandom(seed);
   const chosen: DatasetRecord[] = [];
   for (const { source, plan, tokens } of prepared) {
     const share = ratios[plan.category] ?? 0;

@@ -1,3 +1,5 @@
+import { createSeededRandom } from '../../support/index.js';
+
 /**
  * Percentile-bootstrap confidence interval of an accuracy (Efron & Tibshirani 1993, ch. 13).
  *
@@ -30,21 +32,30 @@ export const DEFAULT_BOOTSTRAP_RESAMPLES = 1000;
  * bootstrapAccuracyInterval(outcomes, { seed: 7, resamples: 2000 });
  */
 export function bootstrapAccuracyInterval(outcomes: readonly boolean[], options: BootstrapOptions = {}): [number, number] | undefined {
+  return bootstrapMeanInterval(outcomes.map((outcome) => (outcome ? 1 : 0)), options);
+}
+
+/**
+ * The same percentile bootstrap for a mean of values in any range (metric scores in [0, 1],
+ * win/tie/loss as 1/½/0); for 0/1 values it is the accuracy interval. Undefined for no values.
+ *
+ * @example
+ * bootstrapMeanInterval([0.5, 0.5]); // [0.5, 0.5]
+ */
+export function bootstrapMeanInterval(values: readonly number[], options: BootstrapOptions = {}): [number, number] | undefined {
   const { resamples = DEFAULT_BOOTSTRAP_RESAMPLES, level = 0.95, seed = 0 } = options;
-  const count = outcomes.length;
+  const count = values.length;
   if (count === 0) return undefined;
-  const random = mulberry32(seed);
-  const values = new Uint8Array(count);
-  for (let index = 0; index < count; index += 1) values[index] = outcomes[index] ? 1 : 0;
-  const accuracies = new Float64Array(resamples);
+  const random = createSeededRandom(seed);
+  const means = new Float64Array(resamples);
   for (let round = 0; round < resamples; round += 1) {
-    let correct = 0;
-    for (let draw = 0; draw < count; draw += 1) correct += values[Math.floor(random() * count)]!;
-    accuracies[round] = correct / count;
+    let sum = 0;
+    for (let draw = 0; draw < count; draw += 1) sum += values[Math.floor(random() * count)]!;
+    means[round] = sum / count;
   }
-  accuracies.sort();
+  means.sort();
   const alpha = 1 - level;
-  const at = (fraction: number): number => accuracies[Math.min(resamples - 1, Math.max(0, Math.ceil(fraction * resamples) - 1))]!;
+  const at = (fraction: number): number => means[Math.min(resamples - 1, Math.max(0, Math.ceil(fraction * resamples) - 1))]!;
   return [at(alpha / 2), at(1 - alpha / 2)];
 }
 
@@ -55,14 +66,3 @@ export function groupSeed(seed: number, group: string): number {
   return hash >>> 0;
 }
 
-/** mulberry32 (Tommy Ettinger's 32-bit generator): small, fast and good enough for resampling. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,5 +1,5 @@
 import { DEFAULT_BOOTSTRAP_RESAMPLES } from '../exam/index.js';
-import { bootstrapMeanInterval } from '../rag/index.js';
+import { bootstrapMeanInterval } from '../exam/index.js';
 import type { PairwiseOutcome } from './pairwise-item.js';
 
 /** Win/tie/loss of A against B, as a model judge or a reviewer decided them. */

@@ -8,7 +8,7 @@ export { answerTokens, normalizeAnswerText } from './answer-tokens.js';
 export { exactMatch } from './exact-match.js';
 export { characterF1, tokenF1 } from './character-f1.js';
 export { rougeL, lcsFMeasure, longestCommonSubsequence, type RougeLOptions } from './rouge-l.js';
-export { bootstrapMeanInterval, meanOf } from './bootstrap-mean.js';
+export { meanOf } from './bootstrap-mean.js';
 export {
   RAG_METRIC_NAMES,
   type AnswerRelevancyResult,

@@ -1,7 +1,8 @@
 import { HangjiaError } from '../../errors/index.js';
 import { DEFAULT_BOOTSTRAP_RESAMPLES, groupSeed } from '../exam/index.js';
 import { JsonlAppender, openGenericRunDirectory, writeRunSummary } from './_run-directory.js';
-import { bootstrapMeanInterval, meanOf } from './bootstrap-mean.js';
+import { bootstrapMeanInterval } from '../exam/index.js';
+import { meanOf } from './bootstrap-mean.js';
 import { evaluateRagSample, type RagSampleEvaluation } from './evaluate-rag-sample.js';
 import { RAG_METRIC_NAMES, type RagEvaluator, type RagMetricName, type RagSample } from './rag-sample.js';
 import type { RagInput } from './read-rag-samples.js';

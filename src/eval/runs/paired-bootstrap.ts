@@ -1,4 +1,4 @@
-import { mulberry32 } from './_random.js';
+import { createSeededRandom } from '../../support/index.js';
 
 /** Options for {@link pairedBootstrapDifference}. */
 export interface PairedBootstrapOptions {
@@ -47,7 +47,7 @@ export function pairedBootstrapDifference(before: readonly boolean[], after: rea
     sum += deltas[index]!;
   }
   if (count === 0) return { items: 0, difference: 0, confidenceInterval: null, level, resamples, seed };
-  const random = mulberry32(seed);
+  const random = createSeededRandom(seed);
   const differences = new Float64Array(resamples);
   for (let round = 0; round < resamples; round += 1) {
     let total = 0;

@@ -4,6 +4,7 @@ import { HangjiaError } from '../../errors/index.js';
 import { BM25_SERIALIZATION_VERSION, Bm25Index } from './bm25-index.js';
 import { DEFAULT_BM25_PARAMS, LEXICAL_FIELDS, type Bm25Params } from './bm25-params.js';
 import type { LexicalRecord } from './lexical-record.js';
+import { createSeededRandom } from '../../support/index.js';
 
 /** Splits on spaces: tests control terms exactly, independent of jieba. */
 const whitespaceAnalyzer: Analyzer = {
@@ -12,16 +13,6 @@ const whitespaceAnalyzer: Analyzer = {
   analyze: (text) => text.split(' ').filter((term) => term.length > 0),
 };
 
-/** Seeded PRNG (mulberry32), so generated corpora are the same on every run. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value ^= value + Math.imul(value ^ (value >>> 7), 61 | value);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The oracle: BM25F written as directly as the formula in bm25-params.ts, over plain arrays,
@@ -70,7 +61,7 @@ describe('Bm25Index against the naive oracle', () => {
   const params: Bm25Params = { k1: 1.4, b: { title: 0.3, headings: 0.6, text: 0.8 }, weights: { title: 2.5, headings: 1.2, text: 1 } };
 
   it.each([1, 2, 3, 4, 5])('scores generated corpus %i exactly like the oracle', (seed) => {
-    const random = createRandom(seed);
+    const random = createSeededRandom(seed);
     const records = generateRecords(random, 60, 40);
     const index = Bm25Index.build(records, { analyzer: whitespaceAnalyzer, params });
     for (let queryNumber = 0; queryNumber < 20; queryNumber++) {
@@ -92,7 +83,7 @@ describe('Bm25Index against the naive oracle', () => {
   it('prunes long posting lists without changing the top k', () => {
     // 4,000 records over 30 words: the common words have posting lists longer than the pruning
     // threshold (1,024), so early termination kicks in after the rare words are scored.
-    const random = createRandom(11);
+    const random = createSeededRandom(11);
     const records = generateRecords(random, 4000, 30);
     const index = Bm25Index.build(records, { analyzer: whitespaceAnalyzer, params });
     for (const query of ['w29 w0 w1', 'w25 w27 w0 w1 w2 w3', 'w20 w0', 'w28 w29 w1 w4 w0']) {
@@ -115,7 +106,7 @@ describe('Bm25Index against the naive oracle', () => {
   });
 
   it('applies the filter before taking the top k', () => {
-    const records = generateRecords(createRandom(9), 80, 10);
+    const records = generateRecords(createSeededRandom(9), 80, 10);
     const index = Bm25Index.build(records, { analyzer: whitespaceAnalyzer, params });
     const even = (id: string) => Number(id.slice(1)) % 2 === 0;
     const expected = oracleScores(records, 'w1 w2', params)
@@ -271,7 +262,7 @@ describe('Bm25Index group evidence', () => {
   });
 
   it('leaves rankings and scores alone when no record has a group', () => {
-    const records = generateRecords(createRandom(5), 60, 40);
+    const records = generateRecords(createSeededRandom(5), 60, 40);
     const index = Bm25Index.build(records, { analyzer: whitespaceAnalyzer });
     for (const query of ['w1 w2', 'w0 w3 w5', 'w7']) {
       expect(index.search(query, { k: 7 })).toEqual(index.search(query, { k: 7, groups: false }));
@@ -279,7 +270,7 @@ describe('Bm25Index group evidence', () => {
   });
 
   it.each([1, 2, 3])('re-ranks generated grouped corpus %i exactly like the oracle', (seed) => {
-    const random = createRandom(seed);
+    const random = createSeededRandom(seed);
     // 1,500 records in 40 groups (every fifth without one): enough records that the common
     // words' lists pass the pruning threshold, so the candidates come from early termination.
     const records = generateRecords(random, 1500, 30).map((record, index) =>
@@ -296,7 +287,7 @@ describe('Bm25Index group evidence', () => {
 });
 
 describe('Bm25Index serialization', () => {
-  const records = generateRecords(createRandom(7), 50, 30);
+  const records = generateRecords(createSeededRandom(7), 50, 30);
   const params = { k1: 0.9, weights: { title: 3 } };
   const index = Bm25Index.build(records, { analyzer: whitespaceAnalyzer, params });
 

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { HangjiaError } from '../../errors/index.js';
 import { FLAT_VECTOR_SERIALIZATION_VERSION, FlatVectorIndex } from './index.js';
+import { createSeededRandom } from '../../support/index.js';
 
-/** Seeded generator (mulberry32), so a failing case can be replayed. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const randomVector = (random: () => number, dimensions: number): number[] => Array.from({ length: dimensions }, () => random() * 2 - 1);
 
@@ -33,7 +23,7 @@ const expectMatches = (actual: { id: string; score: number }[], expected: { id: 
 
 describe('FlatVectorIndex', () => {
   it('agrees with a naive oracle through adds, replacements, removals and filters', () => {
-    const random = createRandom(7);
+    const random = createSeededRandom(7);
     const dimensions = 12;
     const index = new FlatVectorIndex({ dimensions, embeddingModelId: 'test:random' });
     const oracle = new Map<string, number[]>();
@@ -81,7 +71,7 @@ describe('FlatVectorIndex', () => {
   });
 
   it('round-trips through serialize/deserialize, including at an unaligned byte offset', () => {
-    const random = createRandom(11);
+    const random = createSeededRandom(11);
     const index = new FlatVectorIndex({ dimensions: 5, embeddingModelId: 'openai-compatible:bge-m3' });
     for (let row = 0; row < 40; row++) index.add(`条目-${row}`, randomVector(random, 5));
     index.remove('条目-3');

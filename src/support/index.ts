@@ -1,0 +1,2 @@
+/** @module support — small model-agnostic helpers shared by several stages (no stage logic lives here). */
+export { createSeededRandom } from './seeded-random.js';
