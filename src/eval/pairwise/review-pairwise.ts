@@ -1,6 +1,6 @@
 import readline from 'node:readline';
 import { groupSeed } from '../exam/index.js';
-import { JsonlAppender, openGenericRunDirectory, writeRunSummary } from '../rag/_run-directory.js';
+import { JsonlAppender, openGenericRunDirectory, writeRunSummary } from '../_run-directory.js';
 import type { PairwiseItem, PairwiseOutcome } from './pairwise-item.js';
 import { summarizePairwiseOutcomes, type PairwiseSummary } from './pairwise-summary.js';
 

@@ -1,7 +1,7 @@
 import { HangjiaError } from '../../errors/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import type { PromptLanguage } from '../../prompt/index.js';
-import { JsonlAppender, openGenericRunDirectory, writeRunSummary } from '../rag/_run-directory.js';
+import { JsonlAppender, openGenericRunDirectory, writeRunSummary } from '../_run-directory.js';
 import { judgePair, type PairJudgment } from './judge-pair.js';
 import type { PairwiseItem } from './pairwise-item.js';
 import { summarizePairwiseOutcomes, type PairwiseSummary } from './pairwise-summary.js';

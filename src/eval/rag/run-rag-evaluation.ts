@@ -1,6 +1,6 @@
 import { HangjiaError } from '../../errors/index.js';
 import { DEFAULT_BOOTSTRAP_RESAMPLES, groupSeed } from '../exam/index.js';
-import { JsonlAppender, openGenericRunDirectory, writeRunSummary } from './_run-directory.js';
+import { JsonlAppender, openGenericRunDirectory, writeRunSummary } from '../_run-directory.js';
 import { bootstrapMeanInterval } from '../exam/index.js';
 import { meanOf } from './bootstrap-mean.js';
 import { evaluateRagSample, type RagSampleEvaluation } from './evaluate-rag-sample.js';

@@ -1,11 +1,11 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { HangjiaError } from '../../errors/index.js';
+import { HangjiaError } from '../errors/index.js';
 
 /**
- * A resumable run directory (`run.json` + one JSONL of records + `summary.json`), the exam
- * runner's layout made generic over config and record types. Private to `eval/rag/` and
- * `eval/pairwise/` (the exam runner keeps its own typed copy in `eval/exam/_run-directory.ts`).
+ * A resumable run directory (`run.json` + one JSONL of records + `summary.json`), generic over
+ * config and record types: the exam runner, RAG evaluation and pairwise comparison all keep their
+ * runs this way. Private to `eval/`.
  */
 export const RUN_CONFIG_FILE = 'run.json';
 export const SUMMARY_FILE = 'summary.json';
