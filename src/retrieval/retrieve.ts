@@ -60,13 +60,14 @@ export async function retrieve(query: string, sources: RetrievalSources, options
   const candidates = Math.max(options.candidates ?? Math.max(50, 4 * k), k);
   const timings: RetrievalResult['timings'] = { totalMs: 0 };
   const lists: Array<{ retriever: string; weight: number; hits: Array<{ id: string; score: number }> }> = [];
-  const matchedTerms = new Map<string, string[]>();
+  // The lexical matches themselves, not their terms: a match explains itself only when read.
+  const lexicalMatches = new Map<string, { matchedTerms?: string[] }>();
 
   if (wantsLexical && sources.lexical) {
     const lexicalStarted = performance.now();
     const matches = sources.lexical.search(query, { k: candidates });
     timings.lexicalMs = performance.now() - lexicalStarted;
-    for (const match of matches) matchedTerms.set(match.id, match.matchedTerms ?? []);
+    for (const match of matches) lexicalMatches.set(match.id, match);
     lists.push({ retriever: 'lexical', weight: options.lexicalWeight ?? 1, hits: matches });
   }
   if (wantsVector && sources.vector && sources.embedQuery) {
@@ -115,7 +116,7 @@ export async function retrieve(query: string, sources: RetrievalSources, options
       score: item.score,
       documentPath: found.documentPath,
       documentTitle: found.documentTitle,
-      matchedTerms: matchedTerms.get(item.id) ?? [],
+      matchedTerms: lexicalMatches.get(item.id)?.matchedTerms ?? [],
       scores: item.scores,
     });
   }

@@ -33,8 +33,12 @@ export function selectTopK(
       index = smallest;
     }
   };
+  // The root's score, once the heap is full: most candidates fall below it and are rejected by
+  // one comparison, without a call.
+  let floor = -Infinity;
   for (let position = 0; position < count; position++) {
     const document = candidates[position]!;
+    if (scores[document]! < floor) continue;
     if (heap.length === k && !worse(heap[0]!, document)) continue;
     if (accept !== undefined && !accept(document)) continue;
     if (heap.length < k) {
@@ -50,6 +54,7 @@ export function selectTopK(
       heap[0] = document;
       siftDown(0);
     }
+    if (heap.length === k) floor = scores[heap[0]!]!;
   }
   return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
 }

@@ -27,7 +27,7 @@ export interface LexicalMatch {
   /**
    * Query terms (after analysis, including pseudo-relevance feedback terms) found in this record,
    * in descending order of their contribution. Character bigrams carry the analyzer's prefix
-   * (`~合同` for the default analyzer).
+   * (`~合同` for the default analyzer). Worked out when first read, then kept.
    */
-  matchedTerms: string[];
+  readonly matchedTerms: string[];
 }
