@@ -154,6 +154,17 @@ describe('Bm25Index ranking', () => {
     ]);
   });
 
+  it('explains a hit read after later searches, and in JSON', () => {
+    // matchedTerms is worked out when read; the index's scratch state has moved on by then.
+    const [first] = index.search('wage overtime', { k: 1 });
+    index.search('probation period contract', { k: 5 });
+    expect(first!.matchedTerms).toEqual(['overtime', 'wage']);
+    expect(first!.matchedTerms).toBe(first!.matchedTerms);
+    expect(JSON.parse(JSON.stringify(index.search('probation period', { k: 1 })))).toEqual([
+      { id: 'probation-limit', score: expect.any(Number), matchedTerms: ['period', 'probation'] },
+    ]);
+  });
+
   it('returns nothing for queries without indexed terms, and respects k', () => {
     expect(index.search('unknown words')).toEqual([]);
     expect(index.search('contract', { k: 2 }).map((match) => match.id)).toEqual(['contract-term', 'probation-limit']);
