@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HangjiaError } from '../errors/index.js';
 import { generateObject } from './generate-object.js';
 import type { JsonSchema } from './json-schema.js';
 import type { LanguageModel } from './language-model.js';
@@ -32,6 +33,16 @@ describe('generateObject', () => {
       maxTokens: 20,
       responseFormat: { type: 'json', schema, name: 'response' },
     });
+  });
+
+  it('puts the tokens of a call whose output is unusable into the E_MODEL_OUTPUT error', async () => {
+    // The model answered (and was paid for) even though its output cannot be used; cost accounting needs these tokens.
+    const schema: JsonSchema = { type: 'object', properties: { months: { type: 'integer' } }, required: ['months'] };
+    for (const text of ['not json', '{"months": "six"}']) {
+      const error = await generateObject(createAnsweringModel(text), { messages: [{ role: 'user', content: '试用期？' }], schema }).catch((reason: unknown) => reason);
+      expect(HangjiaError.is(error, 'E_MODEL_OUTPUT')).toBe(true);
+      expect((error as HangjiaError).details).toMatchObject({ text, usage: { inputTokens: 3, outputTokens: 4 } });
+    }
   });
 
   it('refuses an unsupported schema before calling the model', async () => {

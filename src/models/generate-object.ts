@@ -24,8 +24,9 @@ export interface GenerateObjectResult<T> {
  * `response_format`, a llama.cpp grammar), and the result is parsed and validated here anyway,
  * because endpoints may ignore the format and grammars admit exponent integers (`176e-2`).
  *
- * Throws `E_MODEL_OUTPUT` (raw text and violations in `details`) when the output is not valid,
- * plus whatever `generateText` throws. `T` is the caller's promise about the schema; it is not
+ * Throws `E_MODEL_OUTPUT` (raw text, violations and the call's `usage` in `details`, so callers
+ * can count the tokens of calls whose output was unusable) when the output is not valid, plus
+ * whatever `generateText` throws. `T` is the caller's promise about the schema; it is not
  * inferred from it.
  *
  * @example
@@ -38,6 +39,6 @@ export async function generateObject<T = unknown>(model: LanguageModel, options:
   const { schema, schemaName = 'response', ...callOptions } = options;
   assertSupportedJsonSchema(schema);
   const result = await model.doGenerate({ ...callOptions, responseFormat: { type: 'json', schema, name: schemaName } });
-  const object = parseJsonOutput(result.text, schema, { provider: model.provider, modelId: model.modelId, finishReason: result.finishReason }) as T;
+  const object = parseJsonOutput(result.text, schema, { provider: model.provider, modelId: model.modelId, finishReason: result.finishReason, usage: result.usage }) as T;
   return { object, text: result.text, finishReason: result.finishReason, usage: result.usage };
 }

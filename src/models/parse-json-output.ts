@@ -1,5 +1,5 @@
 import type { JsonSchema } from './json-schema.js';
-import type { FinishReason } from './language-model.js';
+import type { FinishReason, LanguageModelUsage } from './language-model.js';
 import { parseJsonWithSources } from './_parse-json-with-sources.js';
 import { createModelOutputError } from './model-output-error.js';
 import { validateJsonSchema } from './validate-json-schema.js';
@@ -12,7 +12,8 @@ const CODE_FENCE = /^```(?:json)?\s*\n([\s\S]*?)\n?```$/;
  * and one Markdown code fence; rejects everything else, including integers written with an
  * exponent (`176e-2`), which llama.cpp's JSON grammar admits.
  *
- * Throws `E_MODEL_OUTPUT` with the raw text and every violation in `details`.
+ * Throws `E_MODEL_OUTPUT` with the raw text and every violation in `details` (and `context.usage`,
+ * when given, as `details.usage`).
  *
  * @example
  * const value = parseJsonOutput('{"n": 3}', { type: 'object', properties: { n: { type: 'integer' } } }, context);
@@ -20,7 +21,7 @@ const CODE_FENCE = /^```(?:json)?\s*\n([\s\S]*?)\n?```$/;
 export function parseJsonOutput(
   text: string,
   schema: JsonSchema,
-  context: { provider: string; modelId: string; finishReason: FinishReason },
+  context: { provider: string; modelId: string; finishReason: FinishReason; usage?: LanguageModelUsage },
 ): unknown {
   const trimmed = text.trim();
   const unfenced = CODE_FENCE.exec(trimmed)?.[1] ?? trimmed;

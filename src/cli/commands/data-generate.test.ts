@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliCaptured } from '../../../test/support/run-cli.js';
-import { startScriptedOpenAIServer, type RecordedRequest, type ScriptedOpenAIServer } from '../../../test/support/scripted-openai-server.js';
+import { startScriptedOpenAIServer, type RecordedRequest, type ScriptedOpenAIServer, type ScriptStep } from '../../../test/support/scripted-openai-server.js';
 import { useTemporaryDirectories, writeFiles } from '../../../test/support/temporary-directory.js';
 
 const temporaryDirectory = useTemporaryDirectories();
@@ -25,18 +25,31 @@ function reply(request: RecordedRequest) {
   };
 }
 
-async function setUp() {
+/** `firstReplies` answer the first chat calls; `reply` answers the rest. */
+async function setUp(firstReplies: ScriptStep[] = []) {
   const home = temporaryDirectory();
   writeFiles(home, { 'docs/law.txt': CHUNK });
   expect((await runCliCaptured(['kb', 'create', 'law', path.join(home, 'docs')], { home, cwd: home })).code).toBe(0);
   const server = await startScriptedOpenAIServer();
   servers.push(server);
+  server.enqueue('/v1/chat/completions', ...firstReplies);
   for (let index = 0; index < 10; index += 1) server.enqueue('/v1/chat/completions', reply);
   const env = { HANGJIA_MODEL_PROVIDER: 'openai-compatible', HANGJIA_BASE_URL: server.baseURL, HANGJIA_MODEL: 'scripted-model' };
   return { home, server, env };
 }
 
 describe('hangjia data generate', () => {
+  it('counts the tokens of a call whose output was not JSON in the totals and the cost, and shows them as wasted', async () => {
+    const notJson = { json: { choices: [{ index: 0, message: { role: 'assistant', content: '这不是 JSON' }, finish_reason: 'stop' }], usage: { prompt_tokens: 300, completion_tokens: 30 } } };
+    const { home, env } = await setUp([notJson]);
+    const run = await runCliCaptured(['data', 'generate', 'law', '--per-chunk', '1', '--out', 'qa.jsonl', '--price-per-million-tokens', '2'], { home, cwd: home, env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('completed: 1 items from 1 of 1 chunks');
+    // The unparsable call (300 + 30) and the good one (500,000 + 500,000): 1,000,330 tokens at 2 per million.
+    expect(run.stdout).toContain('tokens: 500300 in, 500030 out; estimated cost 2.0007\n');
+    expect(run.stdout).toContain('  of which wasted on calls that added no item (output not JSON or off-schema, or every item rejected): 300 in, 30 out\n');
+  });
+
   it('says plainly that generation needs a model when none is configured', async () => {
     const home = temporaryDirectory();
     const run = await runCliCaptured(['data', 'generate', 'law', '--out', 'out.jsonl'], { home, cwd: home });

@@ -78,8 +78,9 @@ export default defineCommand({
         ...(temperature === undefined ? {} : { temperature }),
         onProgress: (progress) => {
           const tokens = progress.usage.inputTokens + progress.usage.outputTokens;
+          const wasted = progress.wastedUsage.inputTokens + progress.wastedUsage.outputTokens;
           const cost = progress.estimatedCost === undefined ? '' : ` ≈${progress.estimatedCost.toFixed(4)}`;
-          terminal.progress('generate', progress.chunksDone + progress.chunksFailed, progress.chunksTotal, `${progress.items} items, ${tokens} tokens${cost}${progress.chunksFailed ? `, ${progress.chunksFailed} failed` : ''}`);
+          terminal.progress('generate', progress.chunksDone + progress.chunksFailed, progress.chunksTotal, `${progress.items} items, ${tokens} tokens${wasted ? ` (${wasted} wasted)` : ''}${cost}${progress.chunksFailed ? `, ${progress.chunksFailed} failed` : ''}`);
         },
       });
       terminal.endProgress();
@@ -87,6 +88,10 @@ export default defineCommand({
       if (terminal.json) return terminal.outJson(result);
       terminal.out(`${result.status}: ${result.items} items from ${result.chunksDone} of ${result.chunksTotal} chunks (${result.itemsWritten} new${result.chunksSkipped ? `, ${result.chunksSkipped} chunks done earlier` : ''})`);
       terminal.out(`tokens: ${result.usage.inputTokens} in, ${result.usage.outputTokens} out${result.estimatedCost === undefined ? '' : `; estimated cost ${result.estimatedCost.toFixed(4)}`}`);
+      const { wastedUsage } = result;
+      if (wastedUsage.inputTokens + wastedUsage.outputTokens > 0) {
+        terminal.out(`  of which wasted on calls that added no item (output not JSON or off-schema, or every item rejected): ${wastedUsage.inputTokens} in, ${wastedUsage.outputTokens} out`);
+      }
       const rejected = Object.entries(result.rejected).filter(([, count]) => count > 0);
       if (rejected.length) terminal.out(`rejected: ${rejected.map(([reason, count]) => `${reason} ${count}`).join(', ')}`);
       for (const failure of result.failures) terminal.out(`  failed ${failure.chunkId} after ${failure.attempts} attempt(s): ${failure.code} ${failure.message}`);

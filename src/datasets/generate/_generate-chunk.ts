@@ -1,8 +1,8 @@
 import { HangjiaError } from '../../errors/index.js';
-import { generateObject, type LanguageModel } from '../../models/index.js';
+import { generateObject, type LanguageModel, type LanguageModelUsage } from '../../models/index.js';
 import { normalizeForDedup } from '../_text.js';
 import { EVOL_OPERATIONS, generationSchema, toExchange, type GeneratedExchange, type GenerationMethod, type GenerationOutput } from './generation-method.js';
-import type { GenerationRejectReason } from './_job-state.js';
+import type { GenerationRejectReason, TokenUsage } from './_job-state.js';
 import { findPassageReference } from './passage-reference.js';
 import { chunkLanguage, fillPromptTemplate, GENERATION_SYSTEM_PROMPTS, type GenerationLanguage, type PromptTemplates } from './prompt-templates.js';
 import type { SeedTask } from './seed-task.js';
@@ -25,13 +25,19 @@ export interface ChunkGenerationContext {
   temperature: number;
   maxTokens: number;
   signal: AbortSignal | undefined;
+  /**
+   * Called after every model call that the model answered, with its tokens, whatever became of
+   * its output: `wasted` when the call added no item (output that was not JSON or broke the
+   * schema, or whose every item was rejected). Called as each call ends, so calls of a chunk that
+   * is aborted half-way count too.
+   */
+  recordUsage: (usage: TokenUsage, wasted: boolean) => void;
 }
 
 export interface ChunkGeneration {
   language: GenerationLanguage;
   exchanges: GeneratedExchange[];
   rejected: Record<GenerationRejectReason, number>;
-  usage: { inputTokens: number; outputTokens: number };
   attempts: number;
   /** The error that ended the attempts, when one did. */
   error?: unknown;
@@ -54,14 +60,14 @@ const DEFAULT_SEEDS: Record<GenerationLanguage, SeedTask[]> = {
  * Generates up to `perChunk` items for one chunk: one model call for all of them, then more calls
  * for the shortfall when items were rejected (passage references, duplicates, empty fields) or
  * the call failed with a retryable error (`isRetryable`, or output that broke the schema), at most
- * `1 + maxRetries` calls in all, with exponential backoff after errors. Throws only the abort reason.
+ * `1 + maxRetries` calls in all, with exponential backoff after errors. Every answered call's
+ * tokens go to `context.recordUsage`. Throws only the abort reason.
  */
 export async function generateForChunk(context: ChunkGenerationContext, chunk: ChunkInput, ordinal: number): Promise<ChunkGeneration> {
   const language = chunkLanguage(chunk.text);
   const accepted: GeneratedExchange[] = [];
   const seen = new Set<string>();
   const rejected: Record<GenerationRejectReason, number> = { 'passage-reference': 0, duplicate: 0, empty: 0 };
-  const usage = { inputTokens: 0, outputTokens: 0 };
   const evolSeed = context.method === 'evol' ? pickEvolSeed(context.seeds, chunk.id, ordinal) : undefined;
   let attempts = 0;
   let error: unknown;
@@ -90,9 +96,8 @@ export async function generateForChunk(context: ChunkGenerationContext, chunk: C
         maxTokens: context.maxTokens,
         ...(context.signal ? { abortSignal: context.signal } : {}),
       });
-      usage.inputTokens += result.usage.inputTokens ?? 0;
-      usage.outputTokens += result.usage.outputTokens ?? 0;
       error = undefined;
+      const acceptedBefore = accepted.length;
       for (const item of result.object.items) {
         if (accepted.length >= context.perChunk) break;
         const exchange = toExchange(context.method, item, evolSeed?.instruction);
@@ -100,13 +105,31 @@ export async function generateForChunk(context: ChunkGenerationContext, chunk: C
         if (reason) rejected[reason] += 1;
         else accepted.push(exchange);
       }
+      context.recordUsage(countTokens(result.usage), accepted.length === acceptedBefore);
     } catch (caught) {
+      // Before the abort check: a call that was answered is paid for even if the job stops now.
+      const answered = answeredCallUsage(caught);
+      if (answered) context.recordUsage(countTokens(answered), true);
       if (context.signal?.aborted) throw context.signal.reason;
       error = caught;
       if (!isRetryable(caught)) break;
     }
   }
-  return { language, exchanges: accepted, rejected, usage, attempts, ...(error === undefined ? {} : { error }) };
+  return { language, exchanges: accepted, rejected, attempts, ...(error === undefined ? {} : { error }) };
+}
+
+/**
+ * The tokens of a call that failed after the model answered: `generateObject` puts them in the
+ * `E_MODEL_OUTPUT` error (output not JSON, or breaking the schema). Other errors (HTTP, network,
+ * abort) come before an answer, and endpoints report no usage for them.
+ */
+function answeredCallUsage(error: unknown): LanguageModelUsage | undefined {
+  return HangjiaError.is(error, 'E_MODEL_OUTPUT') ? (error.details.usage as LanguageModelUsage | undefined) : undefined;
+}
+
+/** Tokens the backend did not report count as zero. */
+function countTokens(usage: LanguageModelUsage): TokenUsage {
+  return { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 };
 }
 
 function rejectReason(exchange: GeneratedExchange, seen: Set<string>): GenerationRejectReason | undefined {

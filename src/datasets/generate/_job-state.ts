@@ -10,6 +10,12 @@ export type GenerationRejectReason = 'passage-reference' | 'duplicate' | 'empty'
 
 export const GENERATION_REJECT_REASONS: readonly GenerationRejectReason[] = ['passage-reference', 'duplicate', 'empty'];
 
+/** Prompt (input) and completion (output) tokens, as the model reported them. */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
 export interface GenerationFailure {
   chunkId: string;
   code: string;
@@ -29,7 +35,13 @@ export interface GenerationJobState {
   /** Chunks that failed in the latest attempt; a resumed run tries them again. */
   failures: GenerationFailure[];
   rejected: Record<GenerationRejectReason, number>;
-  usage: { inputTokens: number; outputTokens: number };
+  /** Tokens of every call the model answered, over all runs, whatever became of the output. */
+  usage: TokenUsage;
+  /**
+   * The part of `usage` spent on calls that added no item (output not JSON or breaking the
+   * schema, or every item rejected). States written before this field existed read as zero.
+   */
+  wastedUsage: TokenUsage;
 }
 
 export function jobStatePath(output: string): string {
@@ -49,6 +61,8 @@ export function readJobState(file: string): GenerationJobState | undefined {
       details: { path: file, version: state.version, expected: JOB_STATE_VERSION },
     });
   }
+  // Added without a version bump so that older jobs stay resumable: their wasted tokens are unknown.
+  state.wastedUsage ??= { inputTokens: 0, outputTokens: 0 };
   return state;
 }
 

@@ -27,6 +27,10 @@ describe('generateDataset with the in-process tiny GGUF', () => {
         // inside the question string until maxTokens, and the job records the failure with the evidence.
         expect(result.failures[0]).toMatchObject({ chunkId: 'doc#0', code: 'E_MODEL_OUTPUT', attempts: 2 });
         expect(result.failures[0]!.message).toMatch(/Output: \{ ?"items": ?\[ ?\{ ?"question": ?"/u);
+        // Both calls ran to maxTokens and produced nothing usable; their tokens still count, all of them wasted.
+        expect(result.usage.outputTokens).toBe(2 * 400);
+        expect(result.usage.inputTokens).toBeGreaterThan(0);
+        expect(result.wastedUsage).toEqual(result.usage);
       }
     } finally {
       await model.dispose();

@@ -10,7 +10,7 @@ import { startScriptedOpenAIServer, type RecordedRequest, type ScriptedOpenAISer
 import { useTemporaryDirectories, writeFiles } from '../../../test/support/temporary-directory.js';
 import { cleanDataset } from '../clean/clean-dataset.js';
 import { readDatasetFile } from '../read-dataset.js';
-import { filterUngrounded, generateDataset, jobStatePath, type GeneratedItem } from './index.js';
+import { filterUngrounded, generateDataset, jobStatePath, type GeneratedItem, type GenerationProgress } from './index.js';
 
 const temporaryDirectory = useTemporaryDirectories();
 const servers: ScriptedOpenAIServer[] = [];
@@ -95,7 +95,7 @@ describe('generateDataset', () => {
     const output = path.join(directory, 'law.self-qa.jsonl');
     const result = await generateDataset({ kb, model: modelFor(server), method: 'self-qa', perChunk: 2, concurrency: 2, output, pricePerMillionTokens: 2, now: () => new Date('2026-01-02T03:04:05Z') });
 
-    expect(result).toMatchObject({ status: 'completed', chunksTotal: 4, chunksDone: 4, chunksFailed: 0, items: 8, itemsWritten: 8, usage: { inputTokens: 400, outputTokens: 80 }, failures: [] });
+    expect(result).toMatchObject({ status: 'completed', chunksTotal: 4, chunksDone: 4, chunksFailed: 0, items: 8, itemsWritten: 8, usage: { inputTokens: 400, outputTokens: 80 }, wastedUsage: { inputTokens: 0, outputTokens: 0 }, failures: [] });
     // (400 + 80) tokens / 1e6 × 2 per million.
     expect(result.estimatedCost).toBeCloseTo(0.00096, 10);
     const items = readItems(output);
@@ -230,6 +230,77 @@ describe('generateDataset', () => {
     const retry = await generateDataset({ kb, model: modelFor(server), method: 'self-qa', perChunk: 1, concurrency: 1, maxRetries: 0, output });
     expect(chatRequests(server).slice(before).map(markerOf)).toEqual(['加班费']);
     expect(retry).toMatchObject({ status: 'completed', chunksDone: 4, failures: [], items: 4 });
+  });
+
+  it('counts the tokens of every answered call, rejected and unparsable output included, and keeps them across runs', async () => {
+    const { kb, server, directory } = await setUp();
+    // Each call reports its own token counts (1xx in, 1x out), so every total below names exactly
+    // the calls it includes; the good calls report the default 100 in, 20 out.
+    const notJson = (inputTokens: number, outputTokens: number) => completion('这不是 JSON', { prompt_tokens: inputTokens, completion_tokens: outputTokens });
+    const offSchema = (inputTokens: number, outputTokens: number) => completion('{"items": [{"question": 1}]}', { prompt_tokens: inputTokens, completion_tokens: outputTokens });
+    const good = (request: RecordedRequest) => meaningless(request, 1);
+    const script: Record<string, Array<(request: RecordedRequest) => ScriptedReply>> = {
+      试用期: [() => notJson(101, 11), good],
+      // Off-schema twice: with maxRetries 1 the chunk fails (E_MODEL_OUTPUT), and both calls still cost.
+      年休假: [() => offSchema(102, 12), () => offSchema(103, 13)],
+      // Valid JSON whose only item leans on "the passage": rejected, so the call added nothing.
+      加班费: [() => completion({ items: [{ question: '根据上文，加班费怎么算？', answer: '不低于工资的百分之一百五十。' }] }, { prompt_tokens: 104, completion_tokens: 14 }), good],
+      RESET: [good],
+    };
+    for (let index = 0; index < 10; index += 1) server.enqueue('/v1/chat/completions', (request) => script[markerOf(request)]!.shift()!(request));
+    const output = path.join(directory, 'out.jsonl');
+    const options = { kb, model: modelFor(server), method: 'self-qa' as const, perChunk: 1, concurrency: 1, maxRetries: 1, retryDelayMs: 1, pricePerMillionTokens: 2, output };
+    const progress: GenerationProgress[] = [];
+    const first = await generateDataset({ ...options, onProgress: (event) => progress.push(event) });
+    expect(first).toMatchObject({ status: 'completed-with-errors', chunksDone: 3, chunksFailed: 1, items: 3, rejected: { 'passage-reference': 1, duplicate: 0, empty: 0 } });
+    expect(first.failures).toMatchObject([{ code: 'E_MODEL_OUTPUT', attempts: 2 }]);
+    // 7 calls: 101 + 100 (试用期) + 102 + 103 (年休假) + 104 + 100 (加班费) + 100 (RESET) in; 11 + 20 + 12 + 13 + 14 + 20 + 20 out.
+    expect(first.usage).toEqual({ inputTokens: 710, outputTokens: 110 });
+    // The four calls that added no item: 101, 102, 103, 104 in; 11, 12, 13, 14 out.
+    expect(first.wastedUsage).toEqual({ inputTokens: 410, outputTokens: 50 });
+    // (710 + 110) tokens / 1e6 × 2 per million: the cost includes the wasted calls.
+    expect(first.estimatedCost).toBeCloseTo(0.00164, 10);
+    expect(progress.at(-1)).toMatchObject({ usage: { inputTokens: 710, outputTokens: 110 }, wastedUsage: { inputTokens: 410, outputTokens: 50 } });
+    expect(JSON.parse(fs.readFileSync(jobStatePath(output), 'utf8'))).toMatchObject({ usage: { inputTokens: 710, outputTokens: 110 }, wastedUsage: { inputTokens: 410, outputTokens: 50 } });
+
+    // The next run retries 年休假 (unparsable once more, then good) and adds to the saved totals.
+    script['年休假']!.push(() => notJson(105, 15), good);
+    const second = await generateDataset(options);
+    expect(second).toMatchObject({ status: 'completed', chunksDone: 4, items: 4, failures: [] });
+    expect(second.usage).toEqual({ inputTokens: 710 + 105 + 100, outputTokens: 110 + 15 + 20 });
+    expect(second.wastedUsage).toEqual({ inputTokens: 410 + 105, outputTokens: 50 + 15 });
+    expect(second.estimatedCost).toBeCloseTo(0.00212, 10);
+    expect(JSON.parse(fs.readFileSync(jobStatePath(output), 'utf8'))).toMatchObject({ usage: { inputTokens: 915, outputTokens: 145 }, wastedUsage: { inputTokens: 515, outputTokens: 65 } });
+  });
+
+  it('counts the answered calls of a chunk that is aborted half-way, and saves them for the next run', async () => {
+    const { kb, server, directory } = await setUp({ 'probation.txt': DOCUMENTS['probation.txt'] });
+    const controller = new AbortController();
+    server.enqueue(
+      '/v1/chat/completions',
+      completion('这不是 JSON', { prompt_tokens: 107, completion_tokens: 17 }),
+      // The retry is in flight when the job is killed: it never gets an answer, so it costs nothing known.
+      (request) => {
+        controller.abort(new Error('killed'));
+        return { ...meaningless(request, 1), delayMs: 5_000 };
+      },
+    );
+    const output = path.join(directory, 'out.jsonl');
+    const result = await generateDataset({ kb, model: modelFor(server), method: 'self-qa', perChunk: 1, maxRetries: 1, retryDelayMs: 1, output, signal: controller.signal });
+    expect(result).toMatchObject({ status: 'aborted', chunksDone: 0, items: 0, usage: { inputTokens: 107, outputTokens: 17 }, wastedUsage: { inputTokens: 107, outputTokens: 17 } });
+    expect(JSON.parse(fs.readFileSync(jobStatePath(output), 'utf8'))).toMatchObject({ usage: { inputTokens: 107, outputTokens: 17 }, wastedUsage: { inputTokens: 107, outputTokens: 17 } });
+  });
+
+  it('resumes a job whose state predates wasted-token counting, reading those as zero', async () => {
+    const { kb, server, directory } = await setUp({ 'probation.txt': DOCUMENTS['probation.txt'] });
+    const output = path.join(directory, 'out.jsonl');
+    fs.writeFileSync(
+      jobStatePath(output),
+      JSON.stringify({ version: 1, config: { method: 'self-qa', perChunk: 1 }, models: [], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', doneChunkIds: [], failures: [], rejected: { 'passage-reference': 0, duplicate: 0, empty: 0 }, usage: { inputTokens: 1000, outputTokens: 200 } }),
+    );
+    server.enqueue('/v1/chat/completions', completion('这不是 JSON', { prompt_tokens: 107, completion_tokens: 17 }), (request) => meaningless(request, 1));
+    const result = await generateDataset({ kb, model: modelFor(server), method: 'self-qa', perChunk: 1, retryDelayMs: 1, output });
+    expect(result).toMatchObject({ status: 'completed', usage: { inputTokens: 1207, outputTokens: 237 }, wastedUsage: { inputTokens: 107, outputTokens: 17 } });
   });
 
   it('refuses to resume with other settings, or to overwrite a file that is not a job', async () => {

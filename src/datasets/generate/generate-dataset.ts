@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { HangjiaError } from '../../errors/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import { generateForChunk, type ChunkInput } from './_generate-chunk.js';
-import { compactOutput, GENERATION_REJECT_REASONS, JOB_STATE_VERSION, jobStatePath, readJobState, writeJobState, type GenerationFailure, type GenerationJobState, type GenerationRejectReason } from './_job-state.js';
+import { compactOutput, GENERATION_REJECT_REASONS, JOB_STATE_VERSION, jobStatePath, readJobState, writeJobState, type GenerationFailure, type GenerationJobState, type GenerationRejectReason, type TokenUsage } from './_job-state.js';
 import { generatedItemId, type GeneratedItem } from './generated-item.js';
 import { GENERATION_METHODS, type GenerationMethod } from './generation-method.js';
 import { DEFAULT_PROMPT_TEMPLATES, type PromptTemplates } from './prompt-templates.js';
@@ -24,9 +24,14 @@ export interface GenerationProgress {
   /** Items in the output file. */
   items: number;
   rejected: Record<GenerationRejectReason, number>;
-  /** Tokens over all runs of the job, as the model reported them. */
-  usage: { inputTokens: number; outputTokens: number };
-  /** `(input + output tokens) / 1e6 × pricePerMillionTokens`, when a price was given. */
+  /**
+   * Tokens over all runs of the job, as the model reported them: every call the model answered,
+   * including calls whose output was rejected or was not valid JSON, and retries.
+   */
+  usage: TokenUsage;
+  /** The part of `usage` spent on calls that added no item (output not JSON or breaking the schema, or every item rejected). */
+  wastedUsage: TokenUsage;
+  /** `(input + output tokens of usage) / 1e6 × pricePerMillionTokens`, when a price was given. */
   estimatedCost?: number;
   /** The chunk that just finished or failed. */
   chunkId?: string;
@@ -147,6 +152,7 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
     items,
     rejected: { ...state.rejected },
     usage: { ...state.usage },
+    wastedUsage: { ...state.wastedUsage },
     ...(options.pricePerMillionTokens === undefined ? {} : { estimatedCost: ((state.usage.inputTokens + state.usage.outputTokens) / 1e6) * options.pricePerMillionTokens }),
     ...(chunkId === undefined ? {} : { chunkId }),
   });
@@ -164,6 +170,10 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
     temperature: options.temperature ?? 0.7,
     maxTokens: options.maxTokens ?? 2048,
     signal: options.signal,
+    recordUsage: (usage: TokenUsage, wasted: boolean): void => {
+      addUsage(state.usage, usage);
+      if (wasted) addUsage(state.wastedUsage, usage);
+    },
   };
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -177,8 +187,6 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
         throw error;
       }
       for (const reason of GENERATION_REJECT_REASONS) state.rejected[reason] += generation.rejected[reason];
-      state.usage.inputTokens += generation.usage.inputTokens;
-      state.usage.outputTokens += generation.usage.outputTokens;
       if (generation.exchanges.length === 0) {
         const error = generation.error;
         currentFailures.set(chunk.id, {
@@ -266,7 +274,13 @@ function openState(options: GenerateDatasetOptions, stateFile: string, perChunk:
     failures: [],
     rejected: { 'passage-reference': 0, duplicate: 0, empty: 0 },
     usage: { inputTokens: 0, outputTokens: 0 },
+    wastedUsage: { inputTokens: 0, outputTokens: 0 },
   };
+}
+
+function addUsage(total: TokenUsage, usage: TokenUsage): void {
+  total.inputTokens += usage.inputTokens;
+  total.outputTokens += usage.outputTokens;
 }
 
 function checkRange(setting: string, value: number, min: number, max: number): number {
