@@ -13,3 +13,5 @@ export { createOpenAICompatibleChatModel } from './openai-compatible/index.js';
 export type { OpenAICompatibleChatSettings } from './openai-compatible/index.js';
 export { createLlamaCppChatModel } from './llama-cpp/index.js';
 export type { LlamaCppChatSettings } from './llama-cpp/index.js';
+export { loadLlamaCppTokenizer } from './llama-cpp/index.js';
+export type { LlamaCppTokenizer } from './llama-cpp/index.js';

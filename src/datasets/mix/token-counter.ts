@@ -1,5 +1,6 @@
 import { estimateTokens } from '../../chunking/index.js';
 import { HangjiaError } from '../../errors/index.js';
+import { loadLlamaCppTokenizer, type LlamaCppTokenizer } from '../../providers/index.js';
 
 /**
  * Counts tokens of texts. The mix planner's ratios are token ratios, so the counter decides what a
@@ -24,30 +25,22 @@ export const estimatedTokenCounter: TokenCounter = {
 };
 
 /**
- * The tokenizer of a GGUF model through node-llama-cpp, loaded vocabulary-only (no weights) and
- * only when called: node-llama-cpp is an optional dependency. Counts exclude BOS/EOS and chat
- * templates, which add a fixed few tokens per example to every source alike.
- *
- * Note: providers/llama-cpp owns llama.cpp access; its loader is private to that folder, so this
- * duplicates the few options that matter (never build or download, CPU only). Move it there as a
- * `createLlamaCppTokenizer` when that folder's owners agree.
+ * The tokenizer of a GGUF model (`loadLlamaCppTokenizer`: vocabulary only, loaded now, through the
+ * optional node-llama-cpp). Counts exclude BOS/EOS and chat templates, which add a fixed few
+ * tokens per example to every source alike. Throws `E_MODEL_LOAD` naming the path.
  */
 export async function loadGgufTokenCounter(modelPath: string): Promise<TokenCounter> {
-  let library: typeof import('node-llama-cpp');
+  let tokenizer: LlamaCppTokenizer;
   try {
-    library = await import('node-llama-cpp');
-  } catch (cause) {
-    throw new HangjiaError('E_MODEL_LOAD', `Counting tokens with ${modelPath} needs the optional package node-llama-cpp (npm install node-llama-cpp), or leave out --tokenizer to use the estimate.`, { details: { path: modelPath }, cause });
+    tokenizer = await loadLlamaCppTokenizer(modelPath);
+  } catch (error) {
+    if (!HangjiaError.is(error, 'E_MODEL_LOAD')) throw error;
+    // The mix has a fallback the provider cannot know of: say so.
+    throw new HangjiaError('E_MODEL_LOAD', `${error.message} Or leave out --tokenizer to count with the estimate.`, { details: error.details, cause: error });
   }
-  try {
-    const llama = await library.getLlama({ build: 'never', skipDownload: true, progressLogs: false, gpu: false, logLevel: library.LlamaLogLevel.error, logger: () => {} });
-    const model = await llama.loadModel({ modelPath, vocabOnly: true });
-    return {
-      name: `gguf:${modelPath}`,
-      countTokens: async (texts) => texts.map((text) => model.tokenize(text).length),
-      dispose: () => model.dispose(),
-    };
-  } catch (cause) {
-    throw new HangjiaError('E_MODEL_LOAD', `Cannot load the tokenizer of ${modelPath}: ${(cause as Error).message}`, { details: { path: modelPath }, cause });
-  }
+  return {
+    name: `gguf:${modelPath}`,
+    countTokens: async (texts) => texts.map((text) => tokenizer.countTokens(text)),
+    dispose: () => tokenizer.dispose(),
+  };
 }
