@@ -6,7 +6,8 @@ import { examItemsToExamples, readExam, runExam, type ExamAccuracy, type ExamIte
 import { createExamplePool, createExampleSelector, EXAMPLE_SELECTOR_NAMES, type ExampleSelector } from '../../examples/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import { createLanguageModelFromConfig } from '../../presets/index.js';
-import { EXIT } from '../_exit-codes.js';
+import { EXIT, exitCodeForSignal } from '../_exit-codes.js';
+import { catchInterrupts } from '../_interrupts.js';
 import { COMMON_ARGS, listFlag, numberFlag, openSession } from '../_session.js';
 import type { Terminal } from '../_terminal.js';
 
@@ -16,7 +17,7 @@ const SHOWN_SKIPPED = 10;
 export default defineCommand({
   meta: {
     name: 'exam',
-    description: 'Run multiple-choice exams (JSONL: id, subject, question, choices, answer) against the configured chat model; print accuracy per subject and overall with bootstrap 95% intervals. Re-running the same --run-dir resumes.',
+    description: 'Run multiple-choice exams (JSONL: id, subject, question, choices, answer) against the configured chat model; print accuracy per subject and overall with bootstrap 95% intervals. Re-running the same --run-dir resumes; Ctrl-C stops it with the answers so far saved (exit 130).',
   },
   args: {
     file: { type: 'positional', description: 'Exam files (JSONL), one or more', required: true },
@@ -82,6 +83,9 @@ export default defineCommand({
       `Exam: ${items.length} items (${new Set(items.map((item) => item.subject)).size} subjects) from ${files.map((file) => path.relative(session.cwd, file) || file).join(', ')}; ` +
         `model ${model.provider} "${model.modelId}"; ${shots}-shot${shots > 0 ? ` (${selector?.name ?? 'fixed'})` : ''}; template ${template}; circular ${circular ? 'on' : 'off'}; run directory ${runDirectory}`,
     );
+    // Ctrl-C (or SIGTERM) stops the run the way a failing endpoint does: nothing new starts, the
+    // questions in flight are dropped unrecorded, and answers.jsonl keeps every answer that finished.
+    const interrupts = catchInterrupts();
     try {
       const result = await runExam(items, {
         model,
@@ -95,11 +99,16 @@ export default defineCommand({
         temperature: numberFlag('temperature', args.temperature, { min: 0, max: 2 }) ?? 0,
         maxTokens: numberFlag('max-tokens', args['max-tokens'], { min: 1, max: 32768 }) ?? 128,
         seed,
+        signal: interrupts.signal,
         onProgress: (progress) => terminal.progress('exam', progress.done, progress.total, `accuracy so far ${(progress.correct / Math.max(1, progress.done)).toFixed(3)}`),
       });
       terminal.endProgress();
       if (result.resumedQuestions > 0) terminal.info(`Resumed: ${result.resumedQuestions} questions were already answered in ${runDirectory}.`);
-      if (result.failure !== undefined) {
+      const interruptedBy = interrupts.received();
+      if (result.failure !== undefined && interruptedBy !== undefined) {
+        session.exitCode = exitCodeForSignal(interruptedBy);
+        terminal.warn(`Interrupted (${interruptedBy}): ${result.resumedQuestions + result.askedQuestions} answered questions are saved in ${runDirectory}; run the same command again to resume.`);
+      } else if (result.failure !== undefined) {
         session.exitCode = EXIT.failure;
         terminal.warn(
           `Error: the model failed on ${result.failure.id}${circular ? ` (rotation ${result.failure.rotation})` : ''}: ${result.failure.message} [${result.failure.code}]. ` +
@@ -134,6 +143,7 @@ export default defineCommand({
       terminal.out(`intervals   percentile bootstrap, ${summary.resamples} resamples, seed ${summary.seed}`);
       terminal.out(`run         ${runDirectory}`);
     } finally {
+      interrupts.dispose();
       await (model as LanguageModel & { dispose?: () => Promise<void> }).dispose?.();
     }
   },
