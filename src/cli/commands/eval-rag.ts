@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { defineCommand } from 'citty';
-import { answerQuestion } from '../../answer/index.js';
+import { answerQuestion, EXTRACTIVE_LABEL, type Answer } from '../../answer/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import {
   createLexicalRagEvaluator,
@@ -39,7 +39,10 @@ export default defineCommand({
     ...COMMON_ARGS,
   },
   async run({ args, data }) {
-    const answering = args.kb ? await openAnswering(data, { ...args, kb: args.kb }) : undefined;
+    // Here --threshold is the lexical judge's support threshold; `ask`'s --threshold (the evidence
+    // threshold below which it refuses) must not receive it, or a strict judge would turn answers into refusals.
+    const { threshold: supportThreshold, ...answeringArgs } = args;
+    const answering = args.kb ? await openAnswering(data, { ...answeringArgs, kb: args.kb }) : undefined;
     const { session, terminal, loaded } = answering ? { ...answering, loaded: { config: answering.config } } : openSession(data, args);
     const config = loaded.config;
     const file = path.resolve(session.cwd, args.file);
@@ -66,7 +69,7 @@ export default defineCommand({
           questionCount: numberFlag('questions', args.questions, { min: 1, max: 10 }) ?? 3,
         });
       } else {
-        evaluator = createLexicalRagEvaluator({ supportThreshold: numberFlag('threshold', args.threshold, { min: 0, max: 1 }) ?? 0.5 });
+        evaluator = createLexicalRagEvaluator({ supportThreshold: numberFlag('threshold', supportThreshold, { min: 0, max: 1 }) ?? 0.5 });
       }
       const slug = (text: string): string => text.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '');
       const runDirectory = path.resolve(
@@ -87,9 +90,14 @@ export default defineCommand({
         concurrency: numberFlag('concurrency', args.concurrency, { min: 1, max: 64 }) ?? 2,
         ...(answering
           ? {
-              generate: async (input) => {
-                const answer = await answerQuestion(answering.knowledgeBase, input.question, answering.options).answer;
-                return { answer: answer.text, contexts: answer.hits.map((hit) => hit.chunk.text) };
+              generate: async (input, signal) => {
+                const answer = await answerQuestion(answering.knowledgeBase, input.question, { ...answering.options, ...(signal ? { signal } : {}) }).answer;
+                if (answer.incomplete) {
+                  // A stream cut by an error is not the system's answer: fail the item (a re-run asks
+                  // again) rather than saving the scores of half an answer for good.
+                  throw answer.error ?? new HangjiaError('E_ABORTED', `The answer to ${input.id} was cut off (${answer.finishReason ?? 'abort'}).`, { isRetryable: true, details: { id: input.id } });
+                }
+                return { answer: scoredText(answer), contexts: answer.hits.map((hit) => hit.chunk.text) };
               },
               answering: { knowledgeBase: args.kb, model: answering.model ? { provider: answering.model.provider, modelId: answering.model.modelId } : 'extractive', k: config.search.k },
             }
@@ -132,6 +140,16 @@ export default defineCommand({
     }
   },
 });
+
+/**
+ * The answer text to score. An extractive answer opens with a label line (`EXTRACTIVE_LABEL`) that
+ * says how it was made; it is no claim about the sources, and since it ends in a colon, not a
+ * sentence stop, it would run into the first quote and make a verbatim quote look unsupported.
+ */
+function scoredText(answer: Answer): string {
+  const label = EXTRACTIVE_LABEL[answer.language];
+  return answer.kind === 'extractive' && answer.text.startsWith(label) ? answer.text.slice(label.length).trimStart() : answer.text;
+}
 
 function formatRow(name: string, metric: RagMetricSummary): string {
   const interval = metric.confidenceInterval === null ? '—' : `[${metric.confidenceInterval[0].toFixed(4)}, ${metric.confidenceInterval[1].toFixed(4)}]`;
