@@ -4,8 +4,9 @@
  * accounting assumes one instance. node-llama-cpp is an optional peer dependency, so it is imported
  * dynamically and only by commands that need it.
  */
+import { access } from 'node:fs/promises';
 import os from 'node:os';
-import type { Llama } from 'node-llama-cpp';
+import type { Llama, LlamaModel } from 'node-llama-cpp';
 import { createModelLoadError } from '../../models/index.js';
 
 export type NodeLlamaCpp = typeof import('node-llama-cpp');
@@ -63,6 +64,36 @@ async function loadLlama(modelId: string): Promise<{ library: NodeLlamaCpp; llam
       reason:
         `node-llama-cpp has no usable prebuilt binary for ${process.platform}-${process.arch} (${String(cause)}). ` +
         `Install the matching binary package (e.g. npm install @node-llama-cpp/${process.platform}-${process.arch}) or build one with: npx --no node-llama-cpp source build`,
+      cause,
+      details: { llamaLog: getRecentLlamaLog() },
+    });
+  }
+}
+
+/**
+ * Loads a GGUF file with the shared backend (`vocabOnly`: its tokenizer only). Fails with
+ * `E_MODEL_LOAD` naming the path when the file is missing or unreadable, or when llama.cpp cannot
+ * read it (with llama.cpp's recent log lines in the details).
+ */
+export async function loadGgufModel(
+  modelPath: string,
+  options: { vocabOnly?: boolean } = {},
+): Promise<{ library: NodeLlamaCpp; llama: Llama; model: LlamaModel }> {
+  const { library, llama } = await getSharedLlama(modelPath);
+  try {
+    await access(modelPath);
+  } catch (cause) {
+    throw createModelLoadError({ provider: 'llama-cpp', modelId: modelPath, reason: `no readable model file at ${modelPath}`, cause, details: { path: modelPath } });
+  }
+  try {
+    const model = await llama.loadModel({ modelPath, ...(options.vocabOnly ? { vocabOnly: true } : {}) });
+    return { library, llama, model };
+  } catch (cause) {
+    const what = options.vocabOnly ? 'the vocabulary of' : '';
+    throw createModelLoadError({
+      provider: 'llama-cpp',
+      modelId: modelPath,
+      reason: `llama.cpp could not read ${what ? `${what} ` : ''}${modelPath} (${String(cause)}). Check that the file is a complete GGUF model of an architecture this node-llama-cpp supports.`,
       cause,
       details: { llamaLog: getRecentLlamaLog() },
     });

@@ -9,7 +9,7 @@ import type {
   LanguageModelStreamPart,
 } from '../../models/index.js';
 import { createContextOverflowError, createModelLoadError } from '../../models/index.js';
-import { defaultThreadCount, getRecentLlamaLog, getSharedLlama } from './_llama.js';
+import { defaultThreadCount, getRecentLlamaLog, loadGgufModel } from './_llama.js';
 
 export interface LlamaCppChatSettings {
   /** Path to a GGUF chat model, e.g. `models/qwen2.5-7b-instruct-q4_k_m.gguf`. */
@@ -72,16 +72,12 @@ export function createLlamaCppChatModel(settings: LlamaCppChatSettings): Disposa
     createModelLoadError({ provider: PROVIDER, modelId: modelPath, reason, cause, details: { ...details, llamaLog: getRecentLlamaLog() } });
 
   const load = async (): Promise<Loaded> => {
-    const { library, llama } = await getSharedLlama(modelPath);
-    for (const [what, path] of [['model', modelPath], ['LoRA adapter', loraPath]] as const) {
-      if (path === undefined) continue;
-      await access(path).catch((cause: unknown) => {
-        throw loadError(`no readable ${what} file at ${path}`, cause, { path });
+    if (loraPath !== undefined) {
+      await access(loraPath).catch((cause: unknown) => {
+        throw loadError(`no readable LoRA adapter file at ${loraPath}`, cause, { path: loraPath });
       });
     }
-    const model = await llama.loadModel({ modelPath }).catch((cause: unknown) => {
-      throw loadError(`llama.cpp could not read ${modelPath} as a GGUF model (${String(cause)}). Check that the file is complete and of an architecture this node-llama-cpp supports.`, cause);
-    });
+    const { library, llama, model } = await loadGgufModel(modelPath);
     try {
       const context = await model.createContext({
         threads: settings.threads ?? defaultThreadCount(llama),

@@ -1,8 +1,7 @@
-import { access } from 'node:fs/promises';
 import type { LlamaEmbeddingContext, LlamaModel } from 'node-llama-cpp';
 import type { DisposableEmbeddingModel } from '../../models/index.js';
 import { createModelLoadError } from '../../models/index.js';
-import { defaultThreadCount, getRecentLlamaLog, getSharedLlama } from './_llama.js';
+import { defaultThreadCount, getRecentLlamaLog, loadGgufModel } from './_llama.js';
 
 export interface LlamaCppEmbeddingSettings {
   /** Path to a GGUF embedding model, e.g. `models/bge-m3-Q8_0.gguf`. */
@@ -37,24 +36,7 @@ export function createLlamaCppEmbeddingModel(settings: LlamaCppEmbeddingSettings
   let queue: Promise<unknown> = Promise.resolve();
 
   const load = async (): Promise<{ model: LlamaModel; context: LlamaEmbeddingContext }> => {
-    const { llama } = await getSharedLlama(modelPath);
-    try {
-      await access(modelPath);
-    } catch (cause) {
-      throw createModelLoadError({ provider: PROVIDER, modelId: modelPath, reason: `no readable file at ${modelPath}`, cause });
-    }
-    let model: LlamaModel;
-    try {
-      model = await llama.loadModel({ modelPath });
-    } catch (cause) {
-      throw createModelLoadError({
-        provider: PROVIDER,
-        modelId: modelPath,
-        reason: `llama.cpp could not read ${modelPath} as a GGUF model (${String(cause)}). Check that the file is complete and of an architecture this node-llama-cpp supports.`,
-        cause,
-        details: { llamaLog: getRecentLlamaLog() },
-      });
-    }
+    const { llama, model } = await loadGgufModel(modelPath);
     try {
       const context = await model.createEmbeddingContext({
         threads: settings.threads ?? defaultThreadCount(llama),

@@ -1,7 +1,4 @@
-import { access } from 'node:fs/promises';
-import type { LlamaModel } from 'node-llama-cpp';
-import { createModelLoadError } from '../../models/index.js';
-import { getRecentLlamaLog, getSharedLlama } from './_llama.js';
+import { loadGgufModel } from './_llama.js';
 
 export interface LlamaCppTokenizer {
   /** The GGUF file whose vocabulary this is. */
@@ -11,8 +8,6 @@ export interface LlamaCppTokenizer {
   /** Frees the vocabulary; the shared llama.cpp backend stays loaded for other adapters. */
   dispose(): Promise<void>;
 }
-
-const PROVIDER = 'llama-cpp';
 
 /**
  * Loads the tokenizer of a GGUF model in-process with node-llama-cpp (optional peer dependency,
@@ -29,24 +24,7 @@ const PROVIDER = 'llama-cpp';
  * try { console.log(tokenizer.countTokens('劳动合同试用期最长多久？')); } finally { await tokenizer.dispose(); }
  */
 export async function loadLlamaCppTokenizer(modelPath: string): Promise<LlamaCppTokenizer> {
-  const { llama } = await getSharedLlama(modelPath);
-  try {
-    await access(modelPath);
-  } catch (cause) {
-    throw createModelLoadError({ provider: PROVIDER, modelId: modelPath, reason: `no readable file at ${modelPath}`, cause });
-  }
-  let model: LlamaModel;
-  try {
-    model = await llama.loadModel({ modelPath, vocabOnly: true });
-  } catch (cause) {
-    throw createModelLoadError({
-      provider: PROVIDER,
-      modelId: modelPath,
-      reason: `llama.cpp could not read the vocabulary of ${modelPath} (${String(cause)}). Check that the file is a complete GGUF model.`,
-      cause,
-      details: { llamaLog: getRecentLlamaLog() },
-    });
-  }
+  const { model } = await loadGgufModel(modelPath, { vocabOnly: true });
   return {
     modelPath,
     countTokens: (text) => model.tokenize(text).length,
