@@ -12,8 +12,9 @@ export const SUMMARY_FILE = 'summary.json';
 
 /**
  * Opens (creating) `directory`: writes `run.json` for a new run, or checks that the existing one
- * agrees with `config` on every key in `compared` (else `E_USAGE` naming the setting). Returns the
- * records of `recordsFile`; a last line cut short by a crash is truncated away and counted.
+ * agrees with `config` on every key in `compared` (else `E_USAGE` naming the setting, down to the
+ * nested key that differs, e.g. `answering.evidenceThreshold`). Returns the records of
+ * `recordsFile`; a last line cut short by a crash is truncated away and counted.
  */
 export function openGenericRunDirectory<C extends object, R>(
   directory: string,
@@ -27,11 +28,13 @@ export function openGenericRunDirectory<C extends object, R>(
   if (existsSync(configPath)) {
     const previous = JSON.parse(readFileSync(configPath, 'utf8')) as C;
     for (const key of compared) {
-      if (JSON.stringify(previous[key]) !== JSON.stringify(config[key])) {
+      const difference = findDifference(previous[key], config[key], String(key));
+      if (difference !== undefined) {
+        const show = (value: unknown): string => (value === undefined ? '(not recorded)' : JSON.stringify(value));
         throw new HangjiaError(
           'E_USAGE',
-          `The run directory ${directory} holds a run with ${String(key)} ${JSON.stringify(previous[key])}, but this run has ${JSON.stringify(config[key])}. Resume with the same settings, or choose another run directory.`,
-          { details: { runDirectory: directory, setting: String(key), previous: previous[key], value: config[key] } },
+          `The run directory ${directory} holds a run with ${difference.setting} ${show(difference.previous)}, but this run has ${show(difference.value)}. Resume with the same settings, or choose another run directory.`,
+          { details: { runDirectory: directory, ...difference } },
         );
       }
     }
@@ -59,6 +62,23 @@ export function openGenericRunDirectory<C extends object, R>(
     }
   }
   return { config: effective, records, truncatedLines };
+}
+
+/**
+ * The first place where two recorded settings differ, as a dotted path: objects are compared key
+ * by key (so the error can name `answering.model.temperature`, not the whole `answering` block),
+ * anything else as JSON. Undefined when they agree.
+ */
+function findDifference(previous: unknown, value: unknown, setting: string): { setting: string; previous: unknown; value: unknown } | undefined {
+  const isRecord = (candidate: unknown): candidate is Record<string, unknown> => typeof candidate === 'object' && candidate !== null && !Array.isArray(candidate);
+  if (isRecord(previous) && isRecord(value)) {
+    for (const key of new Set([...Object.keys(previous), ...Object.keys(value)])) {
+      const difference = findDifference(previous[key], value[key], `${setting}.${key}`);
+      if (difference !== undefined) return difference;
+    }
+    return undefined;
+  }
+  return JSON.stringify(previous) === JSON.stringify(value) ? undefined : { setting, previous, value };
 }
 
 /** Appends records as whole lines, one synchronous write each: a crash loses at most the line being written. */

@@ -13,6 +13,7 @@ import { chatStreamEvents, HANDBOOK } from '../../src/answer/__fixtures__/handbo
 import { lastUserMessage } from '../../src/eval/exam/__fixtures__/scripted-examinee.js';
 import { runCliCaptured } from '../support/run-cli.js';
 import { startScriptedOpenAIServer, type RecordedRequest, type ScriptedOpenAIServer, type ScriptedReply } from '../support/scripted-openai-server.js';
+import { interruptDuringReply, stopListenerCounts } from '../support/stop-signal.js';
 import { useTemporaryDirectories, writeFiles } from '../support/temporary-directory.js';
 
 const temporaryDirectory = useTemporaryDirectories();
@@ -176,7 +177,15 @@ describe('hangjia eval rag --kb, end to end', () => {
     expect(leave.sample.answer).toBe('员工累计工作满一年不满十年的，年休假五天；[1]\n满十年不满二十年的，年休假十天。[1]');
     // Two quoted sentences of [1], each cited to [1].
     expect(leave.scores).toMatchObject({ faithfulness: 1, citationPrecision: 1, citedSentenceAccuracy: 1, citationCoverage: 1, contextRecall: 1 });
-    expect(JSON.parse(readFileSync(path.join(runDirectory, 'run.json'), 'utf8')).answering).toEqual({ knowledgeBase: 'hr', model: 'extractive', k: 5 });
+    // Without a model, the model's settings (temperature, …) are not recorded: they changed nothing.
+    expect(JSON.parse(readFileSync(path.join(runDirectory, 'run.json'), 'utf8')).answering).toEqual({
+      knowledgeBase: 'hr',
+      model: 'extractive',
+      k: 5,
+      evidenceThreshold: 0.35,
+      search: { mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60 },
+      embeddingModel: null,
+    });
   });
 
   it('--threshold is the support threshold of the lexical judge, not the evidence threshold of the answers', async () => {
@@ -213,5 +222,80 @@ describe('hangjia eval rag --kb, end to end', () => {
       ['probation', 2 / 3],
       ['leave', 1],
     ]);
+  });
+
+  it('records every setting that changes the answers; a resume with one changed fails naming it, with the same settings it resumes', async () => {
+    const runDirectory = path.join(home, 'settings');
+    const args = ['eval', 'rag', set, '--kb', 'hr', '--concurrency', '1', '--run-dir', runDirectory, '--json'];
+    server.enqueue('/v1/chat/completions', replyToQuestion);
+    const first = await runCliCaptured([...args, '--limit', '1'], { home, env: modelEnv() });
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(runDirectory, 'run.json'), 'utf8')).answering).toEqual({
+      knowledgeBase: 'hr',
+      model: { provider: 'openai-compatible', modelId: 'scripted-model', contextSize: null, temperature: 0.2, maxTokens: 1024 },
+      k: 5,
+      evidenceThreshold: 0.35,
+      search: { mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60 },
+      embeddingModel: null,
+    });
+
+    // Each of these would change the answers still to be made: the run refuses to mix them in,
+    // names the setting, and asks the model nothing.
+    const threshold = await runCliCaptured(args, { home, env: { ...modelEnv(), HANGJIA_EVIDENCE_THRESHOLD: '0.2' } });
+    expect(threshold.code).toBe(2);
+    expect(threshold.stderr).toContain(`Error: The run directory ${runDirectory} holds a run with answering.evidenceThreshold 0.35, but this run has 0.2. Resume with the same settings, or choose another run directory. [E_USAGE]`);
+    const configured = temporaryDirectory();
+    writeFileSync(path.join(configured, 'hangjia.config.json'), JSON.stringify({ model: { temperature: 0.7 }, search: { mode: 'lexical' } }));
+    const temperature = await runCliCaptured(args, { home, cwd: configured, env: modelEnv() });
+    expect(temperature.code).toBe(2);
+    expect(temperature.stderr).toContain('holds a run with answering.model.temperature 0.2, but this run has 0.7.');
+    writeFileSync(path.join(configured, 'hangjia.config.json'), JSON.stringify({ search: { mode: 'lexical' } }));
+    const mode = await runCliCaptured(args, { home, cwd: configured, env: modelEnv() });
+    expect(mode.code).toBe(2);
+    expect(mode.stderr).toContain('holds a run with answering.search.mode "auto", but this run has "lexical".');
+    expect(server.requests).toHaveLength(1);
+
+    // The same settings again: the answered item is kept, the other one asked.
+    server.enqueue('/v1/chat/completions', replyToQuestion);
+    const resumed = await runCliCaptured(args, { home, env: modelEnv() });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ complete: true, resumedItems: 1, evaluatedItems: 1 });
+    expect(server.requests.map((request) => /问题：(.+)$/u.exec(lastUserMessage(request))?.[1])).toEqual([PROBATION, LEAVE]);
+    expect(readScores(runDirectory).map((record) => record.id)).toEqual(['probation', 'leave']);
+  });
+
+  it('Ctrl-C keeps the scored items, exits 130 saying how to resume, and the same command answers only the rest', async () => {
+    const runDirectory = path.join(home, 'interrupted');
+    const args = ['eval', 'rag', set, '--kb', 'hr', '--concurrency', '1', '--run-dir', runDirectory, '--json'];
+    // probation answered and scored, then Ctrl-C while the model answers leave.
+    const interrupt = interruptDuringReply('SIGINT', replyToQuestion);
+    const { before } = interrupt;
+    server.enqueue('/v1/chat/completions', replyToQuestion, interrupt.step);
+    const interrupted = await runCliCaptured(args, { home, env: modelEnv() });
+    expect(interrupt.during).toEqual({ SIGINT: before.SIGINT + 1, SIGTERM: before.SIGTERM + 1 });
+    expect(stopListenerCounts()).toEqual(before);
+    expect(interrupted.code, interrupted.stderr).toBe(130);
+    expect(interrupted.stderr).toContain(`Interrupted (SIGINT): 1 scored items are saved in ${runDirectory}; run the same command again to resume.`);
+    expect(interrupted.stderr).not.toContain('Error:');
+    expect(JSON.parse(interrupted.stdout)).toMatchObject({
+      complete: false,
+      failure: { id: 'leave', code: 'E_ABORTED', message: 'Interrupted by SIGINT.', isRetryable: true },
+      evaluatedItems: 1,
+      summary: { evaluated: 1, pending: 1 },
+    });
+    expect(server.requests).toHaveLength(2);
+    expect(readScores(runDirectory).map((record) => record.id)).toEqual(['probation']);
+
+    // The same command again asks the model about leave only.
+    server.enqueue('/v1/chat/completions', replyToQuestion);
+    const resumed = await runCliCaptured(args, { home, env: modelEnv() });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(server.requests.slice(2).map((request) => /问题：(.+)$/u.exec(lastUserMessage(request))?.[1])).toEqual([LEAVE]);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ complete: true, failure: null, resumedItems: 1, evaluatedItems: 1 });
+    expect(readScores(runDirectory).map((record) => [record.id, record.scores.faithfulness])).toEqual([
+      ['probation', 2 / 3],
+      ['leave', 1],
+    ]);
+    expect(stopListenerCounts()).toEqual(before);
   });
 });

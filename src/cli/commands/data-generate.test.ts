@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliCaptured } from '../../../test/support/run-cli.js';
 import { startScriptedOpenAIServer, type RecordedRequest, type ScriptedOpenAIServer, type ScriptStep } from '../../../test/support/scripted-openai-server.js';
+import { interruptDuringReply, stopListenerCounts } from '../../../test/support/stop-signal.js';
 import { useTemporaryDirectories, writeFiles } from '../../../test/support/temporary-directory.js';
 
 const temporaryDirectory = useTemporaryDirectories();
@@ -38,7 +39,67 @@ async function setUp(firstReplies: ScriptStep[] = []) {
   return { home, server, env };
 }
 
+/** Three statutes, one chunk each, and a model that answers each with its own text (so every item is grounded). */
+const ARTICLES = [
+  '第十九条 劳动合同期限三年以上的，试用期不得超过六个月。',
+  '第二十条 劳动者在试用期的工资不得低于本单位相同岗位最低档工资的百分之八十。',
+  '第二十一条 在试用期中，除劳动者有本法规定的情形外，用人单位不得解除劳动合同。',
+];
+/** An article without its number: what the model quotes back. */
+const provision = (index: number): string => ARTICLES[index]!.slice(ARTICLES[index]!.indexOf(' ') + 1);
+/** Which article a generation request is about (its prompt holds the chunk). */
+const articleAsked = (request: RecordedRequest): number => {
+  const prompt = (request.body as { messages: Array<{ content: string }> }).messages[1]!.content;
+  return ARTICLES.findIndex((_, index) => prompt.includes(provision(index)));
+};
+const quoteArticle = (request: RecordedRequest) => ({
+  json: {
+    choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify({ items: [{ question: '这一条怎么规定？', answer: provision(articleAsked(request)) }] }) }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 100, completion_tokens: 20 },
+  },
+});
+
 describe('hangjia data generate', () => {
+  it('SIGTERM keeps the finished chunks, exits 143 saying how to resume, and the same command generates only the rest', async () => {
+    const home = temporaryDirectory();
+    writeFiles(home, Object.fromEntries(ARTICLES.map((article, index) => [`docs/article-${index}.txt`, article])));
+    expect((await runCliCaptured(['kb', 'create', 'law', path.join(home, 'docs'), '--quiet'], { home, cwd: home })).code).toBe(0);
+    const server = await startScriptedOpenAIServer();
+    servers.push(server);
+    const env = { HANGJIA_MODEL_PROVIDER: 'openai-compatible', HANGJIA_BASE_URL: server.baseURL, HANGJIA_MODEL: 'scripted-model' };
+    const output = path.join(home, 'qa.jsonl');
+    const args = ['data', 'generate', 'law', '--per-chunk', '1', '--concurrency', '1', '--out', output];
+    // One chunk done, then SIGTERM while the second is being written.
+    const interrupt = interruptDuringReply('SIGTERM', quoteArticle);
+    const { before } = interrupt;
+    server.enqueue('/v1/chat/completions', quoteArticle, interrupt.step);
+    const interrupted = await runCliCaptured(args, { home, cwd: home, env });
+    expect(interrupt.during).toEqual({ SIGINT: before.SIGINT + 1, SIGTERM: before.SIGTERM + 1 });
+    expect(stopListenerCounts()).toEqual(before);
+    expect(interrupted.code, interrupted.stderr).toBe(143);
+    expect(interrupted.stderr).toContain(`Interrupted (SIGTERM): 1 items from 1 of 3 chunks are saved in ${output} (job state ${output}.state.json); run the same command again to resume.`);
+    expect(interrupted.stdout).toContain('aborted: 1 items from 1 of 3 chunks (1 new)\n');
+    expect(interrupted.stdout).not.toContain('Run the same command again');
+    expect(server.requests).toHaveLength(2);
+    const [first, second] = server.requests.map(articleAsked);
+    const items = (): Array<{ chunkIds: string[]; messages: Array<{ content: string }> }> => fs.readFileSync(output, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(items().map((item) => item.messages[1]!.content)).toEqual([provision(first!)]);
+    const state = JSON.parse(fs.readFileSync(`${output}.state.json`, 'utf8')) as { doneChunkIds: string[]; usage: { inputTokens: number } };
+    expect(state.doneChunkIds).toEqual(items()[0]!.chunkIds);
+    expect(state.usage.inputTokens).toBe(100);
+
+    // The same command again asks for the interrupted chunk and the one never started, and no other.
+    server.enqueue('/v1/chat/completions', quoteArticle, quoteArticle);
+    const resumed = await runCliCaptured(args, { home, cwd: home, env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain('completed: 3 items from 3 of 3 chunks (2 new, 1 chunks done earlier)\n');
+    const rerun = server.requests.slice(2).map(articleAsked);
+    expect(rerun[0]).toBe(second);
+    expect([first, ...rerun].sort()).toEqual([0, 1, 2]);
+    expect(new Set(items().map((item) => item.chunkIds[0])).size).toBe(3);
+    expect(stopListenerCounts()).toEqual(before);
+  });
+
   it('counts the tokens of a call whose output was not JSON in the totals and the cost, and shows them as wasted', async () => {
     const notJson = { json: { choices: [{ index: 0, message: { role: 'assistant', content: '这不是 JSON' }, finish_reason: 'stop' }], usage: { prompt_tokens: 300, completion_tokens: 30 } } };
     const { home, env } = await setUp([notJson]);

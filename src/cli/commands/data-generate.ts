@@ -6,10 +6,11 @@ import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
 import { EXIT } from '../_exit-codes.js';
+import { catchInterrupts, reportInterrupted } from '../_interrupts.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 
 export default defineCommand({
-  meta: { name: 'generate', description: 'Generate fine-tuning items from a knowledge base with the configured chat model (resumable: run again to continue)' },
+  meta: { name: 'generate', description: 'Generate fine-tuning items from a knowledge base with the configured chat model (resumable: run again to continue; Ctrl-C stops it with the finished chunks saved, exit 130)' },
   args: {
     kb: { type: 'positional', description: 'Knowledge base name (not needed with --write-prompts)', required: false },
     method: { type: 'enum', options: [...GENERATION_METHODS], description: 'self-qa | self-instruct | evol (needs --seeds) | dialogue (default self-qa)' },
@@ -57,9 +58,9 @@ export default defineCommand({
     const output = path.resolve(session.cwd, args.out);
     const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, createDefaultComponents(config));
     const model = createLanguageModelFromConfig(config.model);
-    const controller = new AbortController();
-    const onSignal = (): void => controller.abort(new Error('interrupted'));
-    process.once('SIGINT', onSignal);
+    // Ctrl-C (or SIGTERM) stops the job: no new chunk starts, the calls in flight are aborted (the
+    // tokens of calls already answered still count), and the output and its state keep every finished chunk.
+    const interrupts = catchInterrupts();
     try {
       terminal.info(`Generating ${method} items from "${args.kb}" with ${model.provider}:${model.modelId}; ${perChunk ?? 3} per chunk, concurrency ${concurrency ?? 2}${overridden.length ? `; prompts overridden: ${overridden.join(', ')}` : ''}${seeds ? `; ${seeds.length} seeds` : ''}.`);
       const result = await generateDataset({
@@ -68,7 +69,7 @@ export default defineCommand({
         method,
         output,
         templates,
-        signal: controller.signal,
+        signal: interrupts.signal,
         ...(seeds ? { seeds } : {}),
         ...(perChunk === undefined ? {} : { perChunk }),
         ...(concurrency === undefined ? {} : { concurrency }),
@@ -84,7 +85,9 @@ export default defineCommand({
         },
       });
       terminal.endProgress();
-      if (result.status !== 'completed') session.exitCode = EXIT.failure;
+      const saved = `${result.items} items from ${result.chunksDone} of ${result.chunksTotal} chunks are saved in ${output} (job state ${result.stateFile})`;
+      const interrupted = result.status === 'aborted' && reportInterrupted(interrupts, session, terminal, saved);
+      if (!interrupted && result.status !== 'completed') session.exitCode = EXIT.failure;
       if (terminal.json) return terminal.outJson(result);
       terminal.out(`${result.status}: ${result.items} items from ${result.chunksDone} of ${result.chunksTotal} chunks (${result.itemsWritten} new${result.chunksSkipped ? `, ${result.chunksSkipped} chunks done earlier` : ''})`);
       terminal.out(`tokens: ${result.usage.inputTokens} in, ${result.usage.outputTokens} out${result.estimatedCost === undefined ? '' : `; estimated cost ${result.estimatedCost.toFixed(4)}`}`);
@@ -95,11 +98,11 @@ export default defineCommand({
       const rejected = Object.entries(result.rejected).filter(([, count]) => count > 0);
       if (rejected.length) terminal.out(`rejected: ${rejected.map(([reason, count]) => `${reason} ${count}`).join(', ')}`);
       for (const failure of result.failures) terminal.out(`  failed ${failure.chunkId} after ${failure.attempts} attempt(s): ${failure.code} ${failure.message}`);
-      if (result.status === 'aborted' || result.failures.length) terminal.out(`Run the same command again to ${result.status === 'aborted' ? 'resume' : 'retry the failed chunks'}.`);
+      if (result.status !== 'aborted' && result.failures.length) terminal.out('Run the same command again to retry the failed chunks.');
       terminal.out(`wrote ${output}`);
       terminal.info(`Next: review with "hangjia data review ${args.out}", clean with "hangjia data clean".`);
     } finally {
-      process.removeListener('SIGINT', onSignal);
+      interrupts.dispose();
       knowledgeBase.close();
       await (model as LanguageModel & { dispose?: () => Promise<void> }).dispose?.();
     }

@@ -1,10 +1,11 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bootstrapAccuracyInterval, readExam, type ExamItem } from '../../eval/index.js';
 import { createKeyLookup, lastUserMessage } from '../../eval/exam/__fixtures__/scripted-examinee.js';
 import { runCliCaptured } from '../../../test/support/run-cli.js';
 import { startScriptedOpenAIServer, type RecordedRequest, type ScriptedOpenAIServer, type ScriptedReply } from '../../../test/support/scripted-openai-server.js';
+import { interruptDuringReply, stopListenerCounts } from '../../../test/support/stop-signal.js';
 import { useTemporaryDirectories, writeFiles } from '../../../test/support/temporary-directory.js';
 
 const CMMLU = path.resolve(import.meta.dirname, '../../../../shared/datasets/exams/cmmlu');
@@ -189,5 +190,61 @@ describe('hangjia eval compare / show / diff', () => {
     expect(generalAlone.code).toBe(2);
     expect(generalAlone.stderr).toContain('--general compares the base model with a tuned one');
     expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('hangjia eval compare, interrupted', () => {
+  let server: ScriptedOpenAIServer;
+  beforeEach(async () => {
+    server = await startScriptedOpenAIServer();
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('Ctrl-C keeps the answers so far, starts no later strategy, writes no report, exits 130, and the same command resumes', async () => {
+    const home = temporaryDirectory();
+    const workspace = temporaryDirectory();
+    const exam = domain.slice(0, 3);
+    const examFile = path.join(workspace, 'domain.jsonl');
+    writeFileSync(examFile, exam.map((item) => JSON.stringify({ ...item, answer: item.answer.join('') })).join('\n'));
+    const out = path.join(workspace, 'report');
+    const args = ['eval', 'compare', examFile, '--strategies', 'zero-shot', '--endpoint', `ft=${server.baseURL},ft-model`, '--out', out, '--concurrency', '1', '--json'];
+    const env = { HANGJIA_MODEL_PROVIDER: 'openai-compatible', HANGJIA_BASE_URL: server.baseURL, HANGJIA_MODEL: 'scripted-model' };
+    /** [model, item id] of each request: which strategy asked which question. */
+    const asked = (requests: readonly RecordedRequest[]): [string | undefined, string | undefined][] => requests.map((request) => [(request.body as { model?: string }).model, lookup(lastUserMessage(request))?.item.id]);
+    const answered = (strategy: string): string[] => readFileSync(path.join(out, 'runs', strategy, 'answers.jsonl'), 'utf8').trimEnd().split('\n').filter(Boolean).map((line) => JSON.parse(line).id);
+    const ids = exam.map((item) => item.id);
+
+    // zero-shot answers the first question, then Ctrl-C while it asks the second; ft never starts.
+    const interrupt = interruptDuringReply('SIGINT', examinee);
+    const { before } = interrupt;
+    server.enqueue('/v1/chat/completions', examinee, interrupt.step);
+    const interrupted = await runCliCaptured(args, { home, cwd: workspace, env });
+    expect(interrupt.during).toEqual({ SIGINT: before.SIGINT + 1, SIGTERM: before.SIGTERM + 1 });
+    expect(stopListenerCounts()).toEqual(before);
+    expect(interrupted.code, interrupted.stderr).toBe(130);
+    expect(interrupted.stderr).toContain(`Interrupted (SIGINT): 1 answered questions are saved under ${path.join(out, 'runs')} (zero-shot 1 of 3); run the same command again to resume.`);
+    expect(interrupted.stderr).not.toContain('Error:');
+    expect(interrupted.stdout).toBe('');
+    expect(asked(server.requests)).toEqual([['scripted-model', ids[0]], ['scripted-model', ids[1]]]);
+    expect(answered('zero-shot')).toEqual([ids[0]]);
+    // The report would judge unfinished runs: none is written until every run finishes.
+    for (const file of ['comparison.json', 'summary.md', 'report.html']) expect(existsSync(path.join(out, file))).toBe(false);
+    expect(existsSync(path.join(out, 'runs', 'ft'))).toBe(false);
+
+    // The same command again asks zero-shot's two questions left, then ft's three, and nothing else.
+    server.enqueue('/v1/chat/completions', ...Array.from({ length: 5 }, () => examinee));
+    const resumed = await runCliCaptured(args, { home, cwd: workspace, env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(asked(server.requests.slice(2))).toEqual([...ids.slice(1).map((id) => ['scripted-model', id]), ...ids.map((id) => ['ft-model', id])]);
+    const rows = JSON.parse(resumed.stdout).strategies as { name: string; items: number; complete: boolean }[];
+    expect(rows.map(({ name, items, complete }) => ({ name, items, complete }))).toEqual([
+      { name: 'zero-shot', items: 3, complete: true },
+      { name: 'ft', items: 3, complete: true },
+    ]);
+    expect(answered('zero-shot')).toEqual(ids);
+    expect(existsSync(path.join(out, 'summary.md'))).toBe(true);
+    expect(stopListenerCounts()).toEqual(before);
   });
 });

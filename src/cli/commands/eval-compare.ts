@@ -24,6 +24,7 @@ import { openKnowledgeBase, type KnowledgeBase } from '../../knowledge-base/inde
 import type { LanguageModel } from '../../models/index.js';
 import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
 import { EXIT } from '../_exit-codes.js';
+import { catchInterrupts, reportInterrupted, type Interrupts } from '../_interrupts.js';
 import { COMMON_ARGS, listFlag, numberFlag, openSession } from '../_session.js';
 
 const PROMPT_KINDS: readonly StrategyKind[] = STRATEGY_KINDS.filter((kind) => kind !== 'endpoint');
@@ -32,7 +33,7 @@ export default defineCommand({
   meta: {
     name: 'compare',
     description:
-      'Run one exam under several approaches (zero-shot, dynamic few-shot, RAG, RAG + few-shot, other endpoints such as a fine-tuned model) and report accuracy with 95% intervals, latency, tokens, cost per 1,000 questions and retrieval share side by side, with the approach the numbers support (report.html, summary.md). Re-running resumes.',
+      'Run one exam under several approaches (zero-shot, dynamic few-shot, RAG, RAG + few-shot, other endpoints such as a fine-tuned model) and report accuracy with 95% intervals, latency, tokens, cost per 1,000 questions and retrieval share side by side, with the approach the numbers support (report.html, summary.md). Re-running resumes; Ctrl-C stops it with the answers so far saved (exit 130) and writes the report once every run has finished.',
   },
   args: {
     file: { type: 'positional', description: 'Exam file (JSONL: id, subject, question, choices, answer)', required: true },
@@ -99,6 +100,7 @@ export default defineCommand({
 
     const models: LanguageModel[] = [];
     let knowledgeBase: KnowledgeBase | undefined;
+    let interrupts: Interrupts | undefined;
     try {
       const base = kinds.length > 0 || args.general ? createLanguageModelFromConfig(config.model) : undefined;
       if (base) models.push(base);
@@ -123,7 +125,11 @@ export default defineCommand({
         `Compare: ${items.length} items from ${path.relative(session.cwd, examPath) || examPath}; strategies ${strategies.map((strategy) => `${strategy.name} (${strategy.model.modelId})`).join(', ')}; ` +
           `${knowledgeBase ? `knowledge base ${knowledgeBase.name}, k ${k}, evidence ≥ ${evidenceThreshold}; ` : ''}${selector ? `shots ${shots} by ${selector.name}; ` : ''}report ${outDirectory}`,
       );
-      const common = { concurrency, template, maxTokens, seed, command };
+      // Ctrl-C (or SIGTERM) stops the comparison the way a failing endpoint stops one run: the
+      // questions in flight are dropped, no later strategy starts, and each run directory keeps
+      // every answer that finished. No report is written: it would judge runs that have not finished.
+      interrupts = catchInterrupts();
+      const common = { concurrency, template, maxTokens, seed, command, signal: interrupts.signal };
       const comparison = await compareStrategies(items, {
         strategies,
         outDirectory,
@@ -135,6 +141,10 @@ export default defineCommand({
         onProgress: (name, progress) => terminal.progress(name, progress.done, progress.total, `accuracy so far ${(progress.correct / Math.max(1, progress.done)).toFixed(3)}`),
       });
       terminal.endProgress();
+      const stopped = comparison.strategies.length < strategies.length || comparison.strategies.some((row) => !row.complete);
+      const answered = comparison.strategies.reduce((sum, row) => sum + row.items, 0);
+      const perStrategy = comparison.strategies.map((row) => `${row.name} ${row.items} of ${items.length}`).join(', ');
+      if (stopped && reportInterrupted(interrupts, session, terminal, `${answered} answered questions are saved under ${path.join(outDirectory, 'runs')} (${perStrategy})`)) return;
       let general: GeneralAbilityChange[] = [];
       if (args.general) {
         const generalPath = path.resolve(session.cwd, args.general);
@@ -147,6 +157,7 @@ export default defineCommand({
           onProgress: (name, progress) => terminal.progress(`general ${name}`, progress.done, progress.total),
         });
         terminal.endProgress();
+        if (general.some((change) => !change.complete) && reportInterrupted(interrupts, session, terminal, `the comparison's answers are saved under ${path.join(outDirectory, 'runs')}, and the general-ability answers so far under ${path.join(outDirectory, 'general')}`)) return;
       }
       mkdirSync(outDirectory, { recursive: true });
       writeFileSync(path.join(outDirectory, 'comparison.json'), `${JSON.stringify({ ...comparison, general }, null, 2)}\n`);
@@ -172,6 +183,7 @@ export default defineCommand({
       terminal.out(comparison.recommendation.statement.replace(/\*\*/g, ''));
       terminal.out(`report      ${path.join(outDirectory, 'report.html')}, ${path.join(outDirectory, 'summary.md')}`);
     } finally {
+      interrupts?.dispose();
       knowledgeBase?.close();
       for (const model of models) await (model as LanguageModel & { dispose?: () => Promise<void> }).dispose?.();
     }

@@ -5,6 +5,7 @@ import { readExam } from '../../eval/index.js';
 import { answerFromKey, chatReply, createKeyLookup, lastUserMessage, scriptChat } from '../../eval/exam/__fixtures__/scripted-examinee.js';
 import { runCliCaptured } from '../../../test/support/run-cli.js';
 import { startScriptedOpenAIServer, type RecordedRequest, type ScriptedOpenAIServer } from '../../../test/support/scripted-openai-server.js';
+import { interruptDuringReply, stopListenerCounts } from '../../../test/support/stop-signal.js';
 import { useTemporaryDirectories } from '../../../test/support/temporary-directory.js';
 
 const CMMLU = path.resolve(import.meta.dirname, '../../../../shared/datasets/exams/cmmlu');
@@ -65,37 +66,19 @@ describe('hangjia eval exam', () => {
     const askedId = createKeyLookup(testItems);
     const idsAsked = (requests: readonly RecordedRequest[]): (string | undefined)[] => requests.map((request) => askedId(lastUserMessage(request))?.item.id);
     const firstTen = testItems.slice(0, 10).map((item) => item.id);
-    const listeners = (): Record<'SIGINT' | 'SIGTERM', number> => ({ SIGINT: process.listenerCount('SIGINT'), SIGTERM: process.listenerCount('SIGTERM') });
     const readAnswers = (runDirectory: string): string => readFileSync(path.join(runDirectory, 'answers.jsonl'), 'utf8');
-
-    /**
-     * A question the examinee is slow to answer, during which this process receives a real `signal`
-     * (vitest runs each test file in its own process, which has no listener of its own for it).
-     * Without the command's listener the signal would kill the test, so then it answers at once
-     * instead, and the test fails on its assertions. The answer that the signal should cut short
-     * comes after 20 s, well inside the test's time limit, so a signal that never arrives fails
-     * the assertions too, rather than timing out.
-     */
-    const signalWhileThinking = (signal: 'SIGINT' | 'SIGTERM', before: Record<'SIGINT' | 'SIGTERM', number>, seen: { during?: Record<'SIGINT' | 'SIGTERM', number> }) => (request: RecordedRequest) => {
-      seen.during = listeners();
-      if (seen.during[signal] === before[signal] + 1) {
-        process.kill(process.pid, signal);
-        return { ...chatReply('答案：A'), delayMs: 20_000 };
-      }
-      return chatReply('答案：A');
-    };
 
     it('Ctrl-C keeps the answers so far, exits 130 saying how to resume, and the same command resumes without asking them again', async () => {
       const runDirectory = path.join(temporaryDirectory(), 'run');
       const args = ['eval', 'exam', exam, '--limit', '10', '--concurrency', '1', '--run-dir', runDirectory, '--json'];
-      const before = listeners();
-      const seen: { during?: Record<'SIGINT' | 'SIGTERM', number> } = {};
       // Four questions answered, then Ctrl-C while the fifth is in flight.
+      const interrupt = interruptDuringReply('SIGINT', chatReply('答案：A'));
+      const { before } = interrupt;
       scriptChat(server, answerFromKey(testItems), 4);
-      server.enqueue('/v1/chat/completions', signalWhileThinking('SIGINT', before, seen));
+      server.enqueue('/v1/chat/completions', interrupt.step);
       const interrupted = await runCliCaptured(args, { home, env });
-      expect(seen.during).toEqual({ SIGINT: before.SIGINT + 1, SIGTERM: before.SIGTERM + 1 });
-      expect(listeners()).toEqual(before);
+      expect(interrupt.during).toEqual({ SIGINT: before.SIGINT + 1, SIGTERM: before.SIGTERM + 1 });
+      expect(stopListenerCounts()).toEqual(before);
       expect(interrupted.code, interrupted.stderr).toBe(130);
       expect(interrupted.stderr).toContain(`Interrupted (SIGINT): 4 answered questions are saved in ${runDirectory}; run the same command again to resume.`);
       expect(interrupted.stderr).not.toContain('Error:');
@@ -120,22 +103,22 @@ describe('hangjia eval exam', () => {
       expect(idsAsked(server.requests.slice(asked))).toEqual(firstTen.slice(4));
       expect(JSON.parse(resumed.stdout)).toMatchObject({ complete: true, failure: null, resumedQuestions: 4, askedQuestions: 6, summary: { overall: { items: 10, correct: 10, accuracy: 1 } } });
       expect(readAnswers(runDirectory).trimEnd().split('\n').map((line) => JSON.parse(line).id)).toEqual(firstTen);
-      expect(listeners()).toEqual(before);
+      expect(stopListenerCounts()).toEqual(before);
     });
 
     it('SIGTERM stops the run the same way, with exit status 143', async () => {
       const runDirectory = path.join(temporaryDirectory(), 'run');
-      const before = listeners();
-      const seen: { during?: Record<'SIGINT' | 'SIGTERM', number> } = {};
-      server.enqueue('/v1/chat/completions', signalWhileThinking('SIGTERM', before, seen));
+      const interrupt = interruptDuringReply('SIGTERM', chatReply('答案：A'));
+      const { before } = interrupt;
+      server.enqueue('/v1/chat/completions', interrupt.step);
       const run = await runCliCaptured(['eval', 'exam', exam, '--limit', '3', '--concurrency', '1', '--run-dir', runDirectory], { home, env });
-      expect(seen.during).toEqual({ SIGINT: before.SIGINT + 1, SIGTERM: before.SIGTERM + 1 });
+      expect(interrupt.during).toEqual({ SIGINT: before.SIGINT + 1, SIGTERM: before.SIGTERM + 1 });
       expect(run.code, run.stderr).toBe(143);
       expect(run.stderr).toContain(`Interrupted (SIGTERM): 0 answered questions are saved in ${runDirectory}; run the same command again to resume.`);
       expect(run.stdout).toContain('pending     3 items not yet answered (re-run to resume)');
       expect(server.requests).toHaveLength(1);
       expect(readAnswers(runDirectory)).toBe('');
-      expect(listeners()).toEqual(before);
+      expect(stopListenerCounts()).toEqual(before);
     });
   });
 

@@ -6,8 +6,8 @@ import { examItemsToExamples, readExam, runExam, type ExamAccuracy, type ExamIte
 import { createExamplePool, createExampleSelector, EXAMPLE_SELECTOR_NAMES, type ExampleSelector } from '../../examples/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import { createLanguageModelFromConfig } from '../../presets/index.js';
-import { EXIT, exitCodeForSignal } from '../_exit-codes.js';
-import { catchInterrupts } from '../_interrupts.js';
+import { EXIT } from '../_exit-codes.js';
+import { catchInterrupts, reportInterrupted } from '../_interrupts.js';
 import { COMMON_ARGS, listFlag, numberFlag, openSession } from '../_session.js';
 import type { Terminal } from '../_terminal.js';
 
@@ -104,15 +104,12 @@ export default defineCommand({
       });
       terminal.endProgress();
       if (result.resumedQuestions > 0) terminal.info(`Resumed: ${result.resumedQuestions} questions were already answered in ${runDirectory}.`);
-      const interruptedBy = interrupts.received();
-      if (result.failure !== undefined && interruptedBy !== undefined) {
-        session.exitCode = exitCodeForSignal(interruptedBy);
-        terminal.warn(`Interrupted (${interruptedBy}): ${result.resumedQuestions + result.askedQuestions} answered questions are saved in ${runDirectory}; run the same command again to resume.`);
-      } else if (result.failure !== undefined) {
+      const saved = `${result.resumedQuestions + result.askedQuestions} answered questions are saved in ${runDirectory}`;
+      if (result.failure !== undefined && !reportInterrupted(interrupts, session, terminal, saved)) {
         session.exitCode = EXIT.failure;
         terminal.warn(
           `Error: the model failed on ${result.failure.id}${circular ? ` (rotation ${result.failure.rotation})` : ''}: ${result.failure.message} [${result.failure.code}]. ` +
-            `${result.resumedQuestions + result.askedQuestions} answered questions are saved in ${runDirectory}; run the same command again to resume.`,
+            `${saved}; run the same command again to resume.`,
         );
       }
       const { summary } = result;

@@ -6,13 +6,14 @@ import { readPairwiseAnswers, reviewPairwise, runPairwiseComparison, type Pairwi
 import type { LanguageModel } from '../../models/index.js';
 import { createLanguageModelFromConfig } from '../../presets/index.js';
 import { EXIT } from '../_exit-codes.js';
+import { catchInterrupts, reportInterrupted } from '../_interrupts.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 
 export default defineCommand({
   meta: {
     name: 'pairwise',
     description:
-      'Compare two answer files (JSONL: id?, question, answer) question by question: a model judge in both orders (a win only when both orders agree, else a tie), or --human review in the terminal (g/s/b). Prints A\'s win rate with a bootstrap 95% interval. Re-running the same --run-dir resumes.',
+      'Compare two answer files (JSONL: id?, question, answer) question by question: a model judge in both orders (a win only when both orders agree, else a tie), or --human review in the terminal (g/s/b). Prints A\'s win rate with a bootstrap 95% interval. Re-running the same --run-dir resumes; Ctrl-C stops a judged run with the judgments so far saved (exit 130).',
   },
   args: {
     a: { type: 'positional', description: 'Answers of system A (JSONL)', required: true },
@@ -56,6 +57,9 @@ export default defineCommand({
     const judge: LanguageModel = createLanguageModelFromConfig(args['judge-model'] === undefined ? loaded.config.model : { ...loaded.config.model, model: args['judge-model'] });
     const runDirectory = path.resolve(session.cwd, args['run-dir'] ?? path.join('runs', `pairwise.${name(fileA)}-vs-${name(fileB)}.${slug(path.basename(judge.modelId))}`));
     terminal.info(`Pairwise: ${items.length} pairs; judge ${judge.provider} "${judge.modelId}", both orders; rubric ${args.rubric ?? 'built-in'}; run directory ${runDirectory}`);
+    // Ctrl-C (or SIGTERM) stops the run the way a failing judge does: nothing new starts, the pairs
+    // in flight are dropped unjudged, and judgments.jsonl keeps every pair that finished.
+    const interrupts = catchInterrupts();
     try {
       const result = await runPairwiseComparison(items, {
         model: judge,
@@ -63,16 +67,19 @@ export default defineCommand({
         seed,
         ...(rubric === undefined ? {} : { rubric }),
         concurrency: numberFlag('concurrency', args.concurrency, { min: 1, max: 64 }) ?? 2,
+        signal: interrupts.signal,
         onProgress: ({ done, total }) => terminal.progress('judge', done, total),
       });
       terminal.endProgress();
       if (result.resumedItems > 0) terminal.info(`Resumed: ${result.resumedItems} pairs were already judged in ${runDirectory}.`);
-      if (result.failure !== undefined) {
+      const saved = `${result.records.length} judged pairs are saved in ${runDirectory}`;
+      if (result.failure !== undefined && !reportInterrupted(interrupts, session, terminal, saved)) {
         session.exitCode = EXIT.failure;
-        terminal.warn(`Error: judging ${result.failure.id} failed: ${result.failure.message} [${result.failure.code}]. ${result.records.length} judged pairs are saved in ${runDirectory}; run the same command again to resume.`);
+        terminal.warn(`Error: judging ${result.failure.id} failed: ${result.failure.message} [${result.failure.code}]. ${saved}; run the same command again to resume.`);
       }
       print(result.summary, runDirectory, 'judge', result.summary);
     } finally {
+      interrupts.dispose();
       await (judge as LanguageModel & { dispose?: () => Promise<void> }).dispose?.();
     }
 

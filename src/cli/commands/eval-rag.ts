@@ -15,6 +15,7 @@ import {
 import type { LanguageModel } from '../../models/index.js';
 import { createEmbeddingModelFromConfig, createLanguageModelFromConfig } from '../../presets/index.js';
 import { EXIT } from '../_exit-codes.js';
+import { catchInterrupts, reportInterrupted, type Interrupts } from '../_interrupts.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 import type { Terminal } from '../_terminal.js';
 import { openAnswering } from './ask.js';
@@ -23,7 +24,7 @@ export default defineCommand({
   meta: {
     name: 'rag',
     description:
-      'Score RAG answers (JSONL: question, answer, contexts[], reference?, citations?): faithfulness, answer relevancy, context precision and recall (RAGAS), citation correctness, and EM / character F1 / ROUGE-L against references; means with bootstrap 95% intervals. Lexical (no model) unless --judge. Re-running the same --run-dir resumes.',
+      'Score RAG answers (JSONL: question, answer, contexts[], reference?, citations?): faithfulness, answer relevancy, context precision and recall (RAGAS), citation correctness, and EM / character F1 / ROUGE-L against references; means with bootstrap 95% intervals. Lexical (no model) unless --judge. Re-running the same --run-dir resumes (with the same settings); Ctrl-C stops it with the scores so far saved (exit 130).',
   },
   args: {
     file: { type: 'positional', description: 'Evaluation set (JSONL)', required: true },
@@ -48,6 +49,7 @@ export default defineCommand({
     const file = path.resolve(session.cwd, args.file);
     const seed = numberFlag('seed', args.seed, { min: 0, max: 2 ** 31 - 1 }) ?? 0;
     let judge: LanguageModel | undefined;
+    let interrupts: Interrupts | undefined;
     try {
       const { samples: all, skipped } = readRagSamples(file, { requireAnswers: answering === undefined });
       reportSkipped(skipped, terminal);
@@ -83,6 +85,9 @@ export default defineCommand({
           : `model-judged by ${judge!.provider} "${judge!.modelId}" (RAGAS)${config.embedding.provider === 'none' ? '; answer relevancy by lexical cosine (no embedding model)' : ''}`;
       terminal.info(`RAG evaluation: ${samples.length} items from ${path.relative(session.cwd, file) || file}; ${variant}${args.kb ? `; answers from knowledge base "${args.kb}"` : ''}; run directory ${runDirectory}`);
 
+      // Ctrl-C (or SIGTERM) stops the run the way a failing endpoint does: nothing new starts, the
+      // items in flight are dropped unscored, and scores.jsonl keeps every item that finished.
+      interrupts = catchInterrupts();
       const result = await runRagEvaluation(samples, {
         evaluator,
         runDirectory,
@@ -99,18 +104,18 @@ export default defineCommand({
                 }
                 return { answer: scoredText(answer), contexts: answer.hits.map((hit) => hit.chunk.text) };
               },
-              answering: { knowledgeBase: args.kb, model: answering.model ? { provider: answering.model.provider, modelId: answering.model.modelId } : 'extractive', k: config.search.k },
+              answering: answeringSettings(answering, args.kb!),
             }
           : {}),
+        signal: interrupts.signal,
         onProgress: ({ done, total }) => terminal.progress('rag', done, total),
       });
       terminal.endProgress();
       if (result.resumedItems > 0) terminal.info(`Resumed: ${result.resumedItems} items were already scored in ${runDirectory}.`);
-      if (result.failure !== undefined) {
+      const saved = `${result.records.length} scored items are saved in ${runDirectory}`;
+      if (result.failure !== undefined && !reportInterrupted(interrupts, session, terminal, saved)) {
         session.exitCode = EXIT.failure;
-        terminal.warn(
-          `Error: scoring ${result.failure.id} failed: ${result.failure.message} [${result.failure.code}]. ${result.records.length} scored items are saved in ${runDirectory}; run the same command again to resume.`,
-        );
+        terminal.warn(`Error: scoring ${result.failure.id} failed: ${result.failure.message} [${result.failure.code}]. ${saved}; run the same command again to resume.`);
       }
       if (terminal.json) {
         return terminal.outJson({
@@ -135,11 +140,41 @@ export default defineCommand({
       terminal.out(`intervals   percentile bootstrap, ${summary.resamples} resamples, seed ${summary.seed}`);
       terminal.out(`run         ${runDirectory}`);
     } finally {
+      interrupts?.dispose();
       await (judge as (LanguageModel & { dispose?: () => Promise<void> }) | undefined)?.dispose?.();
       await answering?.close();
     }
   },
 });
+
+/**
+ * Every setting that changes the answers `eval rag --kb` scores, as `run.json` records them
+ * (`answering`): a re-run over the same run directory with any of them changed stops with an
+ * error naming the setting, instead of mixing answers made two ways. The model's own settings sit
+ * under `model`, so an extractive run (no model) is not tied to a temperature it never used.
+ */
+function answeringSettings(answering: Awaited<ReturnType<typeof openAnswering>>, knowledgeBase: string): Record<string, unknown> {
+  const { options, model, config } = answering;
+  return {
+    knowledgeBase,
+    model: model
+      ? {
+          provider: model.provider,
+          modelId: model.modelId,
+          ...(config.model.provider === 'llama-cpp' && config.model.loraPath ? { loraPath: config.model.loraPath } : {}),
+          // Sets the token budget of the passages in the prompt (see answerQuestion).
+          contextSize: config.model.contextSize ?? null,
+          temperature: options.temperature,
+          maxTokens: options.maxTokens,
+        }
+      : 'extractive',
+    k: options.k,
+    evidenceThreshold: options.evidenceThreshold,
+    search: { mode: options.search?.mode ?? 'auto', lexicalWeight: options.search?.lexicalWeight, vectorWeight: options.search?.vectorWeight, rrfK: options.search?.rrfK },
+    // The model whose vectors retrieval fuses in, or null when search is lexical only.
+    embeddingModel: answering.knowledgeBase.hasVectorSearch() ? (answering.knowledgeBase.store.getMeta('embeddingModelId') ?? null) : null,
+  };
+}
 
 /**
  * The answer text to score. An extractive answer opens with a label line (`EXTRACTIVE_LABEL`) that
