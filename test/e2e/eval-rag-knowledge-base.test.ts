@@ -188,6 +188,14 @@ describe('hangjia eval rag --kb, end to end', () => {
     });
   });
 
+  it('--k and --mode reach the answering step and its recorded settings', async () => {
+    const runDirectory = path.join(home, 'one-passage');
+    const run = await runCliCaptured(['eval', 'rag', set, '--kb', 'hr', '--k', '1', '--mode', 'lexical', '--limit', '2', '--run-dir', runDirectory], { home });
+    expect(run.code, run.stderr).toBe(0);
+    for (const record of readScores(runDirectory)) expect(record.sample.contexts).toHaveLength(1);
+    expect(JSON.parse(readFileSync(path.join(runDirectory, 'run.json'), 'utf8')).answering).toMatchObject({ k: 1, search: { mode: 'lexical' } });
+  });
+
   it('--threshold is the support threshold of the lexical judge, not the evidence threshold of the answers', async () => {
     // Evidence for either question is below 0.99 (see ask.test.ts), so had --threshold reached the
     // answer stage, both would be refused without a model call.

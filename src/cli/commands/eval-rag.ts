@@ -18,7 +18,7 @@ import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted, type Interrupts } from '../_interrupts.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 import type { Terminal } from '../_terminal.js';
-import { openAnswering } from './ask.js';
+import { ANSWER_ARGS, openAnswering } from './ask.js';
 
 export default defineCommand({
   meta: {
@@ -31,6 +31,8 @@ export default defineCommand({
     judge: { type: 'boolean', description: 'Judge with the configured chat model (RAGAS prompts); answer relevancy uses the configured embedding model when there is one' },
     'judge-model': { type: 'string', description: 'Judge with this model name at the configured endpoint instead of model.model' },
     kb: { type: 'string', description: 'Answer the questions from this knowledge base first (lines need only question and reference)' },
+    k: { ...ANSWER_ARGS.k, description: 'With --kb: passages retrieved per question (default 5)' },
+    mode: { ...ANSWER_ARGS.mode, description: 'With --kb: retrievers to use (default auto)' },
     threshold: { type: 'string', description: 'Lexical variant: support threshold, weighted term coverage 0–1 (default 0.5)' },
     questions: { type: 'string', description: 'Judged answer relevancy: questions generated per answer (default 3)' },
     concurrency: { type: 'string', description: 'Items in flight at once (default 2)' },
