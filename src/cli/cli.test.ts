@@ -106,5 +106,32 @@ describe('hangjia CLI', () => {
     expect(summary.evaluatedQueries).toBe(2);
     const firstLines = fs.readFileSync(runFile, 'utf8').split('\n').filter((line) => line.startsWith('q1 '));
     expect(firstLines[0]).toMatch(/^q1 Q0 d1 1 [\d.]+ hangjia\.\S+$/);
+    expect((summary as unknown as { lexical: unknown }).lexical).toEqual({ k1: 1.2, titleWeight: 1.5, headingsWeight: 1.5, groupWeight: 0.2 });
+  });
+
+  it('evaluates retrieval with the lexical settings of the configuration, and names a bad one', async () => {
+    const home = temporaryDirectory();
+    const dataset = temporaryDirectory();
+    writeFiles(dataset, {
+      // The router's name is in d2's title only: with the title weight at 0 the query cannot reach it.
+      'corpus.jsonl': [
+        { id: 'd1', title: '劳动合同法第十九条', text: '劳动合同期限三年以上的，试用期不得超过六个月。' },
+        { id: 'd2', title: 'XR-5400 路由器', text: 'Hold the reset button for ten seconds.' },
+      ].map((row) => JSON.stringify(row)).join('\n'),
+      'queries.jsonl': JSON.stringify({ id: 'q1', text: '路由器' }),
+      'qrels.tsv': 'q1\td2\t1\n',
+      'title-off.yaml': 'search:\n  titleWeight: 0\n  groupWeight: 0\n',
+      'bad.yaml': 'search:\n  k1: 0\n',
+    });
+    const withTitles = await runCliCaptured(['eval', 'retrieval', dataset, '--json', '--quiet'], { home });
+    expect(JSON.parse(withTitles.stdout).metrics['ndcg@10']).toBe(1);
+    const run = await runCliCaptured(['eval', 'retrieval', dataset, '--config', path.join(dataset, 'title-off.yaml'), '--json', '--quiet'], { home });
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as { metrics: Record<string, number>; lexical: unknown };
+    expect(summary.metrics['ndcg@10']).toBe(0);
+    expect(summary.lexical).toEqual({ k1: 1.2, titleWeight: 0, headingsWeight: 1.5, groupWeight: 0 });
+    const bad = await runCliCaptured(['eval', 'retrieval', dataset, '--config', path.join(dataset, 'bad.yaml'), '--quiet'], { home });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Setting "search.k1" must be from 0 (exclusive) to 100; got 0');
   });
 });

@@ -89,6 +89,21 @@ export interface HangjiaConfig {
     vectorWeight: number;
     /** The RRF constant k in 1/(k + rank) (default 60, as in Cormack et al. 2009). */
     rrfK: number;
+    /**
+     * Lexical field weights (BM25F): how many occurrences in the text one occurrence in the
+     * document title / heading path is worth (0–100, default 1.5 each; 0 leaves the field out).
+     * Statute collections whose titles only name the law rank better with a title weight of 0
+     * (docs/design.md). Changing a weight, or k1, rebuilds a knowledge base's index on next use.
+     */
+    titleWeight: number;
+    headingsWeight: number;
+    /** BM25 term-frequency saturation (0–100, default 1.2). */
+    k1: number;
+    /**
+     * Group evidence: how much a chunk gains from the best-matching chunks of its own document
+     * (≥ 0, default 0.2; 0 turns it off). Applied at query time.
+     */
+    groupWeight: number;
   };
   /** How `ask` and `chat` answer. */
   answer: {
@@ -107,6 +122,6 @@ export const DEFAULT_CONFIG: HangjiaConfig = {
   model: { provider: 'none', temperature: 0.2, maxTokens: 1024, timeoutMs: 120_000 },
   ingest: { maxFileBytes: 50 * 1024 * 1024, include: [], exclude: [] },
   chunking: { maxChars: 800, maxTokens: 512, overlapChars: 100, minChars: 50 },
-  search: { k: 5, mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60 },
+  search: { k: 5, mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60, titleWeight: 1.5, headingsWeight: 1.5, k1: 1.2, groupWeight: 0.2 },
   answer: { evidenceThreshold: 0.35 },
 };

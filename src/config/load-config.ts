@@ -48,9 +48,17 @@ const ENVIRONMENT_KEYS: ReadonlyArray<[string, string]> = [
 const NUMERIC_KEYS = new Set([
   'embedding.dimensions', 'embedding.threads', 'ingest.maxFileBytes', 'chunking.maxChars', 'chunking.maxTokens',
   'chunking.overlapChars', 'chunking.minChars', 'search.k', 'search.lexicalWeight', 'search.vectorWeight', 'search.rrfK',
+  'search.titleWeight', 'search.headingsWeight', 'search.k1', 'search.groupWeight',
   'model.threads', 'model.contextSize', 'model.temperature', 'model.maxTokens', 'model.timeoutMs',
   'answer.evidenceThreshold',
 ]);
+/** Numeric settings checked here, so the error names the setting rather than the engine's parameter. */
+const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: boolean }> = {
+  'search.titleWeight': { min: 0, max: 100 },
+  'search.headingsWeight': { min: 0, max: 100 },
+  'search.k1': { min: 0, max: 100, minExclusive: true },
+  'search.groupWeight': { min: 0, max: 100 },
+};
 const ENUM_KEYS: Record<string, readonly string[]> = {
   'embedding.provider': ['none', 'openai-compatible', 'llama-cpp', 'transformers'],
   'search.mode': ['auto', 'lexical', 'vector', 'hybrid'],
@@ -136,6 +144,14 @@ function setKey(config: HangjiaConfig, key: string, raw: unknown, layer: ConfigL
         details: { setting: key, value: raw, layer },
       });
     }
+  }
+  const range = RANGE_KEYS[key];
+  if (range && ((value as number) > range.max || (range.minExclusive ? (value as number) <= range.min : (value as number) < range.min))) {
+    throw new HangjiaError(
+      'E_CONFIG',
+      `Setting "${key}" must be from ${range.min}${range.minExclusive ? ' (exclusive)' : ''} to ${range.max}; got ${String(raw)} (from ${layer}).`,
+      { details: { setting: key, value: raw, layer } },
+    );
   }
   const allowed = ENUM_KEYS[key];
   if (allowed && !allowed.includes(String(value))) {

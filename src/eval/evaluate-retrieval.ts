@@ -1,5 +1,5 @@
 import type { Analyzer } from '../analysis/index.js';
-import { Bm25Index } from '../index/index.js';
+import { Bm25Index, type Bm25ParamsInput, type Bm25SearchOptions } from '../index/index.js';
 import { corpusDocumentToRecord } from './corpus-record.js';
 import { evaluateRun, type RunEvaluation } from './evaluate-run.js';
 import type { BeirDataset } from './read-beir-dataset.js';
@@ -7,6 +7,10 @@ import type { Run } from './run.js';
 
 export interface EvaluateRetrievalOptions {
   analyzer: Analyzer;
+  /** BM25F settings (default: the engine's, `DEFAULT_BM25_PARAMS`). */
+  params?: Bm25ParamsInput;
+  /** Group evidence between articles of one statute (default: the engine's, on). */
+  groups?: Bm25SearchOptions['groups'];
   /** Documents retrieved per query (default 100, enough for Recall@100). */
   depth?: number;
   /** Default `['ndcg@10', 'recall@100', 'mrr@10']`. */
@@ -33,14 +37,14 @@ export function evaluateRetrieval(dataset: BeirDataset, options: EvaluateRetriev
   const buildStarted = performance.now();
   const index = Bm25Index.build(
     dataset.corpus.map(corpusDocumentToRecord),
-    { analyzer: options.analyzer, onProgress: (progress) => options.onProgress?.({ phase: 'index', done: progress.done, total: progress.total }) },
+    { analyzer: options.analyzer, ...(options.params ? { params: options.params } : {}), onProgress: (progress) => options.onProgress?.({ phase: 'index', done: progress.done, total: progress.total }) },
   );
   const buildMs = performance.now() - buildStarted;
   const run: Run = new Map();
   const latencies: number[] = [];
   dataset.queries.forEach((query, position) => {
     const started = performance.now();
-    const matches = index.search(query.text, { k: depth });
+    const matches = index.search(query.text, { k: depth, ...(options.groups === undefined ? {} : { groups: options.groups }) });
     latencies.push(performance.now() - started);
     run.set(query.id, matches.map((match) => ({ docid: match.id, score: match.score })));
     if (position % 50 === 0 || position === dataset.queries.length - 1) options.onProgress?.({ phase: 'search', done: position + 1, total: dataset.queries.length });

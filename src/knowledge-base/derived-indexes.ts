@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Analyzer } from '../analysis/index.js';
-import { Bm25Index, FlatVectorIndex, type LexicalRecord } from '../index/index.js';
+import { Bm25Index, FlatVectorIndex, LEXICAL_FIELDS, type Bm25Params, type Bm25ParamsInput, type LexicalRecord } from '../index/index.js';
 import type { KnowledgeBaseStore } from './knowledge-base-store.js';
 
 /** Bumped when the manifest or the set of derived files changes shape. */
@@ -59,7 +59,7 @@ export function isManifestCurrent(manifest: IndexManifest | undefined, store: Kn
 export function buildDerivedIndexes(
   store: KnowledgeBaseStore,
   directory: string,
-  options: { analyzer: Analyzer; embeddingModelId?: string; onProgress?: (progress: BuildProgress) => void },
+  options: { analyzer: Analyzer; lexicalParams?: Bm25ParamsInput; embeddingModelId?: string; onProgress?: (progress: BuildProgress) => void },
 ): DerivedIndexes {
   fs.mkdirSync(directory, { recursive: true });
   const generation = store.generation();
@@ -77,6 +77,7 @@ export function buildDerivedIndexes(
   const lexicalStarted = performance.now();
   const lexical = Bm25Index.build(records, {
     analyzer: options.analyzer,
+    ...(options.lexicalParams ? { params: options.lexicalParams } : {}),
     onProgress: (progress) => options.onProgress?.({ phase: 'index', done: progress.done, total: progress.total }),
   });
   const buildMs = performance.now() - lexicalStarted;
@@ -115,23 +116,40 @@ export function buildDerivedIndexes(
 export function loadDerivedIndexes(
   store: KnowledgeBaseStore,
   directory: string,
-  options: { analyzer: Analyzer; embeddingModelId?: string; onRebuild?: (reason: string) => void },
+  options: { analyzer: Analyzer; lexicalParams?: Bm25ParamsInput; embeddingModelId?: string; onRebuild?: (reason: string) => void },
 ): DerivedIndexes {
   const manifest = readManifest(directory);
   if (isManifestCurrent(manifest, store, options.analyzer, options.embeddingModelId)) {
+    let indexes: DerivedIndexes | undefined;
     try {
       const lexical = Bm25Index.deserialize(fs.readFileSync(path.join(directory, manifest.lexical.file)), { analyzer: options.analyzer });
       const vector = manifest.vector
         ? FlatVectorIndex.deserialize(fs.readFileSync(path.join(directory, manifest.vector.file)), { embeddingModelId: manifest.vector.modelId })
         : undefined;
-      return { manifest, lexical, ...(vector ? { vector } : {}) };
+      indexes = { manifest, lexical, ...(vector ? { vector } : {}) };
     } catch (error) {
       options.onRebuild?.(`index files unreadable (${(error as Error).message})`);
     }
+    const changed = indexes && options.lexicalParams ? changedParams(indexes.lexical.params, options.lexicalParams) : [];
+    if (indexes && changed.length === 0) return indexes;
+    if (indexes) options.onRebuild?.(`lexical settings changed (${changed.join(', ')})`);
   } else {
     options.onRebuild?.(manifest ? 'index is older than the stored documents' : 'no index on disk');
   }
   return buildDerivedIndexes(store, directory, options);
+}
+
+/** The settings in `wanted` that the index was built without, as `name old → new`. */
+function changedParams(built: Readonly<Bm25Params>, wanted: Bm25ParamsInput): string[] {
+  const changed: string[] = [];
+  if (wanted.k1 !== undefined && wanted.k1 !== built.k1) changed.push(`k1 ${built.k1} → ${wanted.k1}`);
+  for (const setting of ['weights', 'b'] as const) {
+    for (const field of LEXICAL_FIELDS) {
+      const value = wanted[setting]?.[field];
+      if (value !== undefined && value !== built[setting][field]) changed.push(`${setting}.${field} ${built[setting][field]} → ${value}`);
+    }
+  }
+  return changed;
 }
 
 function writeAtomically(file: string, bytes: Uint8Array): void {

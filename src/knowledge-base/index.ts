@@ -9,6 +9,7 @@ export {
   type KnowledgeBaseSettings,
   type KnowledgeBaseComponents,
   type KnowledgeBaseComponentsSource,
+  type LexicalSettings,
   type KnowledgeBaseStats,
 } from './knowledge-base.js';
 export { KnowledgeBaseStore, STORE_SCHEMA_VERSION, type StoredChunk, type SourceFileRow } from './knowledge-base-store.js';

@@ -120,6 +120,48 @@ describe('knowledge base', () => {
     reopened.close();
   });
 
+  it('rebuilds its index when the lexical settings change, and searches with them', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { 'manual.md': MANUAL });
+    const created = createKnowledgeBase({ home, name: 'tuned', settings: settingsFor(root) }, lexicalComponents());
+    await created.sync();
+    created.close();
+    const reopen = (search: Partial<typeof DEFAULT_CONFIG.search>) =>
+      openKnowledgeBase({ home, name: 'tuned' }, createDefaultComponents({ ...DEFAULT_CONFIG, search: { ...DEFAULT_CONFIG.search, ...search } }));
+
+    const same = reopen({});
+    const sameReasons: string[] = [];
+    await same.search('reset password', { onRebuild: (reason) => sameReasons.push(reason) });
+    expect(sameReasons).toEqual([]);
+    same.close();
+
+    const tuned = reopen({ headingsWeight: 0, k1: 0.9 });
+    const reasons: string[] = [];
+    const { hits } = await tuned.search('reset password', { onRebuild: (reason) => reasons.push(reason) });
+    expect(reasons).toEqual(['lexical settings changed (k1 1.2 → 0.9, weights.headings 1.5 → 0)']);
+    expect(hits[0]!.chunk.headingPath).toEqual(['XR-5400 User Guide', 'Reset', 'Resetting the admin password']);
+    tuned.close();
+    // The rebuilt index is the one on disk now: opening with the same settings again rebuilds nothing.
+    const again = reopen({ headingsWeight: 0, k1: 0.9 });
+    const againReasons: string[] = [];
+    // "button" is in both sections of the one document, so each lifts the other (group evidence)…
+    const grouped = await again.search('button', { onRebuild: (reason) => againReasons.push(reason) });
+    expect(againReasons).toEqual([]);
+    again.close();
+    // …unless search.groupWeight is 0, a query-time setting that needs no rebuild.
+    const ungrouped = reopen({ headingsWeight: 0, k1: 0.9, groupWeight: 0 });
+    const plain = await ungrouped.search('button', { onRebuild: (reason) => againReasons.push(reason) });
+    expect(againReasons).toEqual([]);
+    expect(plain.hits.map((hit) => hit.chunk.id)).toEqual(grouped.hits.map((hit) => hit.chunk.id));
+    expect(plain.hits).toHaveLength(2);
+    for (const [position, hit] of plain.hits.entries()) {
+      const other = plain.hits[1 - position]!;
+      expect(grouped.hits[position]!.score).toBeCloseTo(hit.score + 0.2 * (hit.score + other.score), 6);
+    }
+    ungrouped.close();
+  });
+
   it('refuses unknown knowledge bases and missing paths with errors that name them', () => {
     const home = temporaryDirectory();
     expect(() => openKnowledgeBase({ home, name: 'nope' }, lexicalComponents())).toThrow(/Knowledge base "nope" does not exist/);

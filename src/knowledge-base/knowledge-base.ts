@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Analyzer } from '../analysis/index.js';
 import type { Chunker, ChunkingOptions } from '../chunking/index.js';
 import { HangjiaError } from '../errors/index.js';
+import type { Bm25ParamsInput, GroupParams } from '../index/index.js';
 import { embedMany, type EmbeddingModel } from '../models/index.js';
 import { retrieve, type RetrievalResult, type RetrieveOptions } from '../retrieval/index.js';
 import type { SourceOptions } from '../sources/index.js';
@@ -37,6 +38,15 @@ export interface KnowledgeBaseComponents {
   chunker: Chunker;
   /** When set, chunks are embedded on sync and search can be hybrid. */
   embeddingModel?: EmbeddingModel;
+  /** Lexical engine settings; unset ones keep the engine's defaults. */
+  lexical?: LexicalSettings;
+}
+
+/** How the lexical index is built (`params`: an index built otherwise is rebuilt) and searched. */
+export interface LexicalSettings {
+  params?: Bm25ParamsInput;
+  /** Group evidence between chunks of one document (`false` turns it off). */
+  groups?: boolean | Partial<GroupParams>;
 }
 
 export interface KnowledgeBaseStats {
@@ -124,6 +134,7 @@ export class KnowledgeBase {
     const modelId = this.indexedEmbeddingModelId();
     this.indexes = buildDerivedIndexes(this.store, indexDirectory(this.directory), {
       analyzer: this.components.analyzer,
+      ...(this.components.lexical?.params ? { lexicalParams: this.components.lexical.params } : {}),
       ...(modelId ? { embeddingModelId: modelId } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
@@ -139,10 +150,11 @@ export class KnowledgeBase {
     const indexes = this.loadIndexes(options.onRebuild);
     const model = this.components.embeddingModel;
     const vectorUsable = indexes.vector && model && indexes.manifest.vector?.modelId === this.embeddingModelId;
+    const groups = this.components.lexical?.groups;
     return retrieve(
       query,
       {
-        lexical: indexes.lexical,
+        lexical: groups === undefined ? indexes.lexical : { search: (text, lexicalOptions) => indexes.lexical.search(text, { ...lexicalOptions, groups }) },
         ...(vectorUsable
           ? {
               vector: indexes.vector!,
@@ -192,6 +204,7 @@ export class KnowledgeBase {
     const modelId = this.indexedEmbeddingModelId();
     this.indexes = loadDerivedIndexes(this.store, indexDirectory(this.directory), {
       analyzer: this.components.analyzer,
+      ...(this.components.lexical?.params ? { lexicalParams: this.components.lexical.params } : {}),
       ...(modelId ? { embeddingModelId: modelId } : {}),
       ...(onRebuild ? { onRebuild } : {}),
     });

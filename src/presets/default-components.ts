@@ -2,7 +2,7 @@ import { createAnalyzer } from '../analysis/index.js';
 import { createChunker } from '../chunking/index.js';
 import type { HangjiaConfig } from '../config/index.js';
 import { HangjiaError } from '../errors/index.js';
-import type { KnowledgeBaseComponents, KnowledgeBaseSettings } from '../knowledge-base/index.js';
+import type { KnowledgeBaseComponents, KnowledgeBaseSettings, LexicalSettings } from '../knowledge-base/index.js';
 import type { EmbeddingModel, LanguageModel } from '../models/index.js';
 import {
   createLlamaCppChatModel,
@@ -60,7 +60,16 @@ export function createDefaultComponents(config: HangjiaConfig): (settings: Knowl
       analyzer: createAnalyzer(settings.userDictionary?.length ? { userDictionary: settings.userDictionary } : {}),
       chunker: createChunker(settings.chunking ?? config.chunking),
       ...(embeddingModel ? { embeddingModel } : {}),
+      lexical: lexicalSettingsFromConfig(config.search),
     };
+  };
+}
+
+/** The lexical engine settings in `search` (field weights, k1, group evidence), as the index layer takes them. */
+export function lexicalSettingsFromConfig(search: HangjiaConfig['search']): LexicalSettings {
+  return {
+    params: { k1: search.k1, weights: { title: search.titleWeight, headings: search.headingsWeight } },
+    groups: { weight: search.groupWeight },
   };
 }
 
