@@ -97,9 +97,11 @@ describe('answerQuestion', () => {
     expect(answer.evidence.coveredTerms).toEqual(['公司', '~公司']);
     expect(parts.map((part) => part.type)).toEqual(['retrieval-end', 'text-delta', 'answer-end']);
     expect(server.requests).toHaveLength(0);
+    // The refusal says so, and no passage went to a model.
+    expect([answer.refusal, answer.sources]).toEqual(['evidence-threshold', []]);
     // Nothing found at all is a refusal too, in the question's language.
     const english = await answerQuestion(kb, 'How do I fly a plane?', { model: model() }).answer;
-    expect([english.kind, english.text, english.hits.length]).toEqual(['refused', 'The knowledge base does not cover this question.', 0]);
+    expect([english.kind, english.refusal, english.text, english.hits.length]).toEqual(['refused', 'evidence-threshold', 'The knowledge base does not cover this question.', 0]);
     expect(server.requests).toHaveLength(0);
   });
 
@@ -117,6 +119,40 @@ describe('answerQuestion', () => {
     }
     expect(answer.citations[0]).toMatchObject({ n: 1, chunkId: answer.hits[0]!.chunk.id, snippet: lines[0]!.slice(0, -3) });
     expect(answer.model).toBeUndefined();
+    // Quotes come from every hit, whole: [n] is hit n.
+    expect(answer.sources).toEqual(answer.hits.map((hit, index) => ({ n: index + 1, rank: index + 1, text: hit.chunk.text, truncated: false })));
+    expect(answer.refusal).toBeUndefined();
+  });
+
+  it('gives the sources exactly as the prompt under its token budget held them', async () => {
+    server.enqueue('/v1/chat/completions', { events: chatStreamEvents(['试用期工资不得低于最低档工资的百分之八十[1]。']) });
+    const answer = await answerQuestion(kb, '试用期最长多久？', { model: model(), k: 3, contextTokenBudget: 150 }).answer;
+    // 150 tokens hold [1] 第三条 whole and 第二条 up to its first sentence; 第四条 is dropped.
+    expect(answer.droppedRanks).toEqual([3]);
+    expect(answer.sources).toEqual([
+      { n: 1, rank: 1, text: answer.hits[0]!.chunk.text, truncated: false },
+      { n: 2, rank: 2, text: '### 第二条 试用期\n\n劳动合同期限三年以上的，试用期不得超过六个月。', truncated: true },
+    ]);
+    // …which is what the model was sent, block for block.
+    const user = (server.requests[0]!.body as { messages: Array<{ content: string }> }).messages.at(-1)!.content;
+    expect(user).toBe(
+      `资料：\n[1] 星河网络员工手册 › 第二章 劳动合同 › 第三条\n${answer.sources[0]!.text}\n\n[2] 星河网络员工手册 › 第二章 劳动合同 › 第二条 （节选）\n${answer.sources[1]!.text}\n\n问题：试用期最长多久？`,
+    );
+    expect(answer.refusal).toBeUndefined();
+  });
+
+  it("marks a reply that only says the sources do not cover the question as the model's refusal", async () => {
+    const replies = ['知识库中没有涉及这个问题的内容。', '“知识库中没有涉及这个问题的内容”[1]', 'The knowledge base does not cover this question.', '试用期工资不得低于最低档工资的百分之八十[1]。知识库中没有涉及这个问题的其他内容。'];
+    const refusals = [];
+    for (const reply of replies) {
+      server.enqueue('/v1/chat/completions', { events: chatStreamEvents([reply]) });
+      const answer = await answerQuestion(kb, '试用期最长多久？', { model: model(), k: 3 }).answer;
+      expect(answer.kind).toBe('generated');
+      refusals.push(answer.refusal);
+    }
+    // The first three are the "not covered" sentence alone (quoted, cited, or in the other
+    // language); the last answers part of the question, so it makes claims and is no refusal.
+    expect(refusals).toEqual(['model', 'model', 'model', undefined]);
   });
 
   it('keeps the partial answer and marks it incomplete when the stream is cut', async () => {

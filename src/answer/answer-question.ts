@@ -76,7 +76,9 @@ export interface AnswerQuestionOptions {
  * Returns at once; iterate for parts as they happen, or await `answer`. See `AnswerStreamPart`
  * for the order of parts. The post-check removes markers that point at no source and flags
  * sentences their citations do not support; a stream cut mid-answer keeps its text and is marked
- * `incomplete`.
+ * `incomplete`. `sources` holds the passages exactly as the prompt gave them to the model, and
+ * `refusal` says when the answer declines: hangjia's own refusal, or a model reply that is only
+ * the "not covered" sentence.
  *
  * @example
  * const stream = answerQuestion(kb, '试用期最长多久？', { model, k: 5 });
@@ -122,6 +124,7 @@ async function run(kb: AnswerKnowledgeBase, question: string, options: AnswerQue
       removedMarkers: [],
       unsupportedSentences: [],
       droppedRanks: [],
+      sources: [],
       usage: { inputTokens: undefined, outputTokens: undefined },
     } satisfies Partial<Answer>;
     const timings = (extra: Partial<Answer['timings']> = {}): Answer['timings'] => ({
@@ -137,14 +140,15 @@ async function run(kb: AnswerKnowledgeBase, question: string, options: AnswerQue
 
     if (hits.length === 0 || evidence.score < threshold) {
       emit({ type: 'text-delta', delta: template.notCovered });
-      return finish({ ...base, kind: 'refused', text: template.notCovered, citations: [], tokens: { prompt: 0, sources: 0, answer: 0 }, timings: timings() });
+      return finish({ ...base, kind: 'refused', refusal: 'evidence-threshold', text: template.notCovered, citations: [], tokens: { prompt: 0, sources: 0, answer: 0 }, timings: timings() });
     }
 
     if (!model) {
       const extracted = extractAnswer(condensed.question, hits, { analyzer, language, ...(options.termWeight ? { termWeight: options.termWeight } : {}) });
       emit({ type: 'text-delta', delta: extracted.text });
       for (const citation of extracted.citations) emit({ type: 'citation', citation });
-      return finish({ ...base, kind: 'extractive', text: extracted.text, citations: extracted.citations, tokens: { prompt: 0, sources: 0, answer: 0 }, timings: timings() });
+      const sources = hits.map((hit, index) => ({ n: index + 1, rank: index + 1, text: hit.chunk.text.trim(), truncated: false }));
+      return finish({ ...base, kind: 'extractive', text: extracted.text, citations: extracted.citations, sources, tokens: { prompt: 0, sources: 0, answer: 0 }, timings: timings() });
     }
 
     const maxTokens = options.maxTokens ?? 1024;
@@ -195,6 +199,8 @@ async function run(kb: AnswerKnowledgeBase, question: string, options: AnswerQue
       finishReason: streamed.finishReason,
       ...(streamed.error ? { error: streamed.error } : {}),
       droppedRanks: prompt.dropped.map((dropped) => dropped.rank),
+      sources: prompt.sources.map(({ n, rank, text, truncated }) => ({ n, rank, text, truncated })),
+      ...(isNotCoveredReply(check.text) ? { refusal: 'model' as const } : {}),
       model: { provider: model.provider, modelId: model.modelId },
       usage: streamed.usage,
       tokens: { prompt: prompt.promptTokens, sources: prompt.sourceTokens, answer: estimateTokens(streamed.text) },
@@ -204,4 +210,18 @@ async function run(kb: AnswerKnowledgeBase, question: string, options: AnswerQue
     if (HangjiaError.is(error)) emit({ type: 'error', error });
     throw error;
   }
+}
+
+const MARKERS = /[[［]\s*\d{1,3}(?:\s*[,，、]\s*\d{1,3})*\s*[\]］]/gu;
+
+/**
+ * Whether a reply says only that the sources do not cover the question: without `[n]` markers,
+ * punctuation, quotes and spaces, it is the "not covered" sentence of a template (either
+ * language: a model may reply in the other one). A reply that answers part of the question and
+ * says the rest is not covered makes claims, so it is no refusal.
+ */
+function isNotCoveredReply(text: string): boolean {
+  const bare = (value: string): string => value.normalize('NFKC').replace(MARKERS, '').replace(/[\p{P}\p{S}\s]/gu, '').toLowerCase();
+  const reply = bare(text);
+  return reply !== '' && Object.values(ANSWER_PROMPT_TEMPLATES).some((template) => bare(template.notCovered) === reply);
 }

@@ -50,6 +50,26 @@ export interface RemovedMarker {
  */
 export type AnswerKind = 'generated' | 'extractive' | 'refused';
 
+/**
+ * Why an answer declines to answer (says the knowledge base does not cover the question):
+ * `evidence-threshold`, hangjia refused without calling the model (kind `refused`: the evidence
+ * was below the threshold, or nothing was found); `model`, the model was asked and its whole
+ * reply is the prompt's "not covered" sentence (kind `generated`).
+ */
+export type AnswerRefusal = 'evidence-threshold' | 'model';
+
+/** A passage as the answer was made from it; `[n]` in the prompt and in the answer. */
+export interface AnswerSource {
+  /** The marker number. */
+  n: number;
+  /** 1-based rank of its hit in `Answer.hits`. */
+  rank: number;
+  /** The passage text as given: for a generated answer, exactly what the prompt held (a sentence-aligned prefix when `truncated`). */
+  text: string;
+  /** Cut to fit the prompt's token budget (the model saw only `text`). */
+  truncated: boolean;
+}
+
 /** The outcome of `answerQuestion`. */
 export interface Answer {
   kind: AnswerKind;
@@ -75,6 +95,15 @@ export interface Answer {
   hits: Hit[];
   /** Hits the prompt left out for the token budget (1-based retrieval ranks). */
   droppedRanks: number[];
+  /**
+   * The passages the answer was made from, in `[n]` order: for a generated answer the prompt's
+   * sources as the model saw them (the token budget may have cut the last one, `truncated`, and
+   * left out the hits after it, `droppedRanks`); for an extractive answer every hit (`[n]` = hit
+   * n); none for a refusal without a model call.
+   */
+  sources: AnswerSource[];
+  /** Set when the answer declines to answer (see {@link AnswerRefusal}); absent otherwise. */
+  refusal?: AnswerRefusal;
   model?: { provider: string; modelId: string };
   usage: LanguageModelUsage;
   /** Estimated tokens: prompt (all messages) and sources block. */

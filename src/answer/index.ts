@@ -5,7 +5,7 @@
  */
 export { answerQuestion, DEFAULT_EVIDENCE_THRESHOLD, KB_SYSTEM_PROMPT_KEY } from './answer-question.js';
 export type { AnswerKnowledgeBase, AnswerQuestionOptions } from './answer-question.js';
-export type { Answer, AnswerKind, AnswerStream, AnswerStreamPart, Citation, RemovedMarker, SentenceCheck } from './answer.js';
+export type { Answer, AnswerKind, AnswerRefusal, AnswerSource, AnswerStream, AnswerStreamPart, Citation, RemovedMarker, SentenceCheck } from './answer.js';
 export { scoreEvidence, defaultTermWeight, hitTerms, type EvidenceScore, type EvidenceOptions, type TermWeight } from './evidence-score.js';
 export { checkAnswer, findMarkers, bestSentence, type AnswerCheck, type CheckAnswerOptions, type CheckedSentence } from './check-answer.js';
 export { extractAnswer, EXTRACTIVE_LABEL, type ExtractAnswerOptions, type ExtractedAnswer } from './extractive-answer.js';

@@ -20,6 +20,30 @@ const temporaryDirectory = useTemporaryDirectories();
 
 const PROBATION = '试用期最长多久？';
 const LEAVE = '年休假有几天？';
+const PARAPHRASE = '新人最多要观察多长时间？';
+
+/** Three articles on probation, long enough that a 256-token source budget cannot hold them all. */
+const RULES = `# 试用期细则
+
+## 第一条 试用期长度
+
+新员工的试用期按劳动合同期限确定。合同期限不满一年的，试用期不超过一个月。合同期限一年以上不满三年的，试用期不超过二个月。合同期限三年以上的，试用期不超过六个月。同一员工只能约定一次试用期。试用期包含在劳动合同期限内。以完成一定工作任务为期限的合同不得约定试用期。
+
+## 第二条 试用期考核
+
+试用期考核由直属主管负责。考核在试用期满前十日完成。考核内容包括工作业绩和工作态度。考核结果分为合格和不合格两档。考核不合格的，公司可以解除劳动合同。考核结果须书面告知员工本人。员工对考核结果有异议的，可以向人力资源部申诉。
+
+## 第三条 试用期培训
+
+试用期内员工须参加入职培训。入职培训由人力资源部统一组织。培训时长不少于十六个学时。培训内容包括公司制度和安全规范。未完成培训的员工不得转正。培训费用由公司承担。培训结束后员工须通过书面考试。
+`;
+
+/**
+ * The scripted reply to "试用期有哪些规定？" over RULES: one sentence from each article, each cited
+ * to its retrieval rank — [1] 第一条 (sent whole), [2] 第三条 (sent without its last two sentences,
+ * where this one is), [3] 第二条 (not sent: the answer stage removes the marker).
+ */
+const RULES_REPLY = ['合同期限三年以上的，试用期不超过六个月[1]。', '培训费用由公司承担[2]。', '考核结果分为合格和不合格两档[3]。'];
 
 /**
  * What the scripted model writes, by question. Default k is 5; the handbook has four chunks.
@@ -44,8 +68,24 @@ function replyToQuestion(request: RecordedRequest): ScriptedReply {
 
 interface ScoresLine {
   id: string;
-  sample: { id: string; question: string; answer: string; contexts: string[]; reference?: string };
+  sample: {
+    id: string;
+    question: string;
+    answer: string;
+    contexts: string[];
+    reference?: string;
+    refusal?: string;
+    passages?: { retrieved: number; dropped: number[]; truncated: number[] };
+  };
   scores: Record<string, number | null>;
+}
+
+/** The numbered passages of a prompt as the model received them: `[n] header\ntext` blocks between 资料： and 问题：. */
+function promptPassages(request: RecordedRequest): string[] {
+  const user = lastUserMessage(request);
+  const block = /^资料：\n([\s\S]*)\n\n问题：/u.exec(user)?.[1];
+  if (block === undefined) throw new Error(`no sources in the prompt: ${user}`);
+  return block.split(/\n\n(?=\[\d+\] )/u).map((source) => source.slice(source.indexOf('\n') + 1));
 }
 
 const readScores = (runDirectory: string): ScoresLine[] =>
@@ -92,8 +132,9 @@ describe('hangjia eval rag --kb, end to end', () => {
     const runDirectory = path.join(home, 'runs', 'rag.hr-rag.lexical.kb-hr');
     expect(result).toMatchObject({ variant: 'lexical', runDirectory, complete: true, failure: null, resumedItems: 0, evaluatedItems: 2 });
 
-    // The contexts scored are the knowledge base's chunks, in the order `hangjia search` ranks them
-    // for the same question (so `[n]` in the answer and contexts[n - 1] are the same passage).
+    // The contexts scored are the passages of the prompt; all of them fit the default budget, so
+    // they are the knowledge base's chunks, in the order `hangjia search` ranks them for the same
+    // question (so `[n]` in the answer and contexts[n - 1] are the same passage).
     const records = readScores(runDirectory);
     expect(records.map((record) => record.id)).toEqual(['probation', 'leave']);
     for (const record of records) {
@@ -139,7 +180,10 @@ describe('hangjia eval rag --kb, end to end', () => {
       characterF1: 1,
       rougeL: 1,
     });
-    expect(result.items).toEqual(records.map((record) => ({ id: record.id, scores: record.scores })));
+    // Every passage fit the default budget (3000 tokens): nothing dropped or cut, nothing refused.
+    expect(result.items).toEqual(records.map((record) => ({ id: record.id, scores: record.scores, refusal: null, passages: record.sample.passages })));
+    expect(probation.sample.passages).toEqual({ retrieved: 3, dropped: [], truncated: [] });
+    expect(result.summary).toMatchObject({ refusals: { items: 0, rate: 0, byReason: { 'evidence-threshold': 0, model: 0 } }, budgetLimited: { items: 0, rate: 0 } });
     const { metrics } = result.summary;
     expect(metrics.faithfulness).toMatchObject({ items: 2, mean: (2 / 3 + 1) / 2 });
     expect(metrics.citationPrecision).toMatchObject({ items: 2, mean: 3 / 4 });
@@ -164,6 +208,151 @@ describe('hangjia eval rag --kb, end to end', () => {
     expect(again.stderr).toContain(`Resumed: 2 items were already scored in ${runDirectory}.`);
     expect(again.stdout).toContain('citationPrecision          2  0.7500  ');
     expect(again.stdout).toContain('exactMatch                 2  0.5000  [0.0000, 1.0000]');
+    expect(again.stdout).toContain('refused     0 of 2 items (0.0%)\n');
+    expect(again.stdout).not.toContain('budget ');
+  });
+
+  it('scores the passages as the prompt gave them to the model, not every retrieved hit, when the token budget drops and cuts some', async () => {
+    // Three articles of about 120 tokens each, all about 试用期, so a question on 试用期 retrieves all
+    // three. model.contextSize 1792 leaves the sources 1792 − 1024 (maxTokens) − 512 = 256 tokens:
+    // the first passage fits whole, the second is cut after its fifth sentence, the third is dropped.
+    const sources = temporaryDirectory();
+    writeFiles(sources, { 'rules.md': RULES });
+    const created = await runCliCaptured(['kb', 'create', 'rules', sources, '--quiet'], { home });
+    expect(created.code, created.stderr).toBe(0);
+    const question = '试用期有哪些规定？';
+    const rulesSet = path.join(home, 'rules-rag.jsonl');
+    writeFileSync(rulesSet, `${JSON.stringify({ id: 'rules', question, reference: '合同期限三年以上的，试用期不超过六个月。' })}\n`);
+    writeFileSync(path.join(home, 'hangjia.config.json'), JSON.stringify({ model: { contextSize: 1792 } }));
+    server.enqueue('/v1/chat/completions', { events: chatStreamEvents(RULES_REPLY) });
+    const runDirectory = path.join(home, 'budget');
+    const run = await runCliCaptured(['eval', 'rag', rulesSet, '--kb', 'rules', '--run-dir', runDirectory, '--json'], { home, cwd: home, env: modelEnv() });
+    expect(run.code, run.stderr).toBe(0);
+    expect(server.requests).toHaveLength(1);
+
+    const search = await runCliCaptured(['search', 'rules', question, '--json'], { home });
+    const hits: string[] = JSON.parse(search.stdout).hits.map((hit: { text: string }) => hit.text);
+    expect(hits.map((hit) => hit.split('\n')[0])).toEqual(['## 第一条 试用期长度', '## 第三条 试用期培训', '## 第二条 试用期考核']);
+    const [record] = readScores(runDirectory) as [ScoresLine];
+    // The contexts scored are the passages of the prompt the model received — 第一条 whole, 第三条
+    // without its last two sentences — not the three hits retrieved.
+    const sent = promptPassages(server.requests[0]!);
+    expect(record.sample.contexts).toEqual(sent);
+    expect(sent).toEqual([hits[0], hits[1]!.slice(0, hits[1]!.indexOf('培训费用由公司承担。'))]);
+    expect(record.sample.passages).toEqual({ retrieved: 3, dropped: [3], truncated: [2] });
+    expect(record.sample.answer).toBe('合同期限三年以上的，试用期不超过六个月[1]。培训费用由公司承担[2]。考核结果分为合格和不合格两档。');
+    // Three claims, each verbatim in one retrieved article, but only the first in what the model
+    // was given: 培训费用… is in the cut-off tail of [2], 考核结果… in the dropped 第二条 → faithfulness
+    // 1/3 (every hit would have made it 1). [1] holds its sentence, [2] as sent does not → precision
+    // and cited-sentence accuracy 1/2; two of three sentences cite → coverage 2/3. The reference is
+    // in [1], [2] does not hold it → context precision 1, recall 1.
+    expect(record.scores).toMatchObject({
+      faithfulness: 1 / 3,
+      contextPrecision: 1,
+      contextRecall: 1,
+      citationPrecision: 1 / 2,
+      citedSentenceAccuracy: 1 / 2,
+      citationCoverage: 2 / 3,
+      exactMatch: 0,
+    });
+    const result = JSON.parse(run.stdout);
+    expect(result.items[0]).toMatchObject({ id: 'rules', refusal: null, passages: { retrieved: 3, dropped: [3], truncated: [2] } });
+    expect(result.summary).toMatchObject({ budgetLimited: { items: 1, rate: 1 }, refusals: { items: 0 } });
+    expect(result.config.answering).toMatchObject({ model: { contextSize: 1792 }, contexts: 'as-prompted' });
+
+    const again = await runCliCaptured(['eval', 'rag', rulesSet, '--kb', 'rules', '--run-dir', runDirectory], { home, cwd: home, env: modelEnv() });
+    expect(again.code, again.stderr).toBe(0);
+    expect(server.requests).toHaveLength(1);
+    expect(again.stdout).toContain('faithfulness               1  0.3333  [0.3333, 0.3333]');
+    expect(again.stdout).toContain("budget      1 of 1 items had retrieved passages dropped or cut by the prompt's token budget; their contexts are the passages as the model saw them");
+  });
+
+  it('leaves a refusal out of faithfulness and the citation metrics, scores it 0 for answer relevancy and against the reference, and counts it', async () => {
+    // "新人最多要观察多长时间？" asks about the probation limit without one word of the handbook's:
+    // its evidence is 0, below the threshold 0.35, so hangjia refuses without calling the model.
+    const refusalSet = path.join(home, 'refusal.jsonl');
+    writeFileSync(
+      refusalSet,
+      `${[
+        { id: 'paraphrase', question: PARAPHRASE, reference: '试用期不得超过六个月。' },
+        { id: 'leave', question: LEAVE, reference: '员工累计工作满一年不满十年的，年休假五天。' },
+      ]
+        .map((line) => JSON.stringify(line))
+        .join('\n')}\n`,
+    );
+    server.enqueue('/v1/chat/completions', replyToQuestion);
+    const runDirectory = path.join(home, 'refusal');
+    const args = ['eval', 'rag', refusalSet, '--kb', 'hr', '--run-dir', runDirectory];
+    const run = await runCliCaptured([...args, '--json'], { home, env: modelEnv() });
+    expect(run.code, run.stderr).toBe(0);
+    // Only leave reached the model.
+    expect(server.requests.map((request) => /问题：(.+)$/u.exec(lastUserMessage(request))?.[1])).toEqual([LEAVE]);
+    const [paraphrase, leave] = readScores(runDirectory) as [ScoresLine, ScoresLine];
+    expect(paraphrase.sample).toMatchObject({ answer: '知识库中没有涉及这个问题的内容。', refusal: 'evidence-threshold', passages: { retrieved: 1, dropped: [], truncated: [] } });
+    expect(leave.sample.refusal).toBeUndefined();
+    // No prompt was built for the refusal: its contexts are the hits the evidence check judged
+    // (one, 第三条 on wages), so context recall can tell a wrong refusal from a retrieval miss.
+    const search = await runCliCaptured(['search', 'hr', PARAPHRASE, '--json'], { home });
+    expect(paraphrase.sample.contexts).toEqual(JSON.parse(search.stdout).hits.map((hit: { text: string }) => hit.text));
+    expect(paraphrase.sample.contexts.map((context) => context.split('\n')[0])).toEqual(['### 第三条 试用期工资']);
+
+    // paraphrase: a refusal makes no claims, so faithfulness and the citation metrics do not apply
+    // (null), and answer relevancy is 0 (RAGAS: noncommittal). 第三条 shares only 试用期 and 不得 with
+    // the reference, below half its weight → context precision 0, recall 0. Against the reference
+    // the refusal is wrong: EM 0; of its 15 characters (知识库中没有涉及这个问题的内容) only 个
+    // is among the reference's 10 (试用期不得超过六个月) → character F1 = ROUGE-L = 2·1 / (15 + 10) = 2/25.
+    expect(paraphrase.scores).toEqual({
+      faithfulness: null,
+      answerRelevancy: 0,
+      contextPrecision: 0,
+      contextRecall: 0,
+      citationPrecision: null,
+      citedSentenceAccuracy: null,
+      citationCoverage: null,
+      exactMatch: 0,
+      characterF1: 2 / 25,
+      rougeL: 2 / 25,
+    });
+    // leave: as in the first test, the answer is the reference, quoted from [1] and cited to it.
+    expect(leave.scores).toMatchObject({
+      faithfulness: 1,
+      contextPrecision: 1,
+      contextRecall: 1,
+      citationPrecision: 1,
+      citedSentenceAccuracy: 1,
+      citationCoverage: 1,
+      exactMatch: 1,
+      characterF1: 1,
+      rougeL: 1,
+    });
+
+    // Means over the items where a metric applies: faithfulness and citations over leave alone;
+    // the rest over both.
+    const result = JSON.parse(run.stdout);
+    expect(result.items.map((item: { id: string; refusal: string | null }) => [item.id, item.refusal])).toEqual([
+      ['paraphrase', 'evidence-threshold'],
+      ['leave', null],
+    ]);
+    const { metrics, refusals } = result.summary;
+    expect(refusals).toEqual({ items: 1, rate: 1 / 2, byReason: { 'evidence-threshold': 1, model: 0 } });
+    for (const name of ['faithfulness', 'citationPrecision', 'citedSentenceAccuracy', 'citationCoverage']) {
+      expect(metrics[name], name).toEqual({ items: 1, mean: 1, confidenceInterval: [1, 1] });
+    }
+    expect(metrics.answerRelevancy).toMatchObject({ items: 2, mean: leave.scores.answerRelevancy! / 2 });
+    expect(metrics.contextPrecision).toMatchObject({ items: 2, mean: 1 / 2 });
+    expect(metrics.contextRecall).toMatchObject({ items: 2, mean: 1 / 2 });
+    expect(metrics.exactMatch).toMatchObject({ items: 2, mean: 1 / 2 });
+    expect(metrics.characterF1).toMatchObject({ items: 2, mean: (1 + 2 / 25) / 2 });
+    expect(metrics.rougeL).toMatchObject({ items: 2, mean: (1 + 2 / 25) / 2 });
+
+    // Resumed from scores.jsonl, the table says the same: one item where faithfulness applies, and the refusal counted.
+    const again = await runCliCaptured(args, { home, env: modelEnv() });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('Resumed: 2 items were already scored');
+    expect(server.requests).toHaveLength(1);
+    expect(again.stdout).toContain('faithfulness               1  1.0000  [1.0000, 1.0000]');
+    expect(again.stdout).toContain('characterF1                2  0.5400  [0.0800, 1.0000]');
+    expect(again.stdout).toContain('refused     1 of 2 items (50.0%): evidence threshold 1, model 0; no claims, so left out of faithfulness and the citation metrics');
   });
 
   it('scores an extractive answer (no model) on its quotes, not on the label that introduces them', async () => {
@@ -185,6 +374,7 @@ describe('hangjia eval rag --kb, end to end', () => {
       evidenceThreshold: 0.35,
       search: { mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60 },
       embeddingModel: null,
+      contexts: 'as-prompted',
     });
   });
 
@@ -245,6 +435,7 @@ describe('hangjia eval rag --kb, end to end', () => {
       evidenceThreshold: 0.35,
       search: { mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60 },
       embeddingModel: null,
+      contexts: 'as-prompted',
     });
 
     // Each of these would change the answers still to be made: the run refuses to mix them in,

@@ -38,10 +38,12 @@ describe('hangjia eval rag', () => {
     const result = JSON.parse(run.stdout);
     expect(result).toMatchObject({ variant: 'lexical', complete: true, evaluatedItems: 2 });
     // q1: one supported claim, a supported citation, an exact answer; q2: an invented claim citing the wrong text.
+    // Answers from a file: nothing says whether one is a refusal, or how its contexts were chosen.
     expect(result.items).toEqual([
-      { id: 'q1', scores: expect.objectContaining({ faithfulness: 1, citationPrecision: 1, exactMatch: 1, characterF1: 1, rougeL: 1 }) },
-      { id: 'q2', scores: expect.objectContaining({ faithfulness: 0, citationPrecision: 0, contextRecall: null, exactMatch: null }) },
+      { id: 'q1', scores: expect.objectContaining({ faithfulness: 1, citationPrecision: 1, exactMatch: 1, characterF1: 1, rougeL: 1 }), refusal: null, passages: null },
+      { id: 'q2', scores: expect.objectContaining({ faithfulness: 0, citationPrecision: 0, contextRecall: null, exactMatch: null }), refusal: null, passages: null },
     ]);
+    expect(result.summary.refusals).toEqual({ items: 0, rate: 0, byReason: { 'evidence-threshold': 0, model: 0 } });
     expect(result.summary.metrics.faithfulness).toMatchObject({ items: 2, mean: 0.5 });
     expect(result.summary.metrics.exactMatch).toMatchObject({ items: 1, mean: 1, confidenceInterval: [1, 1] });
 
@@ -51,6 +53,8 @@ describe('hangjia eval rag', () => {
     expect(table.stdout.split('\n')[0]).toBe('metric                 items  mean    95% CI');
     expect(table.stdout).toContain('faithfulness               2  0.5000  [0.0000, 1.0000]');
     expect(table.stdout).toContain('variant     lexical (term coverage, no model; not comparable with judged scores)');
+    // Without --kb no refusal is detected, so the table does not report a count it cannot know.
+    expect(table.stdout).not.toContain('refused ');
   });
 
   it('--judge uses the configured chat model as judge through JSON-schema calls', async () => {

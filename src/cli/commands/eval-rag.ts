@@ -11,6 +11,7 @@ import {
   type MalformedRagSample,
   type RagEvaluator,
   type RagMetricSummary,
+  type RagSample,
 } from '../../eval/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import { createEmbeddingModelFromConfig, createLanguageModelFromConfig } from '../../presets/index.js';
@@ -30,7 +31,11 @@ export default defineCommand({
     file: { type: 'positional', description: 'Evaluation set (JSONL)', required: true },
     judge: { type: 'boolean', description: 'Judge with the configured chat model (RAGAS prompts); answer relevancy uses the configured embedding model when there is one' },
     'judge-model': { type: 'string', description: 'Judge with this model name at the configured endpoint instead of model.model' },
-    kb: { type: 'string', description: 'Answer the questions from this knowledge base first (lines need only question and reference)' },
+    kb: {
+      type: 'string',
+      description:
+        'Answer the questions from this knowledge base first (lines need only question and reference); the contexts scored are the passages the prompt gave the model, and refusals are counted apart',
+    },
     k: { ...ANSWER_ARGS.k, description: 'With --kb: passages retrieved per question (default 5)' },
     mode: { ...ANSWER_ARGS.mode, description: 'With --kb: retrievers to use (default auto)' },
     threshold: { type: 'string', description: 'Lexical variant: support threshold, weighted term coverage 0–1 (default 0.5)' },
@@ -104,7 +109,7 @@ export default defineCommand({
                   // again) rather than saving the scores of half an answer for good.
                   throw answer.error ?? new HangjiaError('E_ABORTED', `The answer to ${input.id} was cut off (${answer.finishReason ?? 'abort'}).`, { isRetryable: true, details: { id: input.id } });
                 }
-                return { answer: scoredText(answer), contexts: answer.hits.map((hit) => hit.chunk.text) };
+                return answerSample(answer);
               },
               answering: answeringSettings(answering, args.kb!),
             }
@@ -131,12 +136,24 @@ export default defineCommand({
           resumedItems: result.resumedItems,
           evaluatedItems: result.evaluatedItems,
           summary: result.summary,
-          items: result.records.map((record) => ({ id: record.id, scores: record.scores })),
+          items: result.records.map((record) => ({ id: record.id, scores: record.scores, refusal: record.sample.refusal ?? null, passages: record.sample.passages ?? null })),
         });
       }
       const { summary } = result;
       terminal.out(`metric                 items  mean    ${Math.round(summary.confidenceLevel * 100)}% CI`);
       for (const name of RAG_METRIC_NAMES) terminal.out(formatRow(name, summary.metrics[name]));
+      const { refusals, budgetLimited } = summary;
+      if (answering || refusals.items > 0) {
+        terminal.out(
+          `refused     ${refusals.items} of ${summary.evaluated} items${refusals.rate === null ? '' : ` (${percent(refusals.rate)})`}` +
+            (refusals.items === 0
+              ? ''
+              : `: evidence threshold ${refusals.byReason['evidence-threshold']}, model ${refusals.byReason.model}; no claims, so left out of faithfulness and the citation metrics; answer relevancy 0 (noncommittal); EM / F1 / ROUGE-L score the refusal text`),
+        );
+      }
+      if (budgetLimited.items > 0) {
+        terminal.out(`budget      ${budgetLimited.items} of ${summary.evaluated} items had retrieved passages dropped or cut by the prompt's token budget; their contexts are the passages as the model saw them`);
+      }
       terminal.out(`variant     ${evaluator.variant}${evaluator.variant === 'lexical' ? ' (term coverage, no model; not comparable with judged scores)' : ''}`);
       if (summary.pending > 0) terminal.out(`pending     ${summary.pending} items not yet scored (re-run to resume)`);
       terminal.out(`intervals   percentile bootstrap, ${summary.resamples} resamples, seed ${summary.seed}`);
@@ -164,7 +181,7 @@ function answeringSettings(answering: Awaited<ReturnType<typeof openAnswering>>,
           provider: model.provider,
           modelId: model.modelId,
           ...(config.model.provider === 'llama-cpp' && config.model.loraPath ? { loraPath: config.model.loraPath } : {}),
-          // Sets the token budget of the passages in the prompt (see answerQuestion).
+          // Sets the token budget of the passages in the prompt (see answerQuestion), and so the contexts scored.
           contextSize: config.model.contextSize ?? null,
           temperature: options.temperature,
           maxTokens: options.maxTokens,
@@ -175,6 +192,27 @@ function answeringSettings(answering: Awaited<ReturnType<typeof openAnswering>>,
     search: { mode: options.search?.mode ?? 'auto', lexicalWeight: options.search?.lexicalWeight, vectorWeight: options.search?.vectorWeight, rrfK: options.search?.rrfK },
     // The model whose vectors retrieval fuses in, or null when search is lexical only.
     embeddingModel: answering.knowledgeBase.hasVectorSearch() ? (answering.knowledgeBase.store.getMeta('embeddingModelId') ?? null) : null,
+    // What an item's contexts are: the passages as the prompt gave them to the model (see
+    // answerSample), with refusals left out of faithfulness and the citation metrics. Earlier runs
+    // recorded nothing here, scored every retrieved hit and scored refusals as claims, so they do
+    // not resume into this one.
+    contexts: 'as-prompted',
+  };
+}
+
+/**
+ * What `eval rag --kb` scores of an answer: its text (see {@link scoredText}) and the passages it
+ * was made from — the prompt's sources as the model saw them, so a passage the token budget left
+ * out is no context and one it cut is scored as cut; for a refusal without a model call, the hits
+ * its evidence check judged. Whether the answer refused, and what the budget did, go with it.
+ */
+function answerSample(answer: Answer): Pick<RagSample, 'answer' | 'contexts' | 'refusal' | 'passages'> {
+  const contexts = answer.refusal === 'evidence-threshold' ? answer.hits.map((hit) => hit.chunk.text.trim()) : answer.sources.map((source) => source.text);
+  return {
+    answer: scoredText(answer),
+    contexts,
+    ...(answer.refusal === undefined ? {} : { refusal: answer.refusal }),
+    passages: { retrieved: answer.hits.length, dropped: answer.droppedRanks, truncated: answer.sources.filter((source) => source.truncated).map((source) => source.rank) },
   };
 }
 
@@ -186,6 +224,10 @@ function answeringSettings(answering: Awaited<ReturnType<typeof openAnswering>>,
 function scoredText(answer: Answer): string {
   const label = EXTRACTIVE_LABEL[answer.language];
   return answer.kind === 'extractive' && answer.text.startsWith(label) ? answer.text.slice(label.length).trimStart() : answer.text;
+}
+
+function percent(rate: number): string {
+  return `${(rate * 100).toFixed(1)}%`;
 }
 
 function formatRow(name: string, metric: RagMetricSummary): string {

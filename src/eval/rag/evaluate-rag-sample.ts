@@ -31,16 +31,27 @@ export interface RagSampleEvaluation {
  * (faithfulness, answer relevancy, context precision, context recall, citations), so a judge
  * sees its calls in the same order on every run.
  *
+ * A refusal (`sample.refusal`) makes no claims, so the evaluator is not asked about what does
+ * not apply to it: faithfulness and the citation metrics are null (left out of their means, not
+ * counted as 0 or 1), answer relevancy is 0 as RAGAS scores a noncommittal answer, and context
+ * precision is null without a reference (there is nothing else to judge a passage useful for).
+ * Context recall and the reference-based metrics are scored as for any answer: a refusal of a
+ * question the reference answers is simply wrong.
+ *
  * @example
  * const evaluation = await evaluateRagSample(sample, createLexicalRagEvaluator());
  * evaluation.scores.faithfulness; // e.g. 0.5: one of two claims supported
  */
 export async function evaluateRagSample(sample: RagSample, evaluator: RagEvaluator, signal?: AbortSignal): Promise<RagSampleEvaluation> {
-  const faithfulness = await evaluator.faithfulness(sample, signal);
-  const answerRelevancy = await evaluator.answerRelevancy(sample, signal);
-  const contextPrecision = await evaluator.contextPrecision(sample, signal);
+  const refused = sample.refusal !== undefined;
+  const faithfulness: FaithfulnessResult = refused ? { score: null, claims: [] } : await evaluator.faithfulness(sample, signal);
+  const answerRelevancy: AnswerRelevancyResult = refused ? { score: 0, noncommittal: true, similarity: 'none' } : await evaluator.answerRelevancy(sample, signal);
+  const contextPrecision: ContextPrecisionResult =
+    refused && sample.reference === undefined ? { score: null, relevant: [], judgedAgainst: 'answer' } : await evaluator.contextPrecision(sample, signal);
   const contextRecall = await evaluator.contextRecall(sample, signal);
-  const citations = await evaluator.citationCorrectness(sample, signal);
+  const citations: CitationCorrectnessResult = refused
+    ? { citationPrecision: null, citedSentenceAccuracy: null, citationCoverage: null, sentences: [], citations: [] }
+    : await evaluator.citationCorrectness(sample, signal);
   const reference = sample.reference;
   // Citation markers are not part of the answer's wording.
   const text = stripMarkers(sample.answer);

@@ -20,6 +20,8 @@ export {
   type FaithfulnessResult,
   type RagEvaluator,
   type RagMetricName,
+  type RagPassages,
+  type RagRefusal,
   type RagSample,
   type RagScores,
   type ReferenceScores,

@@ -16,11 +16,43 @@ export interface RagSample {
    * `contexts[1]` (for answers whose numbering differs from the context order).
    */
   citations?: Array<{ n: number; text: string }>;
+  /**
+   * Set when the system declined to answer — it said the knowledge base does not cover the
+   * question (runs that answer the questions themselves set it; see {@link RagRefusal}). A refusal
+   * makes no claims: faithfulness and the citation metrics do not apply (null, left out of their
+   * means); answer relevancy is 0 (RAGAS scores a noncommittal answer 0); context precision and
+   * recall are scored against the reference as usual (context precision is null without one,
+   * as nothing in a refusal makes a passage useful); EM, character F1 and ROUGE-L score the
+   * refusal text against the reference like any answer.
+   */
+  refusal?: RagRefusal;
+  /**
+   * How `contexts` came from the retrieved passages, for runs that answer the questions
+   * themselves: `retrieved` hits, of which the prompt's token budget `dropped` some (retrieval
+   * ranks; not in `contexts`, as the model never saw them) and `truncated` one (ranks; in
+   * `contexts` as the cut prefix the model saw). Both empty when every passage fit.
+   */
+  passages?: RagPassages;
 }
 
-/** The six RAG scores, each in [0, 1], null where it does not apply (see each field). */
+/**
+ * Why an answer declines: `evidence-threshold`, refused without a model call because the
+ * retrieved evidence was below the threshold (or nothing was found; `contexts` are then the
+ * retrieved hits the evidence check judged, since no prompt was built); `model`, the model was
+ * given `contexts` and replied only that they do not cover the question.
+ */
+export type RagRefusal = 'evidence-threshold' | 'model';
+
+/** See {@link RagSample.passages}. */
+export interface RagPassages {
+  retrieved: number;
+  dropped: number[];
+  truncated: number[];
+}
+
+/** The RAG scores, each in [0, 1], null where it does not apply (see each field, and `RagSample.refusal`). */
 export interface RagScores {
-  /** Supported claims / claims of the answer (RAGAS). Null when the answer makes no claim. */
+  /** Supported claims / claims of the answer (RAGAS). Null when the answer makes no claim (a refusal makes none). */
   faithfulness: number | null;
   /** RAGAS answer relevancy (model-judged) or question-term coverage (lexical). Null for an empty answer. */
   answerRelevancy: number | null;
@@ -28,11 +60,11 @@ export interface RagScores {
   contextPrecision: number | null;
   /** Attributable reference claims / reference claims (RAGAS). Null without a reference. */
   contextRecall: number | null;
-  /** Citations whose passage supports their sentence / citations. Null when nothing is cited. */
+  /** Citations whose passage supports their sentence / citations. Null when nothing is cited, and for a refusal. */
   citationPrecision: number | null;
-  /** Cited sentences with at least one supporting citation / cited sentences. Null when nothing is cited. */
+  /** Cited sentences with at least one supporting citation / cited sentences. Null when nothing is cited, and for a refusal. */
   citedSentenceAccuracy: number | null;
-  /** Sentences carrying a citation / sentences with content. Null for an empty answer. */
+  /** Sentences carrying a citation / sentences with content. Null for an empty answer and for a refusal. */
   citationCoverage: number | null;
 }
 
@@ -76,10 +108,13 @@ export interface AnswerRelevancyResult {
   /** Model-judged: questions generated from the answer, and each one's similarity to the question. */
   generatedQuestions?: string[];
   similarities?: number[];
-  /** Model-judged: the answer is evasive ("I don't know"); the score is then 0. */
+  /** The answer is evasive ("I don't know"; judged, or a refusal); the score is then 0. */
   noncommittal?: boolean;
-  /** How similarity was measured: `embedding` cosine, `lexical` cosine, or `coverage` (lexical variant). */
-  similarity: 'embedding' | 'lexical' | 'coverage';
+  /**
+   * How similarity was measured: `embedding` cosine, `lexical` cosine, `coverage` (lexical
+   * variant), or `none` for a refusal (noncommittal by definition, scored 0 without judging).
+   */
+  similarity: 'embedding' | 'lexical' | 'coverage' | 'none';
 }
 
 export interface ContextPrecisionResult {

@@ -4,7 +4,7 @@ import { JsonlAppender, openGenericRunDirectory, writeRunSummary } from '../_run
 import { bootstrapMeanInterval } from '../exam/index.js';
 import { meanOf } from './bootstrap-mean.js';
 import { evaluateRagSample, type RagSampleEvaluation } from './evaluate-rag-sample.js';
-import { RAG_METRIC_NAMES, type RagEvaluator, type RagMetricName, type RagSample } from './rag-sample.js';
+import { RAG_METRIC_NAMES, type RagEvaluator, type RagMetricName, type RagRefusal, type RagSample } from './rag-sample.js';
 import type { RagInput } from './read-rag-samples.js';
 
 /** The records file of a RAG run directory. */
@@ -41,6 +41,13 @@ export interface RagSummary {
   evaluated: number;
   pending: number;
   metrics: Record<RagMetricName, RagMetricSummary>;
+  /**
+   * Evaluated items the system refused to answer (`RagSample.refusal`), their share of
+   * `evaluated` (null when none was), and the count per reason.
+   */
+  refusals: { items: number; rate: number | null; byReason: Record<RagRefusal, number> };
+  /** Evaluated items whose prompt dropped or cut retrieved passages for its token budget (`RagSample.passages`). */
+  budgetLimited: { items: number; rate: number | null };
   confidenceLevel: number;
   resamples: number;
   seed: number;
@@ -51,8 +58,12 @@ export interface RunRagEvaluationOptions {
   evaluator: RagEvaluator;
   /** Where `run.json`, `scores.jsonl` and `summary.json` go; re-running the same directory resumes. */
   runDirectory: string;
-  /** Produces answer and contexts for inputs without them (e.g. `answerQuestion` over a knowledge base). */
-  generate?: (input: RagInput, signal?: AbortSignal) => Promise<{ answer: string; contexts: string[] }>;
+  /**
+   * Produces answer and contexts for inputs without them (e.g. `answerQuestion` over a knowledge
+   * base): the contexts the answer was made from, plus `refusal` when it declines and `passages`
+   * when some retrieved passages did not reach the model (both kept in the scored sample).
+   */
+  generate?: (input: RagInput, signal?: AbortSignal) => Promise<Pick<RagSample, 'answer' | 'contexts' | 'refusal' | 'passages'>>;
   /** Recorded in `run.json` when `generate` is given (model, knowledge base, k). */
   answering?: Record<string, unknown>;
   /** Samples in flight at once, 1–64. Default 2. */
@@ -128,7 +139,7 @@ export async function runRagEvaluation(inputs: readonly RagInput[], options: Run
       try {
         signal?.throwIfAborted();
         const produced = input.answer !== undefined && input.contexts !== undefined ? { answer: input.answer, contexts: input.contexts } : await generate!(input, signal);
-        const sample: RagSample = { ...input, answer: produced.answer, contexts: produced.contexts };
+        const sample: RagSample = { ...input, ...produced };
         const evaluation = await evaluateRagSample(sample, evaluator, signal);
         const record: RagRecord = { ...evaluation, sample };
         writer.append(record);
@@ -171,10 +182,11 @@ export async function runRagEvaluation(inputs: readonly RagInput[], options: Run
 
 /**
  * Mean and bootstrap interval of every metric over `records` (items where it is null are left
- * out of that metric, and its `items` says how many remain).
+ * out of that metric, and its `items` says how many remain), and the count of refusals and of
+ * items whose prompt dropped or cut passages.
  */
 export function summarizeRagRecords(
-  records: readonly Pick<RagRecord, 'scores'>[],
+  records: ReadonlyArray<Pick<RagRecord, 'scores'> & { sample?: Pick<RagSample, 'refusal' | 'passages'> }>,
   options: { variant: RagEvaluator['variant']; items?: number; seed?: number; resamples?: number; level?: number },
 ): RagSummary {
   const { seed = 0, resamples = DEFAULT_BOOTSTRAP_RESAMPLES, level = 0.95 } = options;
@@ -188,7 +200,26 @@ export function summarizeRagRecords(
     };
   }
   const items = options.items ?? records.length;
-  return { variant: options.variant, items, evaluated: records.length, pending: items - records.length, metrics, confidenceLevel: level, resamples, seed };
+  const share = (count: number): number | null => (records.length === 0 ? null : count / records.length);
+  const byReason: Record<RagRefusal, number> = { 'evidence-threshold': 0, model: 0 };
+  let budgetLimited = 0;
+  for (const { sample } of records) {
+    if (sample?.refusal !== undefined) byReason[sample.refusal] += 1;
+    if (sample?.passages && sample.passages.dropped.length + sample.passages.truncated.length > 0) budgetLimited += 1;
+  }
+  const refused = byReason['evidence-threshold'] + byReason.model;
+  return {
+    variant: options.variant,
+    items,
+    evaluated: records.length,
+    pending: items - records.length,
+    metrics,
+    refusals: { items: refused, rate: share(refused), byReason },
+    budgetLimited: { items: budgetLimited, rate: share(budgetLimited) },
+    confidenceLevel: level,
+    resamples,
+    seed,
+  };
 }
 
 function describeFailure(error: unknown, id: string): NonNullable<RagRunResult['failure']> {
