@@ -33,6 +33,9 @@ describe('hangjia CLI', () => {
 
     const stats = await runCliCaptured(['kb', 'stats', 'hr', '--json'], { home });
     expect(JSON.parse(stats.stdout)).toMatchObject({ name: 'hr', documents: 2, indexCurrent: true });
+    // The index records the settings it was built with; the text view shows them.
+    expect(JSON.parse(stats.stdout).index.lexical.params).toEqual({ k1: 1.2, b: { title: 0.5, headings: 0.5, text: 0.75 }, weights: { title: 1.5, headings: 1.5, text: 1 } });
+    expect((await runCliCaptured(['kb', 'stats', 'hr'], { home })).stdout).toContain('lexical         k1 1.2; field weights title 1.5, headings 1.5, text 1\n');
 
     const reindexed = await runCliCaptured(['kb', 'reindex', 'hr'], { home });
     expect(reindexed.stdout).toMatch(/^hr: indexed \d+ chunks in \d+ ms\n$/);

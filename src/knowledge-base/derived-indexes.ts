@@ -17,7 +17,8 @@ export interface IndexManifest {
   generation: number;
   builtAt: string;
   analyzer: { name: string; version: number };
-  lexical: { file: string; chunks: number; bytes: number; buildMs: number };
+  /** `params`: the BM25F settings the index was built with (absent in manifests written before they were recorded). */
+  lexical: { file: string; chunks: number; bytes: number; buildMs: number; params?: Bm25Params };
   vector?: { file: string; modelId: string; dimensions: number; chunks: number; bytes: number };
 }
 
@@ -104,7 +105,7 @@ export function buildDerivedIndexes(
     generation,
     builtAt: new Date().toISOString(),
     analyzer: { name: options.analyzer.name, version: options.analyzer.version },
-    lexical: { file: LEXICAL_FILE, chunks: records.length, bytes: lexicalBytes.byteLength, buildMs: Math.round(buildMs) },
+    lexical: { file: LEXICAL_FILE, chunks: records.length, bytes: lexicalBytes.byteLength, buildMs: Math.round(buildMs), params: lexical.params },
     ...(vectorEntry ? { vector: vectorEntry } : {}),
   };
   // The manifest is written last: a crash before this line leaves the old manifest, whose generation no longer matches.

@@ -24,6 +24,8 @@ export default defineCommand({
       terminal.out(`characters      ${stats.characters}`);
       terminal.out(`embeddings      ${stats.embeddings}${stats.embeddingModelId ? ` (${stats.embeddingModelId})` : ' (no embedding model: lexical search)'}`);
       terminal.out(`index           ${stats.index ? `${stats.index.analyzer.name} v${stats.index.analyzer.version}, built ${stats.index.builtAt}${stats.indexCurrent ? '' : ' — stale, rebuilt on next search or kb reindex'}` : 'not built'}`);
+      const params = stats.index?.lexical.params;
+      if (params) terminal.out(`lexical         k1 ${params.k1}; field weights title ${params.weights.title}, headings ${params.weights.headings}, text ${params.weights.text}`);
       terminal.out(`size            database ${formatBytes(stats.databaseBytes)}, indexes ${formatBytes(stats.indexBytes)}`);
       for (const failed of stats.failedFiles) terminal.out(`  ✗ ${failed.path}: ${failed.message ?? ''} [${failed.code ?? ''}]`);
       const last = stats.lastRuns[0];
