@@ -5,3 +5,4 @@ export { DEFAULT_CHUNKING_OPTIONS, resolveChunkingOptions } from './default-chun
 export { estimateTokens } from './estimate-tokens.js';
 export { splitSentences } from './split-sentences.js';
 export { createChunker, chunkDocument } from './structured-chunker.js';
+export { splitStatuteArticleTitle, type StatuteArticleTitle } from './statute-article-title.js';

@@ -1,11 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Analyzer } from '../analysis/index.js';
+import { splitStatuteArticleTitle } from '../chunking/index.js';
 import { Bm25Index, FlatVectorIndex, LEXICAL_FIELDS, type Bm25Params, type Bm25ParamsInput, type LexicalRecord } from '../index/index.js';
 import type { KnowledgeBaseStore } from './knowledge-base-store.js';
 
-/** Bumped when the manifest or the set of derived files changes shape. */
-export const MANIFEST_VERSION = 1;
+/**
+ * Bumped when the manifest, the set of derived files or the records' shape changes; an index
+ * with another version is rebuilt. 2: statute-article documents are grouped by statute.
+ */
+export const MANIFEST_VERSION = 2;
 
 /**
  * Describes the derived indexes on disk and what they were built from. Indexes are rebuilt
@@ -39,9 +43,13 @@ const LEXICAL_FILE = 'lexical.bin';
 const VECTOR_FILE = 'vector.bin';
 
 export function readManifest(directory: string): IndexManifest | undefined {
+  const manifest = readAnyManifest(directory);
+  return manifest?.manifestVersion === MANIFEST_VERSION ? manifest : undefined;
+}
+
+function readAnyManifest(directory: string): IndexManifest | undefined {
   try {
-    const manifest = JSON.parse(fs.readFileSync(path.join(directory, MANIFEST_FILE), 'utf8')) as IndexManifest;
-    return manifest.manifestVersion === MANIFEST_VERSION ? manifest : undefined;
+    return JSON.parse(fs.readFileSync(path.join(directory, MANIFEST_FILE), 'utf8')) as IndexManifest;
   } catch {
     return undefined;
   }
@@ -66,13 +74,18 @@ export function buildDerivedIndexes(
   const generation = store.generation();
   const records: LexicalRecord[] = [];
   for (const stored of store.iterateChunks()) {
+    const headings = stored.chunk.headingPath.filter((heading) => heading !== stored.documentTitle);
+    // A document that is one statute article ("劳动合同法第十九条": a row of an exported statute
+    // table) is filed under its statute, so that its siblings from other rows support it as the
+    // chunks of one statute file support each other.
+    const article = splitStatuteArticleTitle(stored.documentTitle);
     records.push({
       id: stored.chunk.id,
-      title: stored.documentTitle,
-      headings: stored.chunk.headingPath.filter((heading) => heading !== stored.documentTitle).join(' '),
+      title: article ? article.statute : stored.documentTitle,
+      headings: (article ? [article.article, ...headings] : headings).join(' '),
       text: stored.chunk.text,
       // Chunks of one document support each other (group evidence in the lexical engine).
-      group: stored.chunk.documentId,
+      group: article ? `statute:${article.statute}` : stored.chunk.documentId,
     });
   }
   const lexicalStarted = performance.now();
@@ -135,7 +148,10 @@ export function loadDerivedIndexes(
     if (indexes && changed.length === 0) return indexes;
     if (indexes) options.onRebuild?.(`lexical settings changed (${changed.join(', ')})`);
   } else {
-    options.onRebuild?.(manifest ? 'index is older than the stored documents' : 'no index on disk');
+    const found = manifest ?? readAnyManifest(directory);
+    options.onRebuild?.(
+      !found ? 'no index on disk' : found.manifestVersion !== MANIFEST_VERSION ? `index format ${found.manifestVersion} is not the current ${MANIFEST_VERSION}` : 'index is older than the stored documents',
+    );
   }
   return buildDerivedIndexes(store, directory, options);
 }

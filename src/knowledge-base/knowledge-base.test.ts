@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config/index.js';
 import { createDefaultComponents } from '../presets/index.js';
 import { useTemporaryDirectories, writeFiles } from '../../test/support/temporary-directory.js';
+import { MANIFEST_VERSION } from './derived-indexes.js';
 import { createKnowledgeBase, openKnowledgeBase, type KnowledgeBaseSettings } from './index.js';
 
 const temporaryDirectory = useTemporaryDirectories();
@@ -160,6 +161,51 @@ describe('knowledge base', () => {
       expect(grouped.hits[position]!.score).toBeCloseTo(hit.score + 0.2 * (hit.score + other.score), 6);
     }
     ungrouped.close();
+  });
+
+  it('files statute articles exported one per row under their statute, so siblings support each other', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    const rows = [
+      { id: 'a19', title: '劳动合同法第十九条', text: '劳动合同期限三个月以上不满一年的，试用期不得超过一个月。' },
+      { id: 'a20', title: '劳动合同法第二十条', text: '劳动者在试用期的工资不得低于本单位相同岗位最低档工资。' },
+      { id: 'b7', title: '职工带薪年休假条例第七条', text: '单位不安排职工休年休假又不依照本条例规定给予年休假工资报酬的，由县级以上地方人民政府人事部门责令限期改正。' },
+    ];
+    writeFiles(root, { 'articles.jsonl': rows.map((row) => JSON.stringify(row)).join('\n') });
+    const search = async (groupWeight: number) => {
+      const kb = openKnowledgeBase({ home, name: 'rows' }, createDefaultComponents({ ...DEFAULT_CONFIG, search: { ...DEFAULT_CONFIG.search, groupWeight } }));
+      const result = await kb.search('试用期工资');
+      kb.close();
+      return new Map(result.hits.map((hit) => [hit.documentTitle, hit.score]));
+    };
+    const created = createKnowledgeBase({ home, name: 'rows', settings: settingsFor(root) }, lexicalComponents());
+    await created.sync();
+    created.close();
+    const plain = await search(0);
+    const grouped = await search(0.2);
+    // Both 劳动合同法 articles match, and each gains a fifth of the pair's scores: one statute.
+    const article19 = plain.get('劳动合同法第十九条')!;
+    const article20 = plain.get('劳动合同法第二十条')!;
+    expect(grouped.get('劳动合同法第十九条')).toBeCloseTo(article19 + 0.2 * (article19 + article20), 6);
+    expect(grouped.get('劳动合同法第二十条')).toBeCloseTo(article20 + 0.2 * (article19 + article20), 6);
+    // The holiday regulation's article matches 工资 alone and has no matching sibling: its own score only.
+    expect(grouped.get('职工带薪年休假条例第七条')).toBeCloseTo(1.2 * plain.get('职工带薪年休假条例第七条')!, 6);
+  });
+
+  it('rebuilds an index written in an older format, saying so', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { 'manual.md': MANUAL });
+    const created = createKnowledgeBase({ home, name: 'old', settings: settingsFor(root) }, lexicalComponents());
+    await created.sync();
+    created.close();
+    const manifestPath = path.join(home, 'kb', 'old', 'index', 'manifest.json');
+    fs.writeFileSync(manifestPath, JSON.stringify({ ...JSON.parse(fs.readFileSync(manifestPath, 'utf8')), manifestVersion: 1 }));
+    const reopened = openKnowledgeBase({ home, name: 'old' }, lexicalComponents());
+    const reasons: string[] = [];
+    await reopened.search('pair mesh units', { onRebuild: (reason) => reasons.push(reason) });
+    expect(reasons).toEqual([`index format 1 is not the current ${MANIFEST_VERSION}`]);
+    reopened.close();
   });
 
   it('refuses unknown knowledge bases and missing paths with errors that name them', () => {
