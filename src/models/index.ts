@@ -1,4 +1,4 @@
-/** @module models — model specifications (what providers implement), their errors, and embedMany. */
+/** @module models — model specifications (what providers implement), their errors, embedMany, and model-file downloads (download/). */
 export type { EmbeddingModel } from './embedding-model.js';
 export { embedMany } from './embed-many.js';
 export type { EmbedManyOptions, EmbedManyResult, EmbedProgress } from './embed-many.js';
@@ -35,3 +35,14 @@ export { createModelOutputError } from './model-output-error.js';
 export { createContextOverflowError } from './context-overflow-error.js';
 export { createModelNotFoundError } from './model-not-found-error.js';
 export { createStreamInterruptedError } from './stream-interrupted-error.js';
+export { downloadModelFile, MODEL_DOWNLOAD_DEFAULTS, verifyModelFile, sha256FromHeader, SHA256_HEADERS } from './download/index.js';
+export type {
+  DownloadModelFileOptions,
+  DownloadModelFileResult,
+  ModelDownloadProgress,
+  ModelDownloadFailure,
+  VerifyModelFileResult,
+  ExpectedSha256,
+  Sha256Source,
+  Sha256Check,
+} from './download/index.js';

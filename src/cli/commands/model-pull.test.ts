@@ -6,7 +6,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCliCaptured } from '../../../test/support/run-cli.js';
 import { useTemporaryDirectories } from '../../../test/support/temporary-directory.js';
-import { RECOMMENDED_MODELS, sha256FromHeader } from './model-pull.js';
+import { sha256FromHeader } from '../../models/index.js';
+import { RECOMMENDED_MODELS } from './model-pull.js';
 
 const temporaryDirectory = useTemporaryDirectories();
 
