@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCliCaptured } from '../../../test/support/run-cli.js';
+import { stopListenerCounts } from '../../../test/support/stop-signal.js';
 import { useTemporaryDirectories } from '../../../test/support/temporary-directory.js';
 import { sha256FromHeader } from '../../models/index.js';
 import { RECOMMENDED_MODELS } from './model-pull.js';
@@ -67,6 +68,52 @@ describe('hangjia model pull', () => {
       expect(fs.existsSync(`${file}.part`)).toBe(false);
       expect(run.stderr).toContain('(resuming at 1.2 KiB)');
     } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('Ctrl-C keeps the partial download, exits 130 saying how to resume, and the same command resumes', async () => {
+    const content = Buffer.from(Array.from({ length: 4096 }, (_, index) => (index * 13) % 256));
+    const before = stopListenerCounts();
+    let during: ReturnType<typeof stopListenerCounts> | undefined;
+    const ranges: Array<string | undefined> = [];
+    const server = http.createServer((request, response) => {
+      ranges.push(request.headers.range);
+      const match = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
+      const start = match ? Number(match[1]) : 0;
+      response.writeHead(match ? 206 : 200, { 'content-length': String(content.length - start) });
+      if (start > 0) {
+        response.end(content.subarray(start));
+        return;
+      }
+      // The first 1 KiB, then the signal; the rest would come only after the test's time limit.
+      response.write(content.subarray(0, 1024), () => {
+        during = stopListenerCounts();
+        if (during.SIGINT === before.SIGINT + 1 && during.SIGTERM === before.SIGTERM + 1) setTimeout(() => process.kill(process.pid, 'SIGINT'), 200);
+        else response.end(content.subarray(1024)); // no listener: finish, so the assertions fail rather than the process
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const home = temporaryDirectory();
+      const file = path.join(home, 'models', 'qwen2.5-0.5b-instruct-q4_k_m.gguf');
+      const env = { HANGJIA_MODEL_PULL_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+      const interrupted = await runCliCaptured(['model', 'pull', 'qwen2.5-0.5b-instruct'], { home, env });
+      expect(during).toEqual({ SIGINT: before.SIGINT + 1, SIGTERM: before.SIGTERM + 1 });
+      expect(stopListenerCounts()).toEqual(before);
+      expect(interrupted.code).toBe(130);
+      expect(interrupted.stderr).toContain(`Interrupted (SIGINT): 1.0 KiB of qwen2.5-0.5b-instruct are kept in ${file}.part; run the same command again to resume.`);
+      expect(interrupted.stderr).not.toContain('Error:');
+      expect(fs.readFileSync(`${file}.part`).equals(content.subarray(0, 1024))).toBe(true);
+      expect(fs.existsSync(file)).toBe(false);
+
+      const resumed = await runCliCaptured(['model', 'pull', 'qwen2.5-0.5b-instruct', '--json'], { home, env });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(JSON.parse(resumed.stdout)).toMatchObject({ bytes: 4096, downloaded: true, resumedFrom: 1024, sha256: sha256(content) });
+      expect(ranges).toEqual([undefined, 'bytes=1024-']);
+      expect(fs.readFileSync(file).equals(content)).toBe(true);
+    } finally {
+      server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
   });

@@ -4,6 +4,7 @@ import { defineCommand } from 'citty';
 import { HangjiaError } from '../../errors/index.js';
 import { downloadModelFile, verifyModelFile, type ModelDownloadFailure, type Sha256Check, type Sha256Source } from '../../models/index.js';
 import { formatBytes } from '../_format.js';
+import { catchInterrupts, reportInterrupted } from '../_interrupts.js';
 import { COMMON_ARGS, openSession } from '../_session.js';
 
 /** Where recommended models are downloaded from; `HANGJIA_MODEL_PULL_URL` replaces it (a mirror, or a test server). */
@@ -47,6 +48,7 @@ export default defineCommand({
     const target = path.join(loaded.config.home, 'models', entry.file);
     const report = (result: Record<string, unknown>, text: string): void => (terminal.json ? terminal.outJson(result) : terminal.out(text));
     const useLine = `HANGJIA_MODEL_PROVIDER=llama-cpp HANGJIA_MODEL_PATH=${target}`;
+    const interrupts = catchInterrupts();
     try {
       if (fs.existsSync(target)) {
         const bytes = fs.statSync(target).size;
@@ -57,6 +59,7 @@ export default defineCommand({
       }
       const result = await downloadModelFile(url, target, {
         ...(flagDigest === undefined ? {} : { sha256: flagDigest }),
+        signal: interrupts.signal,
         onProgress: (progress) => {
           if (progress.type === 'download-start') {
             terminal.info(`Downloading ${name} from ${url}${progress.resumeFrom > 0 ? ` (resuming at ${formatBytes(progress.resumeFrom)})` : ''}`);
@@ -78,7 +81,11 @@ export default defineCommand({
         `Downloaded ${name}: ${target}\n${checkLine(result)}\nUse it with: ${useLine}`,
       );
     } catch (error) {
+      const kept = fs.existsSync(`${target}.part`) ? fs.statSync(`${target}.part`).size : 0;
+      if (reportInterrupted(interrupts, session, terminal, `${formatBytes(kept)} of ${name} are kept in ${target}.part`)) return;
       throw inCommandTerms(error, name);
+    } finally {
+      interrupts.dispose();
     }
   },
 });
