@@ -155,6 +155,8 @@ function inCommandTerms(error: unknown, name: string): unknown {
         return `The download of ${url} broke off at ${formatBytes(Number(details['bytes']))} (${details['reason']}). Run ${again} again to resume.`;
       case 'incomplete':
         return `The download of ${url} ended at ${formatBytes(Number(details['bytes']))} of ${formatBytes(Number(details['expectedBytes']))}. Run ${again} again to resume.`;
+      case 'mismatched-part':
+        return `${details['partialPath']} held ${formatBytes(Number(details['partBytes']))}, more than the ${formatBytes(Number(details['fileBytes']))} of ${url}: it was left from another file and has been removed. Run ${again} again to download from the beginning.`;
       default:
         return undefined;
     }

@@ -147,6 +147,33 @@ interface TestServer {
   ranges: Array<string | undefined>;
 }
 
+describe('downloadModelFile resume edge cases', () => {
+  it('a .part longer than the file (HTTP 416 with another size) is removed, not renamed into place', async () => {
+    const server = await startServer((request, response) => {
+      const match = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
+      if (match && Number(match[1]) >= content.length) {
+        response.writeHead(416, { 'content-range': `bytes */${content.length}` });
+        response.end();
+        return;
+      }
+      streamContent(request, response, { intervalMs: 0 });
+    });
+    const destination = path.join(temporaryDirectory(), 'model.gguf');
+    fs.writeFileSync(`${destination}.part`, Buffer.concat([content, Buffer.from('left over from another version')]));
+    const failure = await downloadModelFile(server.url, destination, { connectTimeoutMs: CONNECT_TIMEOUT_MS, stallTimeoutMs: STALL_TIMEOUT_MS }).catch((error: unknown) => error);
+    expect(HangjiaError.is(failure) && failure.code).toBe('E_MODEL_DOWNLOAD');
+    expect((failure as HangjiaError).details).toMatchObject({ failure: 'mismatched-part', partBytes: content.length + 30, fileBytes: content.length });
+    expect((failure as HangjiaError).message).toContain('the partial file is not of this file, so it was removed');
+    expect(fs.existsSync(destination)).toBe(false);
+    expect(fs.existsSync(`${destination}.part`)).toBe(false);
+    // The next call starts from the beginning and verifies.
+    const result = await downloadModelFile(server.url, destination, { connectTimeoutMs: CONNECT_TIMEOUT_MS, stallTimeoutMs: STALL_TIMEOUT_MS });
+    expect(result).toMatchObject({ bytes: content.length, resumedFrom: 0, verified: true });
+    expect(server.ranges).toEqual([`bytes=${content.length + 30}-`, undefined]);
+    expect(fs.readFileSync(destination).equals(content)).toBe(true);
+  });
+});
+
 const servers: http.Server[] = [];
 afterEach(async () => {
   for (const server of servers.splice(0)) {

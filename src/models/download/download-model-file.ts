@@ -8,7 +8,7 @@ import { checkSha256, type Sha256Check } from './_check-sha256.js';
 import { fetchFollowingRedirects } from './_fetch-following-redirects.js';
 import { hashFilePrefix } from './_hash-file.js';
 import { parseSha256Option, type ExpectedSha256 } from './expected-sha256.js';
-import { createBrokenOffError, createHttpStatusError, createIncompleteError, createUnreachableError, createWriteError, causeReason } from './model-download-error.js';
+import { createBrokenOffError, createHttpStatusError, createIncompleteError, createMismatchedPartError, createUnreachableError, createWriteError, causeReason } from './model-download-error.js';
 
 /** The defaults of {@link DownloadModelFileOptions}, in one place. */
 export const MODEL_DOWNLOAD_DEFAULTS = {
@@ -130,8 +130,14 @@ export async function downloadModelFile(url: string, destination: string, option
     onProgress?.({ type: 'response-start', status: response.status, expectedSha256: expected, serverSha256 });
 
     if (response.status === 416 && resumeFrom > 0) {
-      // The partial file is already complete (the last run died before renaming it).
+      // The partial file is already complete (the last run died before renaming it) — unless the
+      // server's size says otherwise: then the part is not of this file, and is thrown away.
       await response.body?.cancel().catch(() => undefined);
+      const size = /^bytes \*\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1];
+      if (size !== undefined && Number(size) !== resumeFrom) {
+        fs.rmSync(partialPath, { force: true });
+        throw createMismatchedPartError({ url, partialPath, partBytes: resumeFrom, fileBytes: Number(size) });
+      }
       const check = checkSha256({ file: partialPath, destination, actual: hash.digest('hex'), expected, url });
       fs.renameSync(partialPath, destination);
       return { path: destination, bytes: resumeFrom, resumedFrom: resumeFrom, completedFromPart: true, ...check };

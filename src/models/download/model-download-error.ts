@@ -11,9 +11,11 @@ import { HangjiaError } from '../../errors/index.js';
  * - `broken-off`: the body stopped: connection lost, or no data within the stall timeout
  *   (`details.reason`). `details.partialPath` keeps what arrived; downloading again resumes. Retryable.
  * - `incomplete`: the body ended before its Content-Length. Resumable, like `broken-off`.
+ * - `mismatched-part`: the `.part` file is longer than the file on the server (left from another
+ *   file or version); it was removed, so downloading again starts from the beginning. Retryable.
  * - `write`: the `.part` file could not be written (`details.reason`, e.g. `ENOSPC`).
  */
-export type ModelDownloadFailure = 'unreachable' | 'http-status' | 'redirect-loop' | 'broken-off' | 'incomplete' | 'write';
+export type ModelDownloadFailure = 'unreachable' | 'http-status' | 'redirect-loop' | 'broken-off' | 'incomplete' | 'mismatched-part' | 'write';
 
 export function createUnreachableError(url: string, reason: string, cause: unknown): HangjiaError {
   return new HangjiaError('E_MODEL_DOWNLOAD', `Cannot download the model from ${url} (${reason}): this machine seems to be offline or cannot reach the server.`, {
@@ -52,6 +54,15 @@ export function createIncompleteError(input: { url: string; bytes: number; expec
     details: { failure: 'incomplete', url, bytes, expectedBytes, partialPath },
     isRetryable: true,
   });
+}
+
+export function createMismatchedPartError(input: { url: string; partialPath: string; partBytes: number; fileBytes: number }): HangjiaError {
+  const { url, partialPath, partBytes, fileBytes } = input;
+  return new HangjiaError(
+    'E_MODEL_DOWNLOAD',
+    `${partialPath} holds ${partBytes} bytes, but ${url} is ${fileBytes} bytes: the partial file is not of this file, so it was removed. Download again to start from the beginning.`,
+    { details: { failure: 'mismatched-part', url, partialPath, partBytes, fileBytes }, isRetryable: true },
+  );
 }
 
 export function createWriteError(input: { url: string; partialPath: string; cause: unknown }): HangjiaError {
