@@ -30,6 +30,9 @@ describe('hangjia CLI', () => {
 
     const text = await runCliCaptured(['search', 'hr', 'reset admin password'], { home });
     expect(text.stdout).toMatch(/^\[1\] \d+\.\d{3} {2}.*guide\.md {2}\(\d+–\d+\)\n {4}Router › Reset\n/);
+    // Each hit says which of the question's words it matched (character n-grams left out).
+    const matchedLine = text.stdout.split('\n').find((line) => line.startsWith('    matched: '));
+    expect(matchedLine?.slice('    matched: '.length).split(' · ').sort()).toEqual(['admin', 'password', 'reset']);
 
     const stats = await runCliCaptured(['kb', 'stats', 'hr', '--json'], { home });
     expect(JSON.parse(stats.stdout)).toMatchObject({ name: 'hr', documents: 2, indexCurrent: true });

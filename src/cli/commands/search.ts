@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import { createDefaultComponents } from '../../presets/index.js';
-import { hitToJson, snippet } from '../_format.js';
+import { hitToJson, readableMatchedTerms, snippetAround } from '../_format.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 
 export default defineCommand({
@@ -41,7 +41,9 @@ export default defineCommand({
         const where = hit.chunk.headingPath.length ? hit.chunk.headingPath.join(' › ') : hit.documentTitle;
         terminal.out(`[${index + 1}] ${hit.score.toFixed(3)}  ${hit.documentPath}  (${hit.chunk.start}–${hit.chunk.end})`);
         terminal.out(`    ${where}`);
-        terminal.out(`    ${snippet(hit.chunk.text)}`);
+        const matched = readableMatchedTerms(hit.matchedTerms);
+        terminal.out(`    ${snippetAround(hit.chunk.text, matched)}`);
+        if (matched.length > 0) terminal.out(`    matched: ${matched.join(' · ')}`);
       });
       terminal.debug(`${result.mode} search in ${result.timings.totalMs.toFixed(1)} ms`);
     } finally {
