@@ -55,13 +55,33 @@ function readAnyManifest(directory: string): IndexManifest | undefined {
   }
 }
 
-/** True when the indexes on disk match the store's generation, the analyzer and the embedding model. */
-export function isManifestCurrent(manifest: IndexManifest | undefined, store: KnowledgeBaseStore, analyzer: Analyzer, embeddingModelId: string | undefined): manifest is IndexManifest {
-  if (!manifest) return false;
-  if (manifest.generation !== store.generation()) return false;
-  if (manifest.analyzer.name !== analyzer.name || manifest.analyzer.version !== analyzer.version) return false;
-  if ((manifest.vector?.modelId ?? undefined) !== embeddingModelId) return false;
-  return true;
+/** What the derived indexes must have been built with to be current. */
+export interface IndexRequirements {
+  analyzer: Analyzer;
+  lexicalParams?: Bm25ParamsInput;
+  embeddingModelId?: string;
+}
+
+/**
+ * Why the indexes in `directory` must be rebuilt for `store` and `requirements`, or undefined
+ * when they are current: no index, another format, a store generation they do not reflect (a
+ * sync changed documents, or died before re-indexing), another analyzer, another embedding
+ * model, or other build-time lexical settings. Reads the manifest only.
+ */
+export function indexStaleness(directory: string, store: KnowledgeBaseStore, requirements: IndexRequirements): string | undefined {
+  const manifest = readAnyManifest(directory);
+  if (!manifest) return 'no index on disk';
+  if (manifest.manifestVersion !== MANIFEST_VERSION) return `index format ${manifest.manifestVersion} is not the current ${MANIFEST_VERSION}`;
+  if (manifest.generation !== store.generation()) return 'index is older than the stored documents';
+  const { analyzer } = requirements;
+  if (manifest.analyzer.name !== analyzer.name || manifest.analyzer.version !== analyzer.version) {
+    return `analyzer changed (${manifest.analyzer.name} v${manifest.analyzer.version} → ${analyzer.name} v${analyzer.version})`;
+  }
+  if ((manifest.vector?.modelId ?? undefined) !== requirements.embeddingModelId) {
+    return `embedding model changed (${manifest.vector?.modelId ?? 'none'} → ${requirements.embeddingModelId ?? 'none'})`;
+  }
+  const changed = requirements.lexicalParams && manifest.lexical.params ? changedParams(manifest.lexical.params, requirements.lexicalParams) : [];
+  return changed.length > 0 ? `lexical settings changed (${changed.join(', ')})` : undefined;
 }
 
 /** Rebuilds the lexical (and, with a model id, vector) index from the store and writes them atomically. */
@@ -126,32 +146,26 @@ export function buildDerivedIndexes(
   return { manifest, lexical, ...(vector ? { vector } : {}) };
 }
 
-/** Loads the derived indexes if they are current, rebuilding them from the store otherwise. */
+/** Loads the derived indexes if they are current (see `indexStaleness`), rebuilding them from the store otherwise. */
 export function loadDerivedIndexes(
   store: KnowledgeBaseStore,
   directory: string,
-  options: { analyzer: Analyzer; lexicalParams?: Bm25ParamsInput; embeddingModelId?: string; onRebuild?: (reason: string) => void },
+  options: IndexRequirements & { onRebuild?: (reason: string) => void },
 ): DerivedIndexes {
-  const manifest = readManifest(directory);
-  if (isManifestCurrent(manifest, store, options.analyzer, options.embeddingModelId)) {
-    let indexes: DerivedIndexes | undefined;
+  const stale = indexStaleness(directory, store, options);
+  const manifest = stale === undefined ? readManifest(directory) : undefined;
+  if (manifest) {
     try {
       const lexical = Bm25Index.deserialize(fs.readFileSync(path.join(directory, manifest.lexical.file)), { analyzer: options.analyzer });
       const vector = manifest.vector
         ? FlatVectorIndex.deserialize(fs.readFileSync(path.join(directory, manifest.vector.file)), { embeddingModelId: manifest.vector.modelId })
         : undefined;
-      indexes = { manifest, lexical, ...(vector ? { vector } : {}) };
+      return { manifest, lexical, ...(vector ? { vector } : {}) };
     } catch (error) {
       options.onRebuild?.(`index files unreadable (${(error as Error).message})`);
     }
-    const changed = indexes && options.lexicalParams ? changedParams(indexes.lexical.params, options.lexicalParams) : [];
-    if (indexes && changed.length === 0) return indexes;
-    if (indexes) options.onRebuild?.(`lexical settings changed (${changed.join(', ')})`);
   } else {
-    const found = manifest ?? readAnyManifest(directory);
-    options.onRebuild?.(
-      !found ? 'no index on disk' : found.manifestVersion !== MANIFEST_VERSION ? `index format ${found.manifestVersion} is not the current ${MANIFEST_VERSION}` : 'index is older than the stored documents',
-    );
+    options.onRebuild?.(stale ?? 'no index on disk');
   }
   return buildDerivedIndexes(store, directory, options);
 }

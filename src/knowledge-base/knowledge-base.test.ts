@@ -69,14 +69,19 @@ describe('knowledge base', () => {
     writeFiles(root, { 'handbook.txt': STATUTE, 'manual.md': MANUAL, 'notes.md': '# Notes\n\nThe warranty lasts 24 months.\n' });
     const kb = createKnowledgeBase({ home, name: 'sync', settings: settingsFor(root) }, lexicalComponents());
     await kb.sync();
+    const builtAt = kb.stats().index!.builtAt;
     const unchangedRun = await kb.sync();
     expect(unchangedRun).toMatchObject({ added: 0, updated: 0, unchanged: 3, removed: 0 });
+    // Nothing changed, so the index on disk stands: not rebuilt.
+    expect(kb.stats().index!.builtAt).toBe(builtAt);
 
     fs.rmSync(path.join(root, 'notes.md'));
     fs.writeFileSync(path.join(root, 'manual.md'), MANUAL.replace('10 seconds', '15 seconds'));
     writeFiles(root, { 'faq.md': '# FAQ\n\nFirmware updates install automatically at night.\n' });
     const changedRun = await kb.sync();
     expect(changedRun).toMatchObject({ added: 1, updated: 1, unchanged: 1, removed: 1 });
+    expect(kb.stats()).toMatchObject({ indexCurrent: true, indexStaleReason: null });
+    expect(kb.stats().index!.builtAt).not.toBe(builtAt);
 
     expect((await kb.search('warranty months')).hits).toEqual([]);
     const reset = await kb.search('reset admin password');
@@ -138,6 +143,7 @@ describe('knowledge base', () => {
     same.close();
 
     const tuned = reopen({ headingsWeight: 0, k1: 0.9 });
+    expect(tuned.stats()).toMatchObject({ indexCurrent: false, indexStaleReason: 'lexical settings changed (k1 1.2 → 0.9, weights.headings 1.5 → 0)' });
     const reasons: string[] = [];
     const { hits } = await tuned.search('reset password', { onRebuild: (reason) => reasons.push(reason) });
     expect(reasons).toEqual(['lexical settings changed (k1 1.2 → 0.9, weights.headings 1.5 → 0)']);

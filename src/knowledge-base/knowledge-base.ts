@@ -7,7 +7,7 @@ import type { Bm25ParamsInput, GroupParams } from '../index/index.js';
 import { embedMany, type EmbeddingModel } from '../models/index.js';
 import { retrieve, type RetrievalResult, type RetrieveOptions } from '../retrieval/index.js';
 import type { SourceOptions } from '../sources/index.js';
-import { buildDerivedIndexes, loadDerivedIndexes, readManifest, type DerivedIndexes, type IndexManifest } from './derived-indexes.js';
+import { buildDerivedIndexes, indexStaleness, loadDerivedIndexes, readManifest, type DerivedIndexes, type IndexManifest, type IndexRequirements } from './derived-indexes.js';
 import { databasePath, indexDirectory, knowledgeBaseDirectory, listKnowledgeBaseNames } from './knowledge-base-paths.js';
 import { KnowledgeBaseStore } from './knowledge-base-store.js';
 import { syncSourceFiles, type SyncCounters, type SyncProgress } from './sync-knowledge-base.js';
@@ -62,6 +62,8 @@ export interface KnowledgeBaseStats {
   embeddingModelId: string | null;
   index: IndexManifest | null;
   indexCurrent: boolean;
+  /** Why the next search or `kb reindex` rebuilds the indexes, when they are not current. */
+  indexStaleReason: string | null;
   databaseBytes: number;
   indexBytes: number;
   lastRuns: ReturnType<KnowledgeBaseStore['recentRuns']>;
@@ -124,18 +126,19 @@ export class KnowledgeBase {
       ...options,
     });
     if (this.embeddingModelId) this.store.setMeta('embeddingModelId', this.embeddingModelId);
-    this.reindex({ onProgress: options.onProgress });
+    // Nothing changed (same generation, settings and models, no new vectors): the indexes on disk
+    // stand. Rebuilding 58k chunks would cost a no-op sync ten seconds.
+    if (counters.chunksEmbedded > 0 || indexStaleness(indexDirectory(this.directory), this.store, this.indexRequirements()) !== undefined) {
+      this.reindex({ onProgress: options.onProgress });
+    }
     this.store.finishRun(runId, counters.failed > 0 ? 'completed-with-errors' : 'completed', summarizeCounters(counters));
     return counters;
   }
 
   /** Rebuilds the derived indexes from the store (after an analyzer upgrade, or to repair them). */
   reindex(options: { onProgress?: (progress: SyncProgress) => void } = {}): IndexManifest {
-    const modelId = this.indexedEmbeddingModelId();
     this.indexes = buildDerivedIndexes(this.store, indexDirectory(this.directory), {
-      analyzer: this.components.analyzer,
-      ...(this.components.lexical?.params ? { lexicalParams: this.components.lexical.params } : {}),
-      ...(modelId ? { embeddingModelId: modelId } : {}),
+      ...this.indexRequirements(),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     return this.indexes.manifest;
@@ -176,6 +179,7 @@ export class KnowledgeBase {
     const counts = this.store.counts();
     const manifest = readManifest(indexDirectory(this.directory)) ?? null;
     const failed = this.store.sourceFiles().filter((row) => row.status === 'failed');
+    const staleReason = indexStaleness(indexDirectory(this.directory), this.store, this.indexRequirements());
     return {
       name: this.name,
       directory: this.directory,
@@ -188,7 +192,8 @@ export class KnowledgeBase {
       embeddings: counts.embeddings,
       embeddingModelId: this.store.getMeta('embeddingModelId') ?? null,
       index: manifest,
-      indexCurrent: manifest !== null && manifest.generation === this.store.generation(),
+      indexCurrent: staleReason === undefined,
+      indexStaleReason: staleReason ?? null,
       databaseBytes: directorySize(this.directory, (file) => file.startsWith('kb.sqlite')),
       indexBytes: directorySize(indexDirectory(this.directory)),
       lastRuns: this.store.recentRuns(3),
@@ -201,14 +206,21 @@ export class KnowledgeBase {
 
   private loadIndexes(onRebuild?: (reason: string) => void): DerivedIndexes {
     if (this.indexes && this.indexes.manifest.generation === this.store.generation()) return this.indexes;
-    const modelId = this.indexedEmbeddingModelId();
     this.indexes = loadDerivedIndexes(this.store, indexDirectory(this.directory), {
-      analyzer: this.components.analyzer,
-      ...(this.components.lexical?.params ? { lexicalParams: this.components.lexical.params } : {}),
-      ...(modelId ? { embeddingModelId: modelId } : {}),
+      ...this.indexRequirements(),
       ...(onRebuild ? { onRebuild } : {}),
     });
     return this.indexes;
+  }
+
+  /** What the derived indexes must be built with: this knowledge base's analyzer, lexical settings and embedding model. */
+  private indexRequirements(): IndexRequirements {
+    const modelId = this.indexedEmbeddingModelId();
+    return {
+      analyzer: this.components.analyzer,
+      ...(this.components.lexical?.params ? { lexicalParams: this.components.lexical.params } : {}),
+      ...(modelId ? { embeddingModelId: modelId } : {}),
+    };
   }
 
   /** The model whose vectors go into the vector index: the configured one, if the store has its embeddings. */

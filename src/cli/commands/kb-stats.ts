@@ -23,7 +23,7 @@ export default defineCommand({
       terminal.out(`chunks          ${stats.chunks}`);
       terminal.out(`characters      ${stats.characters}`);
       terminal.out(`embeddings      ${stats.embeddings}${stats.embeddingModelId ? ` (${stats.embeddingModelId})` : ' (no embedding model: lexical search)'}`);
-      terminal.out(`index           ${stats.index ? `${stats.index.analyzer.name} v${stats.index.analyzer.version}, built ${stats.index.builtAt}${stats.indexCurrent ? '' : ' — stale, rebuilt on next search or kb reindex'}` : 'not built'}`);
+      terminal.out(`index           ${stats.index ? `${stats.index.analyzer.name} v${stats.index.analyzer.version}, built ${stats.index.builtAt}${stats.indexCurrent ? '' : ` — stale (${stats.indexStaleReason}), rebuilt on next search or kb reindex`}` : 'not built'}`);
       const params = stats.index?.lexical.params;
       if (params) terminal.out(`lexical         k1 ${params.k1}; field weights title ${params.weights.title}, headings ${params.weights.headings}, text ${params.weights.text}`);
       terminal.out(`size            database ${formatBytes(stats.databaseBytes)}, indexes ${formatBytes(stats.indexBytes)}`);
