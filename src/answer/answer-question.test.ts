@@ -9,6 +9,7 @@ import { ensureTinyGguf } from '../../test/fixtures/make-tiny-gguf.js';
 import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../../test/support/scripted-openai-server.js';
 import { useTemporaryDirectories, writeFiles } from '../../test/support/temporary-directory.js';
 import { chatStreamEvents, HANDBOOK } from './__fixtures__/handbook.js';
+import { ANSWER_PROMPT_TEMPLATES } from '../prompt/index.js';
 import { answerQuestion, condenseQuestion, EXTRACTIVE_LABEL, KB_SYSTEM_PROMPT_KEY, type AnswerStreamPart } from './index.js';
 
 const temporaryDirectory = useTemporaryDirectories();
@@ -202,6 +203,52 @@ describe('answerQuestion', () => {
     // The prompt shows the question as asked, with the standalone form the sources were found for.
     const sent = server.requests.at(-1)!.body as { messages: Array<{ content: string }> };
     expect(sent.messages.at(-1)!.content.endsWith('问题：能解除吗？（即：试用期内员工可以解除劳动合同吗？）')).toBe(true);
+  });
+
+  it('sends the earlier exchange, markers stripped, between the instructions and this turn\'s sources', async () => {
+    const history = [
+      { role: 'user' as const, content: '试用期最长多久？' },
+      { role: 'assistant' as const, content: '劳动合同期限三年以上的，试用期不得超过六个月[2]。' },
+    ];
+    const condensed = { json: { id: 'x', object: 'chat.completion', created: 0, model: 'scripted-model', choices: [{ index: 0, message: { role: 'assistant', content: '试用期最长多久？' }, finish_reason: 'stop' }] } };
+    server.enqueue('/v1/chat/completions', condensed, { events: chatStreamEvents(['三年以上的合同，试用期最多六个月[2]。']) });
+    const answer = await answerQuestion(kb, '说简单点', { model: model(), k: 3, history }).answer;
+    // Request 0 condensed the follow-up; request 1 is the answer.
+    expect(server.requests).toHaveLength(2);
+    const sent = (server.requests[1]!.body as { messages: unknown[] }).messages;
+    expect(sent).toEqual([
+      {
+        role: 'system',
+        content: `${ANSWER_PROMPT_TEMPLATES.zh.instructions}\n前面的对话只用来理解用户现在问的是什么，不能作为依据：回答中的每一句陈述仍须来自本轮编号的资料，并标注本轮的编号。`,
+      },
+      { role: 'user', content: '试用期最长多久？' },
+      // The earlier [2] pointed at that turn's sources; this turn numbers its own from [1].
+      { role: 'assistant', content: '劳动合同期限三年以上的，试用期不得超过六个月。' },
+      {
+        role: 'user',
+        content:
+          `资料：\n[1] 星河网络员工手册 › 第二章 劳动合同 › 第三条\n${answer.hits[0]!.chunk.text}\n\n` +
+          `[2] 星河网络员工手册 › 第二章 劳动合同 › 第二条\n${answer.hits[1]!.chunk.text}\n\n` +
+          `[3] 星河网络员工手册 › 第二章 劳动合同 › 第四条\n${answer.hits[2]!.chunk.text}\n\n` +
+          '问题：说简单点（即：试用期最长多久？）',
+      },
+    ]);
+    expect(answer.kind).toBe('generated');
+    expect(answer.citations.map((citation) => [citation.n, citation.chunkId])).toEqual([[2, answer.hits[1]!.chunk.id]]);
+    // 8 tokens of question and 23 of answer (its marker stripped) were sent.
+    expect([answer.history, answer.tokens.history]).toEqual([{ sent: 2, omitted: 0 }, 31]);
+
+    // A history budget of 0 turns it off: the prompt is the single-turn one.
+    server.enqueue('/v1/chat/completions', condensed, { events: chatStreamEvents(['最多六个月[2]。']) });
+    const off = await answerQuestion(kb, '说简单点', { model: model(), k: 3, history, historyTokenBudget: 0 }).answer;
+    expect((server.requests[3]!.body as { messages: Array<{ role: string }> }).messages.map((message) => message.role)).toEqual(['system', 'user']);
+    expect([off.history, off.tokens.history]).toEqual([{ sent: 0, omitted: 2 }, 0]);
+
+    // Refusals and extractive answers make no prompt: no earlier turn reaches a model.
+    const refused = await answerQuestion(kb, '公司股票期权怎么行权？', { k: 3, history }).answer;
+    const extractive = await answerQuestion(kb, '试用期工资有什么规定？', { k: 3, history }).answer;
+    expect([refused.kind, refused.history, extractive.kind, extractive.history]).toEqual(['refused', { sent: 0, omitted: 2 }, 'extractive', { sent: 0, omitted: 2 }]);
+    expect(server.requests).toHaveLength(4);
   });
 });
 

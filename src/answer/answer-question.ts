@@ -38,8 +38,17 @@ export interface AnswerQuestionOptions {
   k?: number;
   /** Refuse below this evidence score, in [0, 1] (default {@link DEFAULT_EVIDENCE_THRESHOLD}; 0 never refuses unless nothing is found). */
   evidenceThreshold?: number;
-  /** Earlier turns; the question is condensed with them for retrieval (see `condenseQuestion`). */
+  /**
+   * Earlier turns, oldest first. The question is condensed with them for retrieval (see
+   * `condenseQuestion`), and the most recent question–answer pairs that fit `historyTokenBudget`
+   * go into the prompt, so a follow-up ("说简单点") reaches the model with the answer it refers to.
+   */
   history?: readonly ConversationTurn[];
+  /**
+   * Most estimated tokens of earlier turns in the prompt, taken out of `contextTokenBudget`
+   * (default a quarter of it; 0 sends none; must stay below it). See `buildAnswerPrompt`.
+   */
+  historyTokenBudget?: number;
   /** Dynamic few-shot: the selector's best `k` solved examples go into the prompt as chat turns. */
   examples?: { selector: ExampleSelector; k: number };
   signal?: AbortSignal;
@@ -50,7 +59,7 @@ export interface AnswerQuestionOptions {
   language?: PromptLanguage | 'auto';
   /** Overrides the knowledge base's stored system prompt. */
   systemPrompt?: string;
-  /** Tokens for sources (default: the model's context minus maxTokens minus 512, at least 256; 3000 when unknown). */
+  /** Tokens for sources and earlier turns together (default: the model's context minus maxTokens minus 512, at least 256; 3000 when unknown). */
   contextTokenBudget?: number;
   /** Default 0.2. */
   temperature?: number;
@@ -70,7 +79,7 @@ export interface AnswerQuestionOptions {
  * ```
  * question ─ condense (history) ─ search ─ evidence ≥ threshold? ─ no ──→ refused (no model call)
  *                                                   └ yes ─ model? ─ no ──→ extractive (quoted, cited)
- *                                                                  └ yes ─→ prompt → stream → post-check
+ *                                                                  └ yes ─→ prompt (+ recent turns) → stream → post-check
  * ```
  *
  * Returns at once; iterate for parts as they happen, or await `answer`. See `AnswerStreamPart`
@@ -125,6 +134,8 @@ async function run(kb: AnswerKnowledgeBase, question: string, options: AnswerQue
       unsupportedSentences: [],
       droppedRanks: [],
       sources: [],
+      // No prompt yet: the model has seen none of the earlier turns.
+      history: { sent: 0, omitted: options.history?.length ?? 0 },
       usage: { inputTokens: undefined, outputTokens: undefined },
     } satisfies Partial<Answer>;
     const timings = (extra: Partial<Answer['timings']> = {}): Answer['timings'] => ({
@@ -140,7 +151,7 @@ async function run(kb: AnswerKnowledgeBase, question: string, options: AnswerQue
 
     if (hits.length === 0 || evidence.score < threshold) {
       emit({ type: 'text-delta', delta: template.notCovered });
-      return finish({ ...base, kind: 'refused', refusal: 'evidence-threshold', text: template.notCovered, citations: [], tokens: { prompt: 0, sources: 0, answer: 0 }, timings: timings() });
+      return finish({ ...base, kind: 'refused', refusal: 'evidence-threshold', text: template.notCovered, citations: [], tokens: { prompt: 0, sources: 0, history: 0, answer: 0 }, timings: timings() });
     }
 
     if (!model) {
@@ -148,7 +159,7 @@ async function run(kb: AnswerKnowledgeBase, question: string, options: AnswerQue
       emit({ type: 'text-delta', delta: extracted.text });
       for (const citation of extracted.citations) emit({ type: 'citation', citation });
       const sources = hits.map((hit, index) => ({ n: index + 1, rank: index + 1, text: hit.chunk.text.trim(), truncated: false }));
-      return finish({ ...base, kind: 'extractive', text: extracted.text, citations: extracted.citations, sources, tokens: { prompt: 0, sources: 0, answer: 0 }, timings: timings() });
+      return finish({ ...base, kind: 'extractive', text: extracted.text, citations: extracted.citations, sources, tokens: { prompt: 0, sources: 0, history: 0, answer: 0 }, timings: timings() });
     }
 
     const maxTokens = options.maxTokens ?? 1024;
@@ -161,6 +172,8 @@ async function run(kb: AnswerKnowledgeBase, question: string, options: AnswerQue
       contextTokenBudget: options.contextTokenBudget ?? (model.contextSize ? Math.max(256, model.contextSize - maxTokens - 512) : 3000),
       ...(systemPrompt ? { systemPrompt } : {}),
       fewShot,
+      ...(options.history ? { history: options.history } : {}),
+      ...(options.historyTokenBudget === undefined ? {} : { historyTokenBudget: options.historyTokenBudget }),
     });
     const generationStarted = now();
     let firstTokenAt: number | undefined;
@@ -200,10 +213,11 @@ async function run(kb: AnswerKnowledgeBase, question: string, options: AnswerQue
       ...(streamed.error ? { error: streamed.error } : {}),
       droppedRanks: prompt.dropped.map((dropped) => dropped.rank),
       sources: prompt.sources.map(({ n, rank, text, truncated }) => ({ n, rank, text, truncated })),
+      history: prompt.history,
       ...(isNotCoveredReply(check.text) ? { refusal: 'model' as const } : {}),
       model: { provider: model.provider, modelId: model.modelId },
       usage: streamed.usage,
-      tokens: { prompt: prompt.promptTokens, sources: prompt.sourceTokens, answer: estimateTokens(streamed.text) },
+      tokens: { prompt: prompt.promptTokens, sources: prompt.sourceTokens, history: prompt.historyTokens, answer: estimateTokens(streamed.text) },
       timings: timings({ ...(firstTokenAt === undefined ? {} : { firstTokenMs: firstTokenAt - generationStarted }), generationMs: now() - generationStarted }),
     });
   } catch (error) {

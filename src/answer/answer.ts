@@ -102,12 +102,19 @@ export interface Answer {
    * n); none for a refusal without a model call.
    */
   sources: AnswerSource[];
+  /**
+   * Earlier turns of the conversation (entries of the `history` option; a question and its answer
+   * count two) the model was given, and those left out: older pairs over the history token budget,
+   * turns that were not part of a question–answer pair, or all of them when the budget is 0 or no
+   * model was called (refused, extractive). `sent + omitted` is the history's length.
+   */
+  history: { sent: number; omitted: number };
   /** Set when the answer declines to answer (see {@link AnswerRefusal}); absent otherwise. */
   refusal?: AnswerRefusal;
   model?: { provider: string; modelId: string };
   usage: LanguageModelUsage;
-  /** Estimated tokens: prompt (all messages) and sources block. */
-  tokens: { prompt: number; sources: number; answer: number };
+  /** Estimated tokens: prompt (all messages), sources block, earlier turns sent, and the answer. */
+  tokens: { prompt: number; sources: number; history: number; answer: number };
   timings: { condenseMs: number; retrievalMs: number; firstTokenMs?: number; generationMs?: number; totalMs: number };
 }
 

@@ -1,6 +1,6 @@
 import type { Analyzer } from '../analysis/index.js';
 import { splitSentences } from '../chunking/index.js';
-import type { PromptLanguage } from '../prompt/index.js';
+import { ANSWER_PROMPT_TEMPLATES, type PromptLanguage } from '../prompt/index.js';
 import type { Hit } from '../retrieval/index.js';
 import type { Citation } from './answer.js';
 import { citationFor, isHeadingLine } from './check-answer.js';
@@ -17,8 +17,9 @@ export interface ExtractAnswerOptions {
 
 /** The label that opens every extractive answer, so it can never pass for a generated one. */
 export const EXTRACTIVE_LABEL: Readonly<Record<PromptLanguage, string>> = {
-  zh: '【抽取式回答】未配置生成模型，以下是知识库中与问题最相关的原文句子：',
-  en: '[Extractive answer] No language model is configured; these are the sentences of the knowledge base that best match the question:',
+  // The wording lives with the prompt templates, which strip it from earlier turns of a chat.
+  zh: ANSWER_PROMPT_TEMPLATES.zh.extractiveLabel,
+  en: ANSWER_PROMPT_TEMPLATES.en.extractiveLabel,
 };
 
 /** An extractive answer: labelled text with `[n]` after each quoted sentence, and its citations. */

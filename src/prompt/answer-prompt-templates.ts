@@ -12,12 +12,24 @@ export interface AnswerPromptTemplate {
   notCovered: string;
   /** Marks a source that was cut to fit the budget. */
   truncatedMark: string;
+  /**
+   * Added to `instructions` when earlier turns of the conversation are in the prompt: they say
+   * what is being asked, they are not evidence.
+   */
+  historyInstruction: string;
+  /**
+   * The first line of every extractive answer (hangjia quoting sentences without a model), so it
+   * can never pass for a generated one; kept here so the prompt can strip it from earlier turns.
+   */
+  extractiveLabel: string;
 }
 
 /**
  * Chinese and English templates. They say the same things: use only the numbered sources; put
  * `[n]` right after each claim (the post-check relies on it); when the sources do not cover the
- * question, say so in one fixed sentence instead of answering from general knowledge.
+ * question, say so in one fixed sentence instead of answering from general knowledge. With
+ * earlier turns in the prompt, one more line says they only show what is being asked: every claim
+ * still comes from this turn's numbered sources.
  */
 export const ANSWER_PROMPT_TEMPLATES: Readonly<Record<PromptLanguage, AnswerPromptTemplate>> = {
   zh: {
@@ -31,6 +43,8 @@ export const ANSWER_PROMPT_TEMPLATES: Readonly<Record<PromptLanguage, AnswerProm
     questionLabel: '问题：',
     notCovered: '知识库中没有涉及这个问题的内容。',
     truncatedMark: '（节选）',
+    historyInstruction: '前面的对话只用来理解用户现在问的是什么，不能作为依据：回答中的每一句陈述仍须来自本轮编号的资料，并标注本轮的编号。',
+    extractiveLabel: '【抽取式回答】未配置生成模型，以下是知识库中与问题最相关的原文句子：',
   },
   en: {
     instructions: [
@@ -43,5 +57,7 @@ export const ANSWER_PROMPT_TEMPLATES: Readonly<Record<PromptLanguage, AnswerProm
     questionLabel: 'Question:',
     notCovered: 'The knowledge base does not cover this question.',
     truncatedMark: '(excerpt)',
+    historyInstruction: "The earlier turns of the conversation only show what the user is asking about; they are not evidence: every claim must still come from this turn's numbered sources, cited with this turn's numbers.",
+    extractiveLabel: '[Extractive answer] No language model is configured; these are the sentences of the knowledge base that best match the question:',
   },
 };

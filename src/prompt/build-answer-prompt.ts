@@ -4,6 +4,7 @@ import type { LanguageModelMessage } from '../models/index.js';
 import type { Hit } from '../retrieval/index.js';
 import { ANSWER_PROMPT_TEMPLATES } from './answer-prompt-templates.js';
 import { detectLanguage, type PromptLanguage } from './detect-language.js';
+import { fitConversationHistory, type HistoryTurn } from './fit-conversation-history.js';
 
 /** Options for {@link buildAnswerPrompt}. */
 export interface BuildAnswerPromptOptions {
@@ -18,13 +19,27 @@ export interface BuildAnswerPromptOptions {
    */
   systemPrompt?: string;
   /**
-   * Most estimated tokens (see `estimateTokens`) the numbered sources may take, headers included.
-   * Lowest-ranked hits are dropped first; the last source that partly fits is cut at a sentence
-   * boundary. Must be ≥ 1.
+   * Most estimated tokens (see `estimateTokens`) the numbered sources and the earlier turns may
+   * take together, source headers included. The earlier turns kept are taken out of it first
+   * (at most `historyTokenBudget`); the sources get the rest. Lowest-ranked hits are dropped
+   * first; the last source that partly fits is cut at a sentence boundary. Must be ≥ 1.
    */
   contextTokenBudget: number;
   /** Solved example turns (e.g. `renderFewShotMessages`) placed between the instructions and the question. */
   fewShot?: ReadonlyArray<{ role: 'user' | 'assistant'; content: string }>;
+  /**
+   * Earlier turns of the conversation, oldest first. The most recent question–answer pairs that
+   * fit `historyTokenBudget` go between the few-shot turns and the question, citation markers and
+   * extractive labels stripped from the answers (see `fitConversationHistory`). Default: none.
+   */
+  history?: readonly HistoryTurn[];
+  /**
+   * Most estimated tokens of earlier turns, taken out of `contextTokenBudget`; whole older pairs
+   * are dropped first. Default: a quarter of `contextTokenBudget`, rounded down. 0 sends no
+   * earlier turns. Range: 0 ≤ value < `contextTokenBudget`, so some room is always left for the
+   * sources.
+   */
+  historyTokenBudget?: number;
 }
 
 /** A hit as it went into the prompt. */
@@ -53,8 +68,12 @@ export interface AnswerPrompt {
   language: PromptLanguage;
   sources: PromptSource[];
   dropped: DroppedHit[];
-  /** Estimated tokens of the numbered sources block (≤ the budget). */
+  /** Estimated tokens of the numbered sources block (≤ the budget less `historyTokens`). */
   sourceTokens: number;
+  /** Entries of `history` sent as messages and left out (`sent + omitted` = its length). */
+  history: { sent: number; omitted: number };
+  /** Estimated tokens of the earlier turns sent (≤ `historyTokenBudget`). */
+  historyTokens: number;
   /** Estimated tokens of all messages. */
   promptTokens: number;
 }
@@ -73,15 +92,20 @@ const MIN_TRUNCATED_TOKENS = 16;
  * Turns a question and its hits into chat messages for a grounded, cited answer:
  *
  * ```
- * system:    [knowledge-base prompt]  + grounding rules (zh or en)
+ * system:    [knowledge-base prompt]  + grounding rules (zh or en) [+ "earlier turns are not evidence"]
  * user/asst: few-shot turns (optional)
+ * user/asst: earlier turns of the conversation, markers stripped (optional)
  * user:      资料：\n[1] 标题 › 章 › 条\n正文…\n\n[2] …\n\n问题：…
  * ```
  *
- * Budget: sources are added best first while they fit `contextTokenBudget`. The first that does
- * not fit is cut to the longest run of whole sentences that fits (kept only if at least 16 tokens
- * remain); every hit after it is dropped and reported in `dropped`, so the caller can say what the
- * model did not see. Throws `E_USAGE` for a budget below 1.
+ * Budget: the most recent earlier question–answer pairs are kept while they fit
+ * `historyTokenBudget` (a quarter of `contextTokenBudget` by default), and what they take comes
+ * out of `contextTokenBudget`. Sources are then added best first while they fit the rest. The
+ * first that does not fit is cut to the longest run of whole sentences that fits (kept only if at
+ * least 16 tokens remain); every hit after it is dropped and reported in `dropped`, so the caller
+ * can say what the model did not see. The sources are numbered `[1]`, `[2]`, … afresh whatever the
+ * history said. Throws `E_USAGE` for a budget below 1, or a history budget outside
+ * 0 ≤ value < `contextTokenBudget`.
  *
  * @example
  * const prompt = buildAnswerPrompt({ question: '试用期最长多久？', hits, contextTokenBudget: 2000 });
@@ -94,8 +118,16 @@ export function buildAnswerPrompt(options: BuildAnswerPromptOptions): AnswerProm
       details: { setting: 'contextTokenBudget', value: contextTokenBudget },
     });
   }
+  const historyTokenBudget = options.historyTokenBudget ?? Math.floor(contextTokenBudget / 4);
+  if (!(historyTokenBudget >= 0 && historyTokenBudget < contextTokenBudget)) {
+    throw new HangjiaError('E_USAGE', `historyTokenBudget must be at least 0 and below contextTokenBudget (${contextTokenBudget}), which it is taken from; got ${historyTokenBudget}. Use 0 to send no earlier turns.`, {
+      details: { setting: 'historyTokenBudget', value: historyTokenBudget },
+    });
+  }
   const language = !options.language || options.language === 'auto' ? detectLanguage(question) : options.language;
   const template = ANSWER_PROMPT_TEMPLATES[language];
+  const history = fitConversationHistory(options.history ?? [], historyTokenBudget);
+  const sourceTokenBudget = contextTokenBudget - history.tokens;
 
   const sources: PromptSource[] = [];
   const dropped: DroppedHit[] = [];
@@ -111,13 +143,13 @@ export function buildAnswerPrompt(options: BuildAnswerPromptOptions): AnswerProm
     const header = sourceHeader(n, hit);
     const text = hit.chunk.text.trim();
     const tokens = estimateTokens(`${header}\n${text}`);
-    if (used + tokens <= contextTokenBudget) {
+    if (used + tokens <= sourceTokenBudget) {
       sources.push({ n, hit, rank, text, truncated: false, tokens });
       used += tokens;
       return;
     }
     full = true;
-    const remaining = contextTokenBudget - used - estimateTokens(`${header} ${template.truncatedMark}\n`);
+    const remaining = sourceTokenBudget - used - estimateTokens(`${header} ${template.truncatedMark}\n`);
     let kept = '';
     for (const span of splitSentences(text)) {
       const candidate = text.slice(0, span.end);
@@ -125,7 +157,7 @@ export function buildAnswerPrompt(options: BuildAnswerPromptOptions): AnswerProm
       kept = candidate;
     }
     const keptTokens = estimateTokens(`${header} ${template.truncatedMark}\n${kept}`);
-    if (kept !== '' && estimateTokens(kept) >= MIN_TRUNCATED_TOKENS && used + keptTokens <= contextTokenBudget) {
+    if (kept !== '' && estimateTokens(kept) >= MIN_TRUNCATED_TOKENS && used + keptTokens <= sourceTokenBudget) {
       sources.push({ n, hit, rank, text: kept, truncated: true, tokens: keptTokens });
       used += keptTokens;
     } else {
@@ -134,15 +166,23 @@ export function buildAnswerPrompt(options: BuildAnswerPromptOptions): AnswerProm
   });
 
   const blocks = sources.map((source) => `${sourceHeader(source.n, source.hit)}${source.truncated ? ` ${template.truncatedMark}` : ''}\n${source.text}`);
-  const system = options.systemPrompt?.trim() ? `${options.systemPrompt.trim()}\n\n${template.instructions}` : template.instructions;
+  const instructions = history.messages.length > 0 ? `${template.instructions}\n${template.historyInstruction}` : template.instructions;
+  const system = options.systemPrompt?.trim() ? `${options.systemPrompt.trim()}\n\n${instructions}` : instructions;
   const user = `${template.sourcesHeading}\n${blocks.join('\n\n')}\n\n${template.questionLabel}${language === 'zh' ? '' : ' '}${question.trim()}`;
-  const messages: LanguageModelMessage[] = [{ role: 'system', content: system }, ...(options.fewShot ?? []).map((message) => ({ ...message })), { role: 'user', content: user }];
+  const messages: LanguageModelMessage[] = [
+    { role: 'system', content: system },
+    ...(options.fewShot ?? []).map((message) => ({ ...message })),
+    ...history.messages,
+    { role: 'user', content: user },
+  ];
   return {
     messages,
     language,
     sources,
     dropped,
     sourceTokens: used,
+    history: { sent: history.sent, omitted: history.omitted },
+    historyTokens: history.tokens,
     promptTokens: messages.reduce((sum, message) => sum + estimateTokens(message.content), 0),
   };
 }

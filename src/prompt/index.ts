@@ -2,4 +2,5 @@
 export { buildAnswerPrompt, sourceHeader } from './build-answer-prompt.js';
 export type { AnswerPrompt, BuildAnswerPromptOptions, DroppedHit, PromptSource } from './build-answer-prompt.js';
 export { ANSWER_PROMPT_TEMPLATES, type AnswerPromptTemplate } from './answer-prompt-templates.js';
+export { cleanAssistantTurn, fitConversationHistory, type FittedHistory, type HistoryTurn } from './fit-conversation-history.js';
 export { detectLanguage, type PromptLanguage } from './detect-language.js';

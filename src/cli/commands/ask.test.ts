@@ -37,6 +37,9 @@ describe('hangjia ask', () => {
       model: { provider: 'openai-compatible', modelId: 'scripted-model' },
       usage: { inputTokens: 120, outputTokens: 40 },
       evidence: { threshold: 0.35, bestRank: 1 },
+      // A single question has no earlier turns to send.
+      history: { sent: 0, omitted: 0 },
+      tokens: { history: 0 },
     });
     expect(result.citations).toHaveLength(1);
     expect(result.citations[0]).toMatchObject({ n: 2, chunkId: result.retrieval[1].chunkId, start: result.retrieval[1].start, end: result.retrieval[1].end, snippet: '劳动合同期限三年以上的，试用期不得超过六个月。' });

@@ -128,6 +128,7 @@ export function answerToJson(answer: Answer, knowledgeBase: string): Record<stri
       return { ...rest, snippet: snippet(String(text)) };
     }),
     droppedRanks: answer.droppedRanks,
+    history: answer.history,
     model: answer.model ?? null,
     usage: answer.usage,
     tokens: answer.tokens,

@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { chatStreamEvents, HANDBOOK } from '../../answer/__fixtures__/handbook.js';
 import { runCliCaptured } from '../../../test/support/run-cli.js';
+import { startScriptedOpenAIServer } from '../../../test/support/scripted-openai-server.js';
 import { useTemporaryDirectories, writeFiles } from '../../../test/support/temporary-directory.js';
 
 const temporaryDirectory = useTemporaryDirectories();
@@ -22,5 +24,43 @@ describe('hangjia chat', () => {
     expect(run.stdout).toContain('试用期最长不得超过六个月');
     expect(run.stdout).toContain('试用期工资不得低于转正工资的百分之八十');
     expect(run.stderr).toMatch(/\(searched for: 试用期[^)]*那工资呢？\)/);
+  });
+
+  it('sends the first exchange with the second question, so a follow-up reaches the model with the answer it refers to', async () => {
+    const server = await startScriptedOpenAIServer();
+    try {
+      const home = temporaryDirectory();
+      const root = temporaryDirectory();
+      writeFiles(root, { 'handbook.md': HANDBOOK });
+      expect((await runCliCaptured(['kb', 'create', 'hr', root, '--quiet'], { home })).code).toBe(0);
+      server.enqueue(
+        '/v1/chat/completions',
+        // Turn one's answer; turn two's condensing (not streamed); turn two's answer.
+        { events: chatStreamEvents(['劳动合同期限三年以上的，试用期不得超过六个月[2]。']) },
+        { json: { id: 'x', object: 'chat.completion', created: 0, model: 'scripted-model', choices: [{ index: 0, message: { role: 'assistant', content: '试用期最长多久？' }, finish_reason: 'stop' }] } },
+        { events: chatStreamEvents(['最多六个月[2]。']) },
+      );
+      const stdin = Readable.from(['试用期最长多久？\n', '说简单点\n', '/exit\n']);
+      const env = { HANGJIA_MODEL_PROVIDER: 'openai-compatible', HANGJIA_BASE_URL: server.baseURL, HANGJIA_MODEL: 'scripted-model' };
+      const run = await runCliCaptured(['chat', 'hr', '-k', '3', '--verbose'], { home, stdin, env });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain('劳动合同期限三年以上的，试用期不得超过六个月[2]。\n');
+      expect(run.stdout).toContain('最多六个月[2]。\n');
+      expect(server.requests).toHaveLength(3);
+      const messages = (index: number) => (server.requests[index]!.body as { messages: Array<{ role: string; content: string }> }).messages;
+      // Turn one had nothing before it.
+      expect(messages(0).map((message) => message.role)).toEqual(['system', 'user']);
+      // Turn two carries turn one as a user/assistant pair (its [2] stripped), then its own sources.
+      expect(messages(2).map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'user']);
+      expect(messages(2).slice(1, 3)).toEqual([
+        { role: 'user', content: '试用期最长多久？' },
+        { role: 'assistant', content: '劳动合同期限三年以上的，试用期不得超过六个月。' },
+      ]);
+      expect(messages(2)[3]!.content.startsWith('资料：\n[1] 星河网络员工手册 › 第二章 劳动合同 › 第三条\n')).toBe(true);
+      expect(messages(2)[3]!.content.endsWith('\n\n问题：说简单点（即：试用期最长多久？）')).toBe(true);
+      expect(run.stderr).toContain('(earlier turns sent to the model: 2; left out: 0)');
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -5,7 +5,7 @@ import { HangjiaError } from '../../errors/index.js';
 import { ANSWER_ARGS, openAnswering, printAnswerStream } from './ask.js';
 
 export default defineCommand({
-  meta: { name: 'chat', description: 'Talk with a knowledge base in the terminal; follow-up questions are condensed for retrieval (/exit to leave)' },
+  meta: { name: 'chat', description: 'Talk with a knowledge base in the terminal; follow-ups are condensed for retrieval and answered with the recent turns in view (/exit to leave)' },
   args: ANSWER_ARGS,
   async run({ args, data }) {
     const answering = await openAnswering(data, args);
@@ -25,6 +25,7 @@ export default defineCommand({
             const stream = answerQuestion(answering.knowledgeBase, question, { ...answering.options, history });
             const answer = await printAnswerStream(stream, terminal, (text) => session.streams.stdout.write(text));
             if (answer.standaloneQuestion !== question) terminal.debug(`(searched for: ${answer.standaloneQuestion})`);
+            if (answer.kind === 'generated' && history.length > 0) terminal.debug(`(earlier turns sent to the model: ${answer.history.sent}; left out: ${answer.history.omitted})`);
             history.push({ role: 'user', content: question }, { role: 'assistant', content: answer.text });
           } catch (error) {
             // One failed turn (endpoint down) should not end the conversation.
