@@ -36,6 +36,17 @@ export interface HangjiaConfig {
     dimensions?: number;
     /** Threads for in-process models; default: the machine's cores (`HANGJIA_THREADS`). */
     threads?: number;
+    /**
+     * Text put before every search query before it is embedded, for models trained with one
+     * (`HANGJIA_EMBEDDING_QUERY_PREFIX`): bge-*-zh-v1.5 `为这个句子生成表示以用于检索相关文章：`,
+     * e5 `query: `, Qwen3-Embedding `Instruct: <task>\nQuery:`. Default: none.
+     */
+    queryPrefix?: string;
+    /**
+     * Text put before every chunk before it is embedded (`HANGJIA_EMBEDDING_DOCUMENT_PREFIX`), e.g.
+     * e5 `passage: `. Changing it re-embeds a knowledge base on its next sync. Default: none.
+     */
+    documentPrefix?: string;
   };
   /** The chat model that writes answers. */
   model: {

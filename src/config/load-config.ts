@@ -34,6 +34,8 @@ const ENVIRONMENT_KEYS: ReadonlyArray<[string, string]> = [
   ['HANGJIA_EMBEDDING_MODEL_DIR', 'embedding.modelDir'],
   ['HANGJIA_EMBEDDING_DIMENSIONS', 'embedding.dimensions'],
   ['HANGJIA_THREADS', 'embedding.threads'],
+  ['HANGJIA_EMBEDDING_QUERY_PREFIX', 'embedding.queryPrefix'],
+  ['HANGJIA_EMBEDDING_DOCUMENT_PREFIX', 'embedding.documentPrefix'],
   ['HANGJIA_MAX_FILE_BYTES', 'ingest.maxFileBytes'],
   ['HANGJIA_MODEL_PROVIDER', 'model.provider'],
   ['HANGJIA_BASE_URL', 'model.baseURL'],
@@ -167,7 +169,7 @@ function setKey(config: HangjiaConfig, key: string, raw: unknown, layer: ConfigL
 
 function optionalKeys(): string[] {
   return [
-    ...['baseURL', 'apiKey', 'model', 'modelPath', 'modelDir', 'dimensions', 'threads'].map((name) => `embedding.${name}`),
+    ...['baseURL', 'apiKey', 'model', 'modelPath', 'modelDir', 'dimensions', 'threads', 'queryPrefix', 'documentPrefix'].map((name) => `embedding.${name}`),
     ...['baseURL', 'apiKey', 'model', 'modelPath', 'loraPath', 'threads', 'contextSize'].map((name) => `model.${name}`),
   ];
 }

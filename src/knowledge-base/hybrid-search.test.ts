@@ -6,7 +6,7 @@ import { useTemporaryDirectories, writeFiles } from '../../test/support/temporar
 import { createAnalyzer } from '../analysis/index.js';
 import { createChunker } from '../chunking/index.js';
 import { DEFAULT_CONFIG } from '../config/index.js';
-import type { DisposableEmbeddingModel } from '../models/index.js';
+import type { DisposableEmbeddingModel, EmbeddingModel } from '../models/index.js';
 import { createTransformersEmbeddingModel } from '../providers/index.js';
 import { createKnowledgeBase, openKnowledgeBase, type KnowledgeBaseComponents } from './index.js';
 
@@ -65,5 +65,54 @@ describe('hybrid search with a local embedding model (tiny ONNX model generated 
     expect((await lexical.search('试用期', { k: 1 })).mode).toBe('lexical');
     await expect(lexical.search('试用期', { mode: 'hybrid' })).rejects.toThrow(/needs embeddings/);
     lexical.close();
+  });
+
+  it('puts the configured prefixes before queries and chunks, and embeds again when the document prefix changes', async () => {
+    // A recording model: what reaches the embedding model is what the prefixes should shape.
+    const embedded: string[] = [];
+    const recording: EmbeddingModel = {
+      specificationVersion: 'v1',
+      provider: 'test',
+      modelId: 'recording',
+      maxEmbeddingsPerCall: 8,
+      dimensions: 3,
+      async doEmbed({ values }) {
+        embedded.push(...values);
+        return { embeddings: values.map((value) => [value.length, value.includes('试用期') ? 1 : 0, 1]) };
+      },
+    };
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { 'labour.md': FILES['labour.md'] });
+    const settings = { sources: [root], include: [], exclude: [], maxFileBytes: DEFAULT_CONFIG.ingest.maxFileBytes, chunking: DEFAULT_CONFIG.chunking };
+    const base = { analyzer: createAnalyzer(), chunker: createChunker(DEFAULT_CONFIG.chunking), embeddingModel: recording };
+    const kb = createKnowledgeBase({ home, name: 'prefixed', settings }, { ...base, embeddingPrefixes: { query: 'query: ', document: 'passage: ' } });
+    const first = await kb.sync();
+    expect(first.chunksEmbedded).toBeGreaterThan(0);
+    expect(embedded.length).toBe(first.chunksEmbedded);
+    expect(embedded.every((text) => text.startsWith('passage: '))).toBe(true);
+    embedded.length = 0;
+    await kb.search('试用期最长多久', { mode: 'vector' });
+    expect(embedded).toEqual(['query: 试用期最长多久']);
+    const key = kb.stats().embeddingModelId!;
+    expect(key).toMatch(/^test:recording\+prefix:[0-9a-f]{12}$/);
+    kb.close();
+
+    // Another document prefix is another set of vectors: the next sync embeds every chunk again.
+    embedded.length = 0;
+    const changed = openKnowledgeBase({ home, name: 'prefixed' }, { ...base, embeddingPrefixes: { query: 'query: ', document: 'doc: ' } });
+    const second = await changed.sync();
+    expect(second.chunksEmbedded).toBe(first.chunksEmbedded);
+    expect(embedded.every((text) => text.startsWith('doc: '))).toBe(true);
+    expect(changed.stats().embeddingModelId).not.toBe(key);
+    changed.close();
+
+    // The query prefix shapes no stored vector: changing it alone embeds nothing again.
+    embedded.length = 0;
+    const requeried = openKnowledgeBase({ home, name: 'prefixed' }, { ...base, embeddingPrefixes: { query: 'search: ', document: 'doc: ' } });
+    expect((await requeried.sync()).chunksEmbedded).toBe(0);
+    await requeried.search('试用期', { mode: 'vector' });
+    expect(embedded).toEqual(['search: 试用期']);
+    requeried.close();
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Analyzer } from '../analysis/index.js';
@@ -38,6 +39,12 @@ export interface KnowledgeBaseComponents {
   chunker: Chunker;
   /** When set, chunks are embedded on sync and search can be hybrid. */
   embeddingModel?: EmbeddingModel;
+  /**
+   * Text put before what is embedded, for models trained with instructions: `query` before search
+   * queries, `document` before chunks (a different `document` prefix is a different embedding key,
+   * so chunks are embedded again). Default: none.
+   */
+  embeddingPrefixes?: { query?: string; document?: string };
   /** Lexical engine settings; unset ones keep the engine's defaults. */
   lexical?: LexicalSettings;
 }
@@ -69,9 +76,13 @@ export interface KnowledgeBaseStats {
   lastRuns: ReturnType<KnowledgeBaseStore['recentRuns']>;
 }
 
-/** `provider:model`, the key under which embeddings are cached. */
-export function embeddingModelKey(model: EmbeddingModel): string {
-  return `${model.provider}:${model.modelId}`;
+/**
+ * `provider:model`, the key under which embeddings are cached; with a document prefix,
+ * `provider:model+prefix:<its first 12 hex digits of SHA-256>`, since the prefix changes every vector.
+ */
+export function embeddingModelKey(model: EmbeddingModel, documentPrefix = ''): string {
+  const key = `${model.provider}:${model.modelId}`;
+  return documentPrefix === '' ? key : `${key}+prefix:${createHash('sha256').update(documentPrefix).digest('hex').slice(0, 12)}`;
 }
 
 /**
@@ -108,7 +119,7 @@ export class KnowledgeBase {
   }
 
   private get embeddingModelId(): string | undefined {
-    return this.components.embeddingModel ? embeddingModelKey(this.components.embeddingModel) : undefined;
+    return this.components.embeddingModel ? embeddingModelKey(this.components.embeddingModel, this.components.embeddingPrefixes?.document) : undefined;
   }
 
   /**
@@ -122,7 +133,9 @@ export class KnowledgeBase {
       sources: settings.sources,
       sourceOptions: { include: settings.include, exclude: settings.exclude, maxFileBytes: settings.maxFileBytes, ...(settings.rows ? { rows: settings.rows } : {}) },
       chunker: this.components.chunker,
-      ...(this.components.embeddingModel ? { embeddingModel: this.components.embeddingModel, embeddingModelId: this.embeddingModelId! } : {}),
+      ...(this.components.embeddingModel
+        ? { embeddingModel: this.components.embeddingModel, embeddingModelId: this.embeddingModelId!, documentPrefix: this.components.embeddingPrefixes?.document ?? '' }
+        : {}),
       ...options,
     });
     if (this.embeddingModelId) this.store.setMeta('embeddingModelId', this.embeddingModelId);
@@ -161,7 +174,7 @@ export class KnowledgeBase {
         ...(vectorUsable
           ? {
               vector: indexes.vector!,
-              embedQuery: async (text: string) => (await embedMany(model, [text])).embeddings[0]!,
+              embedQuery: async (text: string) => (await embedMany(model, [`${this.components.embeddingPrefixes?.query ?? ''}${text}`])).embeddings[0]!,
             }
           : {}),
         loadChunks: (ids) => this.store.chunksByIds(ids),

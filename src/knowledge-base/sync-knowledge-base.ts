@@ -49,6 +49,8 @@ export interface SyncOptions {
   chunker: Chunker;
   embeddingModel?: EmbeddingModel;
   embeddingModelId?: string;
+  /** Put before each chunk's text when it is embedded (see `KnowledgeBaseComponents.embeddingPrefixes`). */
+  documentPrefix?: string;
   onProgress?: (progress: SyncProgress) => void;
   signal?: AbortSignal;
 }
@@ -135,7 +137,8 @@ async function embedMissingChunks(store: KnowledgeBaseStore, model: EmbeddingMod
   for (let start = 0; start < missing.length; start += batchSize) {
     options.signal?.throwIfAborted();
     const batch = missing.slice(start, start + batchSize);
-    const { embeddings } = await embedMany(model, batch.map((item) => item.text), options.signal ? { abortSignal: options.signal } : {});
+    const prefix = options.documentPrefix ?? '';
+    const { embeddings } = await embedMany(model, batch.map((item) => `${prefix}${item.text}`), options.signal ? { abortSignal: options.signal } : {});
     store.saveEmbeddings(modelId, batch.map((item, index) => ({ textHash: item.textHash, vector: embeddings[index]! })));
     done += batch.length;
     options.onProgress?.({ phase: 'embed', done, total: missing.length });

@@ -60,6 +60,9 @@ export function createDefaultComponents(config: HangjiaConfig): (settings: Knowl
       analyzer: createAnalyzer(settings.userDictionary?.length ? { userDictionary: settings.userDictionary } : {}),
       chunker: createChunker(settings.chunking ?? config.chunking),
       ...(embeddingModel ? { embeddingModel } : {}),
+      ...(config.embedding.queryPrefix || config.embedding.documentPrefix
+        ? { embeddingPrefixes: { query: config.embedding.queryPrefix ?? '', document: config.embedding.documentPrefix ?? '' } }
+        : {}),
       lexical: lexicalSettingsFromConfig(config.search),
     };
   };

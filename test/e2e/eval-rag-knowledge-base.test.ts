@@ -373,6 +373,7 @@ describe('hangjia eval rag --kb, end to end', () => {
       k: 5,
       evidenceThreshold: 0.35,
       search: { mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60 },
+      lexical: { k1: 1.2, titleWeight: 1.5, headingsWeight: 1.5, groupWeight: 0.2 },
       embeddingModel: null,
       contexts: 'as-prompted',
     });
@@ -434,6 +435,7 @@ describe('hangjia eval rag --kb, end to end', () => {
       k: 5,
       evidenceThreshold: 0.35,
       search: { mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60 },
+      lexical: { k1: 1.2, titleWeight: 1.5, headingsWeight: 1.5, groupWeight: 0.2 },
       embeddingModel: null,
       contexts: 'as-prompted',
     });
@@ -452,6 +454,10 @@ describe('hangjia eval rag --kb, end to end', () => {
     const mode = await runCliCaptured(args, { home, cwd: configured, env: modelEnv() });
     expect(mode.code).toBe(2);
     expect(mode.stderr).toContain('holds a run with answering.search.mode "auto", but this run has "lexical".');
+    writeFileSync(path.join(configured, 'hangjia.config.json'), JSON.stringify({ search: { titleWeight: 0 } }));
+    const titles = await runCliCaptured(args, { home, cwd: configured, env: modelEnv() });
+    expect(titles.code).toBe(2);
+    expect(titles.stderr).toContain('holds a run with answering.lexical.titleWeight 1.5, but this run has 0.');
     expect(server.requests).toHaveLength(1);
 
     // The same settings again: the answered item is kept, the other one asked.

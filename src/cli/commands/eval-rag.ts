@@ -190,8 +190,11 @@ function answeringSettings(answering: Awaited<ReturnType<typeof openAnswering>>,
     k: options.k,
     evidenceThreshold: options.evidenceThreshold,
     search: { mode: options.search?.mode ?? 'auto', lexicalWeight: options.search?.lexicalWeight, vectorWeight: options.search?.vectorWeight, rrfK: options.search?.rrfK },
-    // The model whose vectors retrieval fuses in, or null when search is lexical only.
+    // The lexical engine's settings (search.k1, titleWeight, headingsWeight, groupWeight) rank the passages too.
+    lexical: { k1: config.search.k1, titleWeight: config.search.titleWeight, headingsWeight: config.search.headingsWeight, groupWeight: config.search.groupWeight },
+    // The model whose vectors retrieval fuses in (its key includes any document prefix), or null when search is lexical only.
     embeddingModel: answering.knowledgeBase.hasVectorSearch() ? (answering.knowledgeBase.store.getMeta('embeddingModelId') ?? null) : null,
+    ...(answering.knowledgeBase.hasVectorSearch() && config.embedding.queryPrefix ? { embeddingQueryPrefix: config.embedding.queryPrefix } : {}),
     // What an item's contexts are: the passages as the prompt gave them to the model (see
     // answerSample), with refusals left out of faithfulness and the citation metrics. Earlier runs
     // recorded nothing here, scored every retrieved hit and scored refusals as claims, so they do
