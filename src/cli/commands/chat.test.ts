@@ -26,6 +26,22 @@ describe('hangjia chat', () => {
     expect(run.stderr).toMatch(/\(searched for: 试用期[^)]*那工资呢？\)/);
   });
 
+  it('--json writes one answer object per line (JSON Lines)', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { 'handbook.txt': '员工手册\n\n第一章 试用\n\n第一条 试用期最长不得超过六个月。\n\n第二条 试用期工资不得低于转正工资的百分之八十。\n' });
+    expect((await runCliCaptured(['kb', 'create', 'hr', root, '--quiet'], { home })).code).toBe(0);
+    const stdin = Readable.from(['试用期最长多久？\n', '那工资呢？\n', '/exit\n']);
+    const run = await runCliCaptured(['chat', 'hr', '--json'], { home, stdin });
+    expect(run.code, run.stderr).toBe(0);
+    const answers = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { question: string; kind: string; answer: string; knowledgeBase: string });
+    expect(answers.map((answer) => [answer.question, answer.kind, answer.knowledgeBase])).toEqual([
+      ['试用期最长多久？', 'extractive', 'hr'],
+      ['那工资呢？', 'extractive', 'hr'],
+    ]);
+    expect(answers[1]!.answer).toContain('试用期工资不得低于转正工资的百分之八十');
+  });
+
   it('sends the first exchange with the second question, so a follow-up reaches the model with the answer it refers to', async () => {
     const server = await startScriptedOpenAIServer();
     try {

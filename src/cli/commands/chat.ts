@@ -2,7 +2,7 @@ import readline from 'node:readline';
 import { defineCommand } from 'citty';
 import { answerQuestion, type ConversationTurn } from '../../answer/index.js';
 import { HangjiaError } from '../../errors/index.js';
-import { ANSWER_ARGS, openAnswering, printAnswerStream } from './ask.js';
+import { ANSWER_ARGS, answerToJson, openAnswering, printAnswerStream } from './ask.js';
 
 export default defineCommand({
   meta: { name: 'chat', description: 'Talk with a knowledge base in the terminal; follow-ups are condensed for retrieval and answered with the recent turns in view (/exit to leave)' },
@@ -23,7 +23,9 @@ export default defineCommand({
         if (question !== '') {
           try {
             const stream = answerQuestion(answering.knowledgeBase, question, { ...answering.options, history });
-            const answer = await printAnswerStream(stream, terminal, (text) => session.streams.stdout.write(text));
+            // --json: one JSON object per answer, on one line (JSON Lines), as `ask --json` gives it.
+            const answer = terminal.json ? await stream.answer : await printAnswerStream(stream, terminal, (text) => session.streams.stdout.write(text));
+            if (terminal.json) session.streams.stdout.write(`${JSON.stringify(answerToJson(answer, args.kb))}\n`);
             if (answer.standaloneQuestion !== question) terminal.debug(`(searched for: ${answer.standaloneQuestion})`);
             if (answer.kind === 'generated' && history.length > 0) terminal.debug(`(earlier turns sent to the model: ${answer.history.sent}; left out: ${answer.history.omitted})`);
             history.push({ role: 'user', content: question }, { role: 'assistant', content: answer.text });
