@@ -20,6 +20,7 @@ export const COMMON_ARGS = {
   verbose: { type: 'boolean', description: 'More detail on stderr' },
   home: { type: 'string', description: 'Where knowledge bases live (default $HANGJIA_HOME or ~/.hangjia)' },
   config: { type: 'string', description: 'A config file (default hangjia.config.json|yaml here, else $HANGJIA_HOME/config.yaml)' },
+  set: { type: 'string', description: 'Override settings for this run: key=value[,key=value…] with the keys hangjia config show lists (e.g. search.titleWeight=0)' },
 } as const satisfies ArgsDef;
 
 export interface CommonFlags {
@@ -28,6 +29,7 @@ export interface CommonFlags {
   verbose?: boolean;
   home?: string;
   config?: string;
+  set?: string;
 }
 
 export function openSession(data: unknown, flags: CommonFlags, configFlags: Record<string, unknown> = {}): { session: CliSession; terminal: Terminal; loaded: LoadedConfig } {
@@ -40,9 +42,23 @@ export function openSession(data: unknown, flags: CommonFlags, configFlags: Reco
     env: session.env,
     cwd: session.cwd,
     ...(flags.config ? { configFile: flags.config } : {}),
-    flags: { home: flags.home, ...configFlags },
+    // A command's own flags (--k, --mode, …) are more specific than a generic --set of the same key.
+    flags: { home: flags.home, ...parseSetFlag(flags.set), ...configFlags },
   });
   return { session, terminal, loaded };
+}
+
+/** `--set a.b=1,c.d=x` → `{ 'a.b': '1', 'c.d': 'x' }`; the config loader checks keys and values. */
+function parseSetFlag(value: string | undefined): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const pair of listFlag(value)) {
+    const equals = pair.indexOf('=');
+    if (equals <= 0) {
+      throw Object.assign(new Error(`--set takes key=value pairs separated by commas (e.g. search.titleWeight=0); got "${pair}".`), { name: 'CLIError', code: 'E_ARG' });
+    }
+    settings[pair.slice(0, equals).trim()] = pair.slice(equals + 1).trim();
+  }
+  return settings;
 }
 
 /** Parses a numeric flag, naming the flag and the bad value when it is not a number in range. */

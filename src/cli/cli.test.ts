@@ -136,6 +136,18 @@ describe('hangjia CLI', () => {
     const summary = JSON.parse(run.stdout) as { metrics: Record<string, number>; lexical: unknown };
     expect(summary.metrics['ndcg@10']).toBe(0);
     expect(summary.lexical).toEqual({ k1: 1.2, titleWeight: 0, headingsWeight: 1.5, groupWeight: 0 });
+    // --set does the same for one run, and names what it does not understand.
+    const set = await runCliCaptured(['eval', 'retrieval', dataset, '--set', 'search.titleWeight=0, search.groupWeight=0', '--json', '--quiet'], { home });
+    expect(set.code, set.stderr).toBe(0);
+    expect(JSON.parse(set.stdout)).toMatchObject({ metrics: { 'ndcg@10': 0 }, lexical: { titleWeight: 0, groupWeight: 0 } });
+    const shown = await runCliCaptured(['config', 'show', '--set', 'search.k1=0.9'], { home });
+    expect(shown.stdout).toMatch(/search\.k1\s+0\.9\s+\(flag\)/);
+    const malformed = await runCliCaptured(['eval', 'retrieval', dataset, '--set', 'titleWeight'], { home });
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('--set takes key=value pairs separated by commas (e.g. search.titleWeight=0); got "titleWeight".');
+    const unknown = await runCliCaptured(['eval', 'retrieval', dataset, '--set', 'search.titleWieght=0'], { home });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Unknown setting "search.titleWieght" (from flag)');
     const bad = await runCliCaptured(['eval', 'retrieval', dataset, '--config', path.join(dataset, 'bad.yaml'), '--quiet'], { home });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Setting "search.k1" must be from 0 (exclusive) to 100; got 0');
