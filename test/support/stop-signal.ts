@@ -4,6 +4,7 @@
  * has no listener of its own for these signals: the command under test must be listening, or the
  * signal kills the test process. Written by hand; no generating command.
  */
+import { expect } from 'vitest';
 import type { RecordedRequest, ScriptedReply, ScriptStep } from './scripted-openai-server.js';
 
 export type StopSignal = 'SIGINT' | 'SIGTERM';
@@ -54,4 +55,24 @@ export function interruptDuringReply(signal: StopSignal, reply: ScriptedReply | 
       return { ...answer, delayMs: 20_000 };
     },
   };
+}
+
+/**
+ * Asserts how every long command ends on a stop signal: the command listened for both signals
+ * while it ran (`during` is one more than `before`) and removed its listeners afterwards; it exited
+ * with 128 + the signal's number; stderr says what was saved and that the same command resumes,
+ * and reports no error.
+ */
+export function expectStoppedBySignal(
+  run: { code: number; stderr: string },
+  listeners: { readonly before: StopListenerCounts; readonly during: StopListenerCounts | undefined },
+  signal: StopSignal,
+  saved: string,
+): void {
+  const { before } = listeners;
+  expect(listeners.during).toEqual({ SIGINT: before.SIGINT + 1, SIGTERM: before.SIGTERM + 1 });
+  expect(stopListenerCounts()).toEqual(before);
+  expect(run.code, run.stderr).toBe(signal === 'SIGINT' ? 130 : 143);
+  expect(run.stderr).toContain(`Interrupted (${signal}): ${saved}; run the same command again to resume.`);
+  expect(run.stderr).not.toContain('Error:');
 }

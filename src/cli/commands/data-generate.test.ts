@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliCaptured } from '../../../test/support/run-cli.js';
 import { startScriptedOpenAIServer, type RecordedRequest, type ScriptedOpenAIServer, type ScriptStep } from '../../../test/support/scripted-openai-server.js';
-import { interruptDuringReply, stopListenerCounts } from '../../../test/support/stop-signal.js';
+import { expectStoppedBySignal, interruptDuringReply, stopListenerCounts } from '../../../test/support/stop-signal.js';
 import { useTemporaryDirectories, writeFiles } from '../../../test/support/temporary-directory.js';
 
 const temporaryDirectory = useTemporaryDirectories();
@@ -74,10 +74,7 @@ describe('hangjia data generate', () => {
     const { before } = interrupt;
     server.enqueue('/v1/chat/completions', quoteArticle, interrupt.step);
     const interrupted = await runCliCaptured(args, { home, cwd: home, env });
-    expect(interrupt.during).toEqual({ SIGINT: before.SIGINT + 1, SIGTERM: before.SIGTERM + 1 });
-    expect(stopListenerCounts()).toEqual(before);
-    expect(interrupted.code, interrupted.stderr).toBe(143);
-    expect(interrupted.stderr).toContain(`Interrupted (SIGTERM): 1 items from 1 of 3 chunks are saved in ${output} (job state ${output}.state.json); run the same command again to resume.`);
+    expectStoppedBySignal(interrupted, interrupt, 'SIGTERM', `1 items from 1 of 3 chunks are saved in ${output} (job state ${output}.state.json)`);
     expect(interrupted.stdout).toContain('aborted: 1 items from 1 of 3 chunks (1 new)\n');
     expect(interrupted.stdout).not.toContain('Run the same command again');
     expect(server.requests).toHaveLength(2);

@@ -5,7 +5,7 @@ import { readExam } from '../../eval/index.js';
 import { answerFromKey, chatReply, createKeyLookup, lastUserMessage, scriptChat } from '../../eval/exam/__fixtures__/scripted-examinee.js';
 import { runCliCaptured } from '../../../test/support/run-cli.js';
 import { startScriptedOpenAIServer, type RecordedRequest, type ScriptedOpenAIServer } from '../../../test/support/scripted-openai-server.js';
-import { interruptDuringReply, stopListenerCounts } from '../../../test/support/stop-signal.js';
+import { expectStoppedBySignal, interruptDuringReply, stopListenerCounts } from '../../../test/support/stop-signal.js';
 import { useTemporaryDirectories } from '../../../test/support/temporary-directory.js';
 
 const CMMLU = path.resolve(import.meta.dirname, '../../../../shared/datasets/exams/cmmlu');
@@ -77,11 +77,7 @@ describe('hangjia eval exam', () => {
       scriptChat(server, answerFromKey(testItems), 4);
       server.enqueue('/v1/chat/completions', interrupt.step);
       const interrupted = await runCliCaptured(args, { home, env });
-      expect(interrupt.during).toEqual({ SIGINT: before.SIGINT + 1, SIGTERM: before.SIGTERM + 1 });
-      expect(stopListenerCounts()).toEqual(before);
-      expect(interrupted.code, interrupted.stderr).toBe(130);
-      expect(interrupted.stderr).toContain(`Interrupted (SIGINT): 4 answered questions are saved in ${runDirectory}; run the same command again to resume.`);
-      expect(interrupted.stderr).not.toContain('Error:');
+      expectStoppedBySignal(interrupted, interrupt, 'SIGINT', `4 answered questions are saved in ${runDirectory}`);
       expect(JSON.parse(interrupted.stdout)).toMatchObject({
         complete: false,
         askedQuestions: 4,

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliCaptured } from '../../../test/support/run-cli.js';
 import { startScriptedOpenAIServer, type RecordedRequest, type ScriptedOpenAIServer } from '../../../test/support/scripted-openai-server.js';
-import { interruptDuringReply, stopListenerCounts } from '../../../test/support/stop-signal.js';
+import { expectStoppedBySignal, interruptDuringReply, stopListenerCounts } from '../../../test/support/stop-signal.js';
 import { useTemporaryDirectories } from '../../../test/support/temporary-directory.js';
 
 const temporaryDirectory = useTemporaryDirectories();
@@ -64,11 +64,7 @@ describe('hangjia eval pairwise', () => {
     const { before } = interrupt;
     server.enqueue('/v1/chat/completions', better, better, interrupt.step);
     const interrupted = await runCliCaptured(args, { home, env });
-    expect(interrupt.during).toEqual({ SIGINT: before.SIGINT + 1, SIGTERM: before.SIGTERM + 1 });
-    expect(stopListenerCounts()).toEqual(before);
-    expect(interrupted.code, interrupted.stderr).toBe(143);
-    expect(interrupted.stderr).toContain(`Interrupted (SIGTERM): 1 judged pairs are saved in ${runDirectory}; run the same command again to resume.`);
-    expect(interrupted.stderr).not.toContain('Error:');
+    expectStoppedBySignal(interrupted, interrupt, 'SIGTERM', `1 judged pairs are saved in ${runDirectory}`);
     expect(JSON.parse(interrupted.stdout).summary).toMatchObject({ items: 2, decided: 1, pending: 1, wins: 1 });
     expect(server.requests.map(judgedQuestion)).toEqual(['试用期最长多久？', '试用期最长多久？', '年假？']);
     const judgments = (): string[] => readFileSync(path.join(runDirectory, 'judgments.jsonl'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line).id);

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCliCaptured } from '../../../test/support/run-cli.js';
-import { stopListenerCounts } from '../../../test/support/stop-signal.js';
+import { expectStoppedBySignal, stopListenerCounts } from '../../../test/support/stop-signal.js';
 import { useTemporaryDirectories } from '../../../test/support/temporary-directory.js';
 import { sha256FromHeader } from '../../models/index.js';
 import { RECOMMENDED_MODELS } from './model-pull.js';
@@ -99,11 +99,7 @@ describe('hangjia model pull', () => {
       const file = path.join(home, 'models', 'qwen2.5-0.5b-instruct-q4_k_m.gguf');
       const env = { HANGJIA_MODEL_PULL_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
       const interrupted = await runCliCaptured(['model', 'pull', 'qwen2.5-0.5b-instruct'], { home, env });
-      expect(during).toEqual({ SIGINT: before.SIGINT + 1, SIGTERM: before.SIGTERM + 1 });
-      expect(stopListenerCounts()).toEqual(before);
-      expect(interrupted.code).toBe(130);
-      expect(interrupted.stderr).toContain(`Interrupted (SIGINT): 1.0 KiB of qwen2.5-0.5b-instruct are kept in ${file}.part; run the same command again to resume.`);
-      expect(interrupted.stderr).not.toContain('Error:');
+      expectStoppedBySignal(interrupted, { before, during }, 'SIGINT', `1.0 KiB of qwen2.5-0.5b-instruct are kept in ${file}.part`);
       expect(fs.readFileSync(`${file}.part`).equals(content.subarray(0, 1024))).toBe(true);
       expect(fs.existsSync(file)).toBe(false);
 
