@@ -6,6 +6,14 @@ import type { RetrievalSystem } from './retrieval-system.js';
  */
 export const SYSTEM_FACTORIES: Readonly<Record<string, () => Promise<RetrievalSystem>>> = {
   hangjia: async () => (await import('./hangjia-system.js')).createHangjiaSystem(),
+  // The statute setting documented in the README: titles that only name the law count for nothing
+  // (`--set search.titleWeight=0,search.headingsWeight=0`). Not a default: cmrc2018's titles name the topic.
+  'hangjia-statute-titles-off': async () =>
+    (await import('./hangjia-system.js')).createHangjiaSystem({
+      name: 'hangjia-statute-titles-off',
+      description: 'hangjia with search.titleWeight 0 and search.headingsWeight 0',
+      params: { weights: { title: 0, headings: 0 } },
+    }),
   'bigram-bm25': async () => (await import('./bigram-bm25-system.js')).createBigramBm25System(),
   minisearch: async () => (await import('./minisearch-system.js')).createMiniSearchSystem({ jieba: false }),
   'minisearch-jieba': async () => (await import('./minisearch-system.js')).createMiniSearchSystem({ jieba: true }),
