@@ -12,6 +12,8 @@ export interface Citation {
   documentId: string;
   documentPath: string;
   documentTitle: string;
+  /** For a row of a csv/jsonl source: its key, so the row can be cited. */
+  documentRowKey?: string;
   headingPath: string[];
   /** The chunk's offsets in its document text (UTF-16 code units). */
   start: number;

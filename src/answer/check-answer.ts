@@ -131,6 +131,7 @@ export function citationFor(n: number, hit: Hit, snippet: string): Citation {
     documentId: hit.chunk.documentId,
     documentPath: hit.documentPath,
     documentTitle: hit.documentTitle,
+    ...(hit.documentRowKey === undefined ? {} : { documentRowKey: hit.documentRowKey }),
     headingPath: hit.chunk.headingPath,
     start: hit.chunk.start,
     end: hit.chunk.end,

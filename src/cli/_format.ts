@@ -53,6 +53,7 @@ export function hitToJson(hit: Hit, rank: number): Record<string, unknown> {
     documentId: hit.chunk.documentId,
     documentPath: hit.documentPath,
     documentTitle: hit.documentTitle,
+    ...(hit.documentRowKey === undefined ? {} : { documentRowKey: hit.documentRowKey }),
     headingPath: hit.chunk.headingPath,
     start: hit.chunk.start,
     end: hit.chunk.end,
@@ -60,4 +61,9 @@ export function hitToJson(hit: Hit, rank: number): Record<string, unknown> {
     scores: hit.scores,
     text: hit.chunk.text,
   };
+}
+
+/** Where a hit or citation comes from: the file, and the row for a csv/jsonl source. */
+export function sourceLocation(source: { documentPath: string; documentRowKey?: string }): string {
+  return source.documentRowKey === undefined ? source.documentPath : `${source.documentPath} row ${source.documentRowKey}`;
 }

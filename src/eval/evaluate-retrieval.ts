@@ -3,7 +3,7 @@ import { Bm25Index, type Bm25ParamsInput, type Bm25SearchOptions } from '../inde
 import { corpusDocumentToRecord } from './corpus-record.js';
 import { evaluateRun, type RunEvaluation } from './evaluate-run.js';
 import type { BeirDataset } from './read-beir-dataset.js';
-import type { Run } from './run.js';
+import type { Run, ScoredDocument } from './run.js';
 
 export interface EvaluateRetrievalOptions {
   analyzer: Analyzer;
@@ -49,15 +49,60 @@ export function evaluateRetrieval(dataset: BeirDataset, options: EvaluateRetriev
     run.set(query.id, matches.map((match) => ({ docid: match.id, score: match.score })));
     if (position % 50 === 0 || position === dataset.queries.length - 1) options.onProgress?.({ phase: 'search', done: position + 1, total: dataset.queries.length });
   });
-  const evaluation = evaluateRun(run, dataset.qrels, { metrics: options.metrics ?? ['ndcg@10', 'recall@100', 'mrr@10'] });
-  latencies.sort((a, b) => a - b);
-  const percentile = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
   return {
     run,
-    evaluation,
+    evaluation: evaluateRun(run, dataset.qrels, { metrics: options.metrics ?? DEFAULT_RETRIEVAL_METRICS }),
     documents: dataset.corpus.length,
     queries: dataset.queries.length,
     buildMs,
-    latencyMs: { p50: percentile(50), p99: percentile(99), mean: latencies.reduce((sum, value) => sum + value, 0) / Math.max(1, latencies.length) },
+    latencyMs: latencySummary(latencies),
   };
+}
+
+export interface EvaluateSearchOptions {
+  /** Default `['ndcg@10', 'recall@100', 'mrr@10']`. */
+  metrics?: readonly string[];
+  onProgress?: (progress: { phase: 'search'; done: number; total: number }) => void;
+}
+
+export interface SearchEvaluation {
+  run: Run;
+  evaluation: RunEvaluation;
+  queries: number;
+  /** Per-query latency percentiles of `search`, whatever it does (an embedding call included). */
+  latencyMs: { p50: number; p99: number; mean: number };
+}
+
+/**
+ * Runs every query of a test collection through any search over its documents (a knowledge base,
+ * another engine) and scores the run. `search` returns document ids with scores, best first;
+ * queries run one at a time, so the latencies are those a single user sees.
+ */
+export async function evaluateSearch(
+  dataset: Pick<BeirDataset, 'queries' | 'qrels'>,
+  search: (query: string) => Promise<ScoredDocument[]>,
+  options: EvaluateSearchOptions = {},
+): Promise<SearchEvaluation> {
+  const run: Run = new Map();
+  const latencies: number[] = [];
+  for (const [position, query] of dataset.queries.entries()) {
+    const started = performance.now();
+    run.set(query.id, await search(query.text));
+    latencies.push(performance.now() - started);
+    if (position % 50 === 0 || position === dataset.queries.length - 1) options.onProgress?.({ phase: 'search', done: position + 1, total: dataset.queries.length });
+  }
+  return {
+    run,
+    evaluation: evaluateRun(run, dataset.qrels, { metrics: options.metrics ?? DEFAULT_RETRIEVAL_METRICS }),
+    queries: dataset.queries.length,
+    latencyMs: latencySummary(latencies),
+  };
+}
+
+const DEFAULT_RETRIEVAL_METRICS = ['ndcg@10', 'recall@100', 'mrr@10'] as const;
+
+function latencySummary(latencies: number[]): { p50: number; p99: number; mean: number } {
+  const sorted = latencies.slice().sort((a, b) => a - b);
+  const percentile = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+  return { p50: percentile(50), p99: percentile(99), mean: sorted.reduce((sum, value) => sum + value, 0) / Math.max(1, sorted.length) };
 }

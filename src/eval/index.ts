@@ -15,7 +15,7 @@ export { recallAtCutoff } from './recall.js';
 export { reciprocalRankAtCutoff } from './reciprocal-rank.js';
 export { averagePrecisionAtCutoff } from './average-precision.js';
 export { evaluateRun, type EvaluateRunOptions, type RunEvaluation } from './evaluate-run.js';
-export { evaluateRetrieval, type EvaluateRetrievalOptions, type RetrievalEvaluation } from './evaluate-retrieval.js';
+export { evaluateRetrieval, evaluateSearch, type EvaluateRetrievalOptions, type EvaluateSearchOptions, type RetrievalEvaluation, type SearchEvaluation } from './evaluate-retrieval.js';
 export { corpusDocumentToRecord } from './corpus-record.js';
 export * from './exam/index.js';
 export * from './runs/index.js';

@@ -80,6 +80,8 @@ export interface StoredChunk {
   chunk: Chunk;
   documentPath: string;
   documentTitle: string;
+  /** The row key of a csv/jsonl document (its id field, or line/row number); absent for other formats. */
+  documentRowKey?: string;
   textHash: string;
 }
 
@@ -245,17 +247,22 @@ export class KnowledgeBaseStore {
   /** Every chunk in document order, for (re)building the derived indexes. */
   *iterateChunks(): IterableIterator<StoredChunk> {
     const statement = this.database.prepare(
-      `SELECT c.*, d.source_path AS document_path, d.title AS document_title
+      `SELECT c.*, d.source_path AS document_path, d.title AS document_title, d.row_key AS document_row_key
        FROM chunks c JOIN documents d ON d.id = c.document_id ORDER BY c.document_id, c.ordinal`,
     );
     for (const row of statement.iterate() as IterableIterator<Record<string, unknown>>) yield toStoredChunk(row);
+  }
+
+  /** The row keys of the csv/jsonl documents held (see `Document.rowKey`). */
+  rowKeys(): string[] {
+    return (this.database.prepare('SELECT row_key AS rowKey FROM documents WHERE row_key IS NOT NULL').all() as Array<{ rowKey: string }>).map((row) => row.rowKey);
   }
 
   chunksByIds(ids: string[]): Map<string, StoredChunk> {
     const found = new Map<string, StoredChunk>();
     if (ids.length === 0) return found;
     const statement = this.database.prepare(
-      `SELECT c.*, d.source_path AS document_path, d.title AS document_title
+      `SELECT c.*, d.source_path AS document_path, d.title AS document_title, d.row_key AS document_row_key
        FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id IN (${ids.map(() => '?').join(',')})`,
     );
     for (const row of statement.all(...ids) as Array<Record<string, unknown>>) {
@@ -363,6 +370,7 @@ function toStoredChunk(row: Record<string, unknown>): StoredChunk {
     },
     documentPath: String(row['document_path']),
     documentTitle: String(row['document_title']),
+    ...(row['document_row_key'] == null ? {} : { documentRowKey: String(row['document_row_key']) }),
     textHash: String(row['text_hash']),
   };
 }

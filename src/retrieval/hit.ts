@@ -15,6 +15,8 @@ export interface Hit {
   score: number;
   documentPath: string;
   documentTitle: string;
+  /** For a row of a csv/jsonl source: its key (the id field, or the line/row number), to cite the row. */
+  documentRowKey?: string;
   /** Query terms found in the chunk (lexical retrieval). */
   matchedTerms: string[];
   scores: RetrieverScore[];

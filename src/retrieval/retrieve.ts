@@ -10,7 +10,7 @@ export interface RetrievalSources {
   vector?: { search(vector: Float32Array, options: { k: number }): Array<{ id: string; score: number }> };
   /** Embeds the query with the same model the vector index was built with. */
   embedQuery?: (query: string) => Promise<Float32Array>;
-  loadChunks(ids: string[]): Map<string, { chunk: Chunk; documentPath: string; documentTitle: string }>;
+  loadChunks(ids: string[]): Map<string, { chunk: Chunk; documentPath: string; documentTitle: string; documentRowKey?: string }>;
 }
 
 export type RetrievalMode = 'lexical' | 'vector' | 'hybrid';
@@ -116,6 +116,7 @@ export async function retrieve(query: string, sources: RetrievalSources, options
       score: item.score,
       documentPath: found.documentPath,
       documentTitle: found.documentTitle,
+      ...(found.documentRowKey === undefined ? {} : { documentRowKey: found.documentRowKey }),
       matchedTerms: lexicalMatches.get(item.id)?.matchedTerms ?? [],
       scores: item.scores,
     });

@@ -8,7 +8,7 @@ import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
 import { EXIT } from '../_exit-codes.js';
-import { hitToJson, snippet } from '../_format.js';
+import { hitToJson, snippet, sourceLocation } from '../_format.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 import type { Terminal } from '../_terminal.js';
 
@@ -91,7 +91,7 @@ export async function printAnswerStream(stream: AnswerStream, terminal: Terminal
     terminal.out('\nSources:');
     for (const citation of answer.citations) {
       const where = citation.headingPath.length ? citation.headingPath.join(' › ') : citation.documentTitle;
-      terminal.out(`[${citation.n}] ${citation.documentPath}  ${where}  (${citation.start}–${citation.end})`);
+      terminal.out(`[${citation.n}] ${sourceLocation(citation)}  ${where}  (${citation.start}–${citation.end})`);
       terminal.out(`    ${snippet(citation.snippet)}`);
     }
   }

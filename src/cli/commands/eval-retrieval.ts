@@ -1,8 +1,13 @@
 import path from 'node:path';
 import { defineCommand } from 'citty';
 import { createAnalyzer } from '../../analysis/index.js';
-import { evaluateRetrieval, readBeirDataset, writeTrecRun } from '../../eval/index.js';
-import { lexicalSettingsFromConfig } from '../../presets/index.js';
+import type { HangjiaConfig } from '../../config/index.js';
+import { HangjiaError } from '../../errors/index.js';
+import { evaluateRetrieval, evaluateSearch, readBeirDataset, writeTrecRun, type BeirDataset, type RunEvaluation, type ScoredDocument } from '../../eval/index.js';
+import { openKnowledgeBase } from '../../knowledge-base/index.js';
+import { createDefaultComponents, lexicalSettingsFromConfig } from '../../presets/index.js';
+import type { Hit } from '../../retrieval/index.js';
+import type { Terminal } from '../_terminal.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 
 export default defineCommand({
@@ -13,50 +18,141 @@ export default defineCommand({
     qrels: { type: 'string', description: 'Judgments file (default <dataset>/qrels.tsv)' },
     'run-out': { type: 'string', description: 'Write the TREC run file (qid Q0 docid rank score tag) here' },
     depth: { type: 'string', description: 'Documents retrieved per query (default 100)' },
+    kb: { type: 'string', description: 'Search this knowledge base, built from the corpus (hangjia kb create <name> <dataset>/corpus.jsonl), instead of a fresh lexical index: hybrid when it has embeddings' },
+    mode: { type: 'enum', options: ['auto', 'lexical', 'vector', 'hybrid'], description: 'With --kb: retrievers to use (default auto: hybrid when the knowledge base has embeddings)' },
     ...COMMON_ARGS,
   },
-  run({ args, data }) {
-    const { session, terminal, loaded } = openSession(data, args);
+  async run({ args, data }) {
+    const { session, terminal, loaded } = openSession(data, args, { 'search.mode': args.mode });
+    if (args.mode && !args.kb) throw new HangjiaError('E_USAGE', '--mode needs --kb: without it the evaluation builds a lexical index of the corpus.', { details: { flag: 'mode' } });
     const directory = path.resolve(session.cwd, args.dataset);
     const dataset = readBeirDataset(directory, {
       ...(args.queries ? { queriesPath: path.resolve(session.cwd, args.queries) } : {}),
       ...(args.qrels ? { qrelsPath: path.resolve(session.cwd, args.qrels) } : {}),
     });
-    terminal.info(`Evaluating lexical retrieval on ${directory}: ${dataset.corpus.length} documents, ${dataset.queries.length} queries`);
-    const analyzer = createAnalyzer();
-    // The same lexical settings a knowledge base would use (search.titleWeight, search.k1, …), so a
-    // configuration can be evaluated before it is put to work; the summary records them.
+    const depth = numberFlag('depth', args.depth, { min: 1, max: 10000 }) ?? 100;
     const { search } = loaded.config;
     const lexical = { k1: search.k1, titleWeight: search.titleWeight, headingsWeight: search.headingsWeight, groupWeight: search.groupWeight };
-    const result = evaluateRetrieval(dataset, {
-      analyzer,
-      ...lexicalSettingsFromConfig(search),
-      depth: numberFlag('depth', args.depth, { min: 1, max: 10000 }) ?? 100,
-      onProgress: (progress) => terminal.progress(progress.phase, progress.done, progress.total),
-    });
+    const outcome = args.kb ? await evaluateKnowledgeBase(args.kb, dataset, depth, loaded.config, terminal) : evaluateLexicalIndex(directory, dataset, depth, loaded.config, terminal);
     terminal.endProgress();
-    const tag = `hangjia.${analyzer.name}.bm25`;
-    if (args['run-out']) writeTrecRun(path.resolve(session.cwd, args['run-out']), result.run, { tag });
+    if (args['run-out']) writeTrecRun(path.resolve(session.cwd, args['run-out']), outcome.run, { tag: outcome.tag });
     const summary = {
       dataset: directory,
-      documents: result.documents,
-      queries: result.queries,
-      evaluatedQueries: result.evaluation.evaluatedQueries,
-      skippedQueries: result.evaluation.skippedQueries,
-      metrics: result.evaluation.mean,
-      buildMs: Math.round(result.buildMs),
-      latencyMs: result.latencyMs,
+      documents: dataset.corpus.length,
+      queries: dataset.queries.length,
+      evaluatedQueries: outcome.evaluation.evaluatedQueries,
+      skippedQueries: outcome.evaluation.skippedQueries,
+      metrics: outcome.evaluation.mean,
+      buildMs: outcome.buildMs ?? null,
+      latencyMs: outcome.latencyMs,
       runFile: args['run-out'] ?? null,
-      tag,
+      tag: outcome.tag,
+      retrieval: outcome.retrieval,
       lexical,
     };
     if (terminal.json) return terminal.outJson(summary);
-    terminal.out(`nDCG@10     ${result.evaluation.mean['ndcg@10']!.toFixed(4)}`);
-    terminal.out(`Recall@100  ${result.evaluation.mean['recall@100']!.toFixed(4)}`);
-    terminal.out(`MRR@10      ${result.evaluation.mean['mrr@10']!.toFixed(4)}`);
-    terminal.out(`queries     ${result.evaluation.evaluatedQueries} evaluated${result.evaluation.skippedQueries ? `, ${result.evaluation.skippedQueries} without relevant documents skipped` : ''}`);
-    terminal.out(`index       ${result.documents} documents in ${(result.buildMs / 1000).toFixed(1)} s; query p50 ${result.latencyMs.p50.toFixed(2)} ms, p99 ${result.latencyMs.p99.toFixed(2)} ms`);
+    const { mean } = outcome.evaluation;
+    terminal.out(`nDCG@10     ${mean['ndcg@10']!.toFixed(4)}`);
+    terminal.out(`Recall@100  ${mean['recall@100']!.toFixed(4)}`);
+    terminal.out(`MRR@10      ${mean['mrr@10']!.toFixed(4)}`);
+    terminal.out(`queries     ${outcome.evaluation.evaluatedQueries} evaluated${outcome.evaluation.skippedQueries ? `, ${outcome.evaluation.skippedQueries} without relevant documents skipped` : ''}`);
+    const latency = `query p50 ${outcome.latencyMs.p50.toFixed(2)} ms, p99 ${outcome.latencyMs.p99.toFixed(2)} ms`;
+    terminal.out(outcome.buildMs === undefined ? `search      ${latency}` : `index       ${dataset.corpus.length} documents in ${(outcome.buildMs / 1000).toFixed(1)} s; ${latency}`);
+    terminal.out(`retrieval   ${describeRetrieval(outcome.retrieval)}`);
     terminal.out(`settings    k1 ${lexical.k1}, title weight ${lexical.titleWeight}, headings weight ${lexical.headingsWeight}, group weight ${lexical.groupWeight}`);
     if (args['run-out']) terminal.out(`run file    ${args['run-out']}`);
   },
 });
+
+/** What was evaluated, recorded in the summary so two runs can be told apart. */
+type RetrievalUnderTest =
+  | { source: 'lexical-index' }
+  | { source: 'knowledge-base'; knowledgeBase: string; mode: string; embeddingModelId: string | null; corpusDocumentsHeld: number };
+
+interface EvaluationOutcome {
+  run: Map<string, ScoredDocument[]>;
+  evaluation: RunEvaluation;
+  latencyMs: { p50: number; p99: number; mean: number };
+  buildMs?: number;
+  tag: string;
+  retrieval: RetrievalUnderTest;
+}
+
+function evaluateLexicalIndex(directory: string, dataset: BeirDataset, depth: number, config: HangjiaConfig, terminal: Terminal): EvaluationOutcome {
+  terminal.info(`Evaluating lexical retrieval on ${directory}: ${dataset.corpus.length} documents, ${dataset.queries.length} queries`);
+  const analyzer = createAnalyzer();
+  // The same lexical settings a knowledge base would use (search.titleWeight, search.k1, …), so a
+  // configuration can be evaluated before it is put to work; the summary records them.
+  const result = evaluateRetrieval(dataset, {
+    analyzer,
+    ...lexicalSettingsFromConfig(config.search),
+    depth,
+    onProgress: (progress) => terminal.progress(progress.phase, progress.done, progress.total),
+  });
+  return { ...result, tag: `hangjia.${analyzer.name}.bm25`, retrieval: { source: 'lexical-index' } };
+}
+
+/**
+ * The knowledge base's own search (its chunking, settings and embeddings), scored against the
+ * dataset's judgments. A hit names its document by row key, which is the corpus id when the
+ * knowledge base was built from the dataset's corpus.jsonl; a document's rank is its best chunk's.
+ */
+async function evaluateKnowledgeBase(name: string, dataset: BeirDataset, depth: number, config: HangjiaConfig, terminal: Terminal): Promise<EvaluationOutcome> {
+  const knowledgeBase = openKnowledgeBase({ home: config.home, name }, createDefaultComponents(config));
+  try {
+    const corpusIds = new Set(dataset.corpus.map((document) => document.id));
+    const corpusDocumentsHeld = new Set(knowledgeBase.store.rowKeys().filter((key) => corpusIds.has(key))).size;
+    if (corpusDocumentsHeld === 0) {
+      throw new HangjiaError(
+        'E_DATASET',
+        `Knowledge base "${name}" holds none of the ${corpusIds.size} documents of the dataset's corpus (a hit counts when its row key is a corpus id). Build it from the corpus: hangjia kb create ${name} <dataset>/corpus.jsonl`,
+        { details: { knowledgeBase: name } },
+      );
+    }
+    if (corpusDocumentsHeld < corpusIds.size) {
+      terminal.warn(`Knowledge base "${name}" holds ${corpusDocumentsHeld} of the ${corpusIds.size} corpus documents; the others cannot be found (if an ingest was interrupted: hangjia kb sync ${name}).`);
+    }
+    const requestedMode = config.search.mode === 'auto' ? undefined : config.search.mode;
+    let mode = requestedMode ?? 'auto';
+    terminal.info(`Evaluating knowledge base "${name}" on ${dataset.queries.length} queries (${corpusDocumentsHeld} corpus documents held)`);
+    const result = await evaluateSearch(
+      dataset,
+      async (query) => {
+        const { hits, mode: used } = await knowledgeBase.search(query, {
+          k: depth,
+          ...(requestedMode ? { mode: requestedMode } : {}),
+          lexicalWeight: config.search.lexicalWeight,
+          vectorWeight: config.search.vectorWeight,
+          rrfK: config.search.rrfK,
+          onRebuild: (reason) => terminal.info(`Rebuilding the search index (${reason})…`),
+        });
+        mode = used;
+        return rankedCorpusDocuments(hits, corpusIds);
+      },
+      { onProgress: (progress) => terminal.progress(progress.phase, progress.done, progress.total) },
+    );
+    const embeddingModelId = mode === 'lexical' ? null : knowledgeBase.stats().embeddingModelId;
+    return { ...result, tag: `hangjia.kb.${mode}`, retrieval: { source: 'knowledge-base', knowledgeBase: name, mode, embeddingModelId, corpusDocumentsHeld } };
+  } finally {
+    knowledgeBase.close();
+  }
+}
+
+/** Hits (chunks, best first) → corpus documents, each at its best chunk's place; other rows are left out. */
+export function rankedCorpusDocuments(hits: readonly Hit[], corpusIds: ReadonlySet<string>): ScoredDocument[] {
+  const seen = new Set<string>();
+  const documents: ScoredDocument[] = [];
+  for (const hit of hits) {
+    const docid = hit.documentRowKey;
+    if (docid === undefined || !corpusIds.has(docid) || seen.has(docid)) continue;
+    seen.add(docid);
+    documents.push({ docid, score: hit.score });
+  }
+  return documents;
+}
+
+function describeRetrieval(retrieval: RetrievalUnderTest): string {
+  if (retrieval.source === 'lexical-index') return 'lexical (a fresh index of the corpus)';
+  const vectors = retrieval.embeddingModelId ? ` with ${retrieval.embeddingModelId}` : '';
+  return `${retrieval.mode}${vectors}, knowledge base "${retrieval.knowledgeBase}"`;
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { defineCommand } from 'citty';
 import { HangjiaError } from '../../errors/index.js';
-import { createKnowledgeBase } from '../../knowledge-base/index.js';
+import { createKnowledgeBase, type KnowledgeBaseSettings } from '../../knowledge-base/index.js';
 import { createDefaultComponents } from '../../presets/index.js';
 import { syncWithReport } from '../_report-sync.js';
 import { COMMON_ARGS, listFlag, numberFlag, openSession } from '../_session.js';
@@ -15,6 +15,9 @@ export default defineCommand({
     include: { type: 'string', description: 'Comma-separated globs a file must match, relative to each path' },
     exclude: { type: 'string', description: 'Comma-separated globs to leave out' },
     'max-file-bytes': { type: 'string', description: 'Skip files larger than this (default 52428800)' },
+    'id-field': { type: 'string', description: 'csv/jsonl: the field holding each row\'s id (default id; rows without one are keyed by line/row number)' },
+    'title-field': { type: 'string', description: 'csv/jsonl: the field holding each row\'s title (default title)' },
+    'text-fields': { type: 'string', description: 'csv/jsonl: comma-separated fields that make up the text (default: every field but the id and title)' },
     'user-dictionary': { type: 'string', description: 'A UTF-8 file of domain terms, one per line, that segmentation keeps whole' },
     force: { type: 'boolean', description: 'Replace an existing knowledge base of the same name' },
     ...COMMON_ARGS,
@@ -37,6 +40,7 @@ export default defineCommand({
           exclude: args.exclude ? listFlag(args.exclude) : config.ingest.exclude,
           maxFileBytes: config.ingest.maxFileBytes,
           chunking: config.chunking,
+          ...rowFieldsFromFlags(args),
           ...(userDictionary ? { userDictionary } : {}),
         },
       },
@@ -49,6 +53,21 @@ export default defineCommand({
     }
   },
 });
+
+/** The csv/jsonl field names given on the command line; the knowledge base keeps them for every sync. */
+function rowFieldsFromFlags(args: { 'id-field'?: string; 'title-field'?: string; 'text-fields'?: string }): Pick<KnowledgeBaseSettings, 'rows'> {
+  const field = (flag: 'id-field' | 'title-field'): string | undefined => {
+    const value = args[flag]?.trim();
+    if (value === '') throw new HangjiaError('E_USAGE', `--${flag} needs a field name.`, { details: { flag } });
+    return value;
+  };
+  const idField = field('id-field');
+  const titleField = field('title-field');
+  const textFields = args['text-fields'] === undefined ? undefined : listFlag(args['text-fields']);
+  if (textFields?.length === 0) throw new HangjiaError('E_USAGE', '--text-fields needs one or more field names, comma-separated.', { details: { flag: 'text-fields' } });
+  if (idField === undefined && titleField === undefined && textFields === undefined) return {};
+  return { rows: { ...(idField ? { idField } : {}), ...(titleField ? { titleField } : {}), ...(textFields ? { textFields } : {}) } };
+}
 
 /** One term per line; blank lines and lines starting with # are ignored. */
 function readUserDictionary(file: string): string[] {

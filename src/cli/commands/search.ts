@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import { createDefaultComponents } from '../../presets/index.js';
-import { hitToJson, readableMatchedTerms, snippetAround } from '../_format.js';
+import { hitToJson, readableMatchedTerms, snippetAround, sourceLocation } from '../_format.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 
 export default defineCommand({
@@ -39,7 +39,7 @@ export default defineCommand({
       if (result.hits.length === 0) return terminal.out(`No results for "${args.query}" in ${args.kb}.`);
       result.hits.forEach((hit, index) => {
         const where = hit.chunk.headingPath.length ? hit.chunk.headingPath.join(' › ') : hit.documentTitle;
-        terminal.out(`[${index + 1}] ${hit.score.toFixed(3)}  ${hit.documentPath}  (${hit.chunk.start}–${hit.chunk.end})`);
+        terminal.out(`[${index + 1}] ${hit.score.toFixed(3)}  ${sourceLocation(hit)}  (${hit.chunk.start}–${hit.chunk.end})`);
         terminal.out(`    ${where}`);
         const matched = readableMatchedTerms(hit.matchedTerms);
         terminal.out(`    ${snippetAround(hit.chunk.text, matched)}`);
