@@ -139,7 +139,7 @@ async function evaluateKnowledgeBase(name: string, dataset: BeirDataset, depth: 
 }
 
 /** Hits (chunks, best first) → corpus documents, each at its best chunk's place; other rows are left out. */
-export function rankedCorpusDocuments(hits: readonly Hit[], corpusIds: ReadonlySet<string>): ScoredDocument[] {
+function rankedCorpusDocuments(hits: readonly Hit[], corpusIds: ReadonlySet<string>): ScoredDocument[] {
   const seen = new Set<string>();
   const documents: ScoredDocument[] = [];
   for (const hit of hits) {
