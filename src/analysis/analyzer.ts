@@ -10,4 +10,10 @@ export interface Analyzer {
   analyze(text: string): string[];
   /** Terms for a query; defaults to `analyze`, but may drop question boilerplate. */
   analyzeQuery?(text: string): string[];
+  /**
+   * The text's words in order, without sub-words or character n-grams, stopwords dropped (and
+   * question framing too, with `query`): what word co-occurrence statistics are learned from
+   * (the lexical index's topic vectors). An analyzer without it gives an index no topic vectors.
+   */
+  words?(text: string, options?: { query?: boolean }): string[];
 }

@@ -36,6 +36,17 @@ describe('createAnalyzer', () => {
     expect(analyzer.analyze('请问个体工商户怎么办？')).toContain('请问');
   });
 
+  it('gives the words alone, in order, for word statistics: no sub-words or n-grams, framing dropped from queries', () => {
+    expect(analyzer.words!('营业执照的经营者')).toEqual(['营业执照', '经营者']);
+    expect(analyzer.words!('The routers were failing ＸＲ－５４００')).toEqual(['router', 'fail', 'xr-5400']);
+    expect(analyzer.words!('请问个体工商户怎么办？', { query: true })).toEqual(['个体', '工商户']);
+    expect(analyzer.words!('请问个体工商户怎么办？')).toContain('请问');
+    // The words of the text analyzed last are remembered, not segmented again; another text is.
+    analyzer.analyze('营业执照的经营者');
+    expect(analyzer.words!('营业执照的经营者')).toEqual(['营业执照', '经营者']);
+    expect(analyzer.words!('经营者', { query: true })).toEqual(['经营者']);
+  });
+
   it('removes English stopwords and stems inflections', () => {
     expect(analyzer.analyze('The routers were failing')).toEqual(['router', 'fail']);
   });

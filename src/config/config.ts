@@ -115,6 +115,13 @@ export interface HangjiaConfig {
      * (≥ 0, default 0.2; 0 turns it off). Applied at query time.
      */
     groupWeight: number;
+    /**
+     * Topic evidence: how much a chunk gains from being about what the question is about, by
+     * word vectors the index learns from the knowledge base's own text (≥ 0, default 0.8; 0 turns
+     * it off; a knowledge base too small for word statistics — under 10,000 words seen 5 times —
+     * has none). Applied at query time.
+     */
+    topicWeight: number;
   };
   /** How `ask` and `chat` answer. */
   answer: {
@@ -133,6 +140,6 @@ export const DEFAULT_CONFIG: HangjiaConfig = {
   model: { provider: 'none', temperature: 0.2, maxTokens: 1024, timeoutMs: 120_000 },
   ingest: { maxFileBytes: 50 * 1024 * 1024, include: [], exclude: [] },
   chunking: { maxChars: 800, maxTokens: 512, overlapChars: 100, minChars: 50 },
-  search: { k: 5, mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60, titleWeight: 1.5, headingsWeight: 1.5, k1: 1.2, groupWeight: 0.2 },
+  search: { k: 5, mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60, titleWeight: 1.5, headingsWeight: 1.5, k1: 1.2, groupWeight: 0.2, topicWeight: 0.8 },
   answer: { evidenceThreshold: 0.35 },
 };

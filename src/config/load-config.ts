@@ -50,7 +50,7 @@ const ENVIRONMENT_KEYS: ReadonlyArray<[string, string]> = [
 const NUMERIC_KEYS = new Set([
   'embedding.dimensions', 'embedding.threads', 'ingest.maxFileBytes', 'chunking.maxChars', 'chunking.maxTokens',
   'chunking.overlapChars', 'chunking.minChars', 'search.k', 'search.lexicalWeight', 'search.vectorWeight', 'search.rrfK',
-  'search.titleWeight', 'search.headingsWeight', 'search.k1', 'search.groupWeight',
+  'search.titleWeight', 'search.headingsWeight', 'search.k1', 'search.groupWeight', 'search.topicWeight',
   'model.threads', 'model.contextSize', 'model.temperature', 'model.maxTokens', 'model.timeoutMs',
   'answer.evidenceThreshold',
 ]);
@@ -60,6 +60,7 @@ const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: bool
   'search.headingsWeight': { min: 0, max: 100 },
   'search.k1': { min: 0, max: 100, minExclusive: true },
   'search.groupWeight': { min: 0, max: 100 },
+  'search.topicWeight': { min: 0, max: 100 },
 };
 const ENUM_KEYS: Record<string, readonly string[]> = {
   'embedding.provider': ['none', 'openai-compatible', 'llama-cpp', 'transformers'],

@@ -11,6 +11,8 @@ export interface EvaluateRetrievalOptions {
   params?: Bm25ParamsInput;
   /** Group evidence between articles of one statute (default: the engine's, on). */
   groups?: Bm25SearchOptions['groups'];
+  /** Topic evidence from the corpus's own word statistics (default: the engine's, on). */
+  topics?: Bm25SearchOptions['topics'];
   /** Documents retrieved per query (default 100, enough for Recall@100). */
   depth?: number;
   /** Default `['ndcg@10', 'recall@100', 'mrr@10']`. */
@@ -44,7 +46,11 @@ export function evaluateRetrieval(dataset: BeirDataset, options: EvaluateRetriev
   const latencies: number[] = [];
   dataset.queries.forEach((query, position) => {
     const started = performance.now();
-    const matches = index.search(query.text, { k: depth, ...(options.groups === undefined ? {} : { groups: options.groups }) });
+    const matches = index.search(query.text, {
+      k: depth,
+      ...(options.groups === undefined ? {} : { groups: options.groups }),
+      ...(options.topics === undefined ? {} : { topics: options.topics }),
+    });
     latencies.push(performance.now() - started);
     run.set(query.id, matches.map((match) => ({ docid: match.id, score: match.score })));
     if (position % 50 === 0 || position === dataset.queries.length - 1) options.onProgress?.({ phase: 'search', done: position + 1, total: dataset.queries.length });

@@ -7,9 +7,10 @@ import type { KnowledgeBaseStore } from './knowledge-base-store.js';
 
 /**
  * Bumped when the manifest, the set of derived files or the records' shape changes; an index
- * with another version is rebuilt. 2: statute-article documents are grouped by statute.
+ * with another version is rebuilt. 2: statute-article documents are grouped by statute. 3: the
+ * lexical index carries topic vectors (serialization version 3).
  */
-export const MANIFEST_VERSION = 2;
+export const MANIFEST_VERSION = 3;
 
 /**
  * Describes the derived indexes on disk and what they were built from. Indexes are rebuilt
@@ -21,8 +22,11 @@ export interface IndexManifest {
   generation: number;
   builtAt: string;
   analyzer: { name: string; version: number };
-  /** `params`: the BM25F settings the index was built with (absent in manifests written before they were recorded). */
-  lexical: { file: string; chunks: number; bytes: number; buildMs: number; params?: Bm25Params };
+  /**
+   * `params`: the BM25F settings the index was built with (absent in manifests written before they
+   * were recorded); `topicWords`: words with a topic vector (0: the knowledge base is too small for any).
+   */
+  lexical: { file: string; chunks: number; bytes: number; buildMs: number; params?: Bm25Params; topicWords?: number };
   vector?: { file: string; modelId: string; dimensions: number; chunks: number; bytes: number };
 }
 
@@ -138,7 +142,7 @@ export function buildDerivedIndexes(
     generation,
     builtAt: new Date().toISOString(),
     analyzer: { name: options.analyzer.name, version: options.analyzer.version },
-    lexical: { file: LEXICAL_FILE, chunks: records.length, bytes: lexicalBytes.byteLength, buildMs: Math.round(buildMs), params: lexical.params },
+    lexical: { file: LEXICAL_FILE, chunks: records.length, bytes: lexicalBytes.byteLength, buildMs: Math.round(buildMs), params: lexical.params, topicWords: lexical.stats().topicWords },
     ...(vectorEntry ? { vector: vectorEntry } : {}),
   };
   // The manifest is written last: a crash before this line leaves the old manifest, whose generation no longer matches.

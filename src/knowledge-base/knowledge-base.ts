@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Analyzer } from '../analysis/index.js';
 import type { Chunker, ChunkingOptions } from '../chunking/index.js';
 import { HangjiaError } from '../errors/index.js';
-import type { Bm25ParamsInput, GroupParams } from '../index/index.js';
+import type { Bm25ParamsInput, GroupParams, TopicParams } from '../index/index.js';
 import { embedMany, type EmbeddingModel } from '../models/index.js';
 import { retrieve, type RetrievalResult, type RetrieveOptions } from '../retrieval/index.js';
 import type { SourceOptions } from '../sources/index.js';
@@ -54,6 +54,8 @@ export interface LexicalSettings {
   params?: Bm25ParamsInput;
   /** Group evidence between chunks of one document (`false` turns it off). */
   groups?: boolean | Partial<GroupParams>;
+  /** Topic evidence from the knowledge base's own word statistics (`false` turns it off). */
+  topics?: boolean | Partial<TopicParams>;
 }
 
 export interface KnowledgeBaseStats {
@@ -166,11 +168,14 @@ export class KnowledgeBase {
     const indexes = this.loadIndexes(options.onRebuild);
     const model = this.components.embeddingModel;
     const vectorUsable = indexes.vector && model && indexes.manifest.vector?.modelId === this.embeddingModelId;
-    const groups = this.components.lexical?.groups;
+    const { groups, topics } = this.components.lexical ?? {};
     return retrieve(
       query,
       {
-        lexical: groups === undefined ? indexes.lexical : { search: (text, lexicalOptions) => indexes.lexical.search(text, { ...lexicalOptions, groups }) },
+        lexical:
+          groups === undefined && topics === undefined
+            ? indexes.lexical
+            : { search: (text, lexicalOptions) => indexes.lexical.search(text, { ...lexicalOptions, ...(groups === undefined ? {} : { groups }), ...(topics === undefined ? {} : { topics }) }) },
         ...(vectorUsable
           ? {
               vector: indexes.vector!,

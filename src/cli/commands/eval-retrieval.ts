@@ -32,7 +32,7 @@ export default defineCommand({
     });
     const depth = numberFlag('depth', args.depth, { min: 1, max: 10000 }) ?? 100;
     const { search } = loaded.config;
-    const lexical = { k1: search.k1, titleWeight: search.titleWeight, headingsWeight: search.headingsWeight, groupWeight: search.groupWeight };
+    const lexical = { k1: search.k1, titleWeight: search.titleWeight, headingsWeight: search.headingsWeight, groupWeight: search.groupWeight, topicWeight: search.topicWeight };
     const outcome = args.kb ? await evaluateKnowledgeBase(args.kb, dataset, depth, loaded.config, terminal) : evaluateLexicalIndex(directory, dataset, depth, loaded.config, terminal);
     terminal.endProgress();
     if (args['run-out']) writeTrecRun(path.resolve(session.cwd, args['run-out']), outcome.run, { tag: outcome.tag });
@@ -59,7 +59,7 @@ export default defineCommand({
     const latency = `query p50 ${outcome.latencyMs.p50.toFixed(2)} ms, p99 ${outcome.latencyMs.p99.toFixed(2)} ms`;
     terminal.out(outcome.buildMs === undefined ? `search      ${latency}` : `index       ${dataset.corpus.length} documents in ${(outcome.buildMs / 1000).toFixed(1)} s; ${latency}`);
     terminal.out(`retrieval   ${describeRetrieval(outcome.retrieval)}`);
-    terminal.out(`settings    k1 ${lexical.k1}, title weight ${lexical.titleWeight}, headings weight ${lexical.headingsWeight}, group weight ${lexical.groupWeight}`);
+    terminal.out(`settings    k1 ${lexical.k1}, title weight ${lexical.titleWeight}, headings weight ${lexical.headingsWeight}, group weight ${lexical.groupWeight}, topic weight ${lexical.topicWeight}`);
     if (args['run-out']) terminal.out(`run file    ${args['run-out']}`);
   },
 });

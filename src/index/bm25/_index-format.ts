@@ -18,6 +18,17 @@ export interface IndexColumns {
   fieldLengths: Uint32Array;
   /** Group number of each document, dense from 0; a record without a group has one alone. */
   documentGroups: Uint32Array;
+  /** Word vectors learned from the records' text, and each record's text vector; absent for small indexes. */
+  topics?: IndexTopics;
+}
+
+/** A topic model's parts (see `TopicModel`) and the records' text vectors (`dimensions` each; zeros for a text with no known word). */
+export interface IndexTopics {
+  vocabulary: string[];
+  sequences: number;
+  documentFrequencies: Uint32Array;
+  wordVectors: Float32Array;
+  textVectors: Float32Array;
 }
 
 /**
@@ -26,7 +37,9 @@ export interface IndexColumns {
  *   0  "HJBM" magic            4  uint32 serialization version    8  uint32 JSON length n
  *   12 JSON (UTF-8): header, documentIds, terms
  *   then, each padded to 4 bytes: fieldLengths u32[3N], documentGroups u32[N],
- *   termOffsets u32[T+1], postingDocuments u32[P], postingFrequencies u16[3P]
+ *   termOffsets u32[T+1], postingDocuments u32[P], postingFrequencies u16[3P], and with topics
+ *   (JSON: vocabulary, sequences, dimensions D): documentFrequencies u32[V], wordVectors
+ *   f32[V·D], textVectors f32[N·D]
  *
  * The version sits in the fixed prefix so an incompatible file is rejected before its JSON is
  * parsed. Numbers are little-endian (the byte order of every platform Node supports), so typed
@@ -36,10 +49,23 @@ const MAGIC = 'HJBM';
 const PREFIX_BYTES = 12;
 
 export function encodeIndex(header: IndexHeader, columns: IndexColumns): Uint8Array {
+  const { topics } = columns;
   const json = new TextEncoder().encode(
-    JSON.stringify({ ...header, documentIds: columns.documentIds, terms: columns.terms }),
+    JSON.stringify({
+      ...header,
+      documentIds: columns.documentIds,
+      terms: columns.terms,
+      topics: topics ? { vocabulary: topics.vocabulary, sequences: topics.sequences, dimensions: topics.wordVectors.length / topics.vocabulary.length } : null,
+    }),
   );
-  const arrays = [columns.fieldLengths, columns.documentGroups, columns.termOffsets, columns.postingDocuments, columns.postingFrequencies];
+  const arrays = [
+    columns.fieldLengths,
+    columns.documentGroups,
+    columns.termOffsets,
+    columns.postingDocuments,
+    columns.postingFrequencies,
+    ...(topics ? [topics.documentFrequencies, topics.wordVectors, topics.textVectors] : []),
+  ];
   let length = align(PREFIX_BYTES + json.length);
   for (const array of arrays) length += align(array.byteLength);
   const bytes = new Uint8Array(length);
@@ -78,6 +104,7 @@ export function decodeIndex(bytes: Uint8Array, expectedVersion: number): { heade
   const parsed = JSON.parse(new TextDecoder().decode(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + jsonLength))) as IndexHeader & {
     documentIds: string[];
     terms: string[];
+    topics: { vocabulary: string[]; sequences: number; dimensions: number } | null;
   };
   let offset = align(PREFIX_BYTES + jsonLength);
   const take = (byteLength: number): ArrayBuffer => {
@@ -95,9 +122,20 @@ export function decodeIndex(bytes: Uint8Array, expectedVersion: number): { heade
   const postings = termOffsets[parsed.terms.length] ?? 0;
   const postingDocuments = new Uint32Array(take(postings * 4));
   const postingFrequencies = new Uint16Array(take(postings * 3 * 2));
+  let topics: IndexTopics | undefined;
+  if (parsed.topics) {
+    const { vocabulary, sequences, dimensions } = parsed.topics;
+    topics = {
+      vocabulary,
+      sequences,
+      documentFrequencies: new Uint32Array(take(vocabulary.length * 4)),
+      wordVectors: new Float32Array(take(vocabulary.length * dimensions * 4)),
+      textVectors: new Float32Array(take(documents * dimensions * 4)),
+    };
+  }
   return {
     header: { serializationVersion: version, analyzer: parsed.analyzer, params: parsed.params },
-    columns: { documentIds: parsed.documentIds, terms: parsed.terms, termOffsets, postingDocuments, postingFrequencies, fieldLengths, documentGroups },
+    columns: { documentIds: parsed.documentIds, terms: parsed.terms, termOffsets, postingDocuments, postingFrequencies, fieldLengths, documentGroups, ...(topics ? { topics } : {}) },
   };
 }
 

@@ -5,6 +5,8 @@ import { BM25_SERIALIZATION_VERSION, Bm25Index } from './bm25-index.js';
 import { DEFAULT_BM25_PARAMS, LEXICAL_FIELDS, type Bm25Params } from './bm25-params.js';
 import type { LexicalRecord } from './lexical-record.js';
 import { createSeededRandom } from '../../support/index.js';
+import { TOPIC_NAMES, topicalSequences } from '../topics/__fixtures__/topical-corpus.js';
+import { TopicModel } from '../topics/index.js';
 
 /** Splits on spaces: tests control terms exactly, independent of jieba. */
 const whitespaceAnalyzer: Analyzer = {
@@ -341,5 +343,67 @@ describe('Bm25Index serialization', () => {
     expect(() => Bm25Index.deserialize(index.serialize().subarray(0, 200), { analyzer: whitespaceAnalyzer })).toThrow(
       expect.objectContaining({ code: 'E_INDEX_CORRUPT' }),
     );
+  });
+});
+
+describe('Bm25Index topic evidence', () => {
+  /** The whitespace analyzer, with the words a topic model learns from. */
+  const wordsAnalyzer: Analyzer = { ...whitespaceAnalyzer, words: (text) => whitespaceAnalyzer.analyze(text) };
+  const topicOptions = { minRecords: 10, dimensions: 8, minVocabulary: 0 };
+  // Two records with one rare word each, otherwise about different topics: BM25 cannot tell
+  // them apart for a question that shares only that word with them.
+  const fruitRecord = { id: 'zephyr-fruit', title: '', headings: '', text: 'zephyr apple sweet juicy orchard ripe' };
+  const vehicleRecord = { id: 'zephyr-vehicle', title: '', headings: '', text: 'zephyr engine wheel road driver fuel' };
+  const records: LexicalRecord[] = [
+    ...topicalSequences(300).map(({ words }, index) => ({ id: `t${index}`, title: '', headings: '', text: words.join(' ') })),
+    fruitRecord,
+    vehicleRecord,
+  ];
+  const index = Bm25Index.build(records, { analyzer: wordsAnalyzer, topics: topicOptions });
+  const QUESTION = 'zephyr plum harvest';
+
+  it('adds weight × best first-pass score × the cosine of query and record vectors, as an oracle computes it', () => {
+    const model = TopicModel.train(records.map((record) => record.text.split(' ')), topicOptions)!;
+    const queryVector = model.embed(QUESTION.split(' '))!;
+    const first = oracleScores(records, QUESTION, DEFAULT_BM25_PARAMS)
+      .map((score, document) => ({ score, document }))
+      .filter(({ score }) => score > 0)
+      .sort((a, b) => b.score - a.score || a.document - b.document);
+    const best = first[0]!.score;
+    const expected = first
+      .map(({ score, document }) => {
+        const textVector = model.embed(records[document]!.text.split(' '))!;
+        const cosine = textVector.reduce((sum, value, k) => sum + value * queryVector[k]!, 0);
+        return { id: records[document]!.id, score: score + 0.5 * best * cosine };
+      })
+      .sort((a, b) => b.score - a.score);
+    const found = index.search(QUESTION, { k: 300, topics: { weight: 0.5 } });
+    expect(found.map((match) => match.id)).toEqual(expected.map((item) => item.id));
+    found.forEach((match, rank) => expect(match.score).toBeCloseTo(expected[rank]!.score, 4));
+  });
+
+  it('ranks the record about the question\'s topic above an equal lexical match about another', () => {
+    const rankOf = (matches: Array<{ id: string }>, id: string) => matches.findIndex((match) => match.id === id);
+    const plain = index.search(QUESTION, { k: 300, topics: false });
+    expect(plain[rankOf(plain, fruitRecord.id)]!.score).toBeCloseTo(plain[rankOf(plain, vehicleRecord.id)]!.score, 10);
+    const withTopics = index.search(QUESTION, { k: 300 });
+    expect(rankOf(withTopics, fruitRecord.id)).toBeLessThan(rankOf(withTopics, vehicleRecord.id));
+    // Weight 0 is the plain ranking.
+    expect(index.search(QUESTION, { k: 300, topics: { weight: 0 } })).toEqual(plain);
+  });
+
+  it('keeps its topic vectors through serialization, and has none when too small or asked not to', () => {
+    // The topics' words; `zephyr`, seen twice, is under the minimum count of 5.
+    expect(index.stats().topicWords).toBe(TOPIC_NAMES.length * 9);
+    const copy = Bm25Index.deserialize(index.serialize(), { analyzer: wordsAnalyzer });
+    expect(copy.stats().topicWords).toBe(index.stats().topicWords);
+    expect(copy.search(QUESTION, { k: 50 })).toEqual(index.search(QUESTION, { k: 50 }));
+    const without = Bm25Index.build(records, { analyzer: wordsAnalyzer, topics: false });
+    expect(without.stats().topicWords).toBe(0);
+    expect(without.search(QUESTION, { k: 50 })).toEqual(index.search(QUESTION, { k: 50, topics: false }));
+    const few = Bm25Index.build(records.slice(0, 9), { analyzer: wordsAnalyzer, topics: topicOptions });
+    expect(few.stats().topicWords).toBe(0);
+    // An analyzer without `words` gives an index no topic vectors.
+    expect(Bm25Index.build(records, { analyzer: whitespaceAnalyzer, topics: topicOptions }).stats().topicWords).toBe(0);
   });
 });

@@ -1,14 +1,18 @@
 import type { Analyzer } from '../../analysis/index.js';
 import { HangjiaError } from '../../errors/index.js';
+import { TopicModel, type TopicModelOptions } from '../topics/index.js';
 import {
   DEFAULT_BM25_PARAMS,
   DEFAULT_FEEDBACK_PARAMS,
   DEFAULT_GROUP_PARAMS,
+  DEFAULT_TOPIC_PARAMS,
   LEXICAL_FIELDS,
+  TOPIC_MIN_RECORDS,
   type Bm25Params,
   type FeedbackParams,
   type FieldValues,
   type GroupParams,
+  type TopicParams,
 } from './bm25-params.js';
 import { GrowableUint32Array } from './_growable-array.js';
 import { decodeIndex, encodeIndex, type IndexColumns } from './_index-format.js';
@@ -24,7 +28,7 @@ export interface Bm25ParamsInput {
 
 /** Progress of {@link Bm25Index.build}: records analyzed so far out of all records. */
 export interface Bm25BuildProgress {
-  phase: 'analyze' | 'invert';
+  phase: 'analyze' | 'invert' | 'topics';
   done: number;
   total: number;
 }
@@ -33,6 +37,12 @@ export interface Bm25BuildOptions {
   /** Used for records now and for queries later; recorded by name and version when serialized. */
   analyzer: Analyzer;
   params?: Bm25ParamsInput;
+  /**
+   * Topic vectors (see `TopicModel`, {@link TopicParams}): learned from the records' `text` when
+   * there are at least `minRecords` (default {@link TOPIC_MIN_RECORDS}) and the analyzer has
+   * `words`; `false` never learns them. Default: on.
+   */
+  topics?: boolean | (Partial<TopicModelOptions> & { minRecords?: number });
   /** Called every 1,000 records and once at the end of each phase. */
   onProgress?: (progress: Bm25BuildProgress) => void;
 }
@@ -55,6 +65,12 @@ export interface Bm25SearchOptions {
    * records carry no `group`.
    */
   groups?: boolean | Partial<GroupParams>;
+  /**
+   * Topic evidence ({@link TopicParams}): `true` (default) for {@link DEFAULT_TOPIC_PARAMS},
+   * settings merged over them, or `false` for none. Has no effect on an index without topic
+   * vectors (fewer than {@link TOPIC_MIN_RECORDS} records).
+   */
+  topics?: boolean | Partial<TopicParams>;
 }
 
 /** Counts and sizes for logs and `hangjia kb stats`. */
@@ -66,6 +82,8 @@ export interface Bm25IndexStats {
   terms: number;
   /** (term, document) pairs. */
   postings: number;
+  /** Words with a topic vector (0 when the index has none). */
+  topicWords: number;
   /** Memory held by the index's typed arrays. */
   bytes: number;
 }
@@ -74,7 +92,7 @@ export interface Bm25IndexStats {
  * Bumped whenever the byte layout written by {@link Bm25Index.serialize} changes; an index
  * written by another version is refused with `E_INDEX_VERSION` rather than misread.
  */
-export const BM25_SERIALIZATION_VERSION = 2;
+export const BM25_SERIALIZATION_VERSION = 3;
 
 const FIELD_COUNT = LEXICAL_FIELDS.length;
 /**
@@ -132,6 +150,7 @@ export class Bm25Index {
   private readonly touched: Uint32Array;
   /** Whether some group has two or more records; if not, group evidence cannot change a ranking. */
   private readonly grouped: boolean;
+  private readonly topicModel: TopicModel | undefined;
 
   private constructor(analyzer: Analyzer, params: Bm25Params, columns: IndexColumns) {
     this.analyzer = analyzer;
@@ -149,6 +168,10 @@ export class Bm25Index {
     this.touched = new Uint32Array(columns.documentIds.length);
     const groupSizes = new Uint32Array(columns.documentIds.length);
     this.grouped = columns.documentGroups.some((group) => ++groupSizes[group]! === 2);
+    const { topics } = columns;
+    this.topicModel = topics
+      ? TopicModel.fromParts({ vocabulary: topics.vocabulary, vectors: topics.wordVectors, documentFrequencies: topics.documentFrequencies, sequences: topics.sequences })
+      : undefined;
   }
 
   /** Analyzes and indexes `records`; throws `E_INDEX_DUPLICATE_ID` if two share an id. */
@@ -169,6 +192,9 @@ export class Bm25Index {
     const slotOfTerm = new Map<number, number>();
     const slotTerms: number[] = [];
     const slotFrequencies: number[] = [];
+    const topicSettings = options.topics === false ? undefined : options.topics === true || options.topics === undefined ? {} : options.topics;
+    const learnTopics = topicSettings !== undefined && options.analyzer.words !== undefined && records.length >= (topicSettings.minRecords ?? TOPIC_MIN_RECORDS);
+    const wordSequences: string[][] = [];
 
     for (let document = 0; document < records.length; document++) {
       const record = records[document]!;
@@ -215,6 +241,7 @@ export class Bm25Index {
           slotFrequencies[position] = Math.min(MAX_FREQUENCY, slotFrequencies[position]! + 1);
         }
       }
+      if (learnTopics) wordSequences.push(options.analyzer.words!(record.text));
       for (let slot = 0; slot < slotTerms.length; slot++) {
         postingTerms.push(slotTerms[slot]!);
         postingDocuments.push(document);
@@ -249,6 +276,8 @@ export class Bm25Index {
       }
     }
     options.onProgress?.({ phase: 'invert', done: records.length, total: records.length });
+    const topics = learnTopics ? learnTopicVectors(wordSequences, topicSettings) : undefined;
+    if (learnTopics) options.onProgress?.({ phase: 'topics', done: records.length, total: records.length });
 
     return new Bm25Index(options.analyzer, params, {
       documentIds,
@@ -258,6 +287,7 @@ export class Bm25Index {
       postingFrequencies: sortedFrequencies,
       fieldLengths,
       documentGroups,
+      ...(topics ? { topics } : {}),
     });
   }
 
@@ -314,12 +344,14 @@ export class Bm25Index {
       ...(this.forwardIndex === undefined ? [] : [this.forwardIndex.offsets, this.forwardIndex.terms, this.forwardIndex.frequencies]),
       this.scores,
       this.touched,
+      ...(this.columns.topics ? [this.columns.topics.documentFrequencies, this.columns.topics.wordVectors, this.columns.topics.textVectors] : []),
     ];
     return {
       documents: this.size,
       emptyDocuments,
       terms: terms.length,
       postings: postingDocuments.length,
+      topicWords: this.columns.topics?.vocabulary.length ?? 0,
       bytes: arrays.reduce((total, array) => total + array.byteLength, 0),
     };
   }
@@ -344,8 +376,13 @@ export class Bm25Index {
         ? undefined
         : { ...DEFAULT_GROUP_PARAMS, ...(options.groups === undefined || options.groups === true ? {} : options.groups) };
     const groups = settings === undefined || settings.weight === 0 ? undefined : settings;
-    // Group evidence re-scores the first-pass top `candidates`, so those must be exact.
-    const depth = groups === undefined ? k : Math.max(k, groups.candidates);
+    const topicSettings =
+      options.topics === false || this.topicModel === undefined || this.analyzer.words === undefined
+        ? undefined
+        : { ...DEFAULT_TOPIC_PARAMS, ...(options.topics === undefined || options.topics === true ? {} : options.topics) };
+    const topics = topicSettings === undefined || topicSettings.weight === 0 ? undefined : topicSettings;
+    // Topic and group evidence re-score the first-pass top `candidates`, so those must be exact.
+    const depth = Math.max(k, groups?.candidates ?? 0, topics?.candidates ?? 0);
     const { documentIds } = this.columns;
     const filter = options.filter;
     const accept = filter === undefined ? undefined : (document: number) => filter(documentIds[document]!);
@@ -359,11 +396,9 @@ export class Bm25Index {
       this.reset(touchedCount);
       touchedCount = this.accumulate(queryWeights, depth, accept);
     }
-    const top = selectTopK(this.touched, touchedCount, this.scores, depth, accept);
-    const ranked =
-      groups === undefined
-        ? top.map((document) => ({ document, score: this.scores[document]! }))
-        : this.addGroupEvidence(top, groups).slice(0, k);
+    let top = selectTopK(this.touched, touchedCount, this.scores, depth, accept);
+    if (topics !== undefined) top = this.addTopicEvidence(query, top, topics);
+    const ranked = (groups === undefined ? top.map((document) => ({ document, score: this.scores[document]! })) : this.addGroupEvidence(top, groups)).slice(0, k);
     const termIds = [...queryWeights.keys()];
     const termWeights = termIds.map((termId) => queryWeights.get(termId)! * this.idf(termId));
     // Explaining a hit costs a binary search per query term, so it waits until `matchedTerms` is
@@ -391,6 +426,31 @@ export class Bm25Index {
       if (termId !== undefined) weights.set(termId, 1);
     }
     return weights;
+  }
+
+  /**
+   * Adds topic evidence ({@link TopicParams}) to the scores of the best `candidates` of `top`
+   * (best first) and returns them in their new order, ties in their old. A query with no word
+   * the topic model knows leaves them as they are.
+   */
+  private addTopicEvidence(query: string, top: number[], topics: TopicParams): number[] {
+    const model = this.topicModel!;
+    const queryVector = model.embed(this.analyzer.words!(query, { query: true }));
+    const pool = top.slice(0, topics.candidates);
+    if (queryVector === undefined || pool.length === 0) return pool;
+    const { textVectors } = this.columns.topics!;
+    const dimensions = queryVector.length;
+    const scale = topics.weight * this.scores[pool[0]!]!;
+    for (const document of pool) {
+      let cosine = 0;
+      const offset = document * dimensions;
+      for (let k = 0; k < dimensions; k++) cosine += queryVector[k]! * textVectors[offset + k]!;
+      this.scores[document]! += scale * cosine;
+    }
+    return pool
+      .map((document, rank) => ({ document, rank }))
+      .sort((a, b) => this.scores[b.document]! - this.scores[a.document]! || a.rank - b.rank)
+      .map(({ document }) => document);
   }
 
   /**
@@ -607,6 +667,18 @@ export class Bm25Index {
       .sort((a, b) => contributions[b]! - contributions[a]!)
       .map((match) => terms[matchedTermIds[match]!]!);
   }
+}
+
+/** A topic model of the records' word sequences, and each record's text vector (zeros when it has no known word). */
+function learnTopicVectors(sequences: string[][], options: Partial<TopicModelOptions>): IndexColumns['topics'] {
+  const model = TopicModel.train(sequences, options);
+  if (model === undefined) return undefined;
+  const textVectors = new Float32Array(sequences.length * model.dimensions);
+  sequences.forEach((words, document) => {
+    const vector = model.embed(words);
+    if (vector) textVectors.set(vector, document * model.dimensions);
+  });
+  return { vocabulary: [...model.vocabulary], sequences: model.sequences, documentFrequencies: model.documentFrequencies, wordVectors: model.vectors, textVectors };
 }
 
 function resolveParams(input: Bm25ParamsInput = {}): Bm25Params {
