@@ -128,8 +128,9 @@ export interface TopicParams {
 }
 
 /**
- * Defaults for {@link TopicParams}: on stard-legal nDCG@10 rises from 0.3915 to 0.4041 (both
- * query halves gain) at weight 0.8, chosen on the even half; docs/design.md, "Fifth round".
+ * Defaults for {@link TopicParams}: on stard-legal nDCG@10 rises from 0.3915 to 0.4041 at weight
+ * 0.8 (even query half +0.009, odd +0.016); on the even half 0.8 and 1.0 are within 0.002 and
+ * 0.6 to 1.2 all gain (docs/design.md, "Fifth round").
  */
 export const DEFAULT_TOPIC_PARAMS: Readonly<TopicParams> = Object.freeze({
   weight: 0.8,
