@@ -390,6 +390,11 @@ describe('Bm25Index topic evidence', () => {
     expect(rankOf(withTopics, fruitRecord.id)).toBeLessThan(rankOf(withTopics, vehicleRecord.id));
     // Weight 0 is the plain ranking.
     expect(index.search(QUESTION, { k: 300, topics: { weight: 0 } })).toEqual(plain);
+    // Asked for more than `candidates`, a search re-scores and returns them all.
+    const many = index.search(QUESTION, { k: 300, topics: { candidates: 5 } });
+    expect(many.length).toBe(plain.length);
+    expect(many.length).toBeGreaterThan(5);
+    expect(many).toEqual(withTopics);
   });
 
   it('keeps its topic vectors through serialization, and has none when too small or asked not to', () => {

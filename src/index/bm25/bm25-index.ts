@@ -429,25 +429,24 @@ export class Bm25Index {
   }
 
   /**
-   * Adds topic evidence ({@link TopicParams}) to the scores of the best `candidates` of `top`
-   * (best first) and returns them in their new order, ties in their old. A query with no word
-   * the topic model knows leaves them as they are.
+   * Adds topic evidence ({@link TopicParams}) to the scores of `top` (first-pass order, best
+   * first; at least `candidates` of them when there are) and returns them in their new order,
+   * ties in their old. A query with no word the topic model knows leaves them as they are.
    */
   private addTopicEvidence(query: string, top: number[], topics: TopicParams): number[] {
     const model = this.topicModel!;
     const queryVector = model.embed(this.analyzer.words!(query, { query: true }));
-    const pool = top.slice(0, topics.candidates);
-    if (queryVector === undefined || pool.length === 0) return pool;
+    if (queryVector === undefined || top.length === 0) return top;
     const { textVectors } = this.columns.topics!;
     const dimensions = queryVector.length;
-    const scale = topics.weight * this.scores[pool[0]!]!;
-    for (const document of pool) {
+    const scale = topics.weight * this.scores[top[0]!]!;
+    for (const document of top) {
       let cosine = 0;
       const offset = document * dimensions;
       for (let k = 0; k < dimensions; k++) cosine += queryVector[k]! * textVectors[offset + k]!;
       this.scores[document]! += scale * cosine;
     }
-    return pool
+    return top
       .map((document, rank) => ({ document, rank }))
       .sort((a, b) => this.scores[b.document]! - this.scores[a.document]! || a.rank - b.rank)
       .map(({ document }) => document);

@@ -123,7 +123,7 @@ export const DEFAULT_GROUP_PARAMS: Readonly<GroupParams> = Object.freeze({
 export interface TopicParams {
   /** Weight of the topic similarity, ≥ 0 (0 = off). Default 0.8. */
   weight: number;
-  /** First-pass records re-scored, ≥ 1. Default 100. */
+  /** First-pass records re-scored, ≥ 1 (the search depth is at least this). Default 100. */
   candidates: number;
 }
 
