@@ -111,6 +111,9 @@ export async function createExamplePool(examples: readonly Example[], options: E
     {
       analyzer,
       ...(options.bm25 ? { params: options.bm25 } : {}),
+      // Topic evidence re-scores at least 100 candidates, which would multiply the time of a
+      // 3-shot selection, and its hit rates for example selection were never measured.
+      topics: false,
       onProgress: (progress) => {
         if (progress.phase === 'analyze') onProgress?.({ phase: 'bm25', done: progress.done, total });
       },
