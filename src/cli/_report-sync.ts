@@ -3,7 +3,7 @@ import { EXIT } from './_exit-codes.js';
 import type { CliSession } from './_session.js';
 import type { Terminal } from './_terminal.js';
 
-const PHASE_LABELS: Record<SyncProgress['phase'], string> = { scan: 'scan', ingest: 'ingest', embed: 'embed', index: 'index' };
+const PHASE_LABELS: Record<SyncProgress['phase'], string> = { scan: 'scan', ingest: 'ingest', embed: 'embed', index: 'index', topics: 'topics' };
 
 /** Runs a sync with a progress bar, prints the final counters, and sets a failing exit status if any input failed. */
 export async function syncWithReport(knowledgeBase: KnowledgeBase, terminal: Terminal, session: CliSession): Promise<SyncCounters> {

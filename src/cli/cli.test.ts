@@ -38,7 +38,11 @@ describe('hangjia CLI', () => {
     expect(JSON.parse(stats.stdout)).toMatchObject({ name: 'hr', documents: 2, indexCurrent: true });
     // The index records the settings it was built with; the text view shows them.
     expect(JSON.parse(stats.stdout).index.lexical.params).toEqual({ k1: 1.2, b: { title: 0.5, headings: 0.5, text: 0.75 }, weights: { title: 1.5, headings: 1.5, text: 1 } });
-    expect((await runCliCaptured(['kb', 'stats', 'hr'], { home })).stdout).toContain('lexical         k1 1.2; field weights title 1.5, headings 1.5, text 1\n');
+    const statsText = (await runCliCaptured(['kb', 'stats', 'hr'], { home })).stdout;
+    expect(statsText).toContain('lexical         k1 1.2; field weights title 1.5, headings 1.5, text 1\n');
+    // Two documents are far too few to learn word vectors from.
+    expect(JSON.parse(stats.stdout).index.lexical.topicWords).toBe(0);
+    expect(statsText).toContain('topic vectors   none (too few frequent words to learn them)\n');
 
     const reindexed = await runCliCaptured(['kb', 'reindex', 'hr'], { home });
     expect(reindexed.stdout).toMatch(/^hr: indexed \d+ chunks in \d+ ms\n$/);

@@ -17,7 +17,7 @@ export interface EvaluateRetrievalOptions {
   depth?: number;
   /** Default `['ndcg@10', 'recall@100', 'mrr@10']`. */
   metrics?: readonly string[];
-  onProgress?: (progress: { phase: 'index' | 'search'; done: number; total: number }) => void;
+  onProgress?: (progress: { phase: 'index' | 'topics' | 'search'; done: number; total: number }) => void;
 }
 
 export interface RetrievalEvaluation {
@@ -39,7 +39,7 @@ export function evaluateRetrieval(dataset: BeirDataset, options: EvaluateRetriev
   const buildStarted = performance.now();
   const index = Bm25Index.build(
     dataset.corpus.map(corpusDocumentToRecord),
-    { analyzer: options.analyzer, ...(options.params ? { params: options.params } : {}), onProgress: (progress) => options.onProgress?.({ phase: 'index', done: progress.done, total: progress.total }) },
+    { analyzer: options.analyzer, ...(options.params ? { params: options.params } : {}), onProgress: (progress) => options.onProgress?.({ phase: progress.phase === 'topics' ? 'topics' : 'index', done: progress.done, total: progress.total }) },
   );
   const buildMs = performance.now() - buildStarted;
   const run: Run = new Map();

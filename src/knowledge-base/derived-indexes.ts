@@ -37,7 +37,8 @@ export interface DerivedIndexes {
 }
 
 export interface BuildProgress {
-  phase: 'index';
+  /** `topics`: learning the topic vectors, after the records are indexed (reported at start and end). */
+  phase: 'index' | 'topics';
   done: number;
   total: number;
 }
@@ -116,7 +117,7 @@ export function buildDerivedIndexes(
   const lexical = Bm25Index.build(records, {
     analyzer: options.analyzer,
     ...(options.lexicalParams ? { params: options.lexicalParams } : {}),
-    onProgress: (progress) => options.onProgress?.({ phase: 'index', done: progress.done, total: progress.total }),
+    onProgress: (progress) => options.onProgress?.({ phase: progress.phase === 'topics' ? 'topics' : 'index', done: progress.done, total: progress.total }),
   });
   const buildMs = performance.now() - lexicalStarted;
   const lexicalBytes = lexical.serialize();

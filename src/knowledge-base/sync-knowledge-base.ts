@@ -5,7 +5,7 @@ import { embedMany, type EmbeddingModel } from '../models/index.js';
 import { hashFile, listSourceFiles, readSourceFile, type SourceFile, type SourceOptions } from '../sources/index.js';
 import type { KnowledgeBaseStore, SourceFileRow } from './knowledge-base-store.js';
 
-export type SyncPhase = 'scan' | 'ingest' | 'embed' | 'index';
+export type SyncPhase = 'scan' | 'ingest' | 'embed' | 'index' | 'topics';
 
 export interface SyncProgress {
   phase: SyncPhase;

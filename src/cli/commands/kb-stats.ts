@@ -26,6 +26,8 @@ export default defineCommand({
       terminal.out(`index           ${stats.index ? `${stats.index.analyzer.name} v${stats.index.analyzer.version}, built ${stats.index.builtAt}${stats.indexCurrent ? '' : ` — stale (${stats.indexStaleReason}), rebuilt on next search or kb reindex`}` : 'not built'}`);
       const params = stats.index?.lexical.params;
       if (params) terminal.out(`lexical         k1 ${params.k1}; field weights title ${params.weights.title}, headings ${params.weights.headings}, text ${params.weights.text}`);
+      const topicWords = stats.index?.lexical.topicWords;
+      if (topicWords !== undefined) terminal.out(`topic vectors   ${topicWords > 0 ? `${topicWords} words, learned from this knowledge base` : 'none (too few frequent words to learn them)'}`);
       terminal.out(`size            database ${formatBytes(stats.databaseBytes)}, indexes ${formatBytes(stats.indexBytes)}`);
       for (const failed of stats.failedFiles) terminal.out(`  ✗ ${failed.path}: ${failed.message ?? ''} [${failed.code ?? ''}]`);
       const last = stats.lastRuns[0];

@@ -26,7 +26,7 @@ export interface Bm25ParamsInput {
   weights?: Partial<FieldValues>;
 }
 
-/** Progress of {@link Bm25Index.build}: records analyzed so far out of all records. */
+/** Progress of {@link Bm25Index.build}: records analyzed so far out of all records; `topics` is reported at its start (0) and end. */
 export interface Bm25BuildProgress {
   phase: 'analyze' | 'invert' | 'topics';
   done: number;
@@ -276,6 +276,8 @@ export class Bm25Index {
       }
     }
     options.onProgress?.({ phase: 'invert', done: records.length, total: records.length });
+    // Learning topic vectors takes seconds with no natural steps to count: said when it starts and ends.
+    if (learnTopics) options.onProgress?.({ phase: 'topics', done: 0, total: records.length });
     const topics = learnTopics ? learnTopicVectors(wordSequences, topicSettings) : undefined;
     if (learnTopics) options.onProgress?.({ phase: 'topics', done: records.length, total: records.length });
 
