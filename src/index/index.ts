@@ -14,7 +14,7 @@ export type {
   LexicalMatch,
   LexicalRecord,
 } from './bm25/index.js';
-export { TopicModel, DEFAULT_TOPIC_MODEL_OPTIONS, type TopicModelOptions } from './topics/index.js';
+export { TopicModel, WordSequences, DEFAULT_TOPIC_MODEL_OPTIONS, type TopicModelOptions } from './topics/index.js';
 export { FlatVectorIndex, FLAT_VECTOR_SERIALIZATION_VERSION } from './vector/index.js';
 export type { FlatVectorIndexOptions, VectorMatch, VectorSearchOptions } from './vector/index.js';
 export { TopK, compareStrings } from './top-k.js';

@@ -1,6 +1,6 @@
 import type { Analyzer } from '../../analysis/index.js';
 import { HangjiaError } from '../../errors/index.js';
-import { TopicModel, type TopicModelOptions } from '../topics/index.js';
+import { TopicModel, WordSequences, type TopicModelOptions } from '../topics/index.js';
 import {
   DEFAULT_BM25_PARAMS,
   DEFAULT_FEEDBACK_PARAMS,
@@ -14,7 +14,7 @@ import {
   type GroupParams,
   type TopicParams,
 } from './bm25-params.js';
-import { GrowableUint32Array } from './_growable-array.js';
+import { GrowableUint32Array } from '../_growable-array.js';
 import { decodeIndex, encodeIndex, type IndexColumns } from './_index-format.js';
 import { selectTopK } from './_top-k.js';
 import type { LexicalMatch, LexicalRecord } from './lexical-record.js';
@@ -194,7 +194,7 @@ export class Bm25Index {
     const slotFrequencies: number[] = [];
     const topicSettings = options.topics === false ? undefined : options.topics === true || options.topics === undefined ? {} : options.topics;
     const learnTopics = topicSettings !== undefined && options.analyzer.words !== undefined && records.length >= (topicSettings.minRecords ?? TOPIC_MIN_RECORDS);
-    const wordSequences: string[][] = [];
+    const wordSequences = new WordSequences();
 
     for (let document = 0; document < records.length; document++) {
       const record = records[document]!;
@@ -241,7 +241,7 @@ export class Bm25Index {
           slotFrequencies[position] = Math.min(MAX_FREQUENCY, slotFrequencies[position]! + 1);
         }
       }
-      if (learnTopics) wordSequences.push(options.analyzer.words!(record.text));
+      if (learnTopics) wordSequences.add(options.analyzer.words!(record.text));
       for (let slot = 0; slot < slotTerms.length; slot++) {
         postingTerms.push(slotTerms[slot]!);
         postingDocuments.push(document);
@@ -671,15 +671,16 @@ export class Bm25Index {
 }
 
 /** A topic model of the records' word sequences, and each record's text vector (zeros when it has no known word). */
-function learnTopicVectors(sequences: string[][], options: Partial<TopicModelOptions>): IndexColumns['topics'] {
+function learnTopicVectors(sequences: WordSequences, options: Partial<TopicModelOptions>): IndexColumns['topics'] {
   const model = TopicModel.train(sequences, options);
   if (model === undefined) return undefined;
-  const textVectors = new Float32Array(sequences.length * model.dimensions);
-  sequences.forEach((words, document) => {
-    const vector = model.embed(words);
-    if (vector) textVectors.set(vector, document * model.dimensions);
-  });
-  return { vocabulary: [...model.vocabulary], sequences: model.sequences, documentFrequencies: model.documentFrequencies, wordVectors: model.vectors, textVectors };
+  return {
+    vocabulary: [...model.vocabulary],
+    sequences: model.sequences,
+    documentFrequencies: model.documentFrequencies,
+    wordVectors: model.vectors,
+    textVectors: model.embedAll(sequences),
+  };
 }
 
 function resolveParams(input: Bm25ParamsInput = {}): Bm25Params {

@@ -1,2 +1,2 @@
 /** @module index/topics — word and text vectors learned from a collection's own text (PPMI + truncated SVD). */
-export { TopicModel, DEFAULT_TOPIC_MODEL_OPTIONS, type TopicModelOptions } from './topic-model.js';
+export { TopicModel, WordSequences, DEFAULT_TOPIC_MODEL_OPTIONS, type TopicModelOptions } from './topic-model.js';

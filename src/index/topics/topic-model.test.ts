@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HangjiaError } from '../../errors/index.js';
 import { TOPICS, TOPIC_NAMES, topicalSequences } from './__fixtures__/topical-corpus.js';
-import { TopicModel } from './topic-model.js';
+import { TopicModel, WordSequences } from './topic-model.js';
 
 const SMALL = { dimensions: 8, minVocabulary: 0 };
 const sequences = topicalSequences(600).map((item) => item.words);
@@ -48,6 +48,25 @@ describe('TopicModel', () => {
     expect(again.vocabulary).toEqual(model.vocabulary);
     const copy = TopicModel.fromParts({ vocabulary: model.vocabulary, vectors: model.vectors, documentFrequencies: model.documentFrequencies, sequences: model.sequences });
     expect(copy.embed(['court', 'appeal'])).toEqual(model.embed(['court', 'appeal']));
+  });
+
+  it('embeds numbered sequences as it embeds words', () => {
+    const numbered = WordSequences.from(sequences.slice(0, 40));
+    const all = model.embedAll(numbered);
+    sequences.slice(0, 40).forEach((words, index) => expect(all.subarray(index * 8, (index + 1) * 8)).toEqual(model.embed(words)));
+    // A text with no known word gets zeros.
+    expect([...model.embedAll(WordSequences.from([['zephyr']]))]).toEqual(new Array(8).fill(0));
+  });
+
+  it('reads every n-th text past maxTrainingTokens, and still learns the topics', () => {
+    // 600 texts of 8 words: a budget of 2,400 reads every second text.
+    const sampled = TopicModel.train(sequences, { ...SMALL, maxTrainingTokens: 2400 })!;
+    expect(sampled.vectors).not.toEqual(model.vectors);
+    const near = (a: string, b: string) => cosine(sampled.wordVector(a)!, sampled.wordVector(b)!);
+    expect(near('apple', 'pear')).toBeGreaterThan(near('apple', 'car') + 0.3);
+    // Document frequencies (for idf) still count every text.
+    expect(sampled.sequences).toBe(600);
+    expect(sampled.documentFrequencies).toEqual(model.documentFrequencies);
   });
 
   it('learns nothing from a collection with too few frequent words', () => {

@@ -1,4 +1,5 @@
 import { HangjiaError } from '../../errors/index.js';
+import { GrowableUint32Array } from '../_growable-array.js';
 
 /** How a {@link TopicModel} is trained; defaults in {@link DEFAULT_TOPIC_MODEL_OPTIONS}. */
 export interface TopicModelOptions {
@@ -15,6 +16,8 @@ export interface TopicModelOptions {
    * small for co-occurrence statistics to say more than its words do.
    */
   minVocabulary: number;
+  /** Word occurrences read for co-occurrence counts; a larger collection is read every n-th text. */
+  maxTrainingTokens: number;
 }
 
 /**
@@ -30,6 +33,7 @@ export const DEFAULT_TOPIC_MODEL_OPTIONS: Readonly<TopicModelOptions> = Object.f
   minCount: 5,
   maxVocabulary: 65_535,
   minVocabulary: 10_000,
+  maxTrainingTokens: 20_000_000,
 });
 
 /**
@@ -66,14 +70,37 @@ export class TopicModel {
    * fewer frequent words than `minVocabulary` (or than it takes to span `dimensions`
    * directions): a small collection gives no usable statistics, and its search needs none.
    */
-  static train(sequences: ReadonlyArray<readonly string[]>, options: Partial<TopicModelOptions> = {}): TopicModel | undefined {
+  static train(input: WordSequences | ReadonlyArray<readonly string[]>, options: Partial<TopicModelOptions> = {}): TopicModel | undefined {
     const settings = resolveOptions(options);
-    const { vocabulary, wordIds, documentFrequencies } = buildVocabulary(sequences, settings);
+    const sequences = input instanceof WordSequences ? input : WordSequences.from(input);
+    const { vocabulary, modelNumbers, documentFrequencies } = buildVocabulary(sequences, settings);
     const rank = settings.dimensions + OVERSAMPLING;
     if (vocabulary.length < Math.max(settings.minVocabulary, 2 * rank)) return undefined;
-    const matrix = ppmiMatrix(cooccurrences(sequences, wordIds, settings.window), vocabulary.length);
+    const matrix = ppmiMatrix(cooccurrences(sequences, modelNumbers, vocabulary.length, settings), vocabulary.length);
     const vectors = truncatedEigenvectors(matrix, settings.dimensions, rank);
-    return new TopicModel(vocabulary, vectors, documentFrequencies, sequences.length);
+    return new TopicModel(vocabulary, vectors, documentFrequencies, sequences.count);
+  }
+
+  /**
+   * The vector of every sequence (`dimensions` floats each, in order; zeros where no word is
+   * known), as {@link embed} gives them, without turning numbers back into words.
+   */
+  embedAll(sequences: WordSequences): Float32Array {
+    const toModel = Int32Array.from(sequences.words, (word) => this.wordIds.get(word) ?? -1);
+    const out = new Float32Array(sequences.count * this.dimensions);
+    const sum = new Float64Array(this.dimensions);
+    for (let index = 0; index < sequences.count; index++) {
+      sum.fill(0);
+      let known = 0;
+      for (const number of sequences.sequence(index)) {
+        const id = toModel[number]!;
+        if (id < 0) continue;
+        known++;
+        this.addWord(sum, id);
+      }
+      if (known > 0) out.set(unitLength(sum), index * this.dimensions);
+    }
+    return out;
   }
 
   /** Rebuilds a model from the parts a serialized index stores. */
@@ -103,12 +130,65 @@ export class TopicModel {
       const id = this.wordIds.get(word);
       if (id === undefined) continue;
       known++;
-      const weight = Math.log(this.sequences / this.documentFrequencies[id]!);
-      const offset = id * this.dimensions;
-      for (let k = 0; k < this.dimensions; k++) sum[k]! += weight * this.vectors[offset + k]!;
+      this.addWord(sum, id);
     }
     if (known === 0) return undefined;
     return unitLength(sum);
+  }
+
+  /** sum += idf(word) · vector(word). */
+  private addWord(sum: Float64Array, id: number): void {
+    const weight = Math.log(this.sequences / this.documentFrequencies[id]!);
+    const offset = id * this.dimensions;
+    for (let k = 0; k < this.dimensions; k++) sum[k]! += weight * this.vectors[offset + k]!;
+  }
+}
+
+/**
+ * Word sequences as numbers: each distinct word is stored once and each occurrence as its number,
+ * so collecting the words of a million chunks costs 4 bytes an occurrence, not a string each.
+ */
+export class WordSequences {
+  readonly words: string[] = [];
+  private readonly numbers = new Map<string, number>();
+  private readonly tokens = new GrowableUint32Array(1 << 16);
+  private readonly offsets = new GrowableUint32Array(1 << 10);
+
+  constructor() {
+    this.offsets.push(0);
+  }
+
+  static from(sequences: ReadonlyArray<readonly string[]>): WordSequences {
+    const collected = new WordSequences();
+    for (const sequence of sequences) collected.add(sequence);
+    return collected;
+  }
+
+  /** Appends one text's words, in order. */
+  add(sequence: readonly string[]): void {
+    for (const word of sequence) {
+      let number = this.numbers.get(word);
+      if (number === undefined) {
+        number = this.words.length;
+        this.numbers.set(word, number);
+        this.words.push(word);
+      }
+      this.tokens.push(number);
+    }
+    this.offsets.push(this.tokens.length);
+  }
+
+  get count(): number {
+    return this.offsets.length - 1;
+  }
+
+  get tokenCount(): number {
+    return this.tokens.length;
+  }
+
+  /** The word numbers of sequence `index`; a view, valid until the next `add`. */
+  sequence(index: number): Uint32Array {
+    return this.tokens.view().subarray(this.offsets.get(index), this.offsets.get(index + 1));
   }
 }
 
@@ -130,27 +210,43 @@ function resolveOptions(options: Partial<TopicModelOptions>): TopicModelOptions 
   check('minCount', 1, 1_000_000);
   check('maxVocabulary', 2, 65_535);
   check('minVocabulary', 0, 65_535);
+  check('maxTrainingTokens', 1, Number.MAX_SAFE_INTEGER);
   return settings;
 }
 
-function buildVocabulary(sequences: ReadonlyArray<readonly string[]>, settings: TopicModelOptions) {
-  const counts = new Map<string, number>();
-  for (const sequence of sequences) for (const word of sequence) counts.set(word, (counts.get(word) ?? 0) + 1);
-  // Most frequent first, ties by code point, so the numbering does not depend on input order.
-  const vocabulary = [...counts]
-    .filter(([, count]) => count >= settings.minCount)
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .slice(0, settings.maxVocabulary)
-    .map(([word]) => word);
-  const wordIds = new Map(vocabulary.map((word, index) => [word, index]));
-  const documentFrequencies = new Uint32Array(vocabulary.length);
-  for (const sequence of sequences) {
-    for (const word of new Set(sequence)) {
-      const id = wordIds.get(word);
-      if (id !== undefined) documentFrequencies[id]!++;
+/**
+ * The model's words (seen `minCount` times or more, the `maxVocabulary` most frequent), numbered
+ * most frequent first with ties by code point, so the numbering does not depend on input order;
+ * `modelNumbers` maps a sequence's word number to the model's, or -1.
+ */
+function buildVocabulary(sequences: WordSequences, settings: TopicModelOptions) {
+  const counts = new Uint32Array(sequences.words.length);
+  const documentCounts = new Uint32Array(sequences.words.length);
+  const lastSeen = new Int32Array(sequences.words.length).fill(-1);
+  for (let index = 0; index < sequences.count; index++) {
+    for (const number of sequences.sequence(index)) {
+      counts[number]!++;
+      if (lastSeen[number] !== index) {
+        lastSeen[number] = index;
+        documentCounts[number]!++;
+      }
     }
   }
-  return { vocabulary, wordIds, documentFrequencies };
+  const kept = [...counts.keys()]
+    .filter((number) => counts[number]! >= settings.minCount)
+    .sort((a, b) => counts[b]! - counts[a]! || compareCodePoints(sequences.words[a]!, sequences.words[b]!))
+    .slice(0, settings.maxVocabulary);
+  const modelNumbers = new Int32Array(sequences.words.length).fill(-1);
+  kept.forEach((number, id) => (modelNumbers[number] = id));
+  return {
+    vocabulary: kept.map((number) => sequences.words[number]!),
+    modelNumbers,
+    documentFrequencies: Uint32Array.from(kept, (number) => documentCounts[number]!),
+  };
+}
+
+function compareCodePoints(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Sorted distinct (smaller · V + larger word number) pair codes with their counts. */
@@ -162,25 +258,25 @@ interface PairCounts {
 /**
  * Counts co-occurring pairs. Codes are collected in batches, each sorted, run-length counted and
  * merged into the running total, so memory follows the number of distinct pairs, not of tokens.
+ * Past `maxTrainingTokens`, every n-th sequence is read (co-occurrence statistics settle long
+ * before a million chunks, and the merges would grow with each batch).
  */
-function cooccurrences(sequences: ReadonlyArray<readonly string[]>, wordIds: ReadonlyMap<string, number>, window: number): PairCounts {
-  const size = wordIds.size;
+function cooccurrences(sequences: WordSequences, modelNumbers: Int32Array, size: number, settings: TopicModelOptions): PairCounts {
   let total: PairCounts = { codes: new Uint32Array(0), counts: new Float64Array(0) };
-  const batch = new Uint32Array(1 << 22);
+  const batch = new Uint32Array(1 << 24);
   let filled = 0;
   const flush = (): void => {
     total = mergePairs(total, countRuns(batch.subarray(0, filled).sort()));
     filled = 0;
   };
-  const ids: number[] = [];
-  for (const sequence of sequences) {
-    ids.length = 0;
-    for (const word of sequence) ids.push(wordIds.get(word) ?? -1);
-    for (let a = 0; a < ids.length; a++) {
-      const left = ids[a]!;
+  const stride = Math.max(1, Math.ceil(sequences.tokenCount / settings.maxTrainingTokens));
+  for (let index = 0; index < sequences.count; index += stride) {
+    const numbers = sequences.sequence(index);
+    for (let a = 0; a < numbers.length; a++) {
+      const left = modelNumbers[numbers[a]!]!;
       if (left < 0) continue;
-      for (let b = a + 1; b <= a + window && b < ids.length; b++) {
-        const right = ids[b]!;
+      for (let b = a + 1; b <= a + settings.window && b < numbers.length; b++) {
+        const right = modelNumbers[numbers[b]!]!;
         if (right < 0 || right === left) continue;
         if (filled === batch.length) flush();
         batch[filled++] = left < right ? left * size + right : right * size + left;
