@@ -26,6 +26,8 @@ export interface RetrievalEvaluation {
   documents: number;
   queries: number;
   buildMs: number;
+  /** Words the index learned topic vectors for (0: the corpus is too small for them). */
+  topicWords: number;
   /** Per-query search latency percentiles, single-threaded. */
   latencyMs: { p50: number; p99: number; mean: number };
 }
@@ -61,6 +63,7 @@ export function evaluateRetrieval(dataset: BeirDataset, options: EvaluateRetriev
     documents: dataset.corpus.length,
     queries: dataset.queries.length,
     buildMs,
+    topicWords: index.stats().topicWords,
     latencyMs: latencySummary(latencies),
   };
 }

@@ -66,7 +66,7 @@ export default defineCommand({
 
 /** What was evaluated, recorded in the summary so two runs can be told apart. */
 type RetrievalUnderTest =
-  | { source: 'lexical-index' }
+  | { source: 'lexical-index'; topicWords: number }
   | { source: 'knowledge-base'; knowledgeBase: string; mode: string; embeddingModelId: string | null; corpusDocumentsHeld: number };
 
 interface EvaluationOutcome {
@@ -89,7 +89,7 @@ function evaluateLexicalIndex(directory: string, dataset: BeirDataset, depth: nu
     depth,
     onProgress: (progress) => terminal.progress(progress.phase, progress.done, progress.total),
   });
-  return { ...result, tag: `hangjia.${analyzer.name}.bm25`, retrieval: { source: 'lexical-index' } };
+  return { ...result, tag: `hangjia.${analyzer.name}.bm25`, retrieval: { source: 'lexical-index', topicWords: result.topicWords } };
 }
 
 /**
@@ -152,7 +152,9 @@ function rankedCorpusDocuments(hits: readonly Hit[], corpusIds: ReadonlySet<stri
 }
 
 function describeRetrieval(retrieval: RetrievalUnderTest): string {
-  if (retrieval.source === 'lexical-index') return 'lexical (a fresh index of the corpus)';
+  if (retrieval.source === 'lexical-index') {
+    return `lexical (a fresh index of the corpus; ${retrieval.topicWords > 0 ? `topic vectors for ${retrieval.topicWords} words` : 'too few frequent words for topic vectors'})`;
+  }
   const vectors = retrieval.embeddingModelId ? ` with ${retrieval.embeddingModelId}` : '';
   return `${retrieval.mode}${vectors}, knowledge base "${retrieval.knowledgeBase}"`;
 }
