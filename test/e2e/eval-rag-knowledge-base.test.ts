@@ -18,6 +18,19 @@ import { useTemporaryDirectories, writeFiles } from '../support/temporary-direct
 
 const temporaryDirectory = useTemporaryDirectories();
 
+/** Every metric at its best: an answer that is the reference, quoted from its one source and cited to it. */
+const PERFECT_SCORES = {
+  faithfulness: 1,
+  contextPrecision: 1,
+  contextRecall: 1,
+  citationPrecision: 1,
+  citedSentenceAccuracy: 1,
+  citationCoverage: 1,
+  exactMatch: 1,
+  characterF1: 1,
+  rougeL: 1,
+};
+
 const PROBATION = '试用期最长多久？';
 const LEAVE = '年休假有几天？';
 const PARAPHRASE = '新人最多要观察多长时间？';
@@ -169,17 +182,7 @@ describe('hangjia eval rag --kb, end to end', () => {
     });
     // leave: one claim, verbatim in [1] and cited to [1]; the answer is the reference → all 1.
     // Only the first of two contexts is relevant and it ranks first → context precision 1.
-    expect(leave.scores).toMatchObject({
-      faithfulness: 1,
-      contextPrecision: 1,
-      contextRecall: 1,
-      citationPrecision: 1,
-      citedSentenceAccuracy: 1,
-      citationCoverage: 1,
-      exactMatch: 1,
-      characterF1: 1,
-      rougeL: 1,
-    });
+    expect(leave.scores).toMatchObject(PERFECT_SCORES);
     // Every passage fit the default budget (3000 tokens): nothing dropped or cut, nothing refused.
     expect(result.items).toEqual(records.map((record) => ({ id: record.id, scores: record.scores, refusal: null, passages: record.sample.passages })));
     expect(probation.sample.passages).toEqual({ retrieved: 3, dropped: [], truncated: [] });
@@ -314,17 +317,7 @@ describe('hangjia eval rag --kb, end to end', () => {
       rougeL: 2 / 25,
     });
     // leave: as in the first test, the answer is the reference, quoted from [1] and cited to it.
-    expect(leave.scores).toMatchObject({
-      faithfulness: 1,
-      contextPrecision: 1,
-      contextRecall: 1,
-      citationPrecision: 1,
-      citedSentenceAccuracy: 1,
-      citationCoverage: 1,
-      exactMatch: 1,
-      characterF1: 1,
-      rougeL: 1,
-    });
+    expect(leave.scores).toMatchObject(PERFECT_SCORES);
 
     // Means over the items where a metric applies: faithfulness and citations over leave alone;
     // the rest over both.

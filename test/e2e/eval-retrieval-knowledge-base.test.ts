@@ -167,6 +167,12 @@ describe('hangjia eval retrieval --kb', () => {
     const stats = await cli(['kb', 'stats', 'by-id', '--json'], home);
     expect(stats.json.settings.rows).toEqual({ idField: '_id' });
 
+    // An empty field name is refused, naming the flag, and creates nothing.
+    const emptyField = await cli(['kb', 'create', 'no-field', path.join(renamed, 'corpus.jsonl'), '--id-field', ' '], home);
+    expect(emptyField.code).toBe(2);
+    expect(emptyField.stderr).toContain('--id-field needs a field name');
+    expect((await cli(['kb', 'list', '--json'], home)).stdout).not.toContain('no-field');
+
     const usage = await cli(['eval', 'retrieval', dataset, '--mode', 'hybrid'], home);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--mode needs --kb');
