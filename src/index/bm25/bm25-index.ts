@@ -68,7 +68,7 @@ export interface Bm25SearchOptions {
   /**
    * Topic evidence ({@link TopicParams}): `true` (default) for {@link DEFAULT_TOPIC_PARAMS},
    * settings merged over them, or `false` for none. Has no effect on an index without topic
-   * vectors (fewer than {@link TOPIC_MIN_RECORDS} records).
+   * vectors (fewer than {@link TOPIC_MIN_RECORDS} records, or too few frequent words).
    */
   topics?: boolean | Partial<TopicParams>;
 }
