@@ -116,7 +116,7 @@ describe('hangjia CLI', () => {
     expect(summary.evaluatedQueries).toBe(2);
     const firstLines = fs.readFileSync(runFile, 'utf8').split('\n').filter((line) => line.startsWith('q1 '));
     expect(firstLines[0]).toMatch(/^q1 Q0 d1 1 [\d.]+ hangjia\.\S+$/);
-    expect((summary as unknown as { lexical: unknown }).lexical).toEqual({ k1: 1.2, titleWeight: 1.5, headingsWeight: 1.5, groupWeight: 0.2, topicWeight: 0.8 });
+    expect((summary as unknown as { lexical: unknown }).lexical).toEqual({ k1: 1.2, titleWeight: 1.5, headingsWeight: 1.5, groupWeight: 0.2, topicWeight: 0.8, citationWeight: 0.2 });
   });
 
   it('evaluates retrieval with the lexical settings of the configuration, and names a bad one', async () => {
@@ -139,7 +139,7 @@ describe('hangjia CLI', () => {
     expect(run.code, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout) as { metrics: Record<string, number>; lexical: unknown };
     expect(summary.metrics['ndcg@10']).toBe(0);
-    expect(summary.lexical).toEqual({ k1: 1.2, titleWeight: 0, headingsWeight: 1.5, groupWeight: 0, topicWeight: 0.8 });
+    expect(summary.lexical).toEqual({ k1: 1.2, titleWeight: 0, headingsWeight: 1.5, groupWeight: 0, topicWeight: 0.8, citationWeight: 0.2 });
     // --set does the same for one run, and names what it does not understand.
     const set = await runCliCaptured(['eval', 'retrieval', dataset, '--set', 'search.titleWeight=0, search.groupWeight=0', '--json', '--quiet'], { home });
     expect(set.code, set.stderr).toBe(0);

@@ -122,6 +122,12 @@ export interface HangjiaConfig {
      * has none). Applied at query time.
      */
     topicWeight: number;
+    /**
+     * Citation evidence: how much a chunk gains when other documents of the knowledge base name
+     * its document by title (《…》), saturating as more of them do (≥ 0, default 0.2; 0 turns it
+     * off; no effect where no document is named by another). Applied at query time.
+     */
+    citationWeight: number;
   };
   /** How `ask` and `chat` answer. */
   answer: {
@@ -140,6 +146,6 @@ export const DEFAULT_CONFIG: HangjiaConfig = {
   model: { provider: 'none', temperature: 0.2, maxTokens: 1024, timeoutMs: 120_000 },
   ingest: { maxFileBytes: 50 * 1024 * 1024, include: [], exclude: [] },
   chunking: { maxChars: 800, maxTokens: 512, overlapChars: 100, minChars: 50 },
-  search: { k: 5, mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60, titleWeight: 1.5, headingsWeight: 1.5, k1: 1.2, groupWeight: 0.2, topicWeight: 0.8 },
+  search: { k: 5, mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60, titleWeight: 1.5, headingsWeight: 1.5, k1: 1.2, groupWeight: 0.2, topicWeight: 0.8, citationWeight: 0.2 },
   answer: { evidenceThreshold: 0.35 },
 };

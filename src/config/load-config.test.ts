@@ -25,5 +25,6 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: {}, cwd: temporaryDirectory(), flags: { home, 'search.titleWeight': '0', 'search.k1': '0.9' } }).config.search).toMatchObject({ titleWeight: 0, k1: 0.9 });
     expect(() => loadConfig({ env: {}, cwd: temporaryDirectory(), flags: { home, 'search.titleWeight': -1 } })).toThrow('Setting "search.titleWeight" must be from 0 to 100; got -1 (from flag).');
     expect(() => loadConfig({ env: {}, cwd: temporaryDirectory(), flags: { home, 'search.groupWeight': 'lots' } })).toThrow('Setting "search.groupWeight" must be a number, got "lots" (from flag).');
+    expect(() => loadConfig({ env: {}, cwd: temporaryDirectory(), flags: { home, 'search.citationWeight': -0.5 } })).toThrow('Setting "search.citationWeight" must be from 0 to 100; got -0.5 (from flag).');
   });
 });

@@ -50,7 +50,7 @@ const ENVIRONMENT_KEYS: ReadonlyArray<[string, string]> = [
 const NUMERIC_KEYS = new Set([
   'embedding.dimensions', 'embedding.threads', 'ingest.maxFileBytes', 'chunking.maxChars', 'chunking.maxTokens',
   'chunking.overlapChars', 'chunking.minChars', 'search.k', 'search.lexicalWeight', 'search.vectorWeight', 'search.rrfK',
-  'search.titleWeight', 'search.headingsWeight', 'search.k1', 'search.groupWeight', 'search.topicWeight',
+  'search.titleWeight', 'search.headingsWeight', 'search.k1', 'search.groupWeight', 'search.topicWeight', 'search.citationWeight',
   'model.threads', 'model.contextSize', 'model.temperature', 'model.maxTokens', 'model.timeoutMs',
   'answer.evidenceThreshold',
 ]);
@@ -61,6 +61,7 @@ const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: bool
   'search.k1': { min: 0, max: 100, minExclusive: true },
   'search.groupWeight': { min: 0, max: 100 },
   'search.topicWeight': { min: 0, max: 100 },
+  'search.citationWeight': { min: 0, max: 100 },
 };
 const ENUM_KEYS: Record<string, readonly string[]> = {
   'embedding.provider': ['none', 'openai-compatible', 'llama-cpp', 'transformers'],

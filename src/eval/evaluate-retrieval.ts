@@ -13,6 +13,8 @@ export interface EvaluateRetrievalOptions {
   groups?: Bm25SearchOptions['groups'];
   /** Topic evidence from the corpus's own word statistics (default: the engine's, on). */
   topics?: Bm25SearchOptions['topics'];
+  /** Citation evidence from documents that name others by title (default: the engine's, on). */
+  citations?: Bm25SearchOptions['citations'];
   /** Documents retrieved per query (default 100, enough for Recall@100). */
   depth?: number;
   /** Default `['ndcg@10', 'recall@100', 'mrr@10']`. */
@@ -28,6 +30,8 @@ export interface RetrievalEvaluation {
   buildMs: number;
   /** Words the index learned topic vectors for (0: the corpus is too small for them). */
   topicWords: number;
+  /** Groups (statutes, documents) another group's text names by title: they get citation evidence. */
+  citedGroups: number;
   /** Per-query search latency percentiles, single-threaded. */
   latencyMs: { p50: number; p99: number; mean: number };
 }
@@ -52,18 +56,21 @@ export function evaluateRetrieval(dataset: BeirDataset, options: EvaluateRetriev
       k: depth,
       ...(options.groups === undefined ? {} : { groups: options.groups }),
       ...(options.topics === undefined ? {} : { topics: options.topics }),
+      ...(options.citations === undefined ? {} : { citations: options.citations }),
     });
     latencies.push(performance.now() - started);
     run.set(query.id, matches.map((match) => ({ docid: match.id, score: match.score })));
     if (position % 50 === 0 || position === dataset.queries.length - 1) options.onProgress?.({ phase: 'search', done: position + 1, total: dataset.queries.length });
   });
+  const indexStats = index.stats();
   return {
     run,
     evaluation: evaluateRun(run, dataset.qrels, { metrics: options.metrics ?? DEFAULT_RETRIEVAL_METRICS }),
     documents: dataset.corpus.length,
     queries: dataset.queries.length,
     buildMs,
-    topicWords: index.stats().topicWords,
+    topicWords: indexStats.topicWords,
+    citedGroups: indexStats.citedGroups,
     latencyMs: latencySummary(latencies),
   };
 }

@@ -1,5 +1,5 @@
 /** @module index — lexical (BM25F) and vector indexes: build, search, serialize, stats. */
-export { Bm25Index, BM25_SERIALIZATION_VERSION, DEFAULT_BM25_PARAMS, DEFAULT_FEEDBACK_PARAMS, DEFAULT_GROUP_PARAMS, DEFAULT_TOPIC_PARAMS, LEXICAL_FIELDS, TOPIC_MIN_RECORDS } from './bm25/index.js';
+export { Bm25Index, BM25_SERIALIZATION_VERSION, DEFAULT_BM25_PARAMS, DEFAULT_CITATION_PARAMS, DEFAULT_FEEDBACK_PARAMS, DEFAULT_GROUP_PARAMS, DEFAULT_TOPIC_PARAMS, LEXICAL_FIELDS, TOPIC_MIN_RECORDS } from './bm25/index.js';
 export type {
   Bm25BuildOptions,
   Bm25BuildProgress,
@@ -7,6 +7,7 @@ export type {
   Bm25Params,
   Bm25ParamsInput,
   Bm25SearchOptions,
+  CitationParams,
   FeedbackParams,
   FieldValues,
   GroupParams,
@@ -14,6 +15,7 @@ export type {
   LexicalMatch,
   LexicalRecord,
 } from './bm25/index.js';
+export { TitleCitations, titleReferences } from './citations/index.js';
 export { TopicModel, WordSequences, DEFAULT_TOPIC_MODEL_OPTIONS, type TopicModelOptions } from './topics/index.js';
 export { FlatVectorIndex, FLAT_VECTOR_SERIALIZATION_VERSION } from './vector/index.js';
 export type { FlatVectorIndexOptions, VectorMatch, VectorSearchOptions } from './vector/index.js';

@@ -8,9 +8,10 @@ import type { KnowledgeBaseStore } from './knowledge-base-store.js';
 /**
  * Bumped when the manifest, the set of derived files or the records' shape changes; an index
  * with another version is rebuilt. 2: statute-article documents are grouped by statute. 3: the
- * lexical index carries topic vectors (serialization version 3).
+ * lexical index carries topic vectors (serialization version 3). 4: and which documents others name
+ * by title (serialization version 4).
  */
-export const MANIFEST_VERSION = 3;
+export const MANIFEST_VERSION = 4;
 
 /**
  * Describes the derived indexes on disk and what they were built from. Indexes are rebuilt
@@ -24,9 +25,10 @@ export interface IndexManifest {
   analyzer: { name: string; version: number };
   /**
    * `params`: the BM25F settings the index was built with (absent in manifests written before they
-   * were recorded); `topicWords`: words with a topic vector (0: the knowledge base is too small for any).
+   * were recorded); `topicWords`: words with a topic vector (0: the knowledge base is too small for any);
+   * `citedGroups`: documents (statutes) that another document names by title.
    */
-  lexical: { file: string; chunks: number; bytes: number; buildMs: number; params?: Bm25Params; topicWords?: number };
+  lexical: { file: string; chunks: number; bytes: number; buildMs: number; params?: Bm25Params; topicWords?: number; citedGroups?: number };
   vector?: { file: string; modelId: string; dimensions: number; chunks: number; bytes: number };
 }
 
@@ -120,6 +122,7 @@ export function buildDerivedIndexes(
     onProgress: (progress) => options.onProgress?.({ phase: progress.phase === 'topics' ? 'topics' : 'index', done: progress.done, total: progress.total }),
   });
   const buildMs = performance.now() - lexicalStarted;
+  const lexicalStats = lexical.stats();
   const lexicalBytes = lexical.serialize();
   writeAtomically(path.join(directory, LEXICAL_FILE), lexicalBytes);
 
@@ -143,7 +146,7 @@ export function buildDerivedIndexes(
     generation,
     builtAt: new Date().toISOString(),
     analyzer: { name: options.analyzer.name, version: options.analyzer.version },
-    lexical: { file: LEXICAL_FILE, chunks: records.length, bytes: lexicalBytes.byteLength, buildMs: Math.round(buildMs), params: lexical.params, topicWords: lexical.stats().topicWords },
+    lexical: { file: LEXICAL_FILE, chunks: records.length, bytes: lexicalBytes.byteLength, buildMs: Math.round(buildMs), params: lexical.params, topicWords: lexicalStats.topicWords, citedGroups: lexicalStats.citedGroups },
     ...(vectorEntry ? { vector: vectorEntry } : {}),
   };
   // The manifest is written last: a crash before this line leaves the old manifest, whose generation no longer matches.

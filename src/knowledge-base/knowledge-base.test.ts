@@ -198,6 +198,36 @@ describe('knowledge base', () => {
     expect(grouped.get('职工带薪年休假条例第七条')).toBeCloseTo(1.2 * plain.get('职工带薪年休假条例第七条')!, 6);
   });
 
+  it('lifts a document that another names by title (《…》), by search.citationWeight', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, {
+      '人事手册.md': '# 人事手册\n\n试用期工资按劳动合同约定发放。\n',
+      '考勤制度.md': '# 考勤制度\n\n试用期工资按劳动合同约定发放。\n',
+      '报销规定.md': '# 报销规定\n\n本规定依据《人事手册》制定，差旅费凭票报销。\n',
+    });
+    const created = createKnowledgeBase({ home, name: 'policies', settings: settingsFor(root) }, lexicalComponents());
+    await created.sync();
+    expect(created.stats().index?.lexical.citedGroups).toBe(1);
+    created.close();
+    const scores = async (citationWeight: number) => {
+      const kb = openKnowledgeBase({ home, name: 'policies' }, createDefaultComponents({ ...DEFAULT_CONFIG, search: { ...DEFAULT_CONFIG.search, citationWeight } }));
+      const { hits } = await kb.search('试用期工资');
+      kb.close();
+      return hits.map((hit) => ({ title: hit.documentTitle, score: hit.score }));
+    };
+    const plain = new Map((await scores(0)).map((hit) => [hit.title, hit.score]));
+    const handbook = plain.get('人事手册')!;
+    const attendance = plain.get('考勤制度')!;
+    // Each single-chunk document is its own group, so group evidence scales its score by 1.2:
+    // the best first-pass score is max / 1.2. Named by one other document, the handbook gains
+    // 0.2 × best first-pass × 1 / (1 + 3) before group evidence, 1.2 × that after it.
+    const cited = await scores(0.2);
+    expect(cited.map((hit) => hit.title)).toEqual(['人事手册', '考勤制度']);
+    expect(cited[0]!.score).toBeCloseTo(handbook + 1.2 * 0.2 * (Math.max(handbook, attendance) / 1.2) * 0.25, 6);
+    expect(cited[1]!.score).toBeCloseTo(attendance, 6);
+  });
+
   it('rebuilds an index written in an older format, saying so', async () => {
     const home = temporaryDirectory();
     const root = temporaryDirectory();

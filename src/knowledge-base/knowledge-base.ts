@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Analyzer } from '../analysis/index.js';
 import type { Chunker, ChunkingOptions } from '../chunking/index.js';
 import { HangjiaError } from '../errors/index.js';
-import type { Bm25ParamsInput, GroupParams, TopicParams } from '../index/index.js';
+import type { Bm25ParamsInput, Bm25SearchOptions, CitationParams, GroupParams, TopicParams } from '../index/index.js';
 import { embedMany, type EmbeddingModel } from '../models/index.js';
 import { retrieve, type RetrievalResult, type RetrieveOptions } from '../retrieval/index.js';
 import type { SourceOptions } from '../sources/index.js';
@@ -56,6 +56,8 @@ export interface LexicalSettings {
   groups?: boolean | Partial<GroupParams>;
   /** Topic evidence from the knowledge base's own word statistics (`false` turns it off). */
   topics?: boolean | Partial<TopicParams>;
+  /** Citation evidence from documents that name others by title (`false` turns it off). */
+  citations?: boolean | Partial<CitationParams>;
 }
 
 export interface KnowledgeBaseStats {
@@ -168,14 +170,16 @@ export class KnowledgeBase {
     const indexes = this.loadIndexes(options.onRebuild);
     const model = this.components.embeddingModel;
     const vectorUsable = indexes.vector && model && indexes.manifest.vector?.modelId === this.embeddingModelId;
-    const { groups, topics } = this.components.lexical ?? {};
+    const { groups, topics, citations } = this.components.lexical ?? {};
+    const evidence: Bm25SearchOptions = {
+      ...(groups === undefined ? {} : { groups }),
+      ...(topics === undefined ? {} : { topics }),
+      ...(citations === undefined ? {} : { citations }),
+    };
     return retrieve(
       query,
       {
-        lexical:
-          groups === undefined && topics === undefined
-            ? indexes.lexical
-            : { search: (text, lexicalOptions) => indexes.lexical.search(text, { ...lexicalOptions, ...(groups === undefined ? {} : { groups }), ...(topics === undefined ? {} : { topics }) }) },
+        lexical: Object.keys(evidence).length === 0 ? indexes.lexical : { search: (text, lexicalOptions) => indexes.lexical.search(text, { ...lexicalOptions, ...evidence }) },
         ...(vectorUsable
           ? {
               vector: indexes.vector!,

@@ -68,12 +68,13 @@ export function createDefaultComponents(config: HangjiaConfig): (settings: Knowl
   };
 }
 
-/** The lexical engine settings in `search` (field weights, k1, group and topic evidence), as the index layer takes them. */
+/** The lexical engine settings in `search` (field weights, k1, group, topic and citation evidence), as the index layer takes them. */
 export function lexicalSettingsFromConfig(search: HangjiaConfig['search']): LexicalSettings {
   return {
     params: { k1: search.k1, weights: { title: search.titleWeight, headings: search.headingsWeight } },
     groups: { weight: search.groupWeight },
     topics: { weight: search.topicWeight },
+    citations: { weight: search.citationWeight },
   };
 }
 

@@ -366,7 +366,7 @@ describe('hangjia eval rag --kb, end to end', () => {
       k: 5,
       evidenceThreshold: 0.35,
       search: { mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60 },
-      lexical: { k1: 1.2, titleWeight: 1.5, headingsWeight: 1.5, groupWeight: 0.2, topicWeight: 0.8 },
+      lexical: { k1: 1.2, titleWeight: 1.5, headingsWeight: 1.5, groupWeight: 0.2, topicWeight: 0.8, citationWeight: 0.2 },
       embeddingModel: null,
       contexts: 'as-prompted',
     });
@@ -428,7 +428,7 @@ describe('hangjia eval rag --kb, end to end', () => {
       k: 5,
       evidenceThreshold: 0.35,
       search: { mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60 },
-      lexical: { k1: 1.2, titleWeight: 1.5, headingsWeight: 1.5, groupWeight: 0.2, topicWeight: 0.8 },
+      lexical: { k1: 1.2, titleWeight: 1.5, headingsWeight: 1.5, groupWeight: 0.2, topicWeight: 0.8, citationWeight: 0.2 },
       embeddingModel: null,
       contexts: 'as-prompted',
     });

@@ -24,6 +24,8 @@ const CORPUS = [
   { id: 'civ-1188', title: '民法典第一千一百八十八条', text: '无民事行为能力人、限制民事行为能力人造成他人损害的，由监护人承担侵权责任。' },
   { id: 'con-24', title: '消费者权益保护法第二十四条', text: '经营者提供的商品不符合质量要求的，消费者可以要求退货、更换或者修理。' },
   { id: 'con-55', title: '消费者权益保护法第五十五条', text: '经营者提供商品有欺诈行为的，应当按照消费者的要求增加赔偿其受到的损失，增加赔偿的金额为购买商品价款的三倍。' },
+  // Names 劳动合同法 by title: both paths must give its articles the same citation evidence.
+  { id: 'wage-1', title: '工资支付暂行规定第一条', text: '为了维护劳动者通过劳动获得劳动报酬的权利，根据《中华人民共和国劳动合同法》，制定本规定。' },
   { id: 'faq-leave', title: 'Annual leave FAQ', text: 'Employees who have worked for one full year are entitled to five days of paid annual leave.' },
 ];
 
@@ -81,8 +83,8 @@ describe('hangjia eval retrieval --kb', () => {
 
     const fresh = await cli(['eval', 'retrieval', dataset, '--run-out', freshRun, '--json'], home);
     expect(fresh.code, fresh.stderr).toBe(0);
-    // Ten documents are far too few to learn topic vectors from.
-    expect(fresh.json.retrieval).toEqual({ source: 'lexical-index', topicWords: 0 });
+    // Eleven documents are far too few to learn topic vectors from; one statute is named by another.
+    expect(fresh.json.retrieval).toEqual({ source: 'lexical-index', topicWords: 0, citedDocuments: 1 });
 
     const created = await cli(['kb', 'create', 'statutes', path.join(dataset, 'corpus.jsonl')], home);
     expect(created.code, created.stderr).toBe(0);
@@ -139,8 +141,8 @@ describe('hangjia eval retrieval --kb', () => {
     const runFile = path.join(dataset, 'partial.run');
     const result = await cli(['eval', 'retrieval', dataset, '--kb', 'partial', '--run-out', runFile, '--json'], home);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain('holds 8 of the 10 corpus documents');
-    expect(result.json.retrieval.corpusDocumentsHeld).toBe(8);
+    expect(result.stderr).toContain(`holds ${CORPUS.length - 2} of the ${CORPUS.length} corpus documents`);
+    expect(result.json.retrieval.corpusDocumentsHeld).toBe(CORPUS.length - 2);
     const ranked = [...readRanking(runFile).values()].flat();
     expect(ranked).not.toContain('extra-1');
     expect(ranked).not.toContain('lab-20');
@@ -155,7 +157,7 @@ describe('hangjia eval retrieval --kb', () => {
     expect((await cli(['kb', 'create', 'by-line', path.join(renamed, 'corpus.jsonl')], home)).code).toBe(0);
     const refused = await cli(['eval', 'retrieval', dataset, '--kb', 'by-line'], home);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('Knowledge base "by-line" holds none of the 10 documents');
+    expect(refused.stderr).toContain(`Knowledge base "by-line" holds none of the ${CORPUS.length} documents`);
     expect(refused.stderr).toContain('kb create by-line');
 
     // With the id field named, the same file gives a knowledge base the evaluation can score.

@@ -191,7 +191,7 @@ function answeringSettings(answering: Awaited<ReturnType<typeof openAnswering>>,
     evidenceThreshold: options.evidenceThreshold,
     search: { mode: options.search?.mode ?? 'auto', lexicalWeight: options.search?.lexicalWeight, vectorWeight: options.search?.vectorWeight, rrfK: options.search?.rrfK },
     // The lexical engine's settings (search.k1, titleWeight, headingsWeight, groupWeight) rank the passages too.
-    lexical: { k1: config.search.k1, titleWeight: config.search.titleWeight, headingsWeight: config.search.headingsWeight, groupWeight: config.search.groupWeight, topicWeight: config.search.topicWeight },
+    lexical: { k1: config.search.k1, titleWeight: config.search.titleWeight, headingsWeight: config.search.headingsWeight, groupWeight: config.search.groupWeight, topicWeight: config.search.topicWeight, citationWeight: config.search.citationWeight },
     // The model whose vectors retrieval fuses in (its key includes any document prefix), or null when search is lexical only.
     embeddingModel: answering.knowledgeBase.hasVectorSearch() ? (answering.knowledgeBase.store.getMeta('embeddingModelId') ?? null) : null,
     ...(answering.knowledgeBase.hasVectorSearch() && config.embedding.queryPrefix ? { embeddingQueryPrefix: config.embedding.queryPrefix } : {}),

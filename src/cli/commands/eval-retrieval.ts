@@ -32,7 +32,7 @@ export default defineCommand({
     });
     const depth = numberFlag('depth', args.depth, { min: 1, max: 10000 }) ?? 100;
     const { search } = loaded.config;
-    const lexical = { k1: search.k1, titleWeight: search.titleWeight, headingsWeight: search.headingsWeight, groupWeight: search.groupWeight, topicWeight: search.topicWeight };
+    const lexical = { k1: search.k1, titleWeight: search.titleWeight, headingsWeight: search.headingsWeight, groupWeight: search.groupWeight, topicWeight: search.topicWeight, citationWeight: search.citationWeight };
     const outcome = args.kb ? await evaluateKnowledgeBase(args.kb, dataset, depth, loaded.config, terminal) : evaluateLexicalIndex(directory, dataset, depth, loaded.config, terminal);
     terminal.endProgress();
     if (args['run-out']) writeTrecRun(path.resolve(session.cwd, args['run-out']), outcome.run, { tag: outcome.tag });
@@ -59,14 +59,14 @@ export default defineCommand({
     const latency = `query p50 ${outcome.latencyMs.p50.toFixed(2)} ms, p99 ${outcome.latencyMs.p99.toFixed(2)} ms`;
     terminal.out(outcome.buildMs === undefined ? `search      ${latency}` : `index       ${dataset.corpus.length} documents in ${(outcome.buildMs / 1000).toFixed(1)} s; ${latency}`);
     terminal.out(`retrieval   ${describeRetrieval(outcome.retrieval)}`);
-    terminal.out(`settings    k1 ${lexical.k1}, title weight ${lexical.titleWeight}, headings weight ${lexical.headingsWeight}, group weight ${lexical.groupWeight}, topic weight ${lexical.topicWeight}`);
+    terminal.out(`settings    k1 ${lexical.k1}, title weight ${lexical.titleWeight}, headings weight ${lexical.headingsWeight}, group weight ${lexical.groupWeight}, topic weight ${lexical.topicWeight}, citation weight ${lexical.citationWeight}`);
     if (args['run-out']) terminal.out(`run file    ${args['run-out']}`);
   },
 });
 
 /** What was evaluated, recorded in the summary so two runs can be told apart. */
 type RetrievalUnderTest =
-  | { source: 'lexical-index'; topicWords: number }
+  | { source: 'lexical-index'; topicWords: number; citedDocuments: number }
   | { source: 'knowledge-base'; knowledgeBase: string; mode: string; embeddingModelId: string | null; corpusDocumentsHeld: number };
 
 interface EvaluationOutcome {
@@ -89,7 +89,7 @@ function evaluateLexicalIndex(directory: string, dataset: BeirDataset, depth: nu
     depth,
     onProgress: (progress) => terminal.progress(progress.phase, progress.done, progress.total),
   });
-  return { ...result, tag: `hangjia.${analyzer.name}.bm25`, retrieval: { source: 'lexical-index', topicWords: result.topicWords } };
+  return { ...result, tag: `hangjia.${analyzer.name}.bm25`, retrieval: { source: 'lexical-index', topicWords: result.topicWords, citedDocuments: result.citedGroups } };
 }
 
 /**
@@ -153,7 +153,9 @@ function rankedCorpusDocuments(hits: readonly Hit[], corpusIds: ReadonlySet<stri
 
 function describeRetrieval(retrieval: RetrievalUnderTest): string {
   if (retrieval.source === 'lexical-index') {
-    return `lexical (a fresh index of the corpus; ${retrieval.topicWords > 0 ? `topic vectors for ${retrieval.topicWords} words` : 'too few frequent words for topic vectors'})`;
+    const topics = retrieval.topicWords > 0 ? `topic vectors for ${retrieval.topicWords} words` : 'too few frequent words for topic vectors';
+    const citations = retrieval.citedDocuments > 0 ? `${retrieval.citedDocuments} documents named by title in others` : 'no document named by title in another';
+    return `lexical (a fresh index of the corpus; ${topics}; ${citations})`;
   }
   const vectors = retrieval.embeddingModelId ? ` with ${retrieval.embeddingModelId}` : '';
   return `${retrieval.mode}${vectors}, knowledge base "${retrieval.knowledgeBase}"`;

@@ -28,6 +28,8 @@ export default defineCommand({
       if (params) terminal.out(`lexical         k1 ${params.k1}; field weights title ${params.weights.title}, headings ${params.weights.headings}, text ${params.weights.text}`);
       const topicWords = stats.index?.lexical.topicWords;
       if (topicWords !== undefined) terminal.out(`topic vectors   ${topicWords > 0 ? `${topicWords} words, learned from this knowledge base` : 'none (too few frequent words to learn them)'}`);
+      const citedGroups = stats.index?.lexical.citedGroups;
+      if (citedGroups !== undefined) terminal.out(`cited           ${citedGroups > 0 ? `${citedGroups} documents named by title (《…》) in other documents` : 'no document is named by title in another'}`);
       terminal.out(`size            database ${formatBytes(stats.databaseBytes)}, indexes ${formatBytes(stats.indexBytes)}`);
       for (const failed of stats.failedFiles) terminal.out(`  ✗ ${failed.path}: ${failed.message ?? ''} [${failed.code ?? ''}]`);
       const last = stats.lastRuns[0];

@@ -20,6 +20,8 @@ export interface IndexColumns {
   documentGroups: Uint32Array;
   /** Word vectors learned from the records' text, and each record's text vector; absent for small indexes. */
   topics?: IndexTopics;
+  /** Per group number, how many other groups name it by title (`TitleCitations`); absent when none is named. */
+  groupCitations?: Uint32Array;
 }
 
 /** A topic model's parts (see `TopicModel`) and the records' text vectors (`dimensions` each; zeros for a text with no known word). */
@@ -39,7 +41,7 @@ export interface IndexTopics {
  *   then, each padded to 4 bytes: fieldLengths u32[3N], documentGroups u32[N],
  *   termOffsets u32[T+1], postingDocuments u32[P], postingFrequencies u16[3P], and with topics
  *   (JSON: vocabulary, sequences, dimensions D): documentFrequencies u32[V], wordVectors
- *   f32[V·D], textVectors f32[N·D]
+ *   f32[V·D], textVectors f32[N·D], and with citations (JSON: groups G): groupCitations u32[G]
  *
  * The version sits in the fixed prefix so an incompatible file is rejected before its JSON is
  * parsed. Numbers are little-endian (the byte order of every platform Node supports), so typed
@@ -56,6 +58,7 @@ export function encodeIndex(header: IndexHeader, columns: IndexColumns): Uint8Ar
       documentIds: columns.documentIds,
       terms: columns.terms,
       topics: topics ? { vocabulary: topics.vocabulary, sequences: topics.sequences, dimensions: topics.wordVectors.length / topics.vocabulary.length } : null,
+      citations: columns.groupCitations ? { groups: columns.groupCitations.length } : null,
     }),
   );
   const arrays = [
@@ -65,6 +68,7 @@ export function encodeIndex(header: IndexHeader, columns: IndexColumns): Uint8Ar
     columns.postingDocuments,
     columns.postingFrequencies,
     ...(topics ? [topics.documentFrequencies, topics.wordVectors, topics.textVectors] : []),
+    ...(columns.groupCitations ? [columns.groupCitations] : []),
   ];
   let length = align(PREFIX_BYTES + json.length);
   for (const array of arrays) length += align(array.byteLength);
@@ -105,6 +109,7 @@ export function decodeIndex(bytes: Uint8Array, expectedVersion: number): { heade
     documentIds: string[];
     terms: string[];
     topics: { vocabulary: string[]; sequences: number; dimensions: number } | null;
+    citations: { groups: number } | null;
   };
   let offset = align(PREFIX_BYTES + jsonLength);
   const take = (byteLength: number): ArrayBuffer => {
@@ -133,9 +138,20 @@ export function decodeIndex(bytes: Uint8Array, expectedVersion: number): { heade
       textVectors: new Float32Array(take(documents * dimensions * 4)),
     };
   }
+  const groupCitations = parsed.citations ? new Uint32Array(take(parsed.citations.groups * 4)) : undefined;
   return {
     header: { serializationVersion: version, analyzer: parsed.analyzer, params: parsed.params },
-    columns: { documentIds: parsed.documentIds, terms: parsed.terms, termOffsets, postingDocuments, postingFrequencies, fieldLengths, documentGroups, ...(topics ? { topics } : {}) },
+    columns: {
+      documentIds: parsed.documentIds,
+      terms: parsed.terms,
+      termOffsets,
+      postingDocuments,
+      postingFrequencies,
+      fieldLengths,
+      documentGroups,
+      ...(topics ? { topics } : {}),
+      ...(groupCitations ? { groupCitations } : {}),
+    },
   };
 }
 

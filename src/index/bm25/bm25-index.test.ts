@@ -412,3 +412,48 @@ describe('Bm25Index topic evidence', () => {
     expect(Bm25Index.build(records, { analyzer: whitespaceAnalyzer, topics: topicOptions }).stats().topicWords).toBe(0);
   });
 });
+
+describe('Bm25Index citation evidence', () => {
+  // A and B match the question equally; C and D name A by title, D also names B, and A names itself.
+  const records: LexicalRecord[] = [
+    { id: 'a-1', group: 'A', title: 'tenancy law', headings: '', text: 'deposit refund' },
+    { id: 'a-2', group: 'A', title: 'tenancy law', headings: '', text: 'this 《tenancy law》 applies to leases' },
+    { id: 'b-1', group: 'B', title: 'housing rules', headings: '', text: 'deposit refund' },
+    { id: 'c-1', group: 'C', title: 'landlord guide', headings: '', text: 'see 《tenancy law》 on leases' },
+    { id: 'd-1', title: 'court notes', headings: '', text: 'under 《tenancy law》 and 《housing rules》' },
+  ];
+  const index = Bm25Index.build(records, { analyzer: whitespaceAnalyzer });
+  const QUESTION = 'deposit refund';
+
+  it('adds weight × best first-pass score × c / (c + saturation) for c other groups naming the record\'s group', () => {
+    const plain = oracleScores(records, QUESTION, DEFAULT_BM25_PARAMS);
+    const [a1, b1] = [plain[0]!, plain[2]!];
+    expect(a1).toBeCloseTo(b1, 10);
+    const best = Math.max(a1, b1);
+    // A is named by C and D (its own a-2 does not count), B by D alone.
+    expect(index.search(QUESTION, { groups: false, citations: { weight: 0.5, saturation: 2 } })).toEqual([
+      { id: 'a-1', score: expect.closeTo(a1 + (0.5 * best * 2) / (2 + 2), 6), matchedTerms: ['deposit', 'refund'] },
+      { id: 'b-1', score: expect.closeTo(b1 + (0.5 * best * 1) / (1 + 2), 6), matchedTerms: ['deposit', 'refund'] },
+    ]);
+    expect(index.stats().citedGroups).toBe(2);
+  });
+
+  it('is off at weight 0, with `false`, and in an index built without it; kept through serialization', () => {
+    const plain = index.search(QUESTION, { k: 5, citations: false });
+    expect(index.search(QUESTION, { k: 5, citations: { weight: 0 } })).toEqual(plain);
+    const without = Bm25Index.build(records, { analyzer: whitespaceAnalyzer, citations: false });
+    expect(without.stats().citedGroups).toBe(0);
+    expect(without.search(QUESTION, { k: 5 })).toEqual(plain);
+    const copy = Bm25Index.deserialize(index.serialize(), { analyzer: whitespaceAnalyzer });
+    expect(copy.stats().citedGroups).toBe(2);
+    expect(copy.search(QUESTION, { k: 5 })).toEqual(index.search(QUESTION, { k: 5 }));
+    expect(copy.search(QUESTION, { k: 5 })).not.toEqual(plain);
+  });
+
+  it('leaves an index where nothing is named by title exactly as it was', () => {
+    const unnamed = records.map((record) => ({ ...record, text: record.text.replace(/[《》]/g, '') }));
+    const built = Bm25Index.build(unnamed, { analyzer: whitespaceAnalyzer });
+    expect(built.stats().citedGroups).toBe(0);
+    expect(built.search(QUESTION, { k: 5 })).toEqual(built.search(QUESTION, { k: 5, citations: false }));
+  });
+});

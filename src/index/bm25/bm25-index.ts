@@ -1,14 +1,17 @@
 import type { Analyzer } from '../../analysis/index.js';
 import { HangjiaError } from '../../errors/index.js';
+import { TitleCitations } from '../citations/index.js';
 import { TopicModel, WordSequences, type TopicModelOptions } from '../topics/index.js';
 import {
   DEFAULT_BM25_PARAMS,
+  DEFAULT_CITATION_PARAMS,
   DEFAULT_FEEDBACK_PARAMS,
   DEFAULT_GROUP_PARAMS,
   DEFAULT_TOPIC_PARAMS,
   LEXICAL_FIELDS,
   TOPIC_MIN_RECORDS,
   type Bm25Params,
+  type CitationParams,
   type FeedbackParams,
   type FieldValues,
   type GroupParams,
@@ -43,6 +46,11 @@ export interface Bm25BuildOptions {
    * `words`; `false` never learns them. Default: on.
    */
   topics?: boolean | (Partial<TopicModelOptions> & { minRecords?: number });
+  /**
+   * Count, for each group, the other groups whose text names it by title (`TitleCitations`), for
+   * citation evidence ({@link CitationParams}); `false` counts none. Default: on.
+   */
+  citations?: boolean;
   /** Called every 1,000 records and once at the end of each phase. */
   onProgress?: (progress: Bm25BuildProgress) => void;
 }
@@ -71,6 +79,12 @@ export interface Bm25SearchOptions {
    * vectors (fewer than {@link TOPIC_MIN_RECORDS} records, or too few frequent words).
    */
   topics?: boolean | Partial<TopicParams>;
+  /**
+   * Citation evidence ({@link CitationParams}): `true` (default) for {@link DEFAULT_CITATION_PARAMS},
+   * settings merged over them, or `false` for none. Has no effect on an index where no group is
+   * named by another's text.
+   */
+  citations?: boolean | Partial<CitationParams>;
 }
 
 /** Counts and sizes for logs and `hangjia kb stats`. */
@@ -84,6 +98,8 @@ export interface Bm25IndexStats {
   postings: number;
   /** Words with a topic vector (0 when the index has none). */
   topicWords: number;
+  /** Groups (documents, statutes) that another group's text names by title: they get citation evidence. */
+  citedGroups: number;
   /** Memory held by the index's typed arrays. */
   bytes: number;
 }
@@ -92,7 +108,7 @@ export interface Bm25IndexStats {
  * Bumped whenever the byte layout written by {@link Bm25Index.serialize} changes; an index
  * written by another version is refused with `E_INDEX_VERSION` rather than misread.
  */
-export const BM25_SERIALIZATION_VERSION = 3;
+export const BM25_SERIALIZATION_VERSION = 4;
 
 const FIELD_COUNT = LEXICAL_FIELDS.length;
 /**
@@ -195,6 +211,7 @@ export class Bm25Index {
     const topicSettings = options.topics === false ? undefined : options.topics === true || options.topics === undefined ? {} : options.topics;
     const learnTopics = topicSettings !== undefined && options.analyzer.words !== undefined && records.length >= (topicSettings.minRecords ?? TOPIC_MIN_RECORDS);
     const wordSequences = new WordSequences();
+    const citations = options.citations === false ? undefined : new TitleCitations();
 
     for (let document = 0; document < records.length; document++) {
       const record = records[document]!;
@@ -217,6 +234,8 @@ export class Bm25Index {
         }
         documentGroups[document] = group;
       }
+      citations?.addTitle(documentGroups[document]!, record.title);
+      citations?.addText(documentGroups[document]!, record.text);
       slotOfTerm.clear();
       slotTerms.length = 0;
       slotFrequencies.length = 0;
@@ -280,6 +299,7 @@ export class Bm25Index {
     if (learnTopics) options.onProgress?.({ phase: 'topics', done: 0, total: records.length });
     const topics = learnTopics ? learnTopicVectors(wordSequences, topicSettings) : undefined;
     if (learnTopics) options.onProgress?.({ phase: 'topics', done: records.length, total: records.length });
+    const groupCitations = citations?.counts(groupCount);
 
     return new Bm25Index(options.analyzer, params, {
       documentIds,
@@ -290,6 +310,7 @@ export class Bm25Index {
       fieldLengths,
       documentGroups,
       ...(topics ? { topics } : {}),
+      ...(groupCitations ? { groupCitations } : {}),
     });
   }
 
@@ -347,6 +368,7 @@ export class Bm25Index {
       this.scores,
       this.touched,
       ...(this.columns.topics ? [this.columns.topics.documentFrequencies, this.columns.topics.wordVectors, this.columns.topics.textVectors] : []),
+      ...(this.columns.groupCitations ? [this.columns.groupCitations] : []),
     ];
     return {
       documents: this.size,
@@ -354,6 +376,7 @@ export class Bm25Index {
       terms: terms.length,
       postings: postingDocuments.length,
       topicWords: this.columns.topics?.vocabulary.length ?? 0,
+      citedGroups: this.columns.groupCitations?.reduce((cited, count) => cited + (count > 0 ? 1 : 0), 0) ?? 0,
       bytes: arrays.reduce((total, array) => total + array.byteLength, 0),
     };
   }
@@ -383,8 +406,13 @@ export class Bm25Index {
         ? undefined
         : { ...DEFAULT_TOPIC_PARAMS, ...(options.topics === undefined || options.topics === true ? {} : options.topics) };
     const topics = topicSettings === undefined || topicSettings.weight === 0 ? undefined : topicSettings;
-    // Topic and group evidence re-score the first-pass top `candidates`, so those must be exact.
-    const depth = Math.max(k, groups?.candidates ?? 0, topics?.candidates ?? 0);
+    const citationSettings =
+      options.citations === false || this.columns.groupCitations === undefined
+        ? undefined
+        : { ...DEFAULT_CITATION_PARAMS, ...(options.citations === undefined || options.citations === true ? {} : options.citations) };
+    const citations = citationSettings === undefined || citationSettings.weight === 0 ? undefined : citationSettings;
+    // Topic, citation and group evidence re-score the first-pass top `candidates`, so those must be exact.
+    const depth = Math.max(k, groups?.candidates ?? 0, topics?.candidates ?? 0, citations?.candidates ?? 0);
     const { documentIds } = this.columns;
     const filter = options.filter;
     const accept = filter === undefined ? undefined : (document: number) => filter(documentIds[document]!);
@@ -399,7 +427,11 @@ export class Bm25Index {
       touchedCount = this.accumulate(queryWeights, depth, accept);
     }
     let top = selectTopK(this.touched, touchedCount, this.scores, depth, accept);
-    if (topics !== undefined) top = this.addTopicEvidence(query, top, topics);
+    // Both kinds of evidence are scaled by the best first-pass score, so their weights mean the
+    // same whatever the question's length.
+    const firstPassBest = top.length === 0 ? 0 : this.scores[top[0]!]!;
+    if (topics !== undefined) top = this.addTopicEvidence(query, top, topics, firstPassBest);
+    if (citations !== undefined) top = this.addCitationEvidence(top, citations, firstPassBest);
     const ranked = (groups === undefined ? top.map((document) => ({ document, score: this.scores[document]! })) : this.addGroupEvidence(top, groups)).slice(0, k);
     const termIds = [...queryWeights.keys()];
     const termWeights = termIds.map((termId) => queryWeights.get(termId)! * this.idf(termId));
@@ -435,19 +467,40 @@ export class Bm25Index {
    * first; at least `candidates` of them when there are) and returns them in their new order,
    * ties in their old. A query with no word the topic model knows leaves them as they are.
    */
-  private addTopicEvidence(query: string, top: number[], topics: TopicParams): number[] {
+  private addTopicEvidence(query: string, top: number[], topics: TopicParams, firstPassBest: number): number[] {
     const model = this.topicModel!;
     const queryVector = model.embed(this.analyzer.words!(query, { query: true }));
     if (queryVector === undefined || top.length === 0) return top;
     const { textVectors } = this.columns.topics!;
     const dimensions = queryVector.length;
-    const scale = topics.weight * this.scores[top[0]!]!;
+    const scale = topics.weight * firstPassBest;
     for (const document of top) {
       let cosine = 0;
       const offset = document * dimensions;
       for (let k = 0; k < dimensions; k++) cosine += queryVector[k]! * textVectors[offset + k]!;
       this.scores[document]! += scale * cosine;
     }
+    return this.reorder(top);
+  }
+
+  /**
+   * Adds citation evidence ({@link CitationParams}) to the scores of `top` and returns them in
+   * their new order, ties in their old: `weight` × the best first-pass score × c / (c + saturation)
+   * for a record whose group c other groups name by title.
+   */
+  private addCitationEvidence(top: number[], citations: CitationParams, firstPassBest: number): number[] {
+    const { documentGroups } = this.columns;
+    const groupCitations = this.columns.groupCitations!;
+    const scale = citations.weight * firstPassBest;
+    for (const document of top) {
+      const citing = groupCitations[documentGroups[document]!]!;
+      if (citing > 0) this.scores[document]! += (scale * citing) / (citing + citations.saturation);
+    }
+    return this.reorder(top);
+  }
+
+  /** `top` sorted by the scores it now has, best first; ties keep their order in `top`. */
+  private reorder(top: number[]): number[] {
     return top
       .map((document, rank) => ({ document, rank }))
       .sort((a, b) => this.scores[b.document]! - this.scores[a.document]! || a.rank - b.rank)

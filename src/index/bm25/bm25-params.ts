@@ -138,6 +138,30 @@ export const DEFAULT_TOPIC_PARAMS: Readonly<TopicParams> = Object.freeze({
 });
 
 /**
+ * Citation evidence: the first-pass top `candidates` gain `weight` × the best first-pass score ×
+ * c / (c + `saturation`), where c is the number of other groups whose text names the record's
+ * group by title (《…》; see `TitleCitations`). A statute that other instruments build on, a
+ * policy other documents refer to, rises a little over one nothing refers to; the saturation
+ * keeps the tenth citing group from weighing as much as the first (Craswell et al. 2005). Applied
+ * after topic evidence and before group evidence. Has no effect where nothing is named by title.
+ */
+export interface CitationParams {
+  /** Weight of the citation evidence, ≥ 0 (0 = off). Default 0.2. */
+  weight: number;
+  /** Citing groups at which the evidence is half its weight, > 0. Default 3. */
+  saturation: number;
+  /** First-pass records re-scored, ≥ 1 (the search depth is at least this). Default 100. */
+  candidates: number;
+}
+
+/** Defaults for {@link CitationParams}, tuned on stard-legal's even-line queries (docs/design.md, "Sixth round"). */
+export const DEFAULT_CITATION_PARAMS: Readonly<CitationParams> = Object.freeze({
+  weight: 0.2,
+  saturation: 3,
+  candidates: 100,
+});
+
+/**
  * Indexes of fewer records than this get no topic vectors, without counting their words (a
  * larger one still needs `TopicModelOptions.minVocabulary` frequent words).
  */
