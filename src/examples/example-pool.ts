@@ -114,6 +114,8 @@ export async function createExamplePool(examples: readonly Example[], options: E
       // Topic evidence re-scores at least 100 candidates, which would multiply the time of a
       // 3-shot selection, and its hit rates for example selection were never measured.
       topics: false,
+      // Examples have no titles for one another to name.
+      citations: false,
       onProgress: (progress) => {
         if (progress.phase === 'analyze') onProgress?.({ phase: 'bm25', done: progress.done, total });
       },
