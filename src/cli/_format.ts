@@ -58,6 +58,7 @@ export function hitToJson(hit: Hit, rank: number): Record<string, unknown> {
     start: hit.chunk.start,
     end: hit.chunk.end,
     matchedTerms: hit.matchedTerms,
+    ...(hit.citedBy === undefined ? {} : { citedBy: hit.citedBy }),
     scores: hit.scores,
     text: hit.chunk.text,
   };

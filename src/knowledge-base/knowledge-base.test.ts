@@ -214,16 +214,18 @@ describe('knowledge base', () => {
       const kb = openKnowledgeBase({ home, name: 'policies' }, createDefaultComponents({ ...DEFAULT_CONFIG, search: { ...DEFAULT_CONFIG.search, citationWeight } }));
       const { hits } = await kb.search('试用期工资');
       kb.close();
-      return hits.map((hit) => ({ title: hit.documentTitle, score: hit.score }));
+      return hits.map((hit) => ({ title: hit.documentTitle, score: hit.score, citedBy: hit.citedBy }));
     };
-    const plain = new Map((await scores(0)).map((hit) => [hit.title, hit.score]));
+    const uncited = await scores(0);
+    expect(uncited.map((hit) => hit.citedBy)).toEqual([undefined, undefined]);
+    const plain = new Map(uncited.map((hit) => [hit.title, hit.score]));
     const handbook = plain.get('人事手册')!;
     const attendance = plain.get('考勤制度')!;
     // Each single-chunk document is its own group, so group evidence scales its score by 1.2:
     // the best first-pass score is max / 1.2. Named by one other document, the handbook gains
     // 0.2 × best first-pass × 1 / (1 + 3) before group evidence, 1.2 × that after it.
     const cited = await scores(0.2);
-    expect(cited.map((hit) => hit.title)).toEqual(['人事手册', '考勤制度']);
+    expect(cited.map((hit) => [hit.title, hit.citedBy])).toEqual([['人事手册', 1], ['考勤制度', undefined]]);
     expect(cited[0]!.score).toBeCloseTo(handbook + 1.2 * 0.2 * (Math.max(handbook, attendance) / 1.2) * 0.25, 6);
     expect(cited[1]!.score).toBeCloseTo(attendance, 6);
   });

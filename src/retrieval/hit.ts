@@ -19,5 +19,7 @@ export interface Hit {
   documentRowKey?: string;
   /** Query terms found in the chunk (lexical retrieval). */
   matchedTerms: string[];
+  /** Other documents that name this chunk's document by title (《…》), when that raised its lexical score. */
+  citedBy?: number;
   scores: RetrieverScore[];
 }

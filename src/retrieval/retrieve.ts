@@ -6,7 +6,7 @@ import type { Reranker } from './rerank.js';
 
 /** What `retrieve` searches: any lexical and/or vector index plus a way to fetch chunks by id. */
 export interface RetrievalSources {
-  lexical?: { search(query: string, options: { k: number }): Array<{ id: string; score: number; matchedTerms?: string[] }> };
+  lexical?: { search(query: string, options: { k: number }): Array<{ id: string; score: number; matchedTerms?: string[]; citedBy?: number }> };
   vector?: { search(vector: Float32Array, options: { k: number }): Array<{ id: string; score: number }> };
   /** Embeds the query with the same model the vector index was built with. */
   embedQuery?: (query: string) => Promise<Float32Array>;
@@ -61,7 +61,7 @@ export async function retrieve(query: string, sources: RetrievalSources, options
   const timings: RetrievalResult['timings'] = { totalMs: 0 };
   const lists: Array<{ retriever: string; weight: number; hits: Array<{ id: string; score: number }> }> = [];
   // The lexical matches themselves, not their terms: a match explains itself only when read.
-  const lexicalMatches = new Map<string, { matchedTerms?: string[] }>();
+  const lexicalMatches = new Map<string, { matchedTerms?: string[]; citedBy?: number }>();
 
   if (wantsLexical && sources.lexical) {
     const lexicalStarted = performance.now();
@@ -111,6 +111,7 @@ export async function retrieve(query: string, sources: RetrievalSources, options
   for (const item of top) {
     const found = stored.get(item.id);
     if (!found) continue; // the index is ahead of the store only if a sync was interrupted; skip rather than invent
+    const citedBy = lexicalMatches.get(item.id)?.citedBy;
     hits.push({
       chunk: found.chunk,
       score: item.score,
@@ -118,6 +119,7 @@ export async function retrieve(query: string, sources: RetrievalSources, options
       documentTitle: found.documentTitle,
       ...(found.documentRowKey === undefined ? {} : { documentRowKey: found.documentRowKey }),
       matchedTerms: lexicalMatches.get(item.id)?.matchedTerms ?? [],
+      ...(citedBy === undefined ? {} : { citedBy }),
       scores: item.scores,
     });
   }

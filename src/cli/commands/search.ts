@@ -44,6 +44,7 @@ export default defineCommand({
         const matched = readableMatchedTerms(hit.matchedTerms);
         terminal.out(`    ${snippetAround(hit.chunk.text, matched)}`);
         if (matched.length > 0) terminal.out(`    matched: ${matched.join(' · ')}`);
+        if (hit.citedBy !== undefined) terminal.out(`    named by ${hit.citedBy} other document${hit.citedBy === 1 ? '' : 's'} (《…》)`);
       });
       terminal.debug(`${result.mode} search in ${result.timings.totalMs.toFixed(1)} ms`);
     } finally {

@@ -432,14 +432,16 @@ describe('Bm25Index citation evidence', () => {
     const best = Math.max(a1, b1);
     // A is named by C and D (its own a-2 does not count), B by D alone.
     expect(index.search(QUESTION, { groups: false, citations: { weight: 0.5, saturation: 2 } })).toEqual([
-      { id: 'a-1', score: expect.closeTo(a1 + (0.5 * best * 2) / (2 + 2), 6), matchedTerms: ['deposit', 'refund'] },
-      { id: 'b-1', score: expect.closeTo(b1 + (0.5 * best * 1) / (1 + 2), 6), matchedTerms: ['deposit', 'refund'] },
+      { id: 'a-1', score: expect.closeTo(a1 + (0.5 * best * 2) / (2 + 2), 6), matchedTerms: ['deposit', 'refund'], citedBy: 2 },
+      { id: 'b-1', score: expect.closeTo(b1 + (0.5 * best * 1) / (1 + 2), 6), matchedTerms: ['deposit', 'refund'], citedBy: 1 },
     ]);
     expect(index.stats().citedGroups).toBe(2);
   });
 
   it('is off at weight 0, with `false`, and in an index built without it; kept through serialization', () => {
     const plain = index.search(QUESTION, { k: 5, citations: false });
+    // A match says it was cited only when that raised its score.
+    expect(plain.map((match) => match.citedBy)).toEqual([undefined, undefined]);
     expect(index.search(QUESTION, { k: 5, citations: { weight: 0 } })).toEqual(plain);
     const without = Bm25Index.build(records, { analyzer: whitespaceAnalyzer, citations: false });
     expect(without.stats().citedGroups).toBe(0);

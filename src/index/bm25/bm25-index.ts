@@ -437,9 +437,11 @@ export class Bm25Index {
     const termWeights = termIds.map((termId) => queryWeights.get(termId)! * this.idf(termId));
     // Explaining a hit costs a binary search per query term, so it waits until `matchedTerms` is
     // read: evaluation runs read none, a search page reads the ten it shows.
+    const citedBy = (document: number): number => (citations === undefined ? 0 : this.columns.groupCitations![this.columns.documentGroups[document]!]!);
     const matches = ranked.map(({ document, score }) => {
       let matchedTerms: string[] | undefined;
-      return Object.defineProperty({ id: documentIds[document]!, score }, 'matchedTerms', {
+      const cited = citedBy(document);
+      return Object.defineProperty({ id: documentIds[document]!, score, ...(cited > 0 ? { citedBy: cited } : {}) }, 'matchedTerms', {
         enumerable: true,
         get: () => (matchedTerms ??= this.explain(document, termIds, termWeights)),
       }) as LexicalMatch;

@@ -30,4 +30,9 @@ export interface LexicalMatch {
    * (`~合同` for the default analyzer). Worked out when first read, then kept.
    */
   readonly matchedTerms: string[];
+  /**
+   * How many other groups name this record's group by title, when citation evidence added to its
+   * score (absent otherwise): the part of the score no query term explains.
+   */
+  citedBy?: number;
 }
