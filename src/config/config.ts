@@ -137,6 +137,11 @@ export interface HangjiaConfig {
      * (`HANGJIA_EVIDENCE_THRESHOLD`; default 0.35, calibrated in bench/evidence-threshold.ts; 0 disables).
      */
     evidenceThreshold: number;
+    /**
+     * Most estimated tokens of earlier turns `chat` sends to the model, taken out of the sources'
+     * budget (`HANGJIA_HISTORY_TOKENS`; unset: a quarter of it; 0 sends no earlier turns).
+     */
+    historyTokens?: number;
   };
 }
 

@@ -45,6 +45,7 @@ const ENVIRONMENT_KEYS: ReadonlyArray<[string, string]> = [
   ['HANGJIA_LORA_PATH', 'model.loraPath'],
   ['HANGJIA_THREADS', 'model.threads'],
   ['HANGJIA_EVIDENCE_THRESHOLD', 'answer.evidenceThreshold'],
+  ['HANGJIA_HISTORY_TOKENS', 'answer.historyTokens'],
 ];
 
 const NUMERIC_KEYS = new Set([
@@ -52,7 +53,7 @@ const NUMERIC_KEYS = new Set([
   'chunking.overlapChars', 'chunking.minChars', 'search.k', 'search.lexicalWeight', 'search.vectorWeight', 'search.rrfK',
   'search.titleWeight', 'search.headingsWeight', 'search.k1', 'search.groupWeight', 'search.topicWeight', 'search.citationWeight',
   'model.threads', 'model.contextSize', 'model.temperature', 'model.maxTokens', 'model.timeoutMs',
-  'answer.evidenceThreshold',
+  'answer.evidenceThreshold', 'answer.historyTokens',
 ]);
 /** Numeric settings checked here, so the error names the setting rather than the engine's parameter. */
 const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: boolean }> = {
@@ -62,6 +63,7 @@ const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: bool
   'search.groupWeight': { min: 0, max: 100 },
   'search.topicWeight': { min: 0, max: 100 },
   'search.citationWeight': { min: 0, max: 100 },
+  'answer.historyTokens': { min: 0, max: 1_000_000 },
 };
 const ENUM_KEYS: Record<string, readonly string[]> = {
   'embedding.provider': ['none', 'openai-compatible', 'llama-cpp', 'transformers'],
@@ -173,6 +175,7 @@ function optionalKeys(): string[] {
   return [
     ...['baseURL', 'apiKey', 'model', 'modelPath', 'modelDir', 'dimensions', 'threads', 'queryPrefix', 'documentPrefix'].map((name) => `embedding.${name}`),
     ...['baseURL', 'apiKey', 'model', 'modelPath', 'loraPath', 'threads', 'contextSize'].map((name) => `model.${name}`),
+    'answer.historyTokens',
   ];
 }
 

@@ -120,7 +120,7 @@ export function buildAnswerPrompt(options: BuildAnswerPromptOptions): AnswerProm
   }
   const historyTokenBudget = options.historyTokenBudget ?? Math.floor(contextTokenBudget / 4);
   if (!(historyTokenBudget >= 0 && historyTokenBudget < contextTokenBudget)) {
-    throw new HangjiaError('E_USAGE', `historyTokenBudget must be at least 0 and below contextTokenBudget (${contextTokenBudget}), which it is taken from; got ${historyTokenBudget}. Use 0 to send no earlier turns.`, {
+    throw new HangjiaError('E_USAGE', `historyTokenBudget must be at least 0 and below contextTokenBudget (${contextTokenBudget}), which it is taken from; got ${historyTokenBudget}. Use 0 to send no earlier turns (the CLI's setting: answer.historyTokens).`, {
       details: { setting: 'historyTokenBudget', value: historyTokenBudget },
     });
   }

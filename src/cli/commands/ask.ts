@@ -52,6 +52,7 @@ export async function openAnswering(
       ...(model ? { model } : {}),
       k: config.search.k,
       evidenceThreshold: config.answer.evidenceThreshold,
+      ...(config.answer.historyTokens === undefined ? {} : { historyTokenBudget: config.answer.historyTokens }),
       analyzer: knowledgeBase.analyzer,
       temperature: config.model.temperature,
       maxTokens: config.model.maxTokens,

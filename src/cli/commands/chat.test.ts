@@ -79,4 +79,30 @@ describe('hangjia chat', () => {
       await server.close();
     }
   });
+
+  it('sends no earlier turns when answer.historyTokens is 0', async () => {
+    const server = await startScriptedOpenAIServer();
+    try {
+      const home = temporaryDirectory();
+      const root = temporaryDirectory();
+      writeFiles(root, { 'handbook.md': HANDBOOK });
+      expect((await runCliCaptured(['kb', 'create', 'hr', root, '--quiet'], { home })).code).toBe(0);
+      server.enqueue(
+        '/v1/chat/completions',
+        { events: chatStreamEvents(['最长六个月[2]。']) },
+        { json: { id: 'x', object: 'chat.completion', created: 0, model: 'scripted-model', choices: [{ index: 0, message: { role: 'assistant', content: '试用期最长多久？' }, finish_reason: 'stop' }] } },
+        { events: chatStreamEvents(['六个月[2]。']) },
+      );
+      const stdin = Readable.from(['试用期最长多久？\n', '说简单点\n', '/exit\n']);
+      const env = { HANGJIA_MODEL_PROVIDER: 'openai-compatible', HANGJIA_BASE_URL: server.baseURL, HANGJIA_MODEL: 'scripted-model', HANGJIA_HISTORY_TOKENS: '0' };
+      const run = await runCliCaptured(['chat', 'hr', '-k', '3', '--verbose'], { home, stdin, env });
+      expect(run.code, run.stderr).toBe(0);
+      // The follow-up is still condensed with the earlier turn for retrieval, but the answer's prompt carries none.
+      const messages = (server.requests[2]!.body as { messages: Array<{ role: string }> }).messages;
+      expect(messages.map((message) => message.role)).toEqual(['system', 'user']);
+      expect(run.stderr).toContain('(earlier turns sent to the model: 0; left out: 2)');
+    } finally {
+      await server.close();
+    }
+  });
 });
