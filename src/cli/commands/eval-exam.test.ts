@@ -37,6 +37,11 @@ describe('hangjia eval exam', () => {
     expect(run.stdout).toContain('intervals   percentile bootstrap, 1000 resamples, seed 0');
     expect(run.stderr).toContain('Exam: 30 items (1 subjects)');
     expect(existsSync(path.join(home, 'runs', 'exam.cmmlu-test.scripted-model.0shot', 'answers.jsonl'))).toBe(true);
+    // run.json says which server answered, so two runs of one model name can be told apart.
+    expect(JSON.parse(readFileSync(path.join(home, 'runs', 'exam.cmmlu-test.scripted-model.0shot', 'run.json'), 'utf8'))).toMatchObject({
+      model: { provider: 'openai-compatible', modelId: 'scripted-model' },
+      endpoint: server.baseURL,
+    });
   });
 
   it('exits 1 when the endpoint fails mid-run, keeps what finished, and resumes on the next run', async () => {

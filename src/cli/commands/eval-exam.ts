@@ -89,6 +89,7 @@ export default defineCommand({
     try {
       const result = await runExam(items, {
         model,
+        ...(loaded.config.model.provider === 'openai-compatible' && loaded.config.model.baseURL ? { endpoint: loaded.config.model.baseURL } : {}),
         runDirectory,
         shots,
         ...(selector ? { selector } : {}),

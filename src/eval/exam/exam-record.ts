@@ -39,6 +39,12 @@ export interface ExamRunConfig {
   /** Bumped when records or this file change incompatibly. */
   formatVersion: 1;
   model: { provider: string; modelId: string };
+  /**
+   * Where the model was served (an OpenAI-compatible base URL), when the caller said; absent in
+   * runs written before it was recorded. Not compared on resume: a run may move to another server
+   * of the same model, and run.json keeps the first.
+   */
+  endpoint?: string;
   template: ExamPromptTemplateName;
   /** Solved examples per prompt (0: zero-shot). */
   shots: number;

@@ -12,6 +12,8 @@ import { extractChoiceAnswer } from './extract-choice-answer.js';
 /** Options for {@link runExam}. */
 export interface RunExamOptions {
   model: LanguageModel;
+  /** Where `model` is served (e.g. its base URL), recorded in run.json so runs can be told apart. */
+  endpoint?: string;
   /** Where `run.json`, `answers.jsonl` and `summary.json` go; re-running the same directory resumes. */
   runDirectory: string;
   /** Solved examples per prompt, 0–50. Default 0 (zero-shot). Needs `devPool`. */
@@ -123,6 +125,7 @@ export async function runExam(items: readonly ExamItem[], options: RunExamOption
   const requested: ExamRunConfig = {
     formatVersion: 1,
     model: { provider: model.provider, modelId: model.modelId },
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     template,
     shots,
     shotSelection: shots === 0 ? 'none' : (selector?.name ?? 'fixed'),
