@@ -38,7 +38,7 @@ describe('hangjia eval rag', () => {
     const result = JSON.parse(run.stdout);
     expect(result).toMatchObject({ variant: 'lexical', complete: true, evaluatedItems: 2 });
     // q1: one supported claim, a supported citation, an exact answer; q2: an invented claim citing the wrong text.
-    // Answers from a file: nothing says whether one is a refusal, or how its contexts were chosen.
+    // Answers from a file: none of these lines says it is a refusal, or how its contexts were chosen.
     expect(result.items).toEqual([
       { id: 'q1', scores: expect.objectContaining({ faithfulness: 1, citationPrecision: 1, exactMatch: 1, characterF1: 1, rougeL: 1 }), refusal: null, passages: null },
       { id: 'q2', scores: expect.objectContaining({ faithfulness: 0, citationPrecision: 0, contextRecall: null, exactMatch: null }), refusal: null, passages: null },
@@ -53,8 +53,27 @@ describe('hangjia eval rag', () => {
     expect(table.stdout.split('\n')[0]).toBe('metric                 items  mean    95% CI');
     expect(table.stdout).toContain('faithfulness               2  0.5000  [0.0000, 1.0000]');
     expect(table.stdout).toContain('variant     lexical (term coverage, no model; not comparable with judged scores)');
-    // Without --kb no refusal is detected, so the table does not report a count it cannot know.
+    // Without --kb, and with no line marked a refusal, the table does not report a count it cannot know.
     expect(table.stdout).not.toContain('refused ');
+  });
+
+  it('scores an answer the file marks as a refusal as one, and names a bad refusal value', async () => {
+    const home = temporaryDirectory();
+    const file = path.join(home, 'refusals.jsonl');
+    writeFileSync(file, [
+      JSON.stringify({ id: 'q1', question: '试用期最长多久？', answer: '试用期不得超过六个月[1]。', contexts: ['劳动合同期限三年以上的，试用期不得超过六个月。'] }),
+      JSON.stringify({ id: 'q2', question: '加班费怎么算？', answer: '资料中没有相关规定。', contexts: ['劳动合同期限三年以上的，试用期不得超过六个月。'], refusal: 'model' }),
+      JSON.stringify({ id: 'q3', question: '年假几天？', answer: '不知道。', contexts: [], refusal: 'maybe' }),
+    ].join('\n'));
+    const run = await runCliCaptured(['eval', 'rag', file, '--json', '--run-dir', path.join(home, 'run')], { home });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('Skipped 1 malformed items (invalid-refusal 1).');
+    expect(run.stderr).toContain('expected "refusal" to be one of "evidence-threshold", "model"');
+    const result = JSON.parse(run.stdout);
+    // A refusal makes no claims: no faithfulness, no citation metrics, answer relevancy 0.
+    expect(result.items[1]).toMatchObject({ id: 'q2', refusal: 'model', scores: { faithfulness: null, citationPrecision: null, answerRelevancy: 0 } });
+    expect(result.summary.refusals).toEqual({ items: 1, rate: 0.5, byReason: { 'evidence-threshold': 0, model: 1 } });
+    expect(result.summary.metrics.faithfulness).toMatchObject({ items: 1, mean: 1 });
   });
 
   it('--judge uses the configured chat model as judge through JSON-schema calls', async () => {

@@ -1,11 +1,20 @@
 import { readJsonLines } from '../_read-jsonl-lines.js';
-import type { RagSample } from './rag-sample.js';
+import type { RagRefusal, RagSample } from './rag-sample.js';
 
 /** A question to evaluate; `answer` and `contexts` are absent when the run generates them (`--kb`). */
 export type RagInput = Omit<RagSample, 'answer' | 'contexts'> & { answer?: string; contexts?: string[] };
 
 /** Why a line was skipped. */
-export type MalformedRagSampleReason = 'invalid-question' | 'invalid-answer' | 'invalid-contexts' | 'invalid-reference' | 'invalid-citations' | 'duplicate-id';
+export type MalformedRagSampleReason =
+  | 'invalid-question'
+  | 'invalid-answer'
+  | 'invalid-contexts'
+  | 'invalid-reference'
+  | 'invalid-citations'
+  | 'invalid-refusal'
+  | 'duplicate-id';
+
+const REFUSALS: readonly RagRefusal[] = ['evidence-threshold', 'model'];
 
 export interface MalformedRagSample {
   path: string;
@@ -23,7 +32,9 @@ export interface ReadRagSamplesOptions {
 
 /**
  * Reads a RAG evaluation set, one JSON object a line:
- * `{"id"?, "question", "answer", "contexts": [..], "reference"?, "citations"?: [{"n", "text"}]}`.
+ * `{"id"?, "question", "answer", "contexts": [..], "reference"?, "citations"?: [{"n", "text"}], "refusal"?}`,
+ * where `refusal` (`"model"` or `"evidence-threshold"`, see `RagSample.refusal`) marks an answer that
+ * declined, so it is scored as a refusal rather than as claims.
  * Lines that are not JSON objects throw `E_DATASET` (path and line); lines with a bad field are
  * skipped and returned with a reason, never dropped silently. Ids default to the line number.
  *
@@ -68,6 +79,15 @@ export function readRagSamples(path: string, options: ReadRagSamplesOptions = {}
       skip('invalid-citations', 'expected "citations" to be an array of {"n": number, "text": string}');
       continue;
     }
+    const refusal = value.refusal;
+    if (refusal !== undefined && !(REFUSALS as readonly unknown[]).includes(refusal)) {
+      skip('invalid-refusal', `expected "refusal" to be one of ${REFUSALS.map((reason) => `"${reason}"`).join(', ')}`);
+      continue;
+    }
+    if (refusal !== undefined && typeof value.answer !== 'string') {
+      skip('invalid-refusal', '"refusal" describes an answer, and this line has none');
+      continue;
+    }
     if (seen.has(id)) {
       skip('duplicate-id', `the id "${id}" was used on an earlier line`);
       continue;
@@ -80,6 +100,7 @@ export function readRagSamples(path: string, options: ReadRagSamplesOptions = {}
       ...(Array.isArray(value.contexts) ? { contexts: value.contexts as string[] } : {}),
       ...(typeof value.reference === 'string' ? { reference: value.reference } : {}),
       ...(citations === undefined ? {} : { citations: (citations as Array<{ n: number; text: string }>).map(({ n, text }) => ({ n, text })) }),
+      ...(refusal === undefined ? {} : { refusal: refusal as RagRefusal }),
     });
   }
   return { samples, skipped };
