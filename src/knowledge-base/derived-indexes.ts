@@ -113,6 +113,9 @@ export function buildDerivedIndexes(
       text: stored.chunk.text,
       // Chunks of one document support each other (group evidence in the lexical engine).
       group: article ? `statute:${article.statute}` : stored.chunk.documentId,
+      // Documents are also named by their file name (《星河网络员工手册》 for 星河网络员工手册.txt,
+      // whose first line is the company's name); the rows of one csv/jsonl file are not.
+      ...(stored.documentRowKey === undefined ? { aliases: [fileStem(stored.documentPath)] } : {}),
     });
   }
   const lexicalStarted = performance.now();
@@ -195,4 +198,9 @@ function writeAtomically(file: string, bytes: Uint8Array): void {
   const temporary = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(temporary, bytes);
   fs.renameSync(temporary, file);
+}
+
+/** A file's name without its folder and last extension (`policies/员工手册.docx` → `员工手册`). */
+function fileStem(filePath: string): string {
+  return path.basename(filePath, path.extname(filePath));
 }

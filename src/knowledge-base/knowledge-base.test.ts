@@ -230,6 +230,24 @@ describe('knowledge base', () => {
     expect(cited[1]!.score).toBeCloseTo(attendance, 6);
   });
 
+  it('knows a document by its file name as well as its title, but not the rows of a csv/jsonl file', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, {
+      // The handbook's first line (its title) is the company's name; others cite it by its file name.
+      '星河员工手册.txt': '星河网络科技有限公司\n\n第一条 试用期不超过六个月。\n',
+      '考勤制度.md': '# 考勤制度\n\n迟到按《星河员工手册》处理。\n',
+      'rows.jsonl': [{ id: 'r1', title: '问答一', text: '参见《rows》。' }, { id: 'r2', title: '问答二', text: '参见《问答一》。' }].map((row) => JSON.stringify(row)).join('\n'),
+    });
+    const created = createKnowledgeBase({ home, name: 'named', settings: settingsFor(root) }, lexicalComponents());
+    await created.sync();
+    // The handbook (by file name) and row r1 (by title); no row is known as "rows".
+    expect(created.stats().index?.lexical.citedGroups).toBe(2);
+    const { hits } = await created.search('试用期');
+    expect(hits[0]).toMatchObject({ documentTitle: '星河网络科技有限公司', citedBy: 1 });
+    created.close();
+  });
+
   it('rebuilds an index written in an older format, saying so', async () => {
     const home = temporaryDirectory();
     const root = temporaryDirectory();

@@ -235,6 +235,7 @@ export class Bm25Index {
         documentGroups[document] = group;
       }
       citations?.addTitle(documentGroups[document]!, record.title);
+      for (const alias of record.aliases ?? []) citations?.addTitle(documentGroups[document]!, alias);
       citations?.addText(documentGroups[document]!, record.text);
       slotOfTerm.clear();
       slotTerms.length = 0;

@@ -14,6 +14,12 @@ export interface LexicalRecord {
    * matched. Omitted: the record is a group of its own.
    */
   group?: string;
+  /**
+   * Other names the record's group goes by (its file's name, when that is not its title): other
+   * records that name one of them in title marks cite the group (citation evidence). Not analyzed
+   * or matched by queries.
+   */
+  aliases?: readonly string[];
 }
 
 /** One lexical search result, explaining itself. */
