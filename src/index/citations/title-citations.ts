@@ -17,7 +17,12 @@
  */
 export class TitleCitations {
   private readonly titles = new Map<string, number | typeof AMBIGUOUS>();
-  private readonly titleEndings = new Map<string, number | typeof AMBIGUOUS>();
+  /**
+   * Titles by their last {@link MIN_TITLE_LENGTH} characters: an abbreviated reference is looked
+   * for among the titles of its own ending only. (Indexing every ending of every title would cost
+   * a map entry per character of the titles: millions in a large knowledge base.)
+   */
+  private readonly titlesByEnding = new Map<string, string[]>();
   private readonly referencesByGroup = new Map<number, Set<string>>();
 
   /** Records that `group` is titled `title`. A group with several titles can be named by any. */
@@ -27,11 +32,11 @@ export class TitleCitations {
     const known = this.titles.get(key);
     if (known === group) return;
     this.titles.set(key, known === undefined ? group : AMBIGUOUS);
-    for (let start = 1; start <= key.length - MIN_TITLE_LENGTH; start++) {
-      const ending = key.slice(start);
-      const owner = this.titleEndings.get(ending);
-      this.titleEndings.set(ending, owner === undefined || owner === group ? group : AMBIGUOUS);
-    }
+    if (known !== undefined) return;
+    const ending = key.slice(-MIN_TITLE_LENGTH);
+    const titles = this.titlesByEnding.get(ending);
+    if (titles === undefined) this.titlesByEnding.set(ending, [key]);
+    else titles.push(key);
   }
 
   /** Collects the titles `text` (of a record of `group`) names; they are resolved by {@link counts}. */
@@ -50,9 +55,12 @@ export class TitleCitations {
    */
   counts(groupCount: number): Uint32Array | undefined {
     const citedBy = new Map<number, Set<number>>();
+    // Many groups name the same few titles: each reference is resolved once.
+    const resolved = new Map<string, number | undefined>();
     for (const [citing, references] of this.referencesByGroup) {
       for (const reference of references) {
-        const cited = this.resolve(reference);
+        if (!resolved.has(reference)) resolved.set(reference, this.resolve(reference));
+        const cited = resolved.get(reference);
         if (cited === undefined || cited === citing) continue;
         let citers = citedBy.get(cited);
         if (citers === undefined) citedBy.set(cited, (citers = new Set()));
@@ -72,8 +80,15 @@ export class TitleCitations {
       const titled = this.titles.get(reference.slice(start));
       if (titled !== undefined) return titled === AMBIGUOUS ? undefined : titled;
     }
-    const ending = this.titleEndings.get(reference);
-    return ending === undefined || ending === AMBIGUOUS ? undefined : ending;
+    if (reference.length < MIN_TITLE_LENGTH) return undefined;
+    let owner: number | undefined;
+    for (const title of this.titlesByEnding.get(reference.slice(-MIN_TITLE_LENGTH)) ?? []) {
+      if (title.length <= reference.length || !title.endsWith(reference)) continue;
+      const group = this.titles.get(title)!;
+      if (group === AMBIGUOUS || (owner !== undefined && owner !== group)) return undefined;
+      owner = group;
+    }
+    return owner;
   }
 }
 
