@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Analyzer } from '../analysis/index.js';
 import { splitStatuteArticleTitle } from '../chunking/index.js';
-import { Bm25Index, FlatVectorIndex, LEXICAL_FIELDS, type Bm25Params, type Bm25ParamsInput, type LexicalRecord } from '../index/index.js';
+import { Bm25Index, FlatVectorIndex, LEXICAL_FIELDS, compareStrings, type Bm25Params, type Bm25ParamsInput, type LexicalRecord } from '../index/index.js';
 import type { KnowledgeBaseStore } from './knowledge-base-store.js';
 
 /**
@@ -26,9 +26,19 @@ export interface IndexManifest {
   /**
    * `params`: the BM25F settings the index was built with (absent in manifests written before they
    * were recorded); `topicWords`: words with a topic vector (0: the knowledge base is too small for any);
-   * `citedGroups`: documents (statutes) that another document names by title.
+   * `citedGroups`: documents (statutes) that another document names by title; `mostCited`: the
+   * ten named by the most documents, by title.
    */
-  lexical: { file: string; chunks: number; bytes: number; buildMs: number; params?: Bm25Params; topicWords?: number; citedGroups?: number };
+  lexical: {
+    file: string;
+    chunks: number;
+    bytes: number;
+    buildMs: number;
+    params?: Bm25Params;
+    topicWords?: number;
+    citedGroups?: number;
+    mostCited?: Array<{ title: string; citedBy: number }>;
+  };
   vector?: { file: string; modelId: string; dimensions: number; chunks: number; bytes: number };
 }
 
@@ -149,7 +159,7 @@ export function buildDerivedIndexes(
     generation,
     builtAt: new Date().toISOString(),
     analyzer: { name: options.analyzer.name, version: options.analyzer.version },
-    lexical: { file: LEXICAL_FILE, chunks: records.length, bytes: lexicalBytes.byteLength, buildMs: Math.round(buildMs), params: lexical.params, topicWords: lexicalStats.topicWords, citedGroups: lexicalStats.citedGroups },
+    lexical: { file: LEXICAL_FILE, chunks: records.length, bytes: lexicalBytes.byteLength, buildMs: Math.round(buildMs), params: lexical.params, topicWords: lexicalStats.topicWords, citedGroups: lexicalStats.citedGroups, mostCited: mostCitedTitles(lexical, records) },
     ...(vectorEntry ? { vector: vectorEntry } : {}),
   };
   // The manifest is written last: a crash before this line leaves the old manifest, whose generation no longer matches.
@@ -199,6 +209,18 @@ function writeAtomically(file: string, bytes: Uint8Array): void {
   fs.writeFileSync(temporary, bytes);
   fs.renameSync(temporary, file);
 }
+
+/** The documents (statutes) other documents name most, by title, for `kb stats`. */
+function mostCitedTitles(lexical: Bm25Index, records: readonly LexicalRecord[]): Array<{ title: string; citedBy: number }> {
+  const cited = lexical.mostCited(MOST_CITED_SHOWN);
+  if (cited.length === 0) return [];
+  const titles = new Map(cited.map(({ id }) => [id, id]));
+  for (const record of records) if (titles.has(record.id)) titles.set(record.id, record.title);
+  // Ties in title order: the index's own order follows document ids, which mean nothing to a reader.
+  return cited.map(({ id, citedBy }) => ({ title: titles.get(id)!, citedBy })).sort((a, b) => b.citedBy - a.citedBy || compareStrings(a.title, b.title));
+}
+
+const MOST_CITED_SHOWN = 10;
 
 /** A file's name without its folder and last extension (`policies/员工手册.docx` → `员工手册`). */
 function fileStem(filePath: string): string {

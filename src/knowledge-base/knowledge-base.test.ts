@@ -243,6 +243,10 @@ describe('knowledge base', () => {
     await created.sync();
     // The handbook (by file name) and row r1 (by title); no row is known as "rows".
     expect(created.stats().index?.lexical.citedGroups).toBe(2);
+    expect(created.stats().index?.lexical.mostCited).toEqual([
+      { title: '星河网络科技有限公司', citedBy: 1 },
+      { title: '问答一', citedBy: 1 },
+    ]);
     const { hits } = await created.search('试用期');
     expect(hits[0]).toMatchObject({ documentTitle: '星河网络科技有限公司', citedBy: 1 });
     created.close();

@@ -30,6 +30,8 @@ export default defineCommand({
       if (topicWords !== undefined) terminal.out(`topic vectors   ${topicWords > 0 ? `${topicWords} words, learned from this knowledge base` : 'none (too few frequent words to learn them)'}`);
       const citedGroups = stats.index?.lexical.citedGroups;
       if (citedGroups !== undefined) terminal.out(`cited           ${citedGroups > 0 ? `${citedGroups} documents named by title (《…》) in other documents` : 'no document is named by title in another'}`);
+      const mostCited = stats.index?.lexical.mostCited ?? [];
+      if (mostCited.length > 0) terminal.out(`most named      ${mostCited.map(({ title, citedBy }) => `${title} (${citedBy})`).join(', ')}`);
       terminal.out(`size            database ${formatBytes(stats.databaseBytes)}, indexes ${formatBytes(stats.indexBytes)}`);
       for (const failed of stats.failedFiles) terminal.out(`  ✗ ${failed.path}: ${failed.message ?? ''} [${failed.code ?? ''}]`);
       const last = stats.lastRuns[0];

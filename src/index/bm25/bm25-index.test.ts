@@ -436,6 +436,10 @@ describe('Bm25Index citation evidence', () => {
       { id: 'b-1', score: expect.closeTo(b1 + (0.5 * best * 1) / (1 + 2), 6), matchedTerms: ['deposit', 'refund'], citedBy: 1 },
     ]);
     expect(index.stats().citedGroups).toBe(2);
+    // Each named group once, by its first record, most named first.
+    expect(index.mostCited(5)).toEqual([{ id: 'a-1', citedBy: 2 }, { id: 'b-1', citedBy: 1 }]);
+    expect(index.mostCited(1)).toEqual([{ id: 'a-1', citedBy: 2 }]);
+    expect(Bm25Index.build(records, { analyzer: whitespaceAnalyzer, citations: false }).mostCited(5)).toEqual([]);
   });
 
   it('is off at weight 0, with `false`, and in an index built without it; kept through serialization', () => {

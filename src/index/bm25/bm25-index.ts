@@ -383,6 +383,26 @@ export class Bm25Index {
   }
 
   /**
+   * The groups other groups name most (citation evidence), most named first, at most `limit`:
+   * each as the id of its first record and the number of groups naming it. Empty when no group is
+   * named by another.
+   */
+  mostCited(limit: number): Array<{ id: string; citedBy: number }> {
+    const { groupCitations, documentGroups, documentIds } = this.columns;
+    if (groupCitations === undefined) return [];
+    const seen = new Set<number>();
+    const cited: Array<{ id: string; citedBy: number }> = [];
+    for (let document = 0; document < this.size; document++) {
+      const group = documentGroups[document]!;
+      if (seen.has(group)) continue;
+      seen.add(group);
+      if (groupCitations[group]! > 0) cited.push({ id: documentIds[document]!, citedBy: groupCitations[group]! });
+    }
+    // Stable sort: ties keep the order the records were indexed in.
+    return cited.sort((a, b) => b.citedBy - a.citedBy).slice(0, limit);
+  }
+
+  /**
    * Ranks records for `query`, best first. The query goes through the analyzer's
    * `analyzeQuery` (or `analyze`); a query with no known terms returns `[]`.
    */
