@@ -33,15 +33,7 @@ describe('hangjia model pull', () => {
 
   it('resumes a partial download with an HTTP Range request', async () => {
     const content = Buffer.from(Array.from({ length: 5000 }, (_, index) => index % 251));
-    const ranges: Array<string | undefined> = [];
-    const server = http.createServer((request, response) => {
-      ranges.push(request.headers.range);
-      const match = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
-      const start = match ? Number(match[1]) : 0;
-      response.writeHead(match ? 206 : 200, { 'content-length': String(content.length - start) });
-      response.end(content.subarray(start));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { server, ranges } = await startRangeServer(content);
     try {
       const home = temporaryDirectory();
       const file = path.join(home, 'models', 'qwen2.5-0.5b-instruct-q4_k_m.gguf');
@@ -76,16 +68,7 @@ describe('hangjia model pull', () => {
     const content = Buffer.from(Array.from({ length: 4096 }, (_, index) => (index * 13) % 256));
     const before = stopListenerCounts();
     let during: ReturnType<typeof stopListenerCounts> | undefined;
-    const ranges: Array<string | undefined> = [];
-    const server = http.createServer((request, response) => {
-      ranges.push(request.headers.range);
-      const match = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
-      const start = match ? Number(match[1]) : 0;
-      response.writeHead(match ? 206 : 200, { 'content-length': String(content.length - start) });
-      if (start > 0) {
-        response.end(content.subarray(start));
-        return;
-      }
+    const { server, ranges } = await startRangeServer(content, (response) => {
       // The first 1 KiB, then the signal; the rest would come only after the test's time limit.
       response.write(content.subarray(0, 1024), () => {
         during = stopListenerCounts();
@@ -93,7 +76,6 @@ describe('hangjia model pull', () => {
         else response.end(content.subarray(1024)); // no listener: finish, so the assertions fail rather than the process
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const home = temporaryDirectory();
       const file = path.join(home, 'models', 'qwen2.5-0.5b-instruct-q4_k_m.gguf');
@@ -361,4 +343,22 @@ async function withModelServer(
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
+}
+
+/**
+ * Serves `content` on loopback, answering `Range: bytes=N-` with the rest from N (206) and recording
+ * each request's range; a request from the start goes to `whole` when given (default: all of it).
+ */
+async function startRangeServer(content: Buffer, whole?: (response: http.ServerResponse) => void): Promise<{ server: http.Server; ranges: Array<string | undefined> }> {
+  const ranges: Array<string | undefined> = [];
+  const server = http.createServer((request, response) => {
+    ranges.push(request.headers.range);
+    const match = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
+    const start = match ? Number(match[1]) : 0;
+    response.writeHead(match ? 206 : 200, { 'content-length': String(content.length - start) });
+    if (start === 0 && whole !== undefined) whole(response);
+    else response.end(content.subarray(start));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, ranges };
 }
