@@ -10,6 +10,8 @@
  * `kb reindex` (the lexical index alone, from the store). Each step's wall time and peak RSS
  * (`process.resourceUsage().maxRSS`, reported by a preload in the child) are recorded, with the
  * knowledge base's counts and sizes from `kb stats --json`. Medians over rounds, every round kept.
+ * After the last round, the knowledge base it built is scored on the dataset's questions with
+ * `hangjia eval retrieval <dataset> --kb` (its own search, as users run it).
  * Writes bench/results/ingest.json and the generated bench/results/ingest.md.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -81,11 +83,17 @@ execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPOSITORY_ROOT, stdio:
 
 const results: StepResult[] = [];
 let stats: Record<string, unknown> = {};
+let retrieval: { metrics: Record<string, number>; latencyMs: { p50: number; p99: number } } | undefined;
 for (let round = 1; round <= rounds; round++) {
   const home = mkdtempSync(join(tmpdir(), 'hangjia-ingest-home-'));
   try {
     for (const step of STEPS) results.push(runStep(step, round, home));
     stats = JSON.parse(execFileSync(process.execPath, [BIN, 'kb', 'stats', 'bench', '--json'], { env: { ...process.env, HANGJIA_HOME: home }, encoding: 'utf8' })) as Record<string, unknown>;
+    if (round === rounds) {
+      const datasetFolder = join(REPOSITORY_ROOT, '..', 'shared', 'datasets', dataset);
+      const evaluated = execFileSync(process.execPath, [BIN, 'eval', 'retrieval', datasetFolder, '--kb', 'bench', '--json', '--quiet'], { env: { ...process.env, HANGJIA_HOME: home }, encoding: 'utf8' });
+      retrieval = JSON.parse(evaluated) as typeof retrieval;
+    }
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
@@ -107,6 +115,7 @@ const output = {
   target: { createSeconds: TARGET_CREATE_SECONDS, met: summary.create.wallSeconds <= TARGET_CREATE_SECONDS },
   summary,
   rounds: results,
+  retrievalViaKnowledgeBase: retrieval ? { command: `hangjia eval retrieval ../shared/datasets/${dataset} --kb bench`, metrics: retrieval.metrics, latencyMs: retrieval.latencyMs } : null,
 };
 writeFileSync(join(RESULTS, 'ingest.json'), `${JSON.stringify(output, null, 2)}\n`);
 
@@ -135,6 +144,14 @@ const markdown = [
   '',
   `Target: \`kb create\` of the whole corpus in ≤ ${TARGET_CREATE_SECONDS} s — ${output.target.met ? 'met' : 'NOT met'} (${summary.create.wallSeconds.toFixed(1)} s, process start included).`,
   '',
+  ...(output.retrievalViaKnowledgeBase
+    ? [
+        `The knowledge base of the last round, searched as users search it (\`${output.retrievalViaKnowledgeBase.command}\`): ` +
+          Object.entries(output.retrievalViaKnowledgeBase.metrics).map(([metric, value]) => `${metric} ${value.toFixed(4)}`).join(', ') +
+          `; query p50 ${output.retrievalViaKnowledgeBase.latencyMs.p50.toFixed(2)} ms, p99 ${output.retrievalViaKnowledgeBase.latencyMs.p99.toFixed(2)} ms.`,
+        '',
+      ]
+    : []),
 ].join('\n');
 writeFileSync(join(RESULTS, 'ingest.md'), markdown);
 rmSync(join(preload, '..'), { recursive: true, force: true });
