@@ -46,3 +46,12 @@ export type {
   Sha256Source,
   Sha256Check,
 } from './download/index.js';
+export { generateWithTools, supportsToolCalls } from './tool-calling.js';
+export type {
+  LanguageModelTool,
+  LanguageModelToolCall,
+  LanguageModelToolCallOptions,
+  LanguageModelToolCallResult,
+  ToolCallingLanguageModel,
+  ToolConversationMessage,
+} from './tool-calling.js';

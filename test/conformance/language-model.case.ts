@@ -13,7 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   generateObject,
   generateText,
+  generateWithTools,
   streamText,
+  type LanguageModelTool,
   type JsonSchema,
   type LanguageModel,
   type LanguageModelCallOptions,
@@ -28,7 +30,18 @@ export interface LanguageModelConformanceSubject {
   prepareJsonReply?: (schema: JsonSchema) => void;
   /** Tokens to generate in the text tests: small, so local models stay fast. */
   maxTokens: number;
+  /**
+   * Called before each tool-calling call, e.g. to queue a scripted reply calling `tool`. When
+   * given, the suite also requires the call to happen; a random-weight model may answer in text.
+   */
+  prepareToolCallReply?: (tool: LanguageModelTool) => void;
 }
+
+const CALCULATE_TOOL: LanguageModelTool = {
+  name: 'calculate',
+  description: 'Exact decimal arithmetic on an expression such as 3000*2+500.',
+  parameters: { type: 'object', properties: { expression: { type: 'string', enum: ['3000*2', '3000*3'] } }, required: ['expression'], additionalProperties: false },
+};
 
 const MESSAGES: LanguageModelCallOptions['messages'] = [
   { role: 'system', content: '你是劳动法专家，回答简短。' },
@@ -116,6 +129,42 @@ export function runLanguageModelConformance(name: string, make: () => Promise<La
       controller.abort(new Error('already cancelled'));
       await expect(generateText(subject.model, { ...options, abortSignal: controller.signal })).rejects.toThrow('already cancelled');
       await expect(subject.model.doStream({ ...options, abortSignal: controller.signal })).rejects.toThrow('already cancelled');
+    });
+
+    it('calls tools: every call names an offered tool with a JSON-object argument, with a unique id', async () => {
+      subject.prepareToolCallReply?.(CALCULATE_TOOL);
+      const result = await generateWithTools(subject.model, {
+        messages: [{ role: 'user', content: '押金3000元，扣了两个月，共多少？用 calculate 算。' }],
+        tools: [CALCULATE_TOOL],
+        maxTokens: 32,
+        temperature: 0,
+      });
+      expect(['stop', 'length', 'tool-calls']).toContain(result.finishReason);
+      if (subject.prepareToolCallReply) expect(result.toolCalls.length).toBeGreaterThan(0);
+      expect(result.finishReason === 'tool-calls').toBe(result.toolCalls.length > 0);
+      expect(new Set(result.toolCalls.map((call) => call.id)).size).toBe(result.toolCalls.length);
+      for (const call of result.toolCalls) {
+        expect(call.name).toBe('calculate');
+        const args = JSON.parse(call.arguments) as unknown;
+        expect(typeof args === 'object' && args !== null && !Array.isArray(args)).toBe(true);
+      }
+    });
+
+    it('continues a conversation that holds a tool call and its result', async () => {
+      const result = await generateWithTools(subject.model, {
+        messages: [
+          { role: 'user', content: '押金3000元，扣了两个月，共多少？' },
+          { role: 'assistant', content: '', toolCalls: [{ id: 'call_0', name: 'calculate', arguments: '{"expression":"3000*2"}' }] },
+          { role: 'tool', toolCallId: 'call_0', name: 'calculate', content: '6000' },
+        ],
+        tools: [CALCULATE_TOOL],
+        toolChoice: 'none',
+        maxTokens: subject.maxTokens,
+        temperature: 0,
+      });
+      expect(result.toolCalls).toEqual([]);
+      expect(['stop', 'length']).toContain(result.finishReason);
+      expect(typeof result.text).toBe('string');
     });
 
     it('produces JSON that parses and validates against the schema', async () => {

@@ -90,6 +90,54 @@ export function embedTextDeterministically(text: string, dimensions: number): nu
   return length === 0 ? vector : vector.map((value) => value / length);
 }
 
+/**
+ * A non-streamed chat completion whose assistant message calls tools, in the exact shape of
+ * OpenAI's API (`message.tool_calls[]` of `{ id, type: 'function', function: { name, arguments } }`,
+ * `content: null`, `finish_reason: 'tool_calls'`); ids are `call_<index>` unless given.
+ */
+export function toolCallsReply(calls: Array<{ name: string; arguments: unknown; id?: string }>, usage = { prompt_tokens: 50, completion_tokens: 10 }): ScriptedReply {
+  return {
+    json: {
+      id: 'chatcmpl-scripted-tools',
+      object: 'chat.completion',
+      created: 0,
+      model: 'scripted-model',
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: null,
+            refusal: null,
+            tool_calls: calls.map((call, index) => ({
+              id: call.id ?? `call_${index}`,
+              type: 'function',
+              function: { name: call.name, arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments) },
+            })),
+          },
+          finish_reason: 'tool_calls',
+          logprobs: null,
+        },
+      ],
+      usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+    },
+  };
+}
+
+/** A non-streamed chat completion with a text answer (what a tools request gets when the model answers). */
+export function textReply(text: string, usage = { prompt_tokens: 80, completion_tokens: 20 }): ScriptedReply {
+  return {
+    json: {
+      id: 'chatcmpl-scripted-text',
+      object: 'chat.completion',
+      created: 0,
+      model: 'scripted-model',
+      choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, finish_reason: 'stop', logprobs: null }],
+      usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+    },
+  };
+}
+
 export async function startScriptedOpenAIServer(options: ScriptedOpenAIServerOptions = {}): Promise<ScriptedOpenAIServer> {
   const { embeddingDimensions = 16, models = ['scripted-model'] } = options;
   const queues = new Map<string, ScriptStep[]>();

@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import type { ChatHistoryItem, GbnfJsonSchema, LlamaChat, LlamaContext, LlamaGrammar, LlamaModel } from 'node-llama-cpp';
+import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelFunctions, GbnfJsonSchema, LlamaChat, LlamaContext, LlamaGrammar, LlamaModel } from 'node-llama-cpp';
 import { HangjiaError } from '../../errors/index.js';
 import type {
   DisposableLanguageModel,
@@ -7,6 +7,10 @@ import type {
   LanguageModelCallOptions,
   LanguageModelGenerateResult,
   LanguageModelStreamPart,
+  LanguageModelToolCallOptions,
+  LanguageModelToolCallResult,
+  ToolCallingLanguageModel,
+  ToolConversationMessage,
 } from '../../models/index.js';
 import { createContextOverflowError, createModelLoadError } from '../../models/index.js';
 import { defaultThreadCount, getRecentLlamaLog, loadGgufModel } from './_llama.js';
@@ -41,6 +45,7 @@ interface PreparedCall {
   history: ChatHistoryItem[];
   promptTokens: number;
   grammar: LlamaGrammar | undefined;
+  functions: ChatModelFunctions | undefined;
 }
 
 /**
@@ -60,7 +65,7 @@ interface PreparedCall {
  * const model = createLlamaCppChatModel({ modelPath: 'models/qwen2.5-1.5b-instruct-q4_k_m.gguf', threads: 2 });
  * try { console.log((await generateText(model, { messages, maxTokens: 256 })).text); } finally { await model.dispose(); }
  */
-export function createLlamaCppChatModel(settings: LlamaCppChatSettings): DisposableLanguageModel {
+export function createLlamaCppChatModel(settings: LlamaCppChatSettings): DisposableLanguageModel & ToolCallingLanguageModel {
   const { modelPath, loraPath } = settings;
   let loaded: Promise<Loaded> | undefined;
   let contextSize: number | undefined;
@@ -120,11 +125,17 @@ export function createLlamaCppChatModel(settings: LlamaCppChatSettings): Disposa
   };
 
   /** Loads, renders and measures the prompt, and builds the grammar: every failure that can come before the first token. */
-  const prepare = async (options: LanguageModelCallOptions): Promise<PreparedCall> => {
+  const prepare = async (
+    options: LanguageModelCallOptions | LanguageModelToolCallOptions,
+    functions?: ChatModelFunctions,
+  ): Promise<PreparedCall> => {
     options.abortSignal?.throwIfAborted();
     const current = await ensureLoaded();
     const history = toChatHistory(options.messages);
-    const { contextText } = current.chat.chatWrapper.generateContextState({ chatHistory: history });
+    const { contextText } = current.chat.chatWrapper.generateContextState({
+      chatHistory: history,
+      ...(functions === undefined ? {} : { availableFunctions: functions, documentFunctionParams: true }),
+    });
     const promptTokens = contextText.tokenize(current.model.tokenizer).length;
     const available = current.context.contextSize;
     if (promptTokens + (options.maxTokens ?? 1) > available) {
@@ -136,19 +147,20 @@ export function createLlamaCppChatModel(settings: LlamaCppChatSettings): Disposa
         ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
       });
     }
-    const grammar = options.responseFormat === undefined ? undefined : await grammarFor(current, options.responseFormat.schema);
+    const responseFormat = 'responseFormat' in options ? options.responseFormat : undefined;
+    const grammar = responseFormat === undefined ? undefined : await grammarFor(current, responseFormat.schema);
     options.abortSignal?.throwIfAborted();
-    return { loaded: current, history, promptTokens, grammar };
+    return { loaded: current, history, promptTokens, grammar, functions };
   };
 
   /** Generates, reporting each piece of text and token count as it comes. */
   const generate = async (
     prepared: PreparedCall,
-    options: LanguageModelCallOptions,
+    options: Omit<LanguageModelCallOptions, 'messages'>,
     signal: AbortSignal,
     onDelta: (delta: string) => void,
-  ): Promise<{ text: string; finishReason: FinishReason; outputTokens: number }> => {
-    const { loaded: current, history, grammar } = prepared;
+  ): Promise<{ text: string; finishReason: FinishReason | 'tool-calls'; outputTokens: number; toolCalls: Array<{ name: string; params: unknown }> }> => {
+    const { loaded: current, history, grammar, functions } = prepared;
     const { sequence } = current.chat;
     // Each call is a fresh conversation: clearing avoids reusing state from an unrelated prompt.
     await sequence.clearHistory();
@@ -158,7 +170,8 @@ export function createLlamaCppChatModel(settings: LlamaCppChatSettings): Disposa
       ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
       ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
       ...(options.stop === undefined || options.stop.length === 0 ? {} : { customStopTriggers: options.stop }),
-      ...(grammar === undefined ? {} : { grammar }),
+      // A grammar and functions exclude each other in node-llama-cpp's options; no call sets both.
+      ...(grammar !== undefined ? { grammar } : functions !== undefined ? { functions, documentFunctionParams: true } : {}),
       signal,
       stopOnAbortSignal: true,
       onTextChunk: (text) => {
@@ -166,8 +179,9 @@ export function createLlamaCppChatModel(settings: LlamaCppChatSettings): Disposa
       },
     });
     const stopReason = response.metadata.stopReason;
-    const finishReason: FinishReason = stopReason === 'maxTokens' ? 'length' : stopReason === 'abort' ? 'abort' : 'stop';
-    return { text: response.response, finishReason, outputTokens: sequence.tokenMeter.diff(meterBefore).usedOutputTokens };
+    const toolCalls = (response.functionCalls ?? []).map((call) => ({ name: call.functionName, params: call.params as unknown }));
+    const finishReason = stopReason === 'functionCalls' && toolCalls.length > 0 ? 'tool-calls' : stopReason === 'maxTokens' ? 'length' : stopReason === 'abort' ? 'abort' : 'stop';
+    return { text: response.response, finishReason, outputTokens: sequence.tokenMeter.diff(meterBefore).usedOutputTokens, toolCalls };
   };
 
   const enqueue = <T>(task: () => Promise<T>): Promise<T> => {
@@ -189,7 +203,22 @@ export function createLlamaCppChatModel(settings: LlamaCppChatSettings): Disposa
       const signal = options.abortSignal ?? new AbortController().signal;
       const { text, finishReason, outputTokens } = await enqueue(() => generate(prepared, options, signal, () => undefined));
       if (finishReason === 'abort') throw signal.reason;
-      return { text, finishReason, usage: { inputTokens: prepared.promptTokens, outputTokens } };
+      return { text, finishReason: finishReason === 'tool-calls' ? 'stop' : finishReason, usage: { inputTokens: prepared.promptTokens, outputTokens } };
+    },
+
+    async doGenerateWithTools(options): Promise<LanguageModelToolCallResult> {
+      // `toolChoice: 'none'` offers no functions, so the model can only answer in text.
+      const functions: ChatModelFunctions | undefined =
+        options.toolChoice === 'none'
+          ? undefined
+          : Object.fromEntries(options.tools.map((tool) => [tool.name, { description: tool.description, params: tool.parameters as GbnfJsonSchema }]));
+      const prepared = await prepare(options, functions);
+      const signal = options.abortSignal ?? new AbortController().signal;
+      const result = await enqueue(() => generate(prepared, options, signal, () => undefined));
+      if (result.finishReason === 'abort') throw signal.reason;
+      // node-llama-cpp has no call ids; the tool replies of the next turn are matched by position (see toChatHistory).
+      const toolCalls = result.toolCalls.map((call, index) => ({ id: `call_${index}`, name: call.name, arguments: JSON.stringify(call.params ?? {}) }));
+      return { text: result.text, toolCalls, finishReason: result.finishReason, usage: { inputTokens: prepared.promptTokens, outputTokens: result.outputTokens } };
     },
 
     async doStream(options) {
@@ -202,7 +231,7 @@ export function createLlamaCppChatModel(settings: LlamaCppChatSettings): Disposa
         .then(
           (result) => {
             const usage = { inputTokens: prepared.promptTokens, outputTokens: result.outputTokens };
-            parts.push({ type: 'finish', finishReason: result.finishReason, usage });
+            parts.push({ type: 'finish', finishReason: result.finishReason === 'tool-calls' ? 'stop' : result.finishReason, usage });
           },
           (error: unknown) => {
             if (signal.aborted) {
@@ -258,12 +287,34 @@ export function createLlamaCppChatModel(settings: LlamaCppChatSettings): Disposa
  * Our messages in node-llama-cpp's history form. The history ends with the model's turn to
  * answer: an empty response, or the last assistant message, which the model then continues.
  */
-function toChatHistory(messages: LanguageModelCallOptions['messages']): ChatHistoryItem[] {
-  const history: ChatHistoryItem[] = messages.map(({ role, content }) =>
-    role === 'system' ? { type: 'system', text: content } : role === 'user' ? { type: 'user', text: content } : { type: 'model', response: [content] },
-  );
+function toChatHistory(messages: readonly ToolConversationMessage[]): ChatHistoryItem[] {
+  const history: ChatHistoryItem[] = [];
+  const results = new Map(messages.flatMap((message) => (message.role === 'tool' ? [[message.toolCallId, message.content] as const] : [])));
+  for (const message of messages) {
+    if (message.role === 'system') history.push({ type: 'system', text: message.content });
+    else if (message.role === 'user') history.push({ type: 'user', text: message.content });
+    else if (message.role === 'assistant') {
+      // A turn that called tools becomes node-llama-cpp's function-call items, each with its result,
+      // which is how its chat wrappers render tool use; the model then continues that turn.
+      const calls: ChatModelFunctionCall[] = ('toolCalls' in message ? message.toolCalls : []).map((call) => ({
+        type: 'functionCall',
+        name: call.name,
+        params: parseArguments(call.arguments),
+        result: results.get(call.id) ?? '',
+      }));
+      history.push({ type: 'model', response: [...(message.content === '' && calls.length > 0 ? [] : [message.content]), ...calls] });
+    }
+  }
   if (history.at(-1)?.type !== 'model') history.push({ type: 'model', response: [] });
   return history;
+}
+
+function parseArguments(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 /** Parts pushed by node-llama-cpp's callbacks, pulled one at a time by the stream. */

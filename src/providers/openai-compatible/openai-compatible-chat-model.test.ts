@@ -3,7 +3,7 @@ import { HangjiaError } from '../../errors/index.js';
 import { generateObject, generateText, streamText, type LanguageModelStreamPart } from '../../models/index.js';
 import { createOpenAICompatibleChatModel } from './index.js';
 import { runLanguageModelConformance } from '../../../test/conformance/language-model.case.js';
-import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../../../test/support/scripted-openai-server.js';
+import { startScriptedOpenAIServer, toolCallsReply, type ScriptedOpenAIServer } from '../../../test/support/scripted-openai-server.js';
 
 runLanguageModelConformance('openai-compatible (scripted server)', async () => {
   const server = await startScriptedOpenAIServer();
@@ -12,6 +12,7 @@ runLanguageModelConformance('openai-compatible (scripted server)', async () => {
     model,
     maxTokens: 8,
     prepareJsonReply: () => server.enqueue('/v1/chat/completions', chatReply('{"answerable": true, "confidence": "high"}')),
+    prepareToolCallReply: (tool) => server.enqueue('/v1/chat/completions', toolCallsReply([{ name: tool.name, arguments: { expression: '3000*2' } }])),
     dispose: () => server.close(),
   };
 });

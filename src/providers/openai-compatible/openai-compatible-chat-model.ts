@@ -1,5 +1,14 @@
 import type { HangjiaError } from '../../errors/index.js';
-import type { FinishReason, LanguageModel, LanguageModelCallOptions, LanguageModelStreamPart, LanguageModelUsage } from '../../models/index.js';
+import type {
+  FinishReason,
+  LanguageModelCallOptions,
+  LanguageModelStreamPart,
+  LanguageModelToolCall,
+  LanguageModelToolCallOptions,
+  LanguageModelUsage,
+  ToolCallingLanguageModel,
+  ToolConversationMessage,
+} from '../../models/index.js';
 import { createProviderResponseError } from '../../models/index.js';
 import { postJson } from '../_post-json.js';
 import { classifyChatError } from './_classify-chat-error.js';
@@ -45,7 +54,7 @@ const RESPONSE_HINT = 'Check that the endpoint is OpenAI-compatible and serves c
  * const model = createOpenAICompatibleChatModel({ baseURL: 'http://127.0.0.1:11434/v1', model: 'qwen2.5:7b-instruct' });
  * const { text } = await generateText(model, { messages: [{ role: 'user', content: '试用期最长多久？' }] });
  */
-export function createOpenAICompatibleChatModel(settings: OpenAICompatibleChatSettings): LanguageModel {
+export function createOpenAICompatibleChatModel(settings: OpenAICompatibleChatSettings): ToolCallingLanguageModel {
   const { model: modelId, apiKey, timeoutMs = 120_000, idleTimeoutMs = 30_000, maxRetries = 3 } = settings;
   const baseURL = settings.baseURL.replace(/\/+$/, '');
   const url = `${baseURL}/chat/completions`;
@@ -93,11 +102,84 @@ export function createOpenAICompatibleChatModel(settings: OpenAICompatibleChatSe
         createProviderResponseError({ provider: PROVIDER, modelId, url, problem, hint: RESPONSE_HINT, ...(responseBody === undefined ? {} : { responseBody }) });
       return { stream: readChatStream(events, abortSignal, responseError) };
     },
+
+    async doGenerateWithTools(options) {
+      const { value, responseBody } = await postJson({
+        ...request,
+        body: toToolRequestBody(modelId, options),
+        ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }),
+      }).catch((error: unknown) => {
+        throw classifyChatError(error, { modelId, modelsURL });
+      });
+      const choice = (value as { choices?: unknown[] } | null)?.choices?.[0] as ChatChoice | undefined;
+      const content = choice?.message?.content;
+      const toolCalls = readToolCalls(choice?.message?.tool_calls);
+      if ((typeof content !== 'string' && content !== null && content !== undefined) || toolCalls === undefined || (typeof content !== 'string' && toolCalls.length === 0)) {
+        throw createProviderResponseError({
+          provider: PROVIDER,
+          modelId,
+          url,
+          problem: 'the body has neither a choices[0].message.content string nor well-formed choices[0].message.tool_calls',
+          responseBody,
+          hint: RESPONSE_HINT,
+        });
+      }
+      const finishReason = toolCalls.length > 0 ? 'tool-calls' : toFinishReason(choice?.finish_reason);
+      return { text: typeof content === 'string' ? content : '', toolCalls, finishReason, usage: toUsage((value as ChatBody).usage) };
+    },
+  };
+}
+
+/**
+ * `choices[0].message.tool_calls` as OpenAI's API returns it (`{ id, type: 'function', function:
+ * { name, arguments } }`); undefined when present but malformed. Arguments stay text: the
+ * caller validates them against the tool's schema, since models write invalid JSON at times.
+ */
+function readToolCalls(value: unknown): LanguageModelToolCall[] | undefined {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) return undefined;
+  const calls: LanguageModelToolCall[] = [];
+  for (const [index, item] of value.entries()) {
+    const call = item as { id?: unknown; type?: unknown; function?: { name?: unknown; arguments?: unknown } };
+    if (typeof call?.function?.name !== 'string') return undefined;
+    const args = call.function.arguments;
+    calls.push({
+      // Some servers (older llama.cpp, Ollama) omit ids; the `tool` reply still needs one to answer.
+      id: typeof call.id === 'string' && call.id !== '' ? call.id : `call_${index}`,
+      name: call.function.name,
+      arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
+    });
+  }
+  return calls;
+}
+
+function toToolMessage(message: ToolConversationMessage): Record<string, unknown> {
+  if (message.role === 'tool') return { role: 'tool', tool_call_id: message.toolCallId, content: message.content };
+  if ('toolCalls' in message && message.toolCalls.length > 0) {
+    return {
+      role: 'assistant',
+      content: message.content === '' ? null : message.content,
+      tool_calls: message.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } })),
+    };
+  }
+  return { role: message.role, content: message.content };
+}
+
+function toToolRequestBody(modelId: string, options: LanguageModelToolCallOptions): Record<string, unknown> {
+  const { messages, tools, toolChoice, temperature, maxTokens, stop } = options;
+  return {
+    model: modelId,
+    messages: messages.map(toToolMessage),
+    tools: tools.map((tool) => ({ type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.parameters } })),
+    ...(toolChoice === undefined ? {} : { tool_choice: toolChoice }),
+    ...(temperature === undefined ? {} : { temperature }),
+    ...(maxTokens === undefined ? {} : { max_tokens: maxTokens }),
+    ...(stop === undefined || stop.length === 0 ? {} : { stop }),
   };
 }
 
 interface ChatChoice {
-  message?: { content?: unknown };
+  message?: { content?: unknown; tool_calls?: unknown };
   delta?: { content?: unknown };
   finish_reason?: unknown;
 }
