@@ -272,6 +272,22 @@ export class KnowledgeBaseStore {
     return found;
   }
 
+  /** Every document's id, title and source path, in source order: for finding a document by its title (`get_article`). */
+  documentTitles(): Array<{ id: string; title: string; path: string }> {
+    return this.database.prepare('SELECT id, title, source_path AS path FROM documents ORDER BY source_path, rowid').all() as Array<{ id: string; title: string; path: string }>;
+  }
+
+  /** The chunks of one document in reading order (empty for an unknown id). */
+  chunksOfDocument(documentId: string): StoredChunk[] {
+    const rows = this.database
+      .prepare(
+        `SELECT c.*, d.source_path AS document_path, d.title AS document_title, d.row_key AS document_row_key
+         FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.document_id = ? ORDER BY c.ordinal`,
+      )
+      .all(documentId) as Array<Record<string, unknown>>;
+    return rows.map(toStoredChunk);
+  }
+
   /** Chunk text hashes that have no embedding yet for `modelId` (unique; unchanged chunks reuse theirs). */
   textsMissingEmbeddings(modelId: string): Array<{ textHash: string; text: string }> {
     return this.database
