@@ -21,6 +21,7 @@ export const rootCommand = defineCommand({
     model: () => import('./commands/model.js').then((module) => module.default),
     data: () => import('./commands/data.js').then((module) => module.default),
     train: () => import('./commands/train.js').then((module) => module.default),
+    pearl: () => import('./commands/pearl.js').then((module) => module.default),
   },
 });
 

@@ -143,6 +143,25 @@ export interface HangjiaConfig {
      */
     historyTokens?: number;
   };
+  /** How `--strategy pearl|agent` runs (see docs/design.md, "Reasoning"). */
+  reasoning: {
+    /** Agent: model turns that may call tools; PEARL: most plan steps (1–50, default 8). */
+    maxSteps: number;
+    /** Agent: tool calls in all (1–200, default 12). */
+    maxToolCalls: number;
+    /** PEARL: plan repair rounds before falling back to RAG (0–10, default 2). */
+    maxRepairs: number;
+    /** Input plus output tokens of a run's model calls (≥ 1000, default 60 000). */
+    tokenBudget: number;
+    /** Wall time of a run in milliseconds (≥ 1000, default 300 000). */
+    timeBudgetMs: number;
+    /** PEARL: an actions file (`hangjia pearl mine --out`); default the built-in starter actions. */
+    actions?: string;
+    /** Agent: user tools, each `{ name, description, parameters, url }` (a JSON list in the environment or --set). */
+    tools?: unknown[];
+    /** Hosts user tools may call besides loopback (127.0.0.1, ::1, localhost). */
+    allowedHosts?: string[];
+  };
 }
 
 export const DEFAULT_CONFIG: HangjiaConfig = {
@@ -153,4 +172,5 @@ export const DEFAULT_CONFIG: HangjiaConfig = {
   chunking: { maxChars: 800, maxTokens: 512, overlapChars: 100, minChars: 50 },
   search: { k: 5, mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60, titleWeight: 1.5, headingsWeight: 1.5, k1: 1.2, groupWeight: 0.2, topicWeight: 0.8, citationWeight: 0.2 },
   answer: { evidenceThreshold: 0.35 },
+  reasoning: { maxSteps: 8, maxToolCalls: 12, maxRepairs: 2, tokenBudget: 60_000, timeBudgetMs: 300_000 },
 };

@@ -54,6 +54,7 @@ const NUMERIC_KEYS = new Set([
   'search.titleWeight', 'search.headingsWeight', 'search.k1', 'search.groupWeight', 'search.topicWeight', 'search.citationWeight',
   'model.threads', 'model.contextSize', 'model.temperature', 'model.maxTokens', 'model.timeoutMs',
   'answer.evidenceThreshold', 'answer.historyTokens',
+  'reasoning.maxSteps', 'reasoning.maxToolCalls', 'reasoning.maxRepairs', 'reasoning.tokenBudget', 'reasoning.timeBudgetMs',
 ]);
 /** Numeric settings checked here, so the error names the setting rather than the engine's parameter. */
 const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: boolean }> = {
@@ -64,6 +65,11 @@ const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: bool
   'search.topicWeight': { min: 0, max: 100 },
   'search.citationWeight': { min: 0, max: 100 },
   'answer.historyTokens': { min: 0, max: 1_000_000 },
+  'reasoning.maxSteps': { min: 1, max: 50 },
+  'reasoning.maxToolCalls': { min: 1, max: 200 },
+  'reasoning.maxRepairs': { min: 0, max: 10 },
+  'reasoning.tokenBudget': { min: 1000, max: 100_000_000 },
+  'reasoning.timeBudgetMs': { min: 1000, max: 86_400_000 },
 };
 const ENUM_KEYS: Record<string, readonly string[]> = {
   'embedding.provider': ['none', 'openai-compatible', 'llama-cpp', 'transformers'],
@@ -166,6 +172,14 @@ function setKey(config: HangjiaConfig, key: string, raw: unknown, layer: ConfigL
     });
   }
   if ((key === 'ingest.include' || key === 'ingest.exclude') && typeof value === 'string') value = value.split(',').filter(Boolean);
+  if (key === 'reasoning.allowedHosts' && typeof value === 'string') value = value.split(',').map((host) => host.trim()).filter(Boolean);
+  if (key === 'reasoning.tools' && typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch (error) {
+      throw new HangjiaError('E_CONFIG', `Setting "reasoning.tools" must be a JSON list of tools; ${(error as Error).message} (from ${layer}).`, { details: { setting: key, layer } });
+    }
+  }
   let target = config as unknown as Record<string, unknown>;
   for (const part of parts.slice(0, -1)) target = target[part] as Record<string, unknown>;
   target[parts[parts.length - 1]!] = value;
@@ -176,6 +190,7 @@ function optionalKeys(): string[] {
     ...['baseURL', 'apiKey', 'model', 'modelPath', 'modelDir', 'dimensions', 'threads', 'queryPrefix', 'documentPrefix'].map((name) => `embedding.${name}`),
     ...['baseURL', 'apiKey', 'model', 'modelPath', 'loraPath', 'threads', 'contextSize'].map((name) => `model.${name}`),
     'answer.historyTokens',
+    'reasoning.actions', 'reasoning.tools', 'reasoning.allowedHosts',
   ];
 }
 

@@ -25,3 +25,4 @@ export { addToDate, dateDifference, type DateUnit } from './tools/legal-dates.js
 export { articleNumber, articleLabel, normalizeLawTitle } from './tools/article-number.js';
 export { lookupArticle } from './tools/lookup-article.js';
 export { searchKnowledgeBase } from './tools/search-within-document.js';
+export { reasoningOptionsFromConfig } from './reasoning-options-from-config.js';

@@ -7,6 +7,8 @@ import { createExamplePool, createExampleSelector, EXAMPLE_SELECTOR_NAMES, readE
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
+import { ANSWER_STRATEGIES, answerWithStrategy, reasoningOptionsFromConfig, type AnswerStrategy } from '../../reasoning/index.js';
+import { finishedAnswerStream, printStrategyDetails, strategyToJson } from '../_strategy-output.js';
 import { EXIT } from '../_exit-codes.js';
 import { hitToJson, snippet, sourceLocation } from '../_format.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
@@ -21,13 +23,15 @@ export const ANSWER_ARGS = {
   shots: { type: 'string', description: 'Examples put into the prompt (default 3; needs --examples)' },
   selector: { type: 'enum', options: [...EXAMPLE_SELECTOR_NAMES], description: 'How examples are picked (default mmr)' },
   mode: { type: 'enum', options: ['auto', 'lexical', 'vector', 'hybrid'], description: 'Retrievers to use (default auto)' },
+  strategy: { type: 'enum', options: [...ANSWER_STRATEGIES], description: 'rag (default): retrieve once and answer; pearl: plan, execute, answer; agent: tool-calling loop' },
+  trace: { type: 'boolean', description: 'pearl/agent: show the plan, steps and tool calls (in --json: the trace)' },
   ...COMMON_ARGS,
 } satisfies ArgsDef;
 
 /** Everything `ask` and `chat` set up once: config, knowledge base, model, examples. */
 export async function openAnswering(
   data: unknown,
-  args: { kb: string; k?: string; threshold?: string; examples?: string; shots?: string; selector?: string; mode?: string } & Parameters<typeof openSession>[1],
+  args: { kb: string; k?: string; threshold?: string; examples?: string; shots?: string; selector?: string; mode?: string; strategy?: string } & Parameters<typeof openSession>[1],
 ) {
   const { session, terminal, loaded } = openSession(data, args, {
     'search.k': numberFlag('k', args.k, { min: 1, max: 100 }),
@@ -64,7 +68,9 @@ export async function openAnswering(
     knowledgeBase.close();
     await (model as (LanguageModel & { dispose?: () => Promise<void> }) | undefined)?.dispose?.();
   };
-  return { session, terminal, config, knowledgeBase, model, options: answerOptions(config), close };
+  const strategy = (args.strategy ?? 'rag') as AnswerStrategy;
+  const reasoning = { strategy, ...(strategy === 'rag' ? {} : reasoningOptionsFromConfig(config.reasoning, session.cwd)) };
+  return { session, terminal, config, knowledgeBase, model, options: answerOptions(config), reasoning, close };
 }
 
 /** Streams an answer to the terminal: text as it comes, then sources and flags. Returns the answer. */
@@ -147,6 +153,16 @@ export default defineCommand({
     const answering = await openAnswering(data, args);
     const { session, terminal } = answering;
     try {
+      if (answering.reasoning.strategy !== 'rag') {
+        const result = await answerWithStrategy(answering.knowledgeBase, args.question, { ...answering.options, ...answering.reasoning });
+        if (terminal.json) terminal.outJson({ ...answerToJson(result.answer, args.kb), ...strategyToJson(result, Boolean(args.trace)) });
+        else {
+          await printAnswerStream(finishedAnswerStream(result.answer), terminal, (text) => session.streams.stdout.write(text));
+          printStrategyDetails(result, terminal, Boolean(args.trace));
+        }
+        if (result.answer.incomplete) session.exitCode = EXIT.failure;
+        return;
+      }
       const stream = answerQuestion(answering.knowledgeBase, args.question, answering.options);
       let answer: Answer;
       if (terminal.json) {

@@ -2,6 +2,8 @@ import readline from 'node:readline';
 import { defineCommand } from 'citty';
 import { answerQuestion, type ConversationTurn } from '../../answer/index.js';
 import { HangjiaError } from '../../errors/index.js';
+import { answerWithStrategy } from '../../reasoning/index.js';
+import { finishedAnswerStream, printStrategyDetails, strategyToJson } from '../_strategy-output.js';
 import { ANSWER_ARGS, answerToJson, openAnswering, printAnswerStream } from './ask.js';
 
 export default defineCommand({
@@ -22,10 +24,12 @@ export default defineCommand({
         if (question === '/exit' || question === '/quit') break;
         if (question !== '') {
           try {
-            const stream = answerQuestion(answering.knowledgeBase, question, { ...answering.options, history });
+            const reasoned = answering.reasoning.strategy === 'rag' ? undefined : await answerWithStrategy(answering.knowledgeBase, question, { ...answering.options, ...answering.reasoning, history });
+            const stream = reasoned ? finishedAnswerStream(reasoned.answer) : answerQuestion(answering.knowledgeBase, question, { ...answering.options, history });
             // --json: one JSON object per answer, on one line (JSON Lines), as `ask --json` gives it.
             const answer = terminal.json ? await stream.answer : await printAnswerStream(stream, terminal, (text) => session.streams.stdout.write(text));
-            if (terminal.json) session.streams.stdout.write(`${JSON.stringify(answerToJson(answer, args.kb))}\n`);
+            if (reasoned && !terminal.json) printStrategyDetails(reasoned, terminal, Boolean(args.trace));
+            if (terminal.json) session.streams.stdout.write(`${JSON.stringify({ ...answerToJson(answer, args.kb), ...(reasoned ? strategyToJson(reasoned, Boolean(args.trace)) : {}) })}\n`);
             if (answer.standaloneQuestion !== question) terminal.debug(`(searched for: ${answer.standaloneQuestion})`);
             if (answer.kind === 'generated' && history.length > 0) terminal.debug(`(earlier turns sent to the model: ${answer.history.sent}; left out: ${answer.history.omitted})`);
             history.push({ role: 'user', content: question }, { role: 'assistant', content: answer.text });

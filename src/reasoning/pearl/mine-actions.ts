@@ -33,6 +33,8 @@ export interface MineActionsOptions {
   /** An action proposed for fewer questions than this is dropped (default 2). Starter actions are always kept. */
   minFrequency?: number;
   pricePerMillionTokens?: number;
+  /** Titles of the knowledge base's documents, shown so proposals can name them (a few dozen at most). */
+  documents?: readonly string[];
   onProgress?: (progress: MiningProgress) => void;
   signal?: AbortSignal;
 }
@@ -116,6 +118,7 @@ export async function mineActions(questions: readonly MiningQuestion[], options:
   const failed: MineActionsResult['failed'] = [];
   const pending = questions.filter((question) => !proposals.has(question.id));
   const starter = STARTER_ACTIONS.map((action) => `- ${action.name}(${action.parameters.join(', ')}): ${action.description}`).join('\n');
+  const documents = options.documents?.length ? `\nThe documents include: ${options.documents.slice(0, 40).join('、')}.` : '';
   let done = questions.length - pending.length;
   const report = (): void => {
     const estimatedCost = cost();
@@ -129,7 +132,7 @@ export async function mineActions(questions: readonly MiningQuestion[], options:
         messages: [
           {
             role: 'system',
-            content: `List the actions (operations) needed to answer the question from a collection of long documents such as laws, as JSON. Each action: an UPPER_SNAKE_CASE name, its parameter names, and a one-line description. Reuse these when they fit, and add others only where needed:\n${starter}`,
+            content: `List the actions (operations) needed to answer the question from a collection of long documents such as laws, as JSON. Each action: an UPPER_SNAKE_CASE name, its parameter names, and a one-line description. Reuse these when they fit, and add others only where needed:\n${starter}${documents}`,
           },
           { role: 'user', content: question.question },
         ],
