@@ -38,6 +38,7 @@ export default defineCommand({
     },
     k: { ...ANSWER_ARGS.k, description: 'With --kb: passages retrieved per question (default 5)' },
     mode: { ...ANSWER_ARGS.mode, description: 'With --kb: retrievers to use (default auto)' },
+    rerank: { ...ANSWER_ARGS.rerank, description: `With --kb: ${ANSWER_ARGS.rerank.description}` },
     threshold: { type: 'string', description: 'Lexical variant: support threshold, weighted term coverage 0–1 (default 0.5)' },
     questions: { type: 'string', description: 'Judged answer relevancy: questions generated per answer (default 3)' },
     concurrency: { type: 'string', description: 'Items in flight at once (default 2)' },
@@ -50,6 +51,7 @@ export default defineCommand({
     // Here --threshold is the lexical judge's support threshold; `ask`'s --threshold (the evidence
     // threshold below which it refuses) must not receive it, or a strict judge would turn answers into refusals.
     const { threshold: supportThreshold, ...answeringArgs } = args;
+    if (args.rerank !== undefined && !args.kb) throw new HangjiaError('E_USAGE', '--rerank needs --kb: it reorders the passages the answers are made from.', { details: { flag: 'rerank' } });
     const answering = args.kb ? await openAnswering(data, { ...answeringArgs, kb: args.kb }) : undefined;
     const { session, terminal, loaded } = answering ? { ...answering, loaded: { config: answering.config } } : openSession(data, args);
     const config = loaded.config;
@@ -190,6 +192,8 @@ function answeringSettings(answering: Awaited<ReturnType<typeof openAnswering>>,
     k: options.k,
     evidenceThreshold: options.evidenceThreshold,
     search: { mode: options.search?.mode ?? 'auto', lexicalWeight: options.search?.lexicalWeight, vectorWeight: options.search?.vectorWeight, rrfK: options.search?.rrfK },
+    // Only when on, so runs made before reranking existed still resume.
+    ...(options.search?.reranker ? { rerank: { reranker: options.search.reranker.name, topN: options.search.rerankTopN ?? null } } : {}),
     // The lexical engine's settings (search.k1, titleWeight, headingsWeight, groupWeight) rank the passages too.
     lexical: { k1: config.search.k1, titleWeight: config.search.titleWeight, headingsWeight: config.search.headingsWeight, groupWeight: config.search.groupWeight, topicWeight: config.search.topicWeight, citationWeight: config.search.citationWeight },
     // The model whose vectors retrieval fuses in (its key includes any document prefix), or null when search is lexical only.
