@@ -13,6 +13,7 @@ import { EXIT } from '../_exit-codes.js';
 import { hitToJson, snippet, sourceLocation } from '../_format.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 import type { Terminal } from '../_terminal.js';
+import { openReranking, RERANK_ARGS } from '../_rerank.js';
 
 /** Flags shared by `ask` and `chat`. */
 export const ANSWER_ARGS = {
@@ -25,13 +26,14 @@ export const ANSWER_ARGS = {
   mode: { type: 'enum', options: ['auto', 'lexical', 'vector', 'hybrid'], description: 'Retrievers to use (default auto)' },
   strategy: { type: 'enum', options: [...ANSWER_STRATEGIES], description: 'rag (default): retrieve once and answer; pearl: plan, execute, answer; agent: tool-calling loop' },
   trace: { type: 'boolean', description: 'pearl/agent: show the plan, steps and tool calls (in --json: the trace)' },
+  ...RERANK_ARGS,
   ...COMMON_ARGS,
 } satisfies ArgsDef;
 
 /** Everything `ask` and `chat` set up once: config, knowledge base, model, examples. */
 export async function openAnswering(
   data: unknown,
-  args: { kb: string; k?: string; threshold?: string; examples?: string; shots?: string; selector?: string; mode?: string; strategy?: string } & Parameters<typeof openSession>[1],
+  args: { kb: string; k?: string; threshold?: string; examples?: string; shots?: string; selector?: string; mode?: string; rerank?: string; strategy?: string } & Parameters<typeof openSession>[1],
 ) {
   const { session, terminal, loaded } = openSession(data, args, {
     'search.k': numberFlag('k', args.k, { min: 1, max: 100 }),
@@ -41,6 +43,7 @@ export async function openAnswering(
   const config = loaded.config;
   const components = createDefaultComponents(config);
   const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, components);
+  const reranking = openReranking(config, args.rerank, terminal);
   const model = config.model.provider === 'none' ? undefined : createLanguageModelFromConfig(config.model);
   if (!model) terminal.info('No chat model configured (model.provider is "none"): answers are extractive — quoted, cited sentences. Configure one with HANGJIA_MODEL_PROVIDER, or run "hangjia model pull".');
   let examples: AnswerQuestionOptions['examples'];
@@ -60,12 +63,13 @@ export async function openAnswering(
       analyzer: knowledgeBase.analyzer,
       temperature: config.model.temperature,
       maxTokens: config.model.maxTokens,
-      search: { ...(mode ? { mode } : {}), lexicalWeight: config.search.lexicalWeight, vectorWeight: config.search.vectorWeight, rrfK: config.search.rrfK },
+      search: { ...(mode ? { mode } : {}), lexicalWeight: config.search.lexicalWeight, vectorWeight: config.search.vectorWeight, rrfK: config.search.rrfK, ...reranking.search },
       ...(examples ? { examples } : {}),
     };
   };
   const close = async (): Promise<void> => {
     knowledgeBase.close();
+    await reranking.dispose();
     await (model as (LanguageModel & { dispose?: () => Promise<void> }) | undefined)?.dispose?.();
   };
   const strategy = (args.strategy ?? 'rag') as AnswerStrategy;
