@@ -26,3 +26,5 @@ export { articleNumber, articleLabel, normalizeLawTitle } from './tools/article-
 export { lookupArticle } from './tools/lookup-article.js';
 export { searchKnowledgeBase } from './tools/search-within-document.js';
 export { reasoningOptionsFromConfig } from './reasoning-options-from-config.js';
+export { evidenceRecall } from './evidence-recall.js';
+export { articleKey } from './tools/article-number.js';

@@ -89,6 +89,7 @@ interface ScoresLine {
     reference?: string;
     refusal?: string;
     passages?: { retrieved: number; dropped: number[]; truncated: number[] };
+    work?: { strategy: string; steps: number; tokens: number; evidenceRecall: number | null };
   };
   scores: Record<string, number | null>;
 }
@@ -184,7 +185,7 @@ describe('hangjia eval rag --kb, end to end', () => {
     // Only the first of two contexts is relevant and it ranks first → context precision 1.
     expect(leave.scores).toMatchObject(PERFECT_SCORES);
     // Every passage fit the default budget (3000 tokens): nothing dropped or cut, nothing refused.
-    expect(result.items).toEqual(records.map((record) => ({ id: record.id, scores: record.scores, refusal: null, passages: record.sample.passages })));
+    expect(result.items).toEqual(records.map((record) => ({ id: record.id, scores: record.scores, refusal: null, passages: record.sample.passages, work: record.sample.work })));
     expect(probation.sample.passages).toEqual({ retrieved: 3, dropped: [], truncated: [] });
     expect(result.summary).toMatchObject({ refusals: { items: 0, rate: 0, byReason: { 'evidence-threshold': 0, model: 0 } }, budgetLimited: { items: 0, rate: 0 } });
     const { metrics } = result.summary;

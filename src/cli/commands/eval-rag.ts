@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { defineCommand } from 'citty';
-import { answerQuestion } from '../../answer/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import {
   answerToRagSample,
@@ -12,9 +11,11 @@ import {
   type MalformedRagSample,
   type RagEvaluator,
   type RagMetricSummary,
+  type RagWork,
 } from '../../eval/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import { createEmbeddingModelFromConfig, createLanguageModelFromConfig } from '../../presets/index.js';
+import { answerWithStrategy, evidenceRecall, type StrategyAnswer } from '../../reasoning/index.js';
 import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted, type Interrupts } from '../_interrupts.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
@@ -38,6 +39,7 @@ export default defineCommand({
     },
     k: { ...ANSWER_ARGS.k, description: 'With --kb: passages retrieved per question (default 5)' },
     mode: { ...ANSWER_ARGS.mode, description: 'With --kb: retrievers to use (default auto)' },
+    strategy: { ...ANSWER_ARGS.strategy, description: 'With --kb: how questions are answered, rag (default) | pearl | agent; steps, tokens and evidence recall (lines with "evidence") are reported for each' },
     rerank: { ...ANSWER_ARGS.rerank, description: `With --kb: ${ANSWER_ARGS.rerank.description}` },
     threshold: { type: 'string', description: 'Lexical variant: support threshold, weighted term coverage 0–1 (default 0.5)' },
     questions: { type: 'string', description: 'Judged answer relevancy: questions generated per answer (default 3)' },
@@ -105,13 +107,14 @@ export default defineCommand({
         ...(answering
           ? {
               generate: async (input, signal) => {
-                const answer = await answerQuestion(answering.knowledgeBase, input.question, { ...answering.options, ...(signal ? { signal } : {}) }).answer;
+                const result = await answerWithStrategy(answering.knowledgeBase, input.question, { ...answering.options, ...answering.reasoning, ...(signal ? { signal } : {}) });
+                const { answer } = result;
                 if (answer.incomplete) {
                   // A stream cut by an error is not the system's answer: fail the item (a re-run asks
                   // again) rather than saving the scores of half an answer for good.
                   throw answer.error ?? new HangjiaError('E_ABORTED', `The answer to ${input.id} was cut off (${answer.finishReason ?? 'abort'}).`, { isRetryable: true, details: { id: input.id } });
                 }
-                return answerToRagSample(answer);
+                return { ...answerToRagSample(answer), work: strategyWork(result, input.evidence) };
               },
               answering: answeringSettings(answering, args.kb!),
             }
@@ -138,7 +141,7 @@ export default defineCommand({
           resumedItems: result.resumedItems,
           evaluatedItems: result.evaluatedItems,
           summary: result.summary,
-          items: result.records.map((record) => ({ id: record.id, scores: record.scores, refusal: record.sample.refusal ?? null, passages: record.sample.passages ?? null })),
+          items: result.records.map((record) => ({ id: record.id, scores: record.scores, refusal: record.sample.refusal ?? null, passages: record.sample.passages ?? null, ...(record.sample.work ? { work: record.sample.work } : {}) })),
         });
       }
       const { summary } = result;
@@ -155,6 +158,11 @@ export default defineCommand({
       }
       if (budgetLimited.items > 0) {
         terminal.out(`budget      ${budgetLimited.items} of ${summary.evaluated} items had retrieved passages dropped or cut by the prompt's token budget; their contexts are the passages as the model saw them`);
+      }
+      if (summary.work) {
+        terminal.out(formatRow('evidenceRecall', summary.work.evidenceRecall));
+        terminal.out(formatRow('steps', summary.work.steps).replace(/(\d+\.\d{4})/gu, (value) => Number(value).toFixed(2)));
+        terminal.out(formatRow('tokens', summary.work.tokens).replace(/(\d+\.\d{4})/gu, (value) => Number(value).toFixed(0)));
       }
       terminal.out(`variant     ${evaluator.variant}${evaluator.variant === 'lexical' ? ' (term coverage, no model; not comparable with judged scores)' : ''}`);
       if (summary.pending > 0) terminal.out(`pending     ${summary.pending} items not yet scored (re-run to resume)`);
@@ -175,8 +183,10 @@ export default defineCommand({
  * under `model`, so an extractive run (no model) is not tied to a temperature it never used.
  */
 function answeringSettings(answering: Awaited<ReturnType<typeof openAnswering>>, knowledgeBase: string): Record<string, unknown> {
-  const { options, model, config } = answering;
+  const { options, model, config, reasoning } = answering;
   return {
+    // Recorded only for pearl and agent, so that RAG runs made before strategies existed still resume.
+    ...(reasoning.strategy === 'rag' ? {} : { strategy: reasoning.strategy, reasoning: { ...config.reasoning } }),
     knowledgeBase,
     model: model
       ? {
@@ -222,4 +232,20 @@ function reportSkipped(skipped: readonly MalformedRagSample[], terminal: Termina
   const byReason = new Map<string, number>();
   for (const entry of skipped) byReason.set(entry.reason, (byReason.get(entry.reason) ?? 0) + 1);
   terminal.warn(`Skipped ${skipped.length} malformed items (${[...byReason].map(([reason, count]) => `${reason} ${count}`).join(', ')}).`);
+}
+
+/**
+ * Steps, tokens and evidence recall of one answer: RAG takes one step and reads the passages its
+ * prompt held (or, refusing on the evidence threshold, the hits it judged); PEARL and agent runs
+ * report their trace's steps and read every passage their steps and tools showed (`answer.hits`).
+ */
+function strategyWork(result: StrategyAnswer, gold: readonly string[] | undefined): RagWork {
+  const { answer } = result;
+  const read = result.trace && !result.fallback ? answer.hits : answer.refusal === 'evidence-threshold' ? answer.hits : answer.sources.map((source) => answer.hits[source.rank - 1]!).filter(Boolean);
+  return {
+    strategy: result.fallback ? `${result.strategy} (fallback: rag)` : result.strategy,
+    steps: result.trace && !result.fallback ? result.trace.totals.steps : 1,
+    tokens: (answer.usage.inputTokens ?? 0) + (answer.usage.outputTokens ?? 0) + (result.fallback && result.trace ? result.trace.totals.inputTokens + result.trace.totals.outputTokens : 0),
+    evidenceRecall: evidenceRecall(gold ?? [], read),
+  };
 }

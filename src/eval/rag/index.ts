@@ -21,6 +21,7 @@ export {
   type RagEvaluator,
   type RagMetricName,
   type RagPassages,
+  type RagWork,
   type RagGeneration,
   type RagRefusal,
   type RagSample,

@@ -39,6 +39,26 @@ export interface RagSample {
    * correctness verdict when one was asked (see `judgeAnswerCorrectness`).
    */
   generation?: RagGeneration;
+  /**
+   * The gold evidence: ids of the passages a good answer reads (for statutes, article names such
+   * as `中华人民共和国民法典第五十四条`, matched by law title and article number). Runs that answer the
+   * questions themselves score evidence recall against it.
+   */
+  evidence?: string[];
+  /** Runs that answer the questions themselves (any strategy): what answering took and read. */
+  work?: RagWork;
+}
+
+/**
+ * What answering one question took: `steps` (1 for RAG; PEARL plan steps; agent model turns),
+ * model `tokens` (input plus output, as reported), and `evidenceRecall`, the share of the gold
+ * `evidence` among the passages the answer was made from (null without gold evidence).
+ */
+export interface RagWork {
+  strategy: string;
+  steps: number;
+  tokens: number;
+  evidenceRecall: number | null;
 }
 
 /** See {@link RagSample.generation}. */

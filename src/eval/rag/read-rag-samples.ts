@@ -101,6 +101,8 @@ export function readRagSamples(path: string, options: ReadRagSamplesOptions = {}
       ...(typeof value.reference === 'string' ? { reference: value.reference } : {}),
       ...(citations === undefined ? {} : { citations: (citations as Array<{ n: number; text: string }>).map(({ n, text }) => ({ n, text })) }),
       ...(refusal === undefined ? {} : { refusal: refusal as RagRefusal }),
+      // Gold evidence ids, read when they are a list of strings (anything else is not evidence this reader knows).
+      ...(Array.isArray(value.evidence) && value.evidence.every((item) => typeof item === 'string') ? { evidence: value.evidence as string[] } : {}),
     });
   }
   return { samples, skipped };

@@ -48,6 +48,8 @@ export interface RagSummary {
   refusals: { items: number; rate: number | null; byReason: Record<RagRefusal, number> };
   /** Evaluated items whose prompt dropped or cut retrieved passages for its token budget (`RagSample.passages`). */
   budgetLimited: { items: number; rate: number | null };
+  /** Means over items whose sample records `work` (runs that answered themselves); null when none does. */
+  work: { evidenceRecall: RagMetricSummary; steps: RagMetricSummary; tokens: RagMetricSummary } | null;
   confidenceLevel: number;
   resamples: number;
   seed: number;
@@ -63,7 +65,7 @@ export interface RunRagEvaluationOptions {
    * base): the contexts the answer was made from, plus `refusal` when it declines and `passages`
    * when some retrieved passages did not reach the model (both kept in the scored sample).
    */
-  generate?: (input: RagInput, signal?: AbortSignal) => Promise<Pick<RagSample, 'answer' | 'contexts' | 'refusal' | 'passages' | 'generation'>>;
+  generate?: (input: RagInput, signal?: AbortSignal) => Promise<Pick<RagSample, 'answer' | 'contexts' | 'refusal' | 'passages' | 'generation' | 'work'>>;
   /** Recorded in `run.json` when `generate` is given (model, knowledge base, k). */
   answering?: Record<string, unknown>;
   /** Samples in flight at once, 1–64. Default 2. */
@@ -186,7 +188,7 @@ export async function runRagEvaluation(inputs: readonly RagInput[], options: Run
  * items whose prompt dropped or cut passages.
  */
 export function summarizeRagRecords(
-  records: ReadonlyArray<Pick<RagRecord, 'scores'> & { sample?: Pick<RagSample, 'refusal' | 'passages'> }>,
+  records: ReadonlyArray<Pick<RagRecord, 'scores'> & { sample?: Pick<RagSample, 'refusal' | 'passages' | 'work'> }>,
   options: { variant: RagEvaluator['variant']; items?: number; seed?: number; resamples?: number; level?: number },
 ): RagSummary {
   const { seed = 0, resamples = DEFAULT_BOOTSTRAP_RESAMPLES, level = 0.95 } = options;
@@ -208,6 +210,20 @@ export function summarizeRagRecords(
     if (sample?.passages && sample.passages.dropped.length + sample.passages.truncated.length > 0) budgetLimited += 1;
   }
   const refused = byReason['evidence-threshold'] + byReason.model;
+  const worked = records.flatMap(({ sample }) => (sample?.work ? [sample.work] : []));
+  const summarize = (name: string, values: number[]): RagMetricSummary => ({
+    items: values.length,
+    mean: meanOf(values),
+    confidenceInterval: bootstrapMeanInterval(values, { seed: groupSeed(seed, name), resamples, level }) ?? null,
+  });
+  const work =
+    worked.length === 0
+      ? null
+      : {
+          evidenceRecall: summarize('evidenceRecall', worked.flatMap((item) => (item.evidenceRecall === null ? [] : [item.evidenceRecall]))),
+          steps: summarize('steps', worked.map((item) => item.steps)),
+          tokens: summarize('tokens', worked.map((item) => item.tokens)),
+        };
   return {
     variant: options.variant,
     items,
@@ -216,6 +232,7 @@ export function summarizeRagRecords(
     metrics,
     refusals: { items: refused, rate: share(refused), byReason },
     budgetLimited: { items: budgetLimited, rate: share(budgetLimited) },
+    work,
     confidenceLevel: level,
     resamples,
     seed,

@@ -43,3 +43,18 @@ export function normalizeLawTitle(title: string): string {
     .replace(/^中华人民共和国/u, '')
     .replace(/\.(md|txt|markdown)$/u, '');
 }
+
+/**
+ * The key an article is compared by in evidence recall: normalised law title and article number
+ * (`中华人民共和国民法典第五十四条` and a chunk of 民法典.txt headed 第54条 both give `民法典#54`);
+ * `之一` articles keep their suffix. Undefined when `name` names no article.
+ *
+ * @example
+ * articleKey('中华人民共和国民法典第五十四条') // → '民法典#54'
+ */
+export function articleKey(name: string): string | undefined {
+  const match = /^(.*?)\s*第\s*([一二三四五六七八九十百千零〇两]+|[0-9０-９]+)\s*条(之[一二三四五六七八九十]+)?$/u.exec(name.normalize('NFKC').trim());
+  if (match === null || match[1] === undefined || match[1] === '') return undefined;
+  const number = articleNumber(`第${match[2]}条`);
+  return number === undefined ? undefined : `${normalizeLawTitle(match[1])}#${number}${match[3] ?? ''}`;
+}
