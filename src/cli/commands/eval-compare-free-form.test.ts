@@ -145,4 +145,39 @@ describe('hangjia eval compare (free-form answers)', () => {
     expect(server.requests.length).toBe(calls);
     expect(JSON.parse(again.stdout).recommendation.strategy).toBe('rag');
   });
+
+  it('--judge: correctness is model-judged against the references and drives the recommendation', async () => {
+    /** The judge grades "correct" exactly when the graded answer is a reference; it writes the question back as its generated questions. */
+    const judge = (request: RecordedRequest): ScriptedReply => {
+      const body = request.body as { model?: string; response_format?: { json_schema?: { name?: string } }; messages: Array<{ role: string; content: string }> };
+      if (body.model !== 'judge-model') return examinee(request);
+      const user = body.messages.at(-1)!.content;
+      const task = body.response_format?.json_schema?.name;
+      const content =
+        task === 'answer_correctness_verdict'
+          ? { reason: 'scripted', verdict: QUESTIONS.some((item) => user.endsWith(`待评答案：\n${item.reference}`)) ? 'correct' : 'incorrect' }
+          : { questions: ['q', 'q', 'q'], noncommittal: 0 };
+      return { json: { id: 'judge', object: 'chat.completion', created: 0, model: body.model, choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify(content) }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } } };
+    };
+    await server.close();
+    server = await startScriptedOpenAIServer();
+    server.enqueue('/v1/chat/completions', ...Array.from({ length: 200 }, () => judge));
+    env = { ...env, HANGJIA_BASE_URL: server.baseURL };
+    const workspace = temporaryDirectory();
+    const file = path.join(workspace, 'questions.jsonl');
+    writeFileSync(file, QUESTIONS.map((item) => JSON.stringify(item)).join('\n') + '\n');
+    const args = ['eval', 'compare', file, '--strategies', 'zero-shot', '--endpoint', `ft=${server.baseURL},ft-model`, '--judge', '--judge-model', 'judge-model', '--out', path.join(workspace, 'report'), '--json', '--quiet'];
+    const run = await runCliCaptured(args, { home, cwd: workspace, env });
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { measure: string; judge: { modelId: string }; strategies: Row[]; recommendation: { strategy: string; statement: string } };
+    expect(result).toMatchObject({ measure: 'judgedCorrectness', judge: { modelId: 'judge-model' } });
+    const rows = Object.fromEntries(result.strategies.map((row) => [row.name, row]));
+    expect(rows['zero-shot']!.metrics['judgedCorrectness']).toMatchObject({ items: 7, mean: 0 });
+    expect(rows['ft']!.metrics['judgedCorrectness']).toMatchObject({ items: 7, mean: 1, confidenceInterval: [1, 1] });
+    // ft's interval lies wholly above the best prompt-only strategy's, so it is judged, and it is best.
+    expect(result.recommendation.strategy).toBe('ft');
+    expect(result.recommendation.statement).toContain('judged correctness 1.000 [1.000, 1.000]');
+    const graded = server.requests.filter((request) => (request.body as { response_format?: { json_schema?: { name?: string } } }).response_format?.json_schema?.name === 'answer_correctness_verdict');
+    expect(graded).toHaveLength(14);
+  });
 });
