@@ -180,4 +180,18 @@ describe('hangjia eval compare (free-form answers)', () => {
     const graded = server.requests.filter((request) => (request.body as { response_format?: { json_schema?: { name?: string } } }).response_format?.json_schema?.name === 'answer_correctness_verdict');
     expect(graded).toHaveLength(14);
   });
+
+  it('tells an exam from a question set by its first line, refusing --judge on an exam and --general on a question set', async () => {
+    const workspace = temporaryDirectory();
+    const exam = path.join(workspace, 'exam.jsonl');
+    writeFileSync(exam, `${JSON.stringify({ id: '1', subject: 'law', question: '试用期最长多久？', choices: { A: '六个月', B: '一年' }, answer: 'A' })}\n`);
+    const judged = await runCliCaptured(['eval', 'compare', exam, '--strategies', 'zero-shot', '--judge'], { home, cwd: workspace, env });
+    expect(judged.code).toBe(2);
+    expect(judged.stderr).toContain('--judge grades free-form answers against references');
+    const questions = path.join(workspace, 'questions.jsonl');
+    writeFileSync(questions, QUESTIONS.map((item) => JSON.stringify(item)).join('\n') + '\n');
+    const general = await runCliCaptured(['eval', 'compare', questions, '--strategies', 'zero-shot', '--endpoint', `ft=${server.baseURL},ft-model`, '--general', exam], { home, cwd: workspace, env });
+    expect(general.code).toBe(2);
+    expect(general.stderr).toContain('--general (the forgetting check) takes an exam');
+  });
 });

@@ -111,6 +111,7 @@ export default defineCommand({
         config,
       );
     }
+    if (args.judge || args['judge-model'] !== undefined) throw usage('--judge grades free-form answers against references; an exam is scored by its answer key. Give a RAG question set (question, reference) to judge.');
     const readItems = (file: string): ExamItem[] => {
       const exam = readExam(file);
       if (exam.skipped.length > 0) terminal.warn(`Skipped ${exam.skipped.length} malformed items in ${file} (see "hangjia eval exam" for details).`);
