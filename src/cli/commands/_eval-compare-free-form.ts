@@ -35,6 +35,7 @@ import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted, type Interrupts } from '../_interrupts.js';
 import type { CliSession } from '../_session.js';
 import type { Terminal } from '../_terminal.js';
+import { openReranking } from '../_rerank.js';
 
 /** Whether a question file holds exam items (`choices` on its first line) or free-form questions. */
 export function questionFileFormat(file: string): 'exam' | 'free-form' {
@@ -72,6 +73,8 @@ export interface FreeFormComparisonRequest {
   judge: boolean;
   judgeModel?: string;
   out?: string;
+  /** `--rerank` for the RAG strategies (see `createRerankingSearchOptions`). */
+  rerank?: string;
   command: string;
 }
 
@@ -95,6 +98,7 @@ export async function runFreeFormComparison(request: FreeFormComparisonRequest, 
   const models: LanguageModel[] = [];
   let knowledgeBase: KnowledgeBase | undefined;
   let interrupts: Interrupts | undefined;
+  const reranking = openReranking(config, request.rerank, terminal);
   try {
     const base = request.kinds.length > 0 ? createLanguageModelFromConfig(config.model) : undefined;
     if (base) models.push(base);
@@ -111,9 +115,16 @@ export async function runFreeFormComparison(request: FreeFormComparisonRequest, 
         case 'rag':
         case 'rag+few-shot':
           return {
-            answer: createKnowledgeBaseAnswerer(knowledgeBase!, { model, k: request.k, evidenceThreshold: request.evidenceThreshold, analyzer: knowledgeBase!.analyzer, ...(examples ? { examples } : {}), ...generation }),
+            answer: createKnowledgeBaseAnswerer(knowledgeBase!, {
+              model, k: request.k, evidenceThreshold: request.evidenceThreshold, analyzer: knowledgeBase!.analyzer, ...(examples ? { examples } : {}), ...generation,
+              ...(reranking.reranker ? { search: reranking.search } : {}),
+            }),
             grounded: true,
-            settings: { ...shots, ...generation, knowledgeBase: request.kb, k: request.k, evidenceThreshold: request.evidenceThreshold },
+            settings: {
+              ...shots, ...generation, knowledgeBase: request.kb, k: request.k, evidenceThreshold: request.evidenceThreshold,
+              // Only when on, so runs made without a reranker resume as before.
+              ...(reranking.reranker ? { rerank: { reranker: reranking.reranker.name, topN: config.rerank.topN } } : {}),
+            },
           };
       }
     };
@@ -193,6 +204,7 @@ export async function runFreeFormComparison(request: FreeFormComparisonRequest, 
   } finally {
     interrupts?.dispose();
     knowledgeBase?.close();
+    await reranking.dispose();
     for (const model of models) await (model as LanguageModel & { dispose?: () => Promise<void> }).dispose?.();
   }
 }

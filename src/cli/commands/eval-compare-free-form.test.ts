@@ -194,4 +194,24 @@ describe('hangjia eval compare (free-form answers)', () => {
     expect(general.code).toBe(2);
     expect(general.stderr).toContain('--general (the forgetting check) takes an exam');
   });
+
+  it('--rerank: the RAG strategies answer from reranked passages, and the run records the reranker', async () => {
+    const sources = temporaryDirectory();
+    writeFiles(sources, Object.fromEntries(QUESTIONS.slice(0, 6).map((item) => [`${item.id}.md`, `# ${item.question}\n\n${item.reference}\n`])));
+    expect((await runCliCaptured(['kb', 'create', 'law', sources, '--quiet'], { home, env })).code).toBe(0);
+    const workspace = temporaryDirectory();
+    const file = path.join(workspace, 'questions.jsonl');
+    writeFileSync(file, QUESTIONS.map((item) => JSON.stringify(item)).join('\n') + '\n');
+    const out = path.join(workspace, 'report');
+    const run = await runCliCaptured(['eval', 'compare', file, '--kb', 'law', '--strategies', 'rag', '--out', out, '--json', '--quiet', '--rerank', 'http'], { home, cwd: workspace, env: { ...env, HANGJIA_RERANK_BASE_URL: server.baseURL } });
+    expect(run.code, run.stderr).toBe(0);
+    const reranked = server.requests.filter((request) => request.path === '/v1/rerank');
+    // Every question is searched once, the out-of-domain one included (it is refused after retrieval).
+    expect(reranked.map((request) => (request.body as { query: string }).query).sort()).toEqual(QUESTIONS.map((item) => item.question).sort());
+    const runConfig = JSON.parse(readFileSync(path.join(out, 'runs', 'rag', 'run.json'), 'utf8')) as { answering: { settings: { rerank: unknown } } };
+    expect(runConfig.answering.settings.rerank).toEqual({ reranker: `http:${server.baseURL}/rerank`, topN: 20 });
+    const rag = (JSON.parse(run.stdout) as { strategies: Row[] }).strategies[0]!;
+    // Reranking keeps each question's own passage in the prompt: the same six exact answers and one refusal as without it.
+    expect(rag.metrics['characterF1']!.mean).toBeCloseTo((6 + characterF1('知识库中没有涉及这个问题的内容。', QUESTIONS[6]!.reference)) / 7, 12);
+  });
 });
