@@ -98,6 +98,7 @@ export async function runFreeFormComparison(request: FreeFormComparisonRequest, 
   const models: LanguageModel[] = [];
   let knowledgeBase: KnowledgeBase | undefined;
   let interrupts: Interrupts | undefined;
+  if (request.rerank !== undefined && request.kb === undefined) throw new HangjiaError('E_USAGE', '--rerank needs --kb: it reorders the passages the RAG strategies answer from.', { details: { flag: 'rerank' } });
   const reranking = openReranking(config, request.rerank, terminal);
   try {
     const base = request.kinds.length > 0 ? createLanguageModelFromConfig(config.model) : undefined;
@@ -130,7 +131,9 @@ export async function runFreeFormComparison(request: FreeFormComparisonRequest, 
     };
     const strategies: AnswerStrategy[] = request.kinds.map((kind) => {
       const price = request.prices.get(kind) ?? request.prices.get('base');
-      return { name: kind, kind, model: describe(base!), ...answererFor(kind, base!), ...(price ? { price } : {}) };
+      // The endpoint is part of a run's identity: the same model name at another URL is another model.
+      const baseURL = config.model.provider === 'openai-compatible' ? config.model.baseURL : undefined;
+      return { name: kind, kind, model: describe(base!), ...(baseURL ? { baseURL } : {}), ...answererFor(kind, base!), ...(price ? { price } : {}) };
     });
     for (const endpoint of request.endpoints) {
       const model = createLanguageModelFromConfig({ ...config.model, provider: 'openai-compatible', baseURL: endpoint.baseURL, model: endpoint.model });

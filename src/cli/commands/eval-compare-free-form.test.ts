@@ -208,8 +208,10 @@ describe('hangjia eval compare (free-form answers)', () => {
     const reranked = server.requests.filter((request) => request.path === '/v1/rerank');
     // Every question is searched once, the out-of-domain one included (it is refused after retrieval).
     expect(reranked.map((request) => (request.body as { query: string }).query).sort()).toEqual(QUESTIONS.map((item) => item.question).sort());
-    const runConfig = JSON.parse(readFileSync(path.join(out, 'runs', 'rag', 'run.json'), 'utf8')) as { answering: { settings: { rerank: unknown } } };
+    const runConfig = JSON.parse(readFileSync(path.join(out, 'runs', 'rag', 'run.json'), 'utf8')) as { answering: { baseURL: string; settings: { rerank: unknown } } };
     expect(runConfig.answering.settings.rerank).toEqual({ reranker: `http:${server.baseURL}/rerank`, topN: 20 });
+    // The endpoint is recorded with the model name, so another endpoint serving the same name does not resume this run.
+    expect(runConfig.answering.baseURL).toBe(server.baseURL);
     const rag = (JSON.parse(run.stdout) as { strategies: Row[] }).strategies[0]!;
     // Reranking keeps each question's own passage in the prompt: the same six exact answers and one refusal as without it.
     expect(rag.metrics['characterF1']!.mean).toBeCloseTo((6 + characterF1('知识库中没有涉及这个问题的内容。', QUESTIONS[6]!.reference)) / 7, 12);
