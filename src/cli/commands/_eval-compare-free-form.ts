@@ -35,6 +35,7 @@ import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted, type Interrupts } from '../_interrupts.js';
 import type { CliSession } from '../_session.js';
 import type { Terminal } from '../_terminal.js';
+import { openReranking } from '../_rerank.js';
 
 /** Whether a question file holds exam items (`choices` on its first line) or free-form questions. */
 export function questionFileFormat(file: string): 'exam' | 'free-form' {
@@ -72,6 +73,8 @@ export interface FreeFormComparisonRequest {
   judge: boolean;
   judgeModel?: string;
   out?: string;
+  /** `--rerank` for the RAG strategies (see `createRerankingSearchOptions`). */
+  rerank?: string;
   command: string;
 }
 
@@ -95,6 +98,8 @@ export async function runFreeFormComparison(request: FreeFormComparisonRequest, 
   const models: LanguageModel[] = [];
   let knowledgeBase: KnowledgeBase | undefined;
   let interrupts: Interrupts | undefined;
+  if (request.rerank !== undefined && request.kb === undefined) throw new HangjiaError('E_USAGE', '--rerank needs --kb: it reorders the passages the RAG strategies answer from.', { details: { flag: 'rerank' } });
+  const reranking = openReranking(config, request.rerank, terminal);
   try {
     const base = request.kinds.length > 0 ? createLanguageModelFromConfig(config.model) : undefined;
     if (base) models.push(base);
@@ -111,15 +116,24 @@ export async function runFreeFormComparison(request: FreeFormComparisonRequest, 
         case 'rag':
         case 'rag+few-shot':
           return {
-            answer: createKnowledgeBaseAnswerer(knowledgeBase!, { model, k: request.k, evidenceThreshold: request.evidenceThreshold, analyzer: knowledgeBase!.analyzer, ...(examples ? { examples } : {}), ...generation }),
+            answer: createKnowledgeBaseAnswerer(knowledgeBase!, {
+              model, k: request.k, evidenceThreshold: request.evidenceThreshold, analyzer: knowledgeBase!.analyzer, ...(examples ? { examples } : {}), ...generation,
+              ...(reranking.reranker ? { search: reranking.search } : {}),
+            }),
             grounded: true,
-            settings: { ...shots, ...generation, knowledgeBase: request.kb, k: request.k, evidenceThreshold: request.evidenceThreshold },
+            settings: {
+              ...shots, ...generation, knowledgeBase: request.kb, k: request.k, evidenceThreshold: request.evidenceThreshold,
+              // Only when on, so runs made without a reranker resume as before.
+              ...(reranking.reranker ? { rerank: { reranker: reranking.reranker.name, topN: config.rerank.topN } } : {}),
+            },
           };
       }
     };
     const strategies: AnswerStrategy[] = request.kinds.map((kind) => {
       const price = request.prices.get(kind) ?? request.prices.get('base');
-      return { name: kind, kind, model: describe(base!), ...answererFor(kind, base!), ...(price ? { price } : {}) };
+      // The endpoint is part of a run's identity: the same model name at another URL is another model.
+      const baseURL = config.model.provider === 'openai-compatible' ? config.model.baseURL : undefined;
+      return { name: kind, kind, model: describe(base!), ...(baseURL ? { baseURL } : {}), ...answererFor(kind, base!), ...(price ? { price } : {}) };
     });
     for (const endpoint of request.endpoints) {
       const model = createLanguageModelFromConfig({ ...config.model, provider: 'openai-compatible', baseURL: endpoint.baseURL, model: endpoint.model });
@@ -193,6 +207,7 @@ export async function runFreeFormComparison(request: FreeFormComparisonRequest, 
   } finally {
     interrupts?.dispose();
     knowledgeBase?.close();
+    await reranking.dispose();
     for (const model of models) await (model as LanguageModel & { dispose?: () => Promise<void> }).dispose?.();
   }
 }

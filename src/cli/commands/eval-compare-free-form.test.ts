@@ -145,4 +145,75 @@ describe('hangjia eval compare (free-form answers)', () => {
     expect(server.requests.length).toBe(calls);
     expect(JSON.parse(again.stdout).recommendation.strategy).toBe('rag');
   });
+
+  it('--judge: correctness is model-judged against the references and drives the recommendation', async () => {
+    /** The judge grades "correct" exactly when the graded answer is a reference; it writes the question back as its generated questions. */
+    const judge = (request: RecordedRequest): ScriptedReply => {
+      const body = request.body as { model?: string; response_format?: { json_schema?: { name?: string } }; messages: Array<{ role: string; content: string }> };
+      if (body.model !== 'judge-model') return examinee(request);
+      const user = body.messages.at(-1)!.content;
+      const task = body.response_format?.json_schema?.name;
+      const content =
+        task === 'answer_correctness_verdict'
+          ? { reason: 'scripted', verdict: QUESTIONS.some((item) => user.endsWith(`待评答案：\n${item.reference}`)) ? 'correct' : 'incorrect' }
+          : { questions: ['q', 'q', 'q'], noncommittal: 0 };
+      return { json: { id: 'judge', object: 'chat.completion', created: 0, model: body.model, choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify(content) }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } } };
+    };
+    await server.close();
+    server = await startScriptedOpenAIServer();
+    server.enqueue('/v1/chat/completions', ...Array.from({ length: 200 }, () => judge));
+    env = { ...env, HANGJIA_BASE_URL: server.baseURL };
+    const workspace = temporaryDirectory();
+    const file = path.join(workspace, 'questions.jsonl');
+    writeFileSync(file, QUESTIONS.map((item) => JSON.stringify(item)).join('\n') + '\n');
+    const args = ['eval', 'compare', file, '--strategies', 'zero-shot', '--endpoint', `ft=${server.baseURL},ft-model`, '--judge', '--judge-model', 'judge-model', '--out', path.join(workspace, 'report'), '--json', '--quiet'];
+    const run = await runCliCaptured(args, { home, cwd: workspace, env });
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { measure: string; judge: { modelId: string }; strategies: Row[]; recommendation: { strategy: string; statement: string } };
+    expect(result).toMatchObject({ measure: 'judgedCorrectness', judge: { modelId: 'judge-model' } });
+    const rows = Object.fromEntries(result.strategies.map((row) => [row.name, row]));
+    expect(rows['zero-shot']!.metrics['judgedCorrectness']).toMatchObject({ items: 7, mean: 0 });
+    expect(rows['ft']!.metrics['judgedCorrectness']).toMatchObject({ items: 7, mean: 1, confidenceInterval: [1, 1] });
+    // ft's interval lies wholly above the best prompt-only strategy's, so it is judged, and it is best.
+    expect(result.recommendation.strategy).toBe('ft');
+    expect(result.recommendation.statement).toContain('judged correctness 1.000 [1.000, 1.000]');
+    const graded = server.requests.filter((request) => (request.body as { response_format?: { json_schema?: { name?: string } } }).response_format?.json_schema?.name === 'answer_correctness_verdict');
+    expect(graded).toHaveLength(14);
+  });
+
+  it('tells an exam from a question set by its first line, refusing --judge on an exam and --general on a question set', async () => {
+    const workspace = temporaryDirectory();
+    const exam = path.join(workspace, 'exam.jsonl');
+    writeFileSync(exam, `${JSON.stringify({ id: '1', subject: 'law', question: '试用期最长多久？', choices: { A: '六个月', B: '一年' }, answer: 'A' })}\n`);
+    const judged = await runCliCaptured(['eval', 'compare', exam, '--strategies', 'zero-shot', '--judge'], { home, cwd: workspace, env });
+    expect(judged.code).toBe(2);
+    expect(judged.stderr).toContain('--judge grades free-form answers against references');
+    const questions = path.join(workspace, 'questions.jsonl');
+    writeFileSync(questions, QUESTIONS.map((item) => JSON.stringify(item)).join('\n') + '\n');
+    const general = await runCliCaptured(['eval', 'compare', questions, '--strategies', 'zero-shot', '--endpoint', `ft=${server.baseURL},ft-model`, '--general', exam], { home, cwd: workspace, env });
+    expect(general.code).toBe(2);
+    expect(general.stderr).toContain('--general (the forgetting check) takes an exam');
+  });
+
+  it('--rerank: the RAG strategies answer from reranked passages, and the run records the reranker', async () => {
+    const sources = temporaryDirectory();
+    writeFiles(sources, Object.fromEntries(QUESTIONS.slice(0, 6).map((item) => [`${item.id}.md`, `# ${item.question}\n\n${item.reference}\n`])));
+    expect((await runCliCaptured(['kb', 'create', 'law', sources, '--quiet'], { home, env })).code).toBe(0);
+    const workspace = temporaryDirectory();
+    const file = path.join(workspace, 'questions.jsonl');
+    writeFileSync(file, QUESTIONS.map((item) => JSON.stringify(item)).join('\n') + '\n');
+    const out = path.join(workspace, 'report');
+    const run = await runCliCaptured(['eval', 'compare', file, '--kb', 'law', '--strategies', 'rag', '--out', out, '--json', '--quiet', '--rerank', 'http'], { home, cwd: workspace, env: { ...env, HANGJIA_RERANK_BASE_URL: server.baseURL } });
+    expect(run.code, run.stderr).toBe(0);
+    const reranked = server.requests.filter((request) => request.path === '/v1/rerank');
+    // Every question is searched once, the out-of-domain one included (it is refused after retrieval).
+    expect(reranked.map((request) => (request.body as { query: string }).query).sort()).toEqual(QUESTIONS.map((item) => item.question).sort());
+    const runConfig = JSON.parse(readFileSync(path.join(out, 'runs', 'rag', 'run.json'), 'utf8')) as { answering: { baseURL: string; settings: { rerank: unknown } } };
+    expect(runConfig.answering.settings.rerank).toEqual({ reranker: `http:${server.baseURL}/rerank`, topN: 20 });
+    // The endpoint is recorded with the model name, so another endpoint serving the same name does not resume this run.
+    expect(runConfig.answering.baseURL).toBe(server.baseURL);
+    const rag = (JSON.parse(run.stdout) as { strategies: Row[] }).strategies[0]!;
+    // Reranking keeps each question's own passage in the prompt: the same six exact answers and one refusal as without it.
+    expect(rag.metrics['characterF1']!.mean).toBeCloseTo((6 + characterF1('知识库中没有涉及这个问题的内容。', QUESTIONS[6]!.reference)) / 7, 12);
+  });
 });

@@ -27,6 +27,7 @@ import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted, type Interrupts } from '../_interrupts.js';
 import { COMMON_ARGS, listFlag, numberFlag, openSession } from '../_session.js';
 import { questionFileFormat, runFreeFormComparison } from './_eval-compare-free-form.js';
+import { RERANK_ARGS } from '../_rerank.js';
 
 const PROMPT_KINDS: readonly StrategyKind[] = STRATEGY_KINDS.filter((kind) => kind !== 'endpoint');
 
@@ -39,6 +40,7 @@ export default defineCommand({
   args: {
     file: { type: 'positional', description: 'Exam file (JSONL: id, subject, question, choices, answer), or a RAG question set (JSONL: question, reference; the eval rag format) to compare free-form answers', required: true },
     kb: { type: 'string', description: 'Knowledge base for the RAG strategies' },
+    rerank: { ...RERANK_ARGS.rerank, description: `Free-form answers, RAG strategies: ${RERANK_ARGS.rerank.description}` },
     strategies: { type: 'string', description: `Comma-separated, from ${PROMPT_KINDS.join(', ')} (default: all four with --dev, else zero-shot and rag; rag needs --kb)` },
     endpoint: { type: 'string', description: 'Another model to compare, asked zero-shot: name=baseURL,model (repeatable), e.g. ft=http://127.0.0.1:8000/v1,qwen-law-lora' },
     dev: { type: 'string', description: 'Solved items the few-shot strategies draw shots from (JSONL)' },
@@ -105,12 +107,15 @@ export default defineCommand({
           ...(args.dev ? { dev: args.dev } : {}),
           ...(limit === undefined ? {} : { limit }),
           ...(args.out ? { out: args.out } : {}),
+          ...(args.rerank === undefined ? {} : { rerank: args.rerank }),
         },
         session,
         terminal,
         config,
       );
     }
+    if (args.rerank !== undefined) throw usage('--rerank applies to free-form comparisons (a RAG question set) for now; an exam\'s retrieval is not reranked.');
+    if (args.judge || args['judge-model'] !== undefined) throw usage('--judge grades free-form answers against references; an exam is scored by its answer key. Give a RAG question set (question, reference) to judge.');
     const readItems = (file: string): ExamItem[] => {
       const exam = readExam(file);
       if (exam.skipped.length > 0) terminal.warn(`Skipped ${exam.skipped.length} malformed items in ${file} (see "hangjia eval exam" for details).`);
