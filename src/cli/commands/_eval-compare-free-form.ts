@@ -18,6 +18,7 @@ import {
   createDirectAnswerer,
   createKnowledgeBaseAnswerer,
   createLexicalRagEvaluator,
+  createReasoningAnswerer,
   createModelRagEvaluator,
   readRagSamples,
   renderAnswerComparisonHtml,
@@ -31,6 +32,7 @@ import { createExamplePool, createExampleSelector, type ExampleSelector, type Ex
 import { openKnowledgeBase, type KnowledgeBase } from '../../knowledge-base/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import { createDefaultComponents, createEmbeddingModelFromConfig, createLanguageModelFromConfig } from '../../presets/index.js';
+import { reasoningOptionsFromConfig } from '../../reasoning/index.js';
 import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted, type Interrupts } from '../_interrupts.js';
 import type { CliSession } from '../_session.js';
@@ -124,6 +126,25 @@ export async function runFreeFormComparison(request: FreeFormComparisonRequest, 
             settings: {
               ...shots, ...generation, knowledgeBase: request.kb, k: request.k, evidenceThreshold: request.evidenceThreshold,
               // Only when on, so runs made without a reranker resume as before.
+              ...(reranking.reranker ? { rerank: { reranker: reranking.reranker.name, topN: config.rerank.topN } } : {}),
+            },
+          };
+        case 'pearl':
+        case 'agent':
+          return {
+            answer: createReasoningAnswerer(
+              knowledgeBase!,
+              {
+                strategy: kind, model, k: request.k, evidenceThreshold: request.evidenceThreshold, analyzer: knowledgeBase!.analyzer, ...generation,
+                ...(reranking.reranker ? { search: reranking.search } : {}),
+                ...reasoningOptionsFromConfig(config.reasoning, session.cwd),
+              },
+              (question, reason) => terminal.warn(`${kind} fell back to plain RAG (${reason}) for: ${question}`),
+            ),
+            grounded: true,
+            // The limits and the actions file change the answers, so a resumed run must have the same ones.
+            settings: {
+              ...generation, knowledgeBase: request.kb, k: request.k, evidenceThreshold: request.evidenceThreshold, reasoning: { ...config.reasoning },
               ...(reranking.reranker ? { rerank: { reranker: reranking.reranker.name, topN: config.rerank.topN } } : {}),
             },
           };

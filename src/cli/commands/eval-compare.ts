@@ -41,7 +41,7 @@ export default defineCommand({
     file: { type: 'positional', description: 'Exam file (JSONL: id, subject, question, choices, answer), or a RAG question set (JSONL: question, reference; the eval rag format) to compare free-form answers', required: true },
     kb: { type: 'string', description: 'Knowledge base for the RAG strategies' },
     rerank: { ...RERANK_ARGS.rerank, description: `Free-form answers, RAG strategies: ${RERANK_ARGS.rerank.description}` },
-    strategies: { type: 'string', description: `Comma-separated, from ${PROMPT_KINDS.join(', ')} (default: all four with --dev, else zero-shot and rag; rag needs --kb)` },
+    strategies: { type: 'string', description: `Comma-separated, from ${PROMPT_KINDS.join(', ')} (default: zero-shot, few-shot, rag, rag+few-shot with --dev, else zero-shot and rag; rag, pearl and agent need --kb; pearl and agent take a RAG question set)` },
     endpoint: { type: 'string', description: 'Another model to compare, asked zero-shot: name=baseURL,model (repeatable), e.g. ft=http://127.0.0.1:8000/v1,qwen-law-lora' },
     dev: { type: 'string', description: 'Solved items the few-shot strategies draw shots from (JSONL)' },
     shots: { type: 'string', description: 'Shots for the few-shot strategies (default 5)' },
@@ -73,11 +73,13 @@ export default defineCommand({
     const maxTokens = numberFlag('max-tokens', args['max-tokens'], { min: 1, max: 32768 }) ?? 128;
     const template = (args.template ?? 'auto') as ExamPromptTemplateName;
 
-    const kinds = (args.strategies ? listFlag(args.strategies) : args.dev ? [...PROMPT_KINDS] : ['zero-shot', 'rag']) as StrategyKind[];
+    // pearl and agent run only when named: they cost several model calls per question.
+    const kinds = (args.strategies ? listFlag(args.strategies) : args.dev ? PROMPT_KINDS.filter((kind) => kind !== 'pearl' && kind !== 'agent') : ['zero-shot', 'rag']) as StrategyKind[];
     for (const kind of kinds) {
       if (!PROMPT_KINDS.includes(kind)) throw usage(`--strategies names "${kind}"; choose from ${PROMPT_KINDS.join(', ')} (other models go in --endpoint).`);
     }
     if (kinds.some((kind) => kind.startsWith('rag')) && !args.kb) throw usage('The rag strategies need a knowledge base: give --kb <name>, or leave rag out of --strategies.');
+    if (kinds.some((kind) => kind === 'pearl' || kind === 'agent') && !args.kb) throw usage('The pearl and agent strategies need a knowledge base: give --kb <name>, or leave them out of --strategies.');
     if (kinds.some((kind) => kind.endsWith('few-shot')) && !args.dev) throw usage('The few-shot strategies need solved examples: give --dev <file> (e.g. the exam\'s dev split), or leave them out of --strategies.');
     const endpoints = repeatedFlag(rawArgs, 'endpoint').map(parseEndpoint);
     const prices = parsePrices(repeatedFlag(rawArgs, 'price'));
@@ -114,6 +116,7 @@ export default defineCommand({
         config,
       );
     }
+    if (kinds.includes('pearl') || kinds.includes('agent')) throw usage('pearl and agent answer in free form: give a RAG question set (question, reference), e.g. the one bench/build-long-document-set.ts builds, not an exam.');
     if (args.rerank !== undefined) throw usage('--rerank applies to free-form comparisons (a RAG question set) for now; an exam\'s retrieval is not reranked.');
     if (args.judge || args['judge-model'] !== undefined) throw usage('--judge grades free-form answers against references; an exam is scored by its answer key. Give a RAG question set (question, reference) to judge.');
     const readItems = (file: string): ExamItem[] => {

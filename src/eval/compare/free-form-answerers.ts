@@ -4,6 +4,7 @@ import { generateText, type LanguageModel, type LanguageModelMessage } from '../
 import { detectLanguage } from '../../prompt/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import { answerToRagSample, type RagSample } from '../rag/index.js';
+import { answerWithStrategy, type AnswerWithStrategyOptions, type ReasoningKnowledgeBase } from '../../reasoning/index.js';
 
 /** One strategy's answer to one free-form question, as `compareAnswerStrategies` scores it. */
 export interface FreeFormAnswer extends Pick<RagSample, 'answer' | 'contexts' | 'refusal' | 'passages'> {
@@ -61,5 +62,28 @@ export function createKnowledgeBaseAnswerer(knowledgeBase: AnswerKnowledgeBase, 
       throw answer.error ?? new HangjiaError('E_ABORTED', `The answer to "${question}" was cut off (${answer.finishReason ?? 'abort'}).`, { isRetryable: true, details: { question } });
     }
     return { ...answerToRagSample(answer), usage: { inputTokens: answer.usage.inputTokens ?? 0, outputTokens: answer.usage.outputTokens ?? 0 } };
+  };
+}
+
+/**
+ * PEARL and agent answers: `answerWithStrategy` over the knowledge base, scored against every
+ * passage the plan's steps or the agent's tools read (the `[n]` the answer cites), with the tokens
+ * of all the run's model calls. A run that fell back to plain RAG (no tool support, a plan still
+ * invalid after repair) is scored as the RAG answer it gave, and its tokens include the failed
+ * planning; `onFallback` hears of each, so the comparison can say how often it happened.
+ */
+export function createReasoningAnswerer(knowledgeBase: ReasoningKnowledgeBase, options: AnswerWithStrategyOptions, onFallback?: (question: string, reason: string) => void): FreeFormAnswerer {
+  return async (question, signal) => {
+    const result = await answerWithStrategy(knowledgeBase, question, { ...options, ...(signal ? { signal } : {}) });
+    const { answer } = result;
+    if (answer.incomplete) {
+      throw answer.error ?? new HangjiaError('E_ABORTED', `The answer to "${question}" was cut off (${answer.finishReason ?? 'abort'}).`, { isRetryable: true, details: { question } });
+    }
+    if (result.fallback) onFallback?.(question, result.fallback.reason);
+    const planning = result.fallback && result.trace ? result.trace.totals : { inputTokens: 0, outputTokens: 0 };
+    return {
+      ...answerToRagSample(answer),
+      usage: { inputTokens: (answer.usage.inputTokens ?? 0) + planning.inputTokens, outputTokens: (answer.usage.outputTokens ?? 0) + planning.outputTokens },
+    };
   };
 }

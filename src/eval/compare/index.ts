@@ -26,7 +26,7 @@ export {
   type AnswerStrategyResult,
   type CompareAnswerStrategiesOptions,
 } from './compare-answer-strategies.js';
-export { createDirectAnswerer, createKnowledgeBaseAnswerer, type DirectAnswererOptions, type FreeFormAnswer, type FreeFormAnswerer } from './free-form-answerers.js';
+export { createDirectAnswerer, createKnowledgeBaseAnswerer, createReasoningAnswerer, type DirectAnswererOptions, type FreeFormAnswer, type FreeFormAnswerer } from './free-form-answerers.js';
 export { renderAnswerComparisonMarkdown, renderAnswerComparisonHtml } from './render-answer-comparison-report.js';
 export { costPerThousandItems, parseTokenPrice, type TokenPrice } from './token-price.js';
 export { checkGeneralAbility, type CheckGeneralAbilityOptions, type GeneralAbilityChange, type GeneralAbilityModel } from './general-ability.js';

@@ -1,7 +1,8 @@
 /** The kinds of approach a comparison runs, in order of simplicity (ties in cost go to the simpler). */
-export type StrategyKind = 'zero-shot' | 'few-shot' | 'rag' | 'rag+few-shot' | 'endpoint';
+export type StrategyKind = 'zero-shot' | 'few-shot' | 'rag' | 'rag+few-shot' | 'pearl' | 'agent' | 'endpoint';
 
-export const STRATEGY_KINDS: readonly StrategyKind[] = ['zero-shot', 'few-shot', 'rag', 'rag+few-shot', 'endpoint'];
+/** `pearl` and `agent` (free-form question sets only) come after RAG: more model calls for the same question. */
+export const STRATEGY_KINDS: readonly StrategyKind[] = ['zero-shot', 'few-shot', 'rag', 'rag+few-shot', 'pearl', 'agent', 'endpoint'];
 
 /** What the rule needs of each strategy's result. */
 export interface RecommendationInput {
