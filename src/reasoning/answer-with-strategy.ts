@@ -13,7 +13,7 @@ import type { ReasoningTool } from './tools/reasoning-tool.js';
 
 /** How a question is answered: `rag` (retrieve once, answer; the default), `pearl` (plan, execute, answer), `agent` (tool-calling loop). */
 export const ANSWER_STRATEGIES = ['rag', 'pearl', 'agent'] as const;
-export type AnswerStrategy = (typeof ANSWER_STRATEGIES)[number];
+export type AnsweringStrategy = (typeof ANSWER_STRATEGIES)[number];
 
 /** Why a PEARL or agent run answered with plain RAG instead. */
 export interface StrategyFallback {
@@ -26,7 +26,7 @@ export interface StrategyFallback {
 /** An answer and how it was made. */
 export interface StrategyAnswer {
   /** The strategy asked for. */
-  strategy: AnswerStrategy;
+  strategy: AnsweringStrategy;
   answer: Answer;
   /** PEARL and agent runs: every model call, tool call, plan and step. */
   trace?: ReasoningTrace;
@@ -37,7 +37,7 @@ export interface StrategyAnswer {
 }
 
 export interface AnswerWithStrategyOptions extends AnswerQuestionOptions {
-  strategy: AnswerStrategy;
+  strategy: AnsweringStrategy;
   limits?: Partial<ReasoningLimits>;
   /** Agent: tools besides the built-in ones (user HTTP tools from config). */
   tools?: readonly ReasoningTool[];

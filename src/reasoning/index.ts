@@ -6,7 +6,7 @@
  * entry that picks a strategy (`answerWithStrategy`).
  */
 export { answerWithStrategy, ANSWER_STRATEGIES } from './answer-with-strategy.js';
-export type { AnswerStrategy, AnswerWithStrategyOptions, StrategyAnswer, StrategyFallback } from './answer-with-strategy.js';
+export type { AnsweringStrategy, AnswerWithStrategyOptions, StrategyAnswer, StrategyFallback } from './answer-with-strategy.js';
 export { DEFAULT_REASONING_LIMITS, type ReasoningLimits } from './reasoning-limits.js';
 export type { ReasoningTrace, TraceEvent, ModelCallTrace, ToolCallTrace, PlanStepTrace, PlanAttemptTrace, StopReason } from './reasoning-trace.js';
 export { runAgent, type RunAgentOptions } from './agent/run-agent.js';

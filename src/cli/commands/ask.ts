@@ -7,7 +7,7 @@ import { createExamplePool, createExampleSelector, EXAMPLE_SELECTOR_NAMES, readE
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
-import { ANSWER_STRATEGIES, answerWithStrategy, reasoningOptionsFromConfig, type AnswerStrategy } from '../../reasoning/index.js';
+import { ANSWER_STRATEGIES, answerWithStrategy, reasoningOptionsFromConfig, type AnsweringStrategy } from '../../reasoning/index.js';
 import { finishedAnswerStream, printStrategyDetails, strategyToJson } from '../_strategy-output.js';
 import { EXIT } from '../_exit-codes.js';
 import { hitToJson, snippet, sourceLocation } from '../_format.js';
@@ -72,7 +72,7 @@ export async function openAnswering(
     await reranking.dispose();
     await (model as (LanguageModel & { dispose?: () => Promise<void> }) | undefined)?.dispose?.();
   };
-  const strategy = (args.strategy ?? 'rag') as AnswerStrategy;
+  const strategy = (args.strategy ?? 'rag') as AnsweringStrategy;
   const reasoning = { strategy, ...(strategy === 'rag' ? {} : reasoningOptionsFromConfig(config.reasoning, session.cwd)) };
   return { session, terminal, config, knowledgeBase, model, options: answerOptions(config), reasoning, close };
 }
