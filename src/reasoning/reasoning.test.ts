@@ -1,12 +1,15 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ensureTinyGguf } from '../../test/fixtures/make-tiny-gguf.js';
 import { DEFAULT_CONFIG } from '../config/index.js';
 import { createKnowledgeBase, type KnowledgeBase } from '../knowledge-base/index.js';
 import { createDefaultComponents } from '../presets/index.js';
-import { createOpenAICompatibleChatModel } from '../providers/index.js';
+import { createLlamaCppChatModel, createOpenAICompatibleChatModel } from '../providers/index.js';
 import { startScriptedOpenAIServer, textReply, toolCallsReply, type ScriptedOpenAIServer } from '../../test/support/scripted-openai-server.js';
 import { useTemporaryDirectories, writeFiles } from '../../test/support/temporary-directory.js';
 import { LAW_FILES } from './__fixtures__/laws.js';
-import { answerWithStrategy, lookupArticle, searchKnowledgeBase } from './index.js';
+import { answerWithStrategy, createHttpTools, lookupArticle, searchKnowledgeBase } from './index.js';
 
 const temporaryDirectory = useTemporaryDirectories();
 const QUESTION = '房东不退押金，租赁期满后我能要回吗？去哪个法院起诉？';
@@ -116,6 +119,44 @@ describe('answerWithStrategy against the scripted tools-speaking server', () => 
     expect(answer).toMatchObject({ kind: 'generated', refusal: 'model', citations: [] });
   });
 
+  it('agent: calls a user tool over HTTP on loopback, and gets its failure back as the result', async () => {
+    const received: unknown[] = [];
+    const toolServer = http.createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        const args = JSON.parse(body) as { amount: number };
+        received.push(args);
+        if (args.amount < 0) {
+          response.writeHead(400).end('amount must be positive');
+          return;
+        }
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ fee: args.amount * 0.025 }));
+      });
+    });
+    await new Promise<void>((resolve) => toolServer.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(toolServer.address() as AddressInfo).port}/fee`;
+      const tools = createHttpTools([{ name: 'court_fee', description: '诉讼费', parameters: { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] }, url }]);
+      server.enqueue(
+        '/v1/chat/completions',
+        toolCallsReply([
+          { name: 'court_fee', arguments: { amount: 6000 } },
+          { name: 'court_fee', arguments: { amount: -1 } },
+        ]),
+        textReply('诉讼费150元。'),
+      );
+      const { trace } = await answerWithStrategy(kb, '诉讼费多少？', { strategy: 'agent', model: model(), tools });
+      expect(received).toEqual([{ amount: 6000 }, { amount: -1 }]);
+      expect((server.requests[0]!.body as { tools: Array<{ function: { name: string } }> }).tools.map((tool) => tool.function.name)).toContain('court_fee');
+      const results = sentMessages(server, 1).filter((message) => message.role === 'tool').map((message) => message.content);
+      expect(results).toEqual(['{"fee":150}', 'Error [E_TOOL_HTTP]: Tool court_fee answered HTTP 400: amount must be positive']);
+      expect(trace!.events.filter((event) => event.kind === 'tool').map((event) => (event.kind === 'tool' ? event.error?.code ?? 'ok' : ''))).toEqual(['ok', 'E_TOOL_HTTP']);
+    } finally {
+      await new Promise((resolve) => toolServer.close(resolve));
+    }
+  });
+
   it('agent: stops at the step limit, then forces an answer with tool_choice "none"', async () => {
     for (let turn = 0; turn < 3; turn++) server.enqueue('/v1/chat/completions', toolCallsReply([{ name: 'search_knowledge_base', arguments: { query: `押金 ${turn}` } }]));
     server.enqueue('/v1/chat/completions', textReply('租赁期限届满，承租人应当返还租赁物[1]。'));
@@ -202,5 +243,23 @@ describe('answerWithStrategy against the scripted tools-speaking server', () => 
     const result = await answerWithStrategy(kb, QUESTION, { strategy: 'agent', evidenceThreshold: 0 });
     expect(result.fallback?.reason).toBe('no-model');
     expect(result.answer.kind).toBe('extractive');
+  });
+});
+
+describe('the agent on an in-process GGUF model (node-llama-cpp function calling)', () => {
+  it('runs the bounded loop to an answer whose markers resolve to what it read, within the limits', async () => {
+    const kb = await lawKnowledgeBase();
+    const model = createLlamaCppChatModel({ modelPath: await ensureTinyGguf(), threads: 1, contextSize: 4096 });
+    try {
+      // Random weights: whether it calls tools is chance; the loop must still end within its limits with a checked answer.
+      const { answer, trace } = await answerWithStrategy(kb, QUESTION, { strategy: 'agent', model, maxTokens: 16, limits: { maxSteps: 2, maxToolCalls: 2 } });
+      expect(trace!.totals.modelCalls).toBeLessThanOrEqual(3);
+      expect(trace!.totals.toolCalls).toBeLessThanOrEqual(2);
+      expect(answer.model).toEqual({ provider: 'llama-cpp', modelId: model.modelId });
+      for (const citation of answer.citations) expect(answer.hits[citation.n - 1]?.chunk.id).toBe(citation.chunkId);
+    } finally {
+      kb.close();
+      await model.dispose();
+    }
   });
 });

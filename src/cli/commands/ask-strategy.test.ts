@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { Readable } from 'node:stream';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LAW_FILES } from '../../reasoning/__fixtures__/laws.js';
@@ -74,6 +75,27 @@ describe('hangjia ask --strategy pearl|agent', () => {
     expect(run.stdout).toContain('\nTrace (agent):\n  model agent-turn  50 in / 10 out tokens');
     expect(run.stdout).toContain('  tool calculate({"expression":"3000*2"})  4 chars');
     expect(run.stdout).toContain('  totals: 2 model calls, 1 tool calls, 2 steps, 130 + 30 tokens');
+  });
+
+  it('chat --strategy agent answers each turn with the agent, one JSON line per answer', async () => {
+    server.enqueue(
+      '/v1/chat/completions',
+      toolCallsReply([{ name: 'get_article', arguments: { law: '民法典', article: '第七百三十三条' } }]),
+      textReply('租赁期限届满，承租人应当返还租赁物[1]。'),
+      // The follow-up is condensed with the model first, as answerQuestion does.
+      textReply('租赁合同纠纷去哪个法院起诉？'),
+      toolCallsReply([{ name: 'get_article', arguments: { law: '民事诉讼法', article: '第二十四条' } }]),
+      textReply('由被告住所地或者合同履行地人民法院管辖[1]。'),
+    );
+    const stdin = Readable.from(['租赁期满要返还什么？\n', '去哪个法院起诉？\n', '/exit\n']);
+    const run = await runCliCaptured(['chat', 'laws', '--strategy', 'agent', '--json'], { home, stdin, env: modelEnv() });
+    expect(run.code, run.stderr).toBe(0);
+    const answers = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(answers.map((answer) => [answer.strategy, answer.citations[0].documentTitle])).toEqual([
+      ['agent', '中华人民共和国民法典'],
+      ['agent', '中华人民共和国民事诉讼法'],
+    ]);
+    expect((server.requests[3]!.body as { messages: Array<{ content: string }> }).messages[1]!.content).toBe('租赁合同纠纷去哪个法院起诉？');
   });
 
   it('says when it falls back to RAG without a model', async () => {
