@@ -39,6 +39,8 @@ describe('statute lookup and search within a document', () => {
     const [hit] = lookupArticle(kb, '《民法典》', '第七百三十三条');
     expect(hit?.chunk.text).toContain('租赁期限届满，承租人应当返还租赁物');
     expect(lookupArticle(kb, '民事诉讼法', '24')[0]?.chunk.text).toContain('因合同纠纷提起的诉讼');
+    // 第三十四条之一 is no chunk heading (之 follows cross-references too): found at its line start.
+    expect(lookupArticle(kb, '民事诉讼法', '第三十四条之一')[0]?.chunk.text).toContain('本条只用于测试“之一”条文的查找');
     expect(() => lookupArticle(kb, '民法典', '第九百条')).toThrow('中华人民共和国民法典 has no 第九百条. It holds articles 第577条 to 第733条.');
     expect(() => lookupArticle(kb, '刑法', '第一条')).toThrow('No document of the knowledge base is titled "刑法".');
   });

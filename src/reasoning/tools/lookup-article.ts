@@ -5,6 +5,8 @@ import { articleLabel, articleNumber } from './article-number.js';
 import { findDocuments } from './find-document.js';
 import type { ReasoningKnowledgeBase } from './reasoning-knowledge-base.js';
 
+const ARTICLE_AT_LINE_START = /(?:^|\n)\s*(第[一二三四五六七八九十百千零〇两0-9０-９]+条之[一二三四五六七八九十]+)/gu;
+
 /**
  * The chunks of article `article` (第X条, Chinese numerals or digits, `之一` kept apart) of the law
  * titled `law`: chunks whose heading path names that article, or documents titled law + article
@@ -32,7 +34,10 @@ export function lookupArticle(kb: ReasoningKnowledgeBase, law: string, article: 
       const label = [...stored.chunk.headingPath].reverse().map(articleLabel).find((value) => value !== undefined) ?? articleLabel(stored.documentTitle);
       const number = label === undefined ? undefined : articleNumber(label);
       if (number !== undefined) seen.push(number);
-      if (matches(label)) found.push(stored);
+      // 第X条之一 is no heading to the chunker (之 also follows cross-references such as 第X条之规定), so
+      // such an article sits inside the chunk of the article before it: look for it at a line start too.
+      const inText = suffix === '' ? [] : [...stored.chunk.text.matchAll(ARTICLE_AT_LINE_START)].map((match) => match[1]);
+      if (matches(label) || inText.some(matches)) found.push(stored);
     }
   }
   if (found.length === 0) {
