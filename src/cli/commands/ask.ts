@@ -11,6 +11,7 @@ import { EXIT } from '../_exit-codes.js';
 import { hitToJson, snippet, sourceLocation } from '../_format.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 import type { Terminal } from '../_terminal.js';
+import { openReranking, RERANK_ARGS } from '../_rerank.js';
 
 /** Flags shared by `ask` and `chat`. */
 export const ANSWER_ARGS = {
@@ -21,13 +22,14 @@ export const ANSWER_ARGS = {
   shots: { type: 'string', description: 'Examples put into the prompt (default 3; needs --examples)' },
   selector: { type: 'enum', options: [...EXAMPLE_SELECTOR_NAMES], description: 'How examples are picked (default mmr)' },
   mode: { type: 'enum', options: ['auto', 'lexical', 'vector', 'hybrid'], description: 'Retrievers to use (default auto)' },
+  ...RERANK_ARGS,
   ...COMMON_ARGS,
 } satisfies ArgsDef;
 
 /** Everything `ask` and `chat` set up once: config, knowledge base, model, examples. */
 export async function openAnswering(
   data: unknown,
-  args: { kb: string; k?: string; threshold?: string; examples?: string; shots?: string; selector?: string; mode?: string } & Parameters<typeof openSession>[1],
+  args: { kb: string; k?: string; threshold?: string; examples?: string; shots?: string; selector?: string; mode?: string; rerank?: string } & Parameters<typeof openSession>[1],
 ) {
   const { session, terminal, loaded } = openSession(data, args, {
     'search.k': numberFlag('k', args.k, { min: 1, max: 100 }),
@@ -37,6 +39,7 @@ export async function openAnswering(
   const config = loaded.config;
   const components = createDefaultComponents(config);
   const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, components);
+  const reranking = openReranking(config, args.rerank, terminal);
   const model = config.model.provider === 'none' ? undefined : createLanguageModelFromConfig(config.model);
   if (!model) terminal.info('No chat model configured (model.provider is "none"): answers are extractive — quoted, cited sentences. Configure one with HANGJIA_MODEL_PROVIDER, or run "hangjia model pull".');
   let examples: AnswerQuestionOptions['examples'];
@@ -56,12 +59,13 @@ export async function openAnswering(
       analyzer: knowledgeBase.analyzer,
       temperature: config.model.temperature,
       maxTokens: config.model.maxTokens,
-      search: { ...(mode ? { mode } : {}), lexicalWeight: config.search.lexicalWeight, vectorWeight: config.search.vectorWeight, rrfK: config.search.rrfK },
+      search: { ...(mode ? { mode } : {}), lexicalWeight: config.search.lexicalWeight, vectorWeight: config.search.vectorWeight, rrfK: config.search.rrfK, ...reranking.search },
       ...(examples ? { examples } : {}),
     };
   };
   const close = async (): Promise<void> => {
     knowledgeBase.close();
+    await reranking.dispose();
     await (model as (LanguageModel & { dispose?: () => Promise<void> }) | undefined)?.dispose?.();
   };
   return { session, terminal, config, knowledgeBase, model, options: answerOptions(config), close };
