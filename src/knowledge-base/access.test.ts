@@ -73,6 +73,11 @@ describe('per-document access groups', () => {
     expect(kb.getChunk(secretHit.chunk.id, { access: { groups: ['hr'] } })?.chunk.id).toBe(secretHit.chunk.id);
     expect(kb.getChunk(secretHit.chunk.id, { access: { groups: ['finance'] } })).toBeUndefined();
     expect(kb.getChunk('no-such-chunk')).toBeUndefined();
+    kb.setDocumentGroups(secretHit.chunk.documentId, ['hr', 'exec']);
+    expect(kb.getChunk(secretHit.chunk.id)?.documentGroups).toEqual(['exec', 'hr']);
+    // A caller sees only the groups it holds.
+    expect(kb.getChunk(secretHit.chunk.id, { access: { groups: ['hr'] } })?.documentGroups).toEqual(['hr']);
+    kb.setDocumentGroups(secretHit.chunk.documentId, null);
 
     expect(kb.listDocuments({ access: { groups: [] } }).map((document) => document.title).sort()).toEqual(PUBLIC.slice().sort());
     expect(kb.listDocuments({ access: { groups: ['hr'] } })).toHaveLength(6);

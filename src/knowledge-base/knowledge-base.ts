@@ -316,11 +316,14 @@ export class KnowledgeBase {
     this.store.close();
   }
 
-  /** The chunks among `ids` that exist and `access` may read. */
+  /** The chunks among `ids` that exist and `access` may read; each shows only the groups the caller holds, as listings do. */
   private readableChunks(ids: string[], access: AccessFilter | undefined): Map<string, StoredChunk> {
     const found = this.store.chunksByIds(ids);
     if (access === undefined) return found;
-    for (const [id, stored] of found) if (!canReadDocument(stored.documentGroups, access)) found.delete(id);
+    for (const [id, stored] of found) {
+      if (!canReadDocument(stored.documentGroups, access)) found.delete(id);
+      else stored.documentGroups = stored.documentGroups.filter((group) => access.groups.includes(group));
+    }
     return found;
   }
 
