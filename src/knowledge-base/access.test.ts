@@ -90,6 +90,9 @@ describe('per-document access groups', () => {
     expect(outside.chunks).toBe(kb.listDocuments({ access: { groups: [] } }).reduce((sum, document) => sum + document.chunks, 0));
     expect(outside.characters).toBe(kb.listDocuments({ access: { groups: [] } }).reduce((sum, document) => sum + document.characters, 0));
     expect(outside.sourceFiles).toBe(3);
+    expect(all.access).toEqual({ restrictedDocuments: 3, documentsByGroup: { hr: 3 } });
+    expect(outside.access).toEqual({ restrictedDocuments: 0, documentsByGroup: {} });
+    expect(kb.stats({ access: { groups: ['hr', 'finance'] } }).access).toEqual({ restrictedDocuments: 3, documentsByGroup: { hr: 3 } });
     expect(outside.lastRuns).toEqual([]);
     expect(outside.index?.lexical.chunks).toBe(outside.chunks);
     expect(outside.index?.lexical.mostCited).toBeUndefined();

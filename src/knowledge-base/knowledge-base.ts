@@ -76,6 +76,8 @@ export interface KnowledgeBaseStats {
   chunks: number;
   characters: number;
   embeddings: number;
+  /** Documents with access groups, and documents per group (under an access filter: among those it reads, its own groups only). */
+  access: { restrictedDocuments: number; documentsByGroup: Record<string, number> };
   embeddingModelId: string | null;
   index: IndexManifest | null;
   indexCurrent: boolean;
@@ -302,6 +304,7 @@ export class KnowledgeBase {
       chunks: counts.chunks,
       characters: counts.characters,
       embeddings: counts.embeddings,
+      access: this.store.accessSummary(access),
       embeddingModelId: this.store.getMeta('embeddingModelId') ?? null,
       index: manifest,
       indexCurrent: staleReason === undefined,

@@ -63,6 +63,9 @@ describe('hangjia kb --groups', () => {
     expect(cleared.code).toBe(0);
     expect(cleared.stdout).toContain('access groups changed on 6 documents');
 
+    const stats = await runCliCaptured(['kb', 'stats', 'hr'], { home });
+    expect(stats.stdout).toContain('access          3 of 6 documents restricted to groups (hr 3)');
+
     const bad = await runCliCaptured(['kb', 'sync', 'hr', '--groups', 'a b'], { home });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Invalid access group "a b" in --groups');
