@@ -41,8 +41,7 @@ describe('answers under an access filter', () => {
     expect(prompt).toContain(INJECTION);
     // …but nothing of the restricted documents reached the model, the hits or the citations.
     for (const text of RESTRICTED_TEXT) expect(prompt).not.toContain(text);
-    expect(answer.hits.map((hit) => hit.documentTitle)).not.toContain('薪酬制度');
-    expect(answer.hits.every((hit) => hit.chunk.headingPath.every((heading) => !heading.includes('年终奖')))).toBe(true);
+    expect(new Set(answer.hits.map((hit) => hit.documentTitle))).toEqual(new Set(['通知', '福利制度', '考勤制度']));
     expect(JSON.stringify(answer)).not.toContain(SALARY_SECRET);
     expect(answer.citations.every((citation) => !RESTRICTED_TEXT.some((text) => JSON.stringify(citation).includes(text)))).toBe(true);
   });
