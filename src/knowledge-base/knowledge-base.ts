@@ -331,8 +331,8 @@ export class KnowledgeBase {
   }
 
   /**
-   * Chunk id → may `access` read it, for the indexes to rank within; undefined when every chunk is
-   * readable. Built per store generation from the chunks of documents with groups (one entry per
+   * Chunk id → may `access` read it, for the indexes to rank within; undefined when `access` may
+   * read every chunk. Built per store generation from the chunks of documents with groups (one entry per
    * distinct set of groups), so a search costs a map lookup per candidate.
    */
   private readableChunkFilter(access: AccessFilter | undefined): ((chunkId: string) => boolean) | undefined {
@@ -355,6 +355,8 @@ export class KnowledgeBase {
     const { setOfChunk, groupSets } = this.restricted;
     if (groupSets.length === 0) return undefined;
     const allowed = groupSets.map((groups) => canReadDocument(groups, access));
+    // A caller who may read every restricted document needs no filter (nor its cost).
+    if (allowed.every(Boolean)) return undefined;
     return (chunkId) => {
       const index = setOfChunk.get(chunkId);
       return index === undefined || allowed[index]!;
