@@ -119,6 +119,12 @@ describe('per-document access groups', () => {
 
   it('updates changed groups on sync without re-reading the files', async () => {
     const { kb, root } = await hrKnowledgeBase();
+    // With nothing changed, a sync writes only its own run record (one insert, one update).
+    const changes = (): number => kb.store.database.prepare('SELECT total_changes()').pluck().get() as number;
+    const before = changes();
+    expect(await kb.sync()).toMatchObject({ unchanged: 6, accessChanged: 0 });
+    expect(changes() - before).toBe(2);
+
     fs.writeFileSync(path.join(root, '.hangjia-access.yaml'), '"hr/**": [hr, finance]\n"福利.md": staff\n');
     const counters = await kb.sync();
     expect(counters).toMatchObject({ added: 0, updated: 0, unchanged: 6, documentsWritten: 0, accessChanged: 4 });

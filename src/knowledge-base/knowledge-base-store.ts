@@ -85,6 +85,8 @@ export interface SourceFileRow {
   errorCode: string | null;
   errorMessage: string | null;
   documentCount: number;
+  /** The groups its documents carry (those without an override of their own); always set when read. */
+  accessGroups?: string[];
 }
 
 /** One document as listed: where it came from, its size, and its access groups. */
@@ -550,6 +552,7 @@ function toSourceFileRow(row: Record<string, unknown>): SourceFileRow {
     errorCode: (row['error_code'] as string | null) ?? null,
     errorMessage: (row['error_message'] as string | null) ?? null,
     documentCount: Number(row['document_count']),
+    accessGroups: JSON.parse(String(row['access_groups'] ?? '[]')) as string[],
   };
 }
 

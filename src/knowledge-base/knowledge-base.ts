@@ -366,7 +366,7 @@ export class KnowledgeBase {
   /** Rules files are read once per call of the resolver (one sync), per source folder. */
   private accessGroupsResolver(): (file: Pick<SourceFile, 'path' | 'root' | 'relativePath'>) => string[] {
     const settings = this.settings;
-    const base = settings.accessGroups ?? [];
+    const base = normalizeAccessGroups(settings.accessGroups ?? [], 'the knowledge base\'s accessGroups');
     const overrides = this.store.fileAccessOverrides();
     const rulesByRoot = new Map<string, AccessRules | undefined>();
     return (file) => {
