@@ -21,6 +21,7 @@ export const rootCommand = defineCommand({
     model: () => import('./commands/model.js').then((module) => module.default),
     data: () => import('./commands/data.js').then((module) => module.default),
     train: () => import('./commands/train.js').then((module) => module.default),
+    keys: () => import('./commands/keys.js').then((module) => module.default),
   },
 });
 
