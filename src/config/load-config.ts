@@ -70,6 +70,7 @@ const ENUM_KEYS: Record<string, readonly string[]> = {
   'search.mode': ['auto', 'lexical', 'vector', 'hybrid'],
   'model.provider': ['none', 'openai-compatible', 'llama-cpp'],
 };
+const BOOLEAN_KEYS = new Set(['answer.strict']);
 /** Settings that must never be printed or saved. */
 export const SECRET_KEYS = new Set(['embedding.apiKey', 'model.apiKey']);
 
@@ -212,6 +213,12 @@ function setKey(config: HangjiaConfig, key: string, raw: unknown, layer: ConfigL
       details: { setting: key, value: raw, layer },
     });
   }
+  if (BOOLEAN_KEYS.has(key) && typeof value !== 'boolean') {
+    if (value !== 'true' && value !== 'false') {
+      throw new HangjiaError('E_CONFIG', `Setting "${key}" must be true or false, got "${String(raw)}" (from ${layer}).`, { details: { setting: key, value: raw, layer } });
+    }
+    value = value === 'true';
+  }
   if ((key === 'ingest.include' || key === 'ingest.exclude') && typeof value === 'string') value = value.split(',').filter(Boolean);
   let target = config as unknown as Record<string, unknown>;
   for (const part of parts.slice(0, -1)) target = target[part] as Record<string, unknown>;
@@ -223,6 +230,7 @@ function optionalKeys(): string[] {
     ...['baseURL', 'apiKey', 'model', 'modelPath', 'modelDir', 'dimensions', 'threads', 'queryPrefix', 'documentPrefix'].map((name) => `embedding.${name}`),
     ...['baseURL', 'apiKey', 'model', 'modelPath', 'loraPath', 'threads', 'contextSize'].map((name) => `model.${name}`),
     'answer.historyTokens',
+    'answer.strict',
   ];
 }
 

@@ -197,6 +197,8 @@ function answeringSettings(answering: Awaited<ReturnType<typeof openAnswering>>,
       : 'extractive',
     k: options.k,
     evidenceThreshold: options.evidenceThreshold,
+    // --strict (answer.strict) takes unsupported sentences out of the answers scored.
+    ...(options.strict ? { strict: true } : {}),
     search: { mode: options.search?.mode ?? 'auto', lexicalWeight: options.search?.lexicalWeight, vectorWeight: options.search?.vectorWeight, rrfK: options.search?.rrfK },
     // The lexical engine's settings (search.k1, titleWeight, headingsWeight, groupWeight) rank the passages too.
     lexical: { k1: config.search.k1, titleWeight: config.search.titleWeight, headingsWeight: config.search.headingsWeight, groupWeight: config.search.groupWeight, topicWeight: config.search.topicWeight, citationWeight: config.search.citationWeight },
