@@ -40,21 +40,25 @@ describe('eval exam run identity', () => {
     await keyServer.close();
     await guessServer.close();
   });
-  const at = (server: ScriptedOpenAIServer): NodeJS.ProcessEnv => ({ HANGJIA_BASE_URL: server.baseURL, HANGJIA_MODEL: 'default' });
+  const at = (server: ScriptedOpenAIServer): NodeJS.ProcessEnv => ({ HANGJIA_MODEL_PROVIDER: 'openai-compatible', HANGJIA_BASE_URL: server.baseURL, HANGJIA_MODEL: 'default' });
 
   it('two endpoints with the same model name each get their own accuracy and run directory', async () => {
     scriptChat(keyServer, answerFromKey(items), 8);
+    // From another working directory each time: default run directories live under $HANGJIA_HOME.
     const first = await runCliCaptured(['eval', 'exam', exam, '--json'], { home, cwd: temporaryDirectory(), env: at(keyServer) });
     expect(first.code, first.stderr).toBe(0);
     const keyRun = JSON.parse(first.stdout);
+    expect(keyRun.summary.overall.accuracy).toBe(1);
     const defaultDirectory = path.join(home, 'runs', `exam.${path.basename(path.dirname(exam))}-exam.default.0shot`);
     expect(keyRun).toMatchObject({ runDirectory: defaultDirectory, runDirectoryNote: null, askedQuestions: 8, summary: { overall: { accuracy: 1 } } });
     expect(keyRun.config).toMatchObject({ endpoint: keyServer.baseURL, model: { provider: 'openai-compatible', modelId: 'default' } });
 
     scriptChat(guessServer, alwaysA, 8);
-    const second = await runCliCaptured(['eval', 'exam', exam, '--json'], { home, env: at(guessServer) });
+    const second = await runCliCaptured(['eval', 'exam', exam, '--json'], { home, cwd: temporaryDirectory(), env: at(guessServer) });
     expect(second.code, second.stderr).toBe(0);
     const guessRun = JSON.parse(second.stdout);
+    // Before issue 11 this run resumed the key server's answers and reported accuracy 1.
+    expect(guessRun.summary.overall.accuracy).toBe(3 / 8);
     expect(guessRun).toMatchObject({ resumedQuestions: 0, askedQuestions: 8, summary: { overall: { accuracy: 3 / 8 } } });
     expect(guessRun.runDirectory).toMatch(new RegExp(`^${defaultDirectory.replace(/[.\\]/g, '\\$&')}\\.[0-9a-f]{8}$`));
     const note = `${defaultDirectory} holds a run with endpoint ${JSON.stringify(keyServer.baseURL)}; this run has ${JSON.stringify(guessServer.baseURL)}, so it uses ${guessRun.runDirectory}.`;
