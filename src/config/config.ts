@@ -7,6 +7,9 @@ export type EmbeddingProviderName = 'none' | 'openai-compatible' | 'llama-cpp' |
 /** Which chat model adapter answers questions; `none` means no generation (search still works). */
 export type LanguageModelProviderName = 'none' | 'openai-compatible' | 'llama-cpp';
 
+/** Which reranking adapter reorders the first-stage hits; `none` keeps the first-stage order. */
+export type RerankingProviderName = 'none' | 'http' | 'transformers';
+
 /** How `search` combines retrievers. `auto` is hybrid when the knowledge base has embeddings, lexical otherwise. */
 export type SearchMode = 'auto' | 'lexical' | 'vector' | 'hybrid';
 
@@ -129,6 +132,27 @@ export interface HangjiaConfig {
      */
     citationWeight: number;
   };
+  /**
+   * A cross-encoder that re-reads the first-stage top `topN` hits with the query and reorders them
+   * (`search`, `ask`, `chat`, `eval retrieval --kb`; `--rerank` turns it on or off per command).
+   */
+  rerank: {
+    /**
+     * Default `none` (`HANGJIA_RERANK_PROVIDER`): `http`, a `/rerank` endpoint (Text Embeddings
+     * Inference, vLLM, Jina, Cohere, llama.cpp server); `transformers`, a local ONNX cross-encoder.
+     */
+    provider: RerankingProviderName;
+    /** The root `/rerank` is added to, e.g. `http://127.0.0.1:8080` (TEI) or `http://127.0.0.1:8000/v1` (vLLM) (`HANGJIA_RERANK_BASE_URL`). */
+    baseURL?: string;
+    /** Sent as a Bearer token; never written to disk or logs (`HANGJIA_RERANK_API_KEY`). */
+    apiKey?: string;
+    /** Model name at the endpoint, e.g. `BAAI/bge-reranker-v2-m3`; TEI needs none (`HANGJIA_RERANK_MODEL`). */
+    model?: string;
+    /** A local ONNX cross-encoder folder for `transformers` (`HANGJIA_RERANK_MODEL_DIR`). */
+    modelDir?: string;
+    /** First-stage hits the reranker reads per query (1–1000, default 20; `HANGJIA_RERANK_TOP_N`). */
+    topN: number;
+  };
   /** How `ask` and `chat` answer. */
   answer: {
     /**
@@ -158,4 +182,5 @@ export const DEFAULT_CONFIG: HangjiaConfig = {
   chunking: { maxChars: 800, maxTokens: 512, overlapChars: 100, minChars: 50 },
   search: { k: 5, mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60, titleWeight: 1.5, headingsWeight: 1.5, k1: 1.2, groupWeight: 0.2, topicWeight: 0.8, citationWeight: 0.2 },
   answer: { evidenceThreshold: 0.35 },
+  rerank: { provider: 'none', topN: 20 },
 };

@@ -46,6 +46,12 @@ const ENVIRONMENT_KEYS: ReadonlyArray<[string, string]> = [
   ['HANGJIA_THREADS', 'model.threads'],
   ['HANGJIA_EVIDENCE_THRESHOLD', 'answer.evidenceThreshold'],
   ['HANGJIA_HISTORY_TOKENS', 'answer.historyTokens'],
+  ['HANGJIA_RERANK_PROVIDER', 'rerank.provider'],
+  ['HANGJIA_RERANK_BASE_URL', 'rerank.baseURL'],
+  ['HANGJIA_RERANK_API_KEY', 'rerank.apiKey'],
+  ['HANGJIA_RERANK_MODEL', 'rerank.model'],
+  ['HANGJIA_RERANK_MODEL_DIR', 'rerank.modelDir'],
+  ['HANGJIA_RERANK_TOP_N', 'rerank.topN'],
 ];
 
 const NUMERIC_KEYS = new Set([
@@ -54,6 +60,7 @@ const NUMERIC_KEYS = new Set([
   'search.titleWeight', 'search.headingsWeight', 'search.k1', 'search.groupWeight', 'search.topicWeight', 'search.citationWeight',
   'model.threads', 'model.contextSize', 'model.temperature', 'model.maxTokens', 'model.timeoutMs',
   'answer.evidenceThreshold', 'answer.historyTokens',
+  'rerank.topN',
 ]);
 /** Numeric settings checked here, so the error names the setting rather than the engine's parameter. */
 const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: boolean }> = {
@@ -64,15 +71,17 @@ const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: bool
   'search.topicWeight': { min: 0, max: 100 },
   'search.citationWeight': { min: 0, max: 100 },
   'answer.historyTokens': { min: 0, max: 1_000_000 },
+  'rerank.topN': { min: 1, max: 1000 },
 };
 const ENUM_KEYS: Record<string, readonly string[]> = {
   'embedding.provider': ['none', 'openai-compatible', 'llama-cpp', 'transformers'],
   'search.mode': ['auto', 'lexical', 'vector', 'hybrid'],
   'model.provider': ['none', 'openai-compatible', 'llama-cpp'],
+  'rerank.provider': ['none', 'http', 'transformers'],
 };
 const BOOLEAN_KEYS = new Set(['answer.strict']);
 /** Settings that must never be printed or saved. */
-export const SECRET_KEYS = new Set(['embedding.apiKey', 'model.apiKey']);
+export const SECRET_KEYS = new Set(['embedding.apiKey', 'model.apiKey', 'rerank.apiKey']);
 
 /**
  * Merges defaults, config file, environment and flags, recording where each value came from
@@ -231,6 +240,7 @@ function optionalKeys(): string[] {
     ...['baseURL', 'apiKey', 'model', 'modelPath', 'loraPath', 'threads', 'contextSize'].map((name) => `model.${name}`),
     'answer.historyTokens',
     'answer.strict',
+    ...['baseURL', 'apiKey', 'model', 'modelDir'].map((name) => `rerank.${name}`),
   ];
 }
 

@@ -1,4 +1,4 @@
-/** @module models — model specifications (what providers implement), their errors, embedMany, and model-file downloads (download/). */
+/** @module models — model specifications (what providers implement), their errors, embedMany, rerank, and model-file downloads (download/). */
 export type { EmbeddingModel } from './embedding-model.js';
 export { embedMany } from './embed-many.js';
 export type { EmbedManyOptions, EmbedManyResult, EmbedProgress } from './embed-many.js';
@@ -11,6 +11,10 @@ export type { ProviderResponseErrorOptions } from './provider-response-error.js'
 export { createEmbeddingDimensionsError } from './embedding-dimensions-error.js';
 export { createModelLoadError } from './model-load-error.js';
 export type { DisposableEmbeddingModel } from './disposable-embedding-model.js';
+export type { RerankingModel } from './reranking-model.js';
+export type { DisposableRerankingModel } from './disposable-reranking-model.js';
+export { rerank } from './rerank.js';
+export type { RerankOptions, RerankResult } from './rerank.js';
 export type {
   LanguageModel,
   LanguageModelMessage,

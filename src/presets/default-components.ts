@@ -3,8 +3,11 @@ import { createChunker } from '../chunking/index.js';
 import type { HangjiaConfig } from '../config/index.js';
 import { HangjiaError } from '../errors/index.js';
 import type { KnowledgeBaseComponents, KnowledgeBaseSettings, LexicalSettings } from '../knowledge-base/index.js';
-import type { EmbeddingModel, LanguageModel } from '../models/index.js';
+import type { Reranker } from '../retrieval/index.js';
+import { rerank, type DisposableRerankingModel, type EmbeddingModel, type LanguageModel, type RerankingModel } from '../models/index.js';
 import {
+  createHttpRerankingModel,
+  createTransformersRerankingModel,
   createLlamaCppChatModel,
   createLlamaCppEmbeddingModel,
   createOpenAICompatibleChatModel,
@@ -106,4 +109,101 @@ export function createLanguageModelFromConfig(settings: HangjiaConfig['model']):
     ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
     ...(settings.contextSize ? { contextSize: settings.contextSize } : {}),
   });
+}
+
+/**
+ * The reranking model `rerank` settings ask for, or undefined for `none`. The local runtime
+ * (transformers.js) is an optional peer dependency loaded only on first use.
+ */
+export function createRerankingModelFromConfig(settings: HangjiaConfig['rerank']): RerankingModel | undefined {
+  const require = (setting: string, value: string | undefined, variable: string): string => {
+    if (value) return value;
+    throw new HangjiaError('E_CONFIG', `rerank.provider is "${settings.provider}", which needs rerank.${setting}: set it in hangjia.config.yaml or with ${variable}.`, {
+      details: { setting: `rerank.${setting}`, provider: settings.provider },
+    });
+  };
+  switch (settings.provider) {
+    case 'none':
+      return undefined;
+    case 'http':
+      return createHttpRerankingModel({
+        baseURL: require('baseURL', settings.baseURL, 'HANGJIA_RERANK_BASE_URL'),
+        ...(settings.model ? { model: settings.model } : {}),
+        ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+      });
+    case 'transformers':
+      return createTransformersRerankingModel({ modelDir: require('modelDir', settings.modelDir, 'HANGJIA_RERANK_MODEL_DIR') });
+  }
+}
+
+/** A retrieval `Reranker` over a `RerankingModel`, plus the model and a way to free it. */
+export interface ModelReranker extends Reranker {
+  readonly model: RerankingModel;
+  /** Frees an in-process model; a no-op for endpoints. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Adapts a `RerankingModel` to the retrieval hook: candidates go through `rerank` (batched), and
+ * come back as `{ id, score }`. Named `<provider>:<model>` in hits' `scores` and in reports.
+ *
+ * @example
+ * const reranker = rerankerFromModel(createHttpRerankingModel({ baseURL: 'http://127.0.0.1:8080' }));
+ * await kb.search('试用期最长多久', { k: 5, reranker, rerankTopN: 20 });
+ */
+export function rerankerFromModel(model: RerankingModel): ModelReranker {
+  return {
+    name: `${model.provider}:${model.modelId}`,
+    model,
+    async rerank(query, candidates) {
+      const { ranking } = await rerank(model, { query, documents: candidates.map((candidate) => candidate.text) });
+      return ranking.map(({ index, score }) => ({ id: candidates[index]!.id, score }));
+    },
+    async dispose() {
+      await (model as Partial<DisposableRerankingModel>).dispose?.();
+    },
+  };
+}
+
+/**
+ * What `--rerank` (CLI) or a `rerank` request field (server) asks for, on top of the configured
+ * `rerank` settings: undefined or '' keeps the configuration, except that '' and `on` require a
+ * provider; `off` turns reranking off; `http` or `transformers` picks that provider.
+ */
+export type RerankChoice = 'on' | 'off' | 'http' | 'transformers' | '';
+
+/** The `--rerank` values, for usage text and checks. */
+export const RERANK_CHOICES: readonly string[] = ['on', 'off', 'http', 'transformers'];
+
+/**
+ * The search options reranking adds — `{ reranker, rerankTopN }`, or nothing when reranking is
+ * off — from the configuration and a per-request choice (see {@link RerankChoice}), plus
+ * `dispose` to call when done. This is the one place the CLI commands (`search`, `ask`, `chat`,
+ * `eval retrieval --kb`) and the server turn settings into a reranker.
+ *
+ * Throws `E_CONFIG` when `on` is asked and no provider is configured, or the provider lacks a setting.
+ *
+ * @example
+ * const reranking = createRerankingSearchOptions(config, 'on');
+ * try { await kb.search(query, { k: 5, ...reranking.search }); } finally { await reranking.dispose(); }
+ */
+export function createRerankingSearchOptions(
+  config: Pick<HangjiaConfig, 'rerank'>,
+  choice?: RerankChoice,
+): { search: { reranker?: ModelReranker; rerankTopN?: number }; reranker: ModelReranker | undefined; dispose: () => Promise<void> } {
+  if (choice !== undefined && choice !== '' && !RERANK_CHOICES.includes(choice)) {
+    throw new HangjiaError('E_USAGE', `rerank must be one of ${RERANK_CHOICES.join(', ')}; got "${choice}".`, { details: { setting: 'rerank', value: choice } });
+  }
+  const provider = choice === 'off' ? 'none' : choice === 'http' || choice === 'transformers' ? choice : config.rerank.provider;
+  if ((choice === 'on' || choice === '') && provider === 'none') {
+    throw new HangjiaError(
+      'E_CONFIG',
+      'Reranking was asked for, and rerank.provider is "none". Name one: --rerank http (with rerank.baseURL, e.g. HANGJIA_RERANK_BASE_URL=http://127.0.0.1:8080 for Text Embeddings Inference) or --rerank transformers (with rerank.modelDir, a local ONNX cross-encoder).',
+      { details: { setting: 'rerank.provider', value: 'none' } },
+    );
+  }
+  const model = createRerankingModelFromConfig({ ...config.rerank, provider });
+  if (model === undefined) return { search: {}, reranker: undefined, dispose: async () => {} };
+  const reranker = rerankerFromModel(model);
+  return { search: { reranker, rerankTopN: config.rerank.topN }, reranker, dispose: () => reranker.dispose() };
 }

@@ -15,3 +15,7 @@ export { createLlamaCppChatModel } from './llama-cpp/index.js';
 export type { LlamaCppChatSettings } from './llama-cpp/index.js';
 export { loadLlamaCppTokenizer } from './llama-cpp/index.js';
 export type { LlamaCppTokenizer } from './llama-cpp/index.js';
+export { createTransformersRerankingModel } from './transformers/index.js';
+export type { TransformersRerankingSettings } from './transformers/index.js';
+export { createHttpRerankingModel } from './http-reranker/index.js';
+export type { HttpRerankingSettings, RerankRequestFormat } from './http-reranker/index.js';

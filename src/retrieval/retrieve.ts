@@ -27,8 +27,14 @@ export interface RetrieveOptions {
   rrfK?: number;
   /** How many candidates each retriever contributes before fusion and reranking (default max(50, 4k)). */
   candidates?: number;
-  /** Re-scores the fused candidates; its order is final. */
+  /** Re-scores the first `rerankTopN` fused candidates; its order is final for them. */
   reranker?: Reranker;
+  /**
+   * How many of the first-stage candidates the reranker reads (default: all of them). Hits past
+   * them follow the reranked ones in first-stage order, keeping their first-stage `score` (the two
+   * scales differ: order by position, not by score, when k exceeds this).
+   */
+  rerankTopN?: number;
 }
 
 export interface RetrievalResult {
@@ -39,7 +45,9 @@ export interface RetrievalResult {
 
 /**
  * query → ranked hits. Lexical and vector lists are fused by weighted reciprocal rank fusion;
- * every hit keeps each retriever's score and rank so results explain themselves.
+ * every hit keeps each retriever's score and rank so results explain themselves. With a reranker,
+ * the first `rerankTopN` fused candidates are put in the reranker's order, score set to its score
+ * (kept as the 'rerank' entry of `scores`), and the rest follow in first-stage order.
  */
 export async function retrieve(query: string, sources: RetrievalSources, options: RetrieveOptions = {}): Promise<RetrievalResult> {
   const started = performance.now();
@@ -87,7 +95,8 @@ export async function retrieve(query: string, sources: RetrievalSources, options
 
   if (options.reranker && ranked.length > 0) {
     const rerankStarted = performance.now();
-    const pool = ranked.slice(0, candidates);
+    const pool = ranked.slice(0, Math.min(candidates, options.rerankTopN ?? candidates));
+    const rest = ranked.slice(pool.length);
     const stored = sources.loadChunks(pool.map((item) => item.id));
     const reranked = await options.reranker.rerank(
       query,
@@ -101,7 +110,8 @@ export async function retrieve(query: string, sources: RetrievalSources, options
         id: item.id,
         score: item.score,
         scores: [...(previous.get(item.id)?.scores ?? []), { retriever: 'rerank', score: item.score, rank: index + 1 }],
-      }));
+      }))
+      .concat(rest);
     timings.rerankMs = performance.now() - rerankStarted;
   }
 

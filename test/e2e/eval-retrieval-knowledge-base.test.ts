@@ -91,7 +91,7 @@ describe('hangjia eval retrieval --kb', () => {
     const viaKb = await cli(['eval', 'retrieval', dataset, '--kb', 'statutes', '--run-out', kbRun, '--json'], home);
     expect(viaKb.code, viaKb.stderr).toBe(0);
 
-    expect(viaKb.json.retrieval).toEqual({ source: 'knowledge-base', knowledgeBase: 'statutes', mode: 'lexical', embeddingModelId: null, corpusDocumentsHeld: CORPUS.length });
+    expect(viaKb.json.retrieval).toEqual({ source: 'knowledge-base', knowledgeBase: 'statutes', mode: 'lexical', embeddingModelId: null, corpusDocumentsHeld: CORPUS.length, reranker: null });
     expect(viaKb.json.tag).toBe('hangjia.kb.lexical');
     expect(viaKb.json.buildMs).toBeNull();
     expect(viaKb.json.metrics).toEqual(fresh.json.metrics);

@@ -6,7 +6,11 @@
  * - `POST /v1/embeddings`: `embedTextDeterministically(text, embeddingDimensions)` per input;
  * - `POST /v1/chat/completions`: the reply "echo: <last user message>", as one JSON body or, with
  *   `stream: true`, as SSE chunks (one per character) ending in `data: [DONE]`;
- * - `GET /v1/models`: the configured model names.
+ * - `GET /v1/models`: the configured model names;
+ * - `POST /v1/rerank` (Cohere, Jina, vLLM shape: `{ query, documents }` → `{ results: [{ index,
+ *   relevance_score }], usage }`) and `POST /rerank` (Text Embeddings Inference shape: `{ query,
+ *   texts }` → `[{ index, score }]`, and TEI's 422 for a body without `texts`): each document scored
+ *   by `scoreRelevanceDeterministically`, best first, as the real servers sort them.
  * `enqueue(route, …steps)` queues scripted replies for one route; each request takes the next one
  * and falls back to the default when the queue is empty. Every request is recorded in `requests`.
  *
@@ -90,6 +94,17 @@ export function embedTextDeterministically(text: string, dimensions: number): nu
   return length === 0 ? vector : vector.map((value) => value / length);
 }
 
+/**
+ * A deterministic "relevance" of `document` to `query`: the share of the query's distinct
+ * non-space characters that the document contains, in [0, 1] (0 for an empty query). Enough to
+ * tell a matching passage from an unrelated one in reranking tests, with exact expected values.
+ */
+export function scoreRelevanceDeterministically(query: string, document: string): number {
+  const characters = new Set([...query].filter((character) => character.trim() !== ''));
+  if (characters.size === 0) return 0;
+  return [...characters].filter((character) => document.includes(character)).length / characters.size;
+}
+
 export async function startScriptedOpenAIServer(options: ScriptedOpenAIServerOptions = {}): Promise<ScriptedOpenAIServer> {
   const { embeddingDimensions = 16, models = ['scripted-model'] } = options;
   const queues = new Map<string, ScriptStep[]>();
@@ -136,6 +151,23 @@ export async function startScriptedOpenAIServer(options: ScriptedOpenAIServerOpt
       return {
         json: { ...base, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage },
       };
+    }
+    if ((request.path === '/v1/rerank' || request.path === '/rerank') && request.method === 'POST') {
+      const rerank = (request.body ?? {}) as { query?: unknown; documents?: unknown; texts?: unknown };
+      const tei = request.path === '/rerank';
+      const documents = tei ? rerank.texts : rerank.documents;
+      if (typeof rerank.query !== 'string' || !Array.isArray(documents)) {
+        // The wording of TEI's axum/serde rejection, which the HTTP reranker recognises.
+        const missing = typeof rerank.query !== 'string' ? 'query' : tei ? 'texts' : 'documents';
+        return { status: 422, body: `Failed to deserialize the JSON body into the target type: missing field \`${missing}\` at line 1 column 2` };
+      }
+      const query = rerank.query;
+      const scored = (documents as string[])
+        .map((document, index) => ({ index, score: scoreRelevanceDeterministically(query, String(document)) }))
+        .sort((left, right) => right.score - left.score || left.index - right.index);
+      if (tei) return { json: scored };
+      const tokens = [...query].length + (documents as string[]).join('').length;
+      return { json: { id: 'rerank-scripted', model: body.model, results: scored.map(({ index, score }) => ({ index, relevance_score: score })), usage: { total_tokens: tokens } } };
     }
     if (request.path === '/v1/models' && request.method === 'GET') {
       return { json: { object: 'list', data: models.map((id) => ({ id, object: 'model', owned_by: 'scripted' })) } };

@@ -11,6 +11,7 @@ import { EXIT } from '../_exit-codes.js';
 import { hitToJson, snippet, sourceLocation } from '../_format.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 import type { Terminal } from '../_terminal.js';
+import { openReranking, RERANK_ARGS } from '../_rerank.js';
 
 /** Flags shared by `ask` and `chat`. */
 export const ANSWER_ARGS = {
@@ -22,13 +23,14 @@ export const ANSWER_ARGS = {
   selector: { type: 'enum', options: [...EXAMPLE_SELECTOR_NAMES], description: 'How examples are picked (default mmr)' },
   mode: { type: 'enum', options: ['auto', 'lexical', 'vector', 'hybrid'], description: 'Retrievers to use (default auto)' },
   strict: { type: 'boolean', description: 'Remove the sentences the citation check finds unsupported (listed as strictRemoved in --json; default answer.strict, false)' },
+  ...RERANK_ARGS,
   ...COMMON_ARGS,
 } satisfies ArgsDef;
 
 /** Everything `ask` and `chat` set up once: config, knowledge base, model, examples. */
 export async function openAnswering(
   data: unknown,
-  args: { kb: string; k?: string; threshold?: string; examples?: string; shots?: string; selector?: string; mode?: string; strict?: boolean } & Parameters<typeof openSession>[1],
+  args: { kb: string; k?: string; threshold?: string; examples?: string; shots?: string; selector?: string; mode?: string; rerank?: string; strict?: boolean } & Parameters<typeof openSession>[1],
 ) {
   const { session, terminal, loaded } = openSession(data, args, {
     'search.k': numberFlag('k', args.k, { min: 1, max: 100 }),
@@ -39,6 +41,7 @@ export async function openAnswering(
   const config = loaded.config;
   const components = createDefaultComponents(config);
   const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, components);
+  const reranking = openReranking(config, args.rerank, terminal);
   const model = config.model.provider === 'none' ? undefined : createLanguageModelFromConfig(config.model);
   if (!model) terminal.info('No chat model configured (model.provider is "none"): answers are extractive — quoted, cited sentences. Configure one with HANGJIA_MODEL_PROVIDER, or run "hangjia model pull".');
   let examples: AnswerQuestionOptions['examples'];
@@ -58,13 +61,14 @@ export async function openAnswering(
       analyzer: knowledgeBase.analyzer,
       temperature: config.model.temperature,
       maxTokens: config.model.maxTokens,
-      search: { ...(mode ? { mode } : {}), lexicalWeight: config.search.lexicalWeight, vectorWeight: config.search.vectorWeight, rrfK: config.search.rrfK },
+      search: { ...(mode ? { mode } : {}), lexicalWeight: config.search.lexicalWeight, vectorWeight: config.search.vectorWeight, rrfK: config.search.rrfK, ...reranking.search },
       ...(examples ? { examples } : {}),
       ...(config.answer.strict ? { strict: true } : {}),
     };
   };
   const close = async (): Promise<void> => {
     knowledgeBase.close();
+    await reranking.dispose();
     await (model as (LanguageModel & { dispose?: () => Promise<void> }) | undefined)?.dispose?.();
   };
   return { session, terminal, config, knowledgeBase, model, options: answerOptions(config), close };

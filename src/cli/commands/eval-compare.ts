@@ -27,6 +27,8 @@ import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted, type Interrupts } from '../_interrupts.js';
 import { modelSource } from '../_run-directory.js';
 import { COMMON_ARGS, listFlag, numberFlag, openSession } from '../_session.js';
+import { questionFileFormat, runFreeFormComparison } from './_eval-compare-free-form.js';
+import { RERANK_ARGS } from '../_rerank.js';
 
 const PROMPT_KINDS: readonly StrategyKind[] = STRATEGY_KINDS.filter((kind) => kind !== 'endpoint');
 
@@ -34,11 +36,12 @@ export default defineCommand({
   meta: {
     name: 'compare',
     description:
-      'Run one exam under several approaches (zero-shot, dynamic few-shot, RAG, RAG + few-shot, other endpoints such as a fine-tuned model) and report accuracy with 95% intervals, latency, tokens, cost per 1,000 questions and retrieval share side by side, with the approach the numbers support (report.html, summary.md). Re-running resumes; Ctrl-C stops it with the answers so far saved (exit 130) and writes the report once every run has finished.',
+      'Run one exam under several approaches (zero-shot, dynamic few-shot, RAG, RAG + few-shot, other endpoints such as a fine-tuned model) and report accuracy with 95% intervals, latency, tokens, cost per 1,000 questions and retrieval share side by side, with the approach the numbers support (report.html, summary.md). Given a RAG question set (question, reference) instead, each approach writes free-form answers, scored by character F1, ROUGE-L (model-judged correctness with --judge), faithfulness, citation precision, refusal rate, latency, tokens and cost, with paired tests against the recommended approach. Re-running resumes; Ctrl-C stops it with the answers so far saved (exit 130) and writes the report once every run has finished.',
   },
   args: {
-    file: { type: 'positional', description: 'Exam file (JSONL: id, subject, question, choices, answer)', required: true },
+    file: { type: 'positional', description: 'Exam file (JSONL: id, subject, question, choices, answer), or a RAG question set (JSONL: question, reference; the eval rag format) to compare free-form answers', required: true },
     kb: { type: 'string', description: 'Knowledge base for the RAG strategies' },
+    rerank: { ...RERANK_ARGS.rerank, description: `Free-form answers, RAG strategies: ${RERANK_ARGS.rerank.description}` },
     strategies: { type: 'string', description: `Comma-separated, from ${PROMPT_KINDS.join(', ')} (default: all four with --dev, else zero-shot and rag; rag needs --kb)` },
     endpoint: { type: 'string', description: 'Another model to compare, asked zero-shot: name=baseURL,model (repeatable), e.g. ft=http://127.0.0.1:8000/v1,qwen-law-lora' },
     dev: { type: 'string', description: 'Solved items the few-shot strategies draw shots from (JSONL)' },
@@ -54,6 +57,8 @@ export default defineCommand({
     template: { type: 'enum', options: ['auto', 'zh', 'en'], description: 'Prompt language (default auto)' },
     'max-tokens': { type: 'string', description: 'Most tokens per reply (default 128)' },
     seed: { type: 'string', description: 'Seed of the bootstrap intervals and the random selector (default 0)' },
+    judge: { type: 'boolean', description: 'Free-form answers: judge correctness against the references, faithfulness and citations with the configured chat model (default: character F1, ROUGE-L and lexical support)' },
+    'judge-model': { type: 'string', description: 'Free-form answers: judge with this model name at the configured endpoint instead of model.model' },
     ...COMMON_ARGS,
   },
   async run({ args, data, rawArgs }) {
@@ -89,6 +94,29 @@ export default defineCommand({
       });
     }
 
+    if (questionFileFormat(examPath) === 'free-form') {
+      if (args.general) throw usage('--general (the forgetting check) takes an exam; the question file is a RAG question set (free-form answers).');
+      const command = ['hangjia', 'eval', 'compare', ...rawArgs].map(shellQuote).join(' ');
+      return runFreeFormComparison(
+        {
+          file: examPath, kinds, endpoints, prices, shots, selectorName: (args.selector ?? 'bm25') as ExampleSelectorName, k, evidenceThreshold, concurrency, seed, command,
+          // A free-form answer needs more room than a choice letter: model.maxTokens unless --max-tokens says otherwise.
+          maxTokens: args['max-tokens'] === undefined ? config.model.maxTokens : maxTokens,
+          judge: args.judge === true,
+          ...(args['judge-model'] === undefined ? {} : { judgeModel: args['judge-model'] }),
+          ...(args.kb ? { kb: args.kb } : {}),
+          ...(args.dev ? { dev: args.dev } : {}),
+          ...(limit === undefined ? {} : { limit }),
+          ...(args.out ? { out: args.out } : {}),
+          ...(args.rerank === undefined ? {} : { rerank: args.rerank }),
+        },
+        session,
+        terminal,
+        config,
+      );
+    }
+    if (args.rerank !== undefined) throw usage('--rerank applies to free-form comparisons (a RAG question set) for now; an exam\'s retrieval is not reranked.');
+    if (args.judge || args['judge-model'] !== undefined) throw usage('--judge grades free-form answers against references; an exam is scored by its answer key. Give a RAG question set (question, reference) to judge.');
     const readItems = (file: string): ExamItem[] => {
       const exam = readExam(file);
       if (exam.skipped.length > 0) terminal.warn(`Skipped ${exam.skipped.length} malformed items in ${file} (see "hangjia eval exam" for details).`);

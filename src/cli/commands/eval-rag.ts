@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { defineCommand } from 'citty';
-import { answerQuestion, EXTRACTIVE_LABEL, type Answer } from '../../answer/index.js';
+import { answerQuestion } from '../../answer/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import {
+  answerToRagSample,
   createLexicalRagEvaluator,
   createModelRagEvaluator,
   readRagSamples,
@@ -11,7 +12,6 @@ import {
   type MalformedRagSample,
   type RagEvaluator,
   type RagMetricSummary,
-  type RagSample,
 } from '../../eval/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import { createEmbeddingModelFromConfig, createLanguageModelFromConfig } from '../../presets/index.js';
@@ -40,6 +40,7 @@ export default defineCommand({
     },
     k: { ...ANSWER_ARGS.k, description: 'With --kb: passages retrieved per question (default 5)' },
     mode: { ...ANSWER_ARGS.mode, description: 'With --kb: retrievers to use (default auto)' },
+    rerank: { ...ANSWER_ARGS.rerank, description: `With --kb: ${ANSWER_ARGS.rerank.description}` },
     threshold: { type: 'string', description: 'Lexical variant: support threshold, weighted term coverage 0–1 (default 0.5)' },
     questions: { type: 'string', description: 'Judged answer relevancy: questions generated per answer (default 3)' },
     concurrency: { type: 'string', description: 'Items in flight at once (default 2)' },
@@ -52,6 +53,7 @@ export default defineCommand({
     // Here --threshold is the lexical judge's support threshold; `ask`'s --threshold (the evidence
     // threshold below which it refuses) must not receive it, or a strict judge would turn answers into refusals.
     const { threshold: supportThreshold, ...answeringArgs } = args;
+    if (args.rerank !== undefined && !args.kb) throw new HangjiaError('E_USAGE', '--rerank needs --kb: it reorders the passages the answers are made from.', { details: { flag: 'rerank' } });
     const answering = args.kb ? await openAnswering(data, { ...answeringArgs, kb: args.kb }) : undefined;
     const { session, terminal, loaded } = answering ? { ...answering, loaded: { config: answering.config } } : openSession(data, args);
     const config = loaded.config;
@@ -110,7 +112,7 @@ export default defineCommand({
                   // again) rather than saving the scores of half an answer for good.
                   throw answer.error ?? new HangjiaError('E_ABORTED', `The answer to ${input.id} was cut off (${answer.finishReason ?? 'abort'}).`, { isRetryable: true, details: { id: input.id } });
                 }
-                return answerSample(answer);
+                return answerToRagSample(answer);
               },
               answering: answeringSettings(answering, args.kb!),
             }
@@ -200,43 +202,19 @@ function answeringSettings(answering: Awaited<ReturnType<typeof openAnswering>>,
     // --strict (answer.strict) takes unsupported sentences out of the answers scored.
     ...(options.strict ? { strict: true } : {}),
     search: { mode: options.search?.mode ?? 'auto', lexicalWeight: options.search?.lexicalWeight, vectorWeight: options.search?.vectorWeight, rrfK: options.search?.rrfK },
+    // Only when on, so runs made before reranking existed still resume.
+    ...(options.search?.reranker ? { rerank: { reranker: options.search.reranker.name, topN: options.search.rerankTopN ?? null } } : {}),
     // The lexical engine's settings (search.k1, titleWeight, headingsWeight, groupWeight) rank the passages too.
     lexical: { k1: config.search.k1, titleWeight: config.search.titleWeight, headingsWeight: config.search.headingsWeight, groupWeight: config.search.groupWeight, topicWeight: config.search.topicWeight, citationWeight: config.search.citationWeight },
     // The model whose vectors retrieval fuses in (its key includes any document prefix), or null when search is lexical only.
     embeddingModel: answering.knowledgeBase.hasVectorSearch() ? (answering.knowledgeBase.store.getMeta('embeddingModelId') ?? null) : null,
     ...(answering.knowledgeBase.hasVectorSearch() && config.embedding.queryPrefix ? { embeddingQueryPrefix: config.embedding.queryPrefix } : {}),
     // What an item's contexts are: the passages as the prompt gave them to the model (see
-    // answerSample), with refusals left out of faithfulness and the citation metrics. Earlier runs
+    // answerToRagSample), with refusals left out of faithfulness and the citation metrics. Earlier runs
     // recorded nothing here, scored every retrieved hit and scored refusals as claims, so they do
     // not resume into this one.
     contexts: 'as-prompted',
   };
-}
-
-/**
- * What `eval rag --kb` scores of an answer: its text (see {@link scoredText}) and the passages it
- * was made from — the prompt's sources as the model saw them, so a passage the token budget left
- * out is no context and one it cut is scored as cut; for a refusal without a model call, the hits
- * its evidence check judged. Whether the answer refused, and what the budget did, go with it.
- */
-function answerSample(answer: Answer): Pick<RagSample, 'answer' | 'contexts' | 'refusal' | 'passages'> {
-  const contexts = answer.refusal === 'evidence-threshold' ? answer.hits.map((hit) => hit.chunk.text.trim()) : answer.sources.map((source) => source.text);
-  return {
-    answer: scoredText(answer),
-    contexts,
-    ...(answer.refusal === undefined ? {} : { refusal: answer.refusal }),
-    passages: { retrieved: answer.hits.length, dropped: answer.droppedRanks, truncated: answer.sources.filter((source) => source.truncated).map((source) => source.rank) },
-  };
-}
-
-/**
- * The answer text to score. An extractive answer opens with a label line (`EXTRACTIVE_LABEL`) that
- * says how it was made; it is no claim about the sources, and since it ends in a colon, not a
- * sentence stop, it would run into the first quote and make a verbatim quote look unsupported.
- */
-function scoredText(answer: Answer): string {
-  const label = EXTRACTIVE_LABEL[answer.language];
-  return answer.kind === 'extractive' && answer.text.startsWith(label) ? answer.text.slice(label.length).trimStart() : answer.text;
 }
 
 function percent(rate: number): string {

@@ -9,6 +9,7 @@ import { createDefaultComponents, lexicalSettingsFromConfig } from '../../preset
 import type { Hit } from '../../retrieval/index.js';
 import type { Terminal } from '../_terminal.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
+import { openReranking, RERANK_ARGS } from '../_rerank.js';
 
 export default defineCommand({
   meta: { name: 'retrieval', description: 'Index a BEIR-style folder (corpus.jsonl, queries.jsonl, qrels.tsv), run every query, print nDCG@10, Recall@100, MRR@10' },
@@ -20,11 +21,13 @@ export default defineCommand({
     depth: { type: 'string', description: 'Documents retrieved per query (default 100)' },
     kb: { type: 'string', description: 'Search this knowledge base, built from the corpus (hangjia kb create <name> <dataset>/corpus.jsonl), instead of a fresh lexical index: hybrid when it has embeddings' },
     mode: { type: 'enum', options: ['auto', 'lexical', 'vector', 'hybrid'], description: 'With --kb: retrievers to use (default auto: hybrid when the knowledge base has embeddings)' },
+    rerank: { ...RERANK_ARGS.rerank, description: `With --kb: ${RERANK_ARGS.rerank.description}` },
     ...COMMON_ARGS,
   },
   async run({ args, data }) {
     const { session, terminal, loaded } = openSession(data, args, { 'search.mode': args.mode });
     if (args.mode && !args.kb) throw new HangjiaError('E_USAGE', '--mode needs --kb: without it the evaluation builds a lexical index of the corpus.', { details: { flag: 'mode' } });
+    if (args.rerank !== undefined && !args.kb) throw new HangjiaError('E_USAGE', '--rerank needs --kb: the reranker reorders a knowledge base\'s hits (hangjia kb create <name> <dataset>/corpus.jsonl).', { details: { flag: 'rerank' } });
     const directory = path.resolve(session.cwd, args.dataset);
     const dataset = readBeirDataset(directory, {
       ...(args.queries ? { queriesPath: path.resolve(session.cwd, args.queries) } : {}),
@@ -33,7 +36,7 @@ export default defineCommand({
     const depth = numberFlag('depth', args.depth, { min: 1, max: 10000 }) ?? 100;
     const { search } = loaded.config;
     const lexical = { k1: search.k1, titleWeight: search.titleWeight, headingsWeight: search.headingsWeight, groupWeight: search.groupWeight, topicWeight: search.topicWeight, citationWeight: search.citationWeight };
-    const outcome = args.kb ? await evaluateKnowledgeBase(args.kb, dataset, depth, loaded.config, terminal) : evaluateLexicalIndex(directory, dataset, depth, loaded.config, terminal);
+    const outcome = args.kb ? await evaluateKnowledgeBase(args.kb, dataset, depth, loaded.config, terminal, args.rerank) : evaluateLexicalIndex(directory, dataset, depth, loaded.config, terminal);
     terminal.endProgress();
     if (args['run-out']) writeTrecRun(path.resolve(session.cwd, args['run-out']), outcome.run, { tag: outcome.tag });
     const summary = {
@@ -67,7 +70,7 @@ export default defineCommand({
 /** What was evaluated, recorded in the summary so two runs can be told apart. */
 type RetrievalUnderTest =
   | { source: 'lexical-index'; topicWords: number; citedDocuments: number }
-  | { source: 'knowledge-base'; knowledgeBase: string; mode: string; embeddingModelId: string | null; corpusDocumentsHeld: number };
+  | { source: 'knowledge-base'; knowledgeBase: string; mode: string; embeddingModelId: string | null; corpusDocumentsHeld: number; reranker: { name: string; topN: number } | null };
 
 interface EvaluationOutcome {
   run: Map<string, ScoredDocument[]>;
@@ -97,7 +100,8 @@ function evaluateLexicalIndex(directory: string, dataset: BeirDataset, depth: nu
  * dataset's judgments. A hit names its document by row key, which is the corpus id when the
  * knowledge base was built from the dataset's corpus.jsonl; a document's rank is its best chunk's.
  */
-async function evaluateKnowledgeBase(name: string, dataset: BeirDataset, depth: number, config: HangjiaConfig, terminal: Terminal): Promise<EvaluationOutcome> {
+async function evaluateKnowledgeBase(name: string, dataset: BeirDataset, depth: number, config: HangjiaConfig, terminal: Terminal, rerank: string | undefined): Promise<EvaluationOutcome> {
+  const reranking = openReranking(config, rerank, terminal);
   const knowledgeBase = openKnowledgeBase({ home: config.home, name }, createDefaultComponents(config));
   try {
     const corpusIds = new Set(dataset.corpus.map((document) => document.id));
@@ -124,29 +128,36 @@ async function evaluateKnowledgeBase(name: string, dataset: BeirDataset, depth: 
           lexicalWeight: config.search.lexicalWeight,
           vectorWeight: config.search.vectorWeight,
           rrfK: config.search.rrfK,
+          ...reranking.search,
           onRebuild: (reason) => terminal.info(`Rebuilding the search index (${reason})…`),
         });
         mode = used;
-        return rankedCorpusDocuments(hits, corpusIds);
+        return rankedCorpusDocuments(hits, corpusIds, reranking.reranker !== undefined);
       },
       { onProgress: (progress) => terminal.progress(progress.phase, progress.done, progress.total) },
     );
     const embeddingModelId = mode === 'lexical' ? null : knowledgeBase.stats().embeddingModelId;
-    return { ...result, tag: `hangjia.kb.${mode}`, retrieval: { source: 'knowledge-base', knowledgeBase: name, mode, embeddingModelId, corpusDocumentsHeld } };
+    const reranker = reranking.reranker ? { name: reranking.reranker.name, topN: config.rerank.topN } : null;
+    return { ...result, tag: `hangjia.kb.${mode}${reranker ? '.rerank' : ''}`, retrieval: { source: 'knowledge-base', knowledgeBase: name, mode, embeddingModelId, corpusDocumentsHeld, reranker } };
   } finally {
     knowledgeBase.close();
+    await reranking.dispose();
   }
 }
 
-/** Hits (chunks, best first) → corpus documents, each at its best chunk's place; other rows are left out. */
-function rankedCorpusDocuments(hits: readonly Hit[], corpusIds: ReadonlySet<string>): ScoredDocument[] {
+/**
+ * Hits (chunks, best first) → corpus documents, each at its best chunk's place; other rows are left
+ * out. `byPosition`: score documents 1/position instead of by hit score — after reranking, hits
+ * past rerank.topN keep first-stage scores on another scale, and trec_eval orders by score.
+ */
+function rankedCorpusDocuments(hits: readonly Hit[], corpusIds: ReadonlySet<string>, byPosition: boolean): ScoredDocument[] {
   const seen = new Set<string>();
   const documents: ScoredDocument[] = [];
   for (const hit of hits) {
     const docid = hit.documentRowKey;
     if (docid === undefined || !corpusIds.has(docid) || seen.has(docid)) continue;
     seen.add(docid);
-    documents.push({ docid, score: hit.score });
+    documents.push({ docid, score: byPosition ? 1 / (documents.length + 1) : hit.score });
   }
   return documents;
 }
@@ -158,5 +169,6 @@ function describeRetrieval(retrieval: RetrievalUnderTest): string {
     return `lexical (a fresh index of the corpus; ${topics}; ${citations})`;
   }
   const vectors = retrieval.embeddingModelId ? ` with ${retrieval.embeddingModelId}` : '';
-  return `${retrieval.mode}${vectors}, knowledge base "${retrieval.knowledgeBase}"`;
+  const reranked = retrieval.reranker ? `, top ${retrieval.reranker.topN} reranked by ${retrieval.reranker.name}` : '';
+  return `${retrieval.mode}${vectors}${reranked}, knowledge base "${retrieval.knowledgeBase}"`;
 }

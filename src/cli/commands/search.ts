@@ -3,6 +3,7 @@ import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import { createDefaultComponents } from '../../presets/index.js';
 import { hitToJson, readableMatchedTerms, snippetAround, sourceLocation } from '../_format.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
+import { openReranking, RERANK_ARGS } from '../_rerank.js';
 
 export default defineCommand({
   meta: { name: 'search', description: 'Search a knowledge base' },
@@ -11,6 +12,7 @@ export default defineCommand({
     query: { type: 'positional', description: 'What to look for (quote it)', required: true },
     k: { type: 'string', alias: 'k', description: 'Number of hits (default 5)' },
     mode: { type: 'enum', options: ['auto', 'lexical', 'vector', 'hybrid'], description: 'Retrievers to use (default auto: hybrid when the knowledge base has embeddings)' },
+    ...RERANK_ARGS,
     ...COMMON_ARGS,
   },
   async run({ args, data }) {
@@ -19,6 +21,7 @@ export default defineCommand({
       'search.mode': args.mode,
     });
     const config = loaded.config;
+    const reranking = openReranking(config, args.rerank, terminal);
     const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, createDefaultComponents(config));
     try {
       const mode = config.search.mode === 'auto' ? undefined : config.search.mode;
@@ -28,10 +31,11 @@ export default defineCommand({
         lexicalWeight: config.search.lexicalWeight,
         vectorWeight: config.search.vectorWeight,
         rrfK: config.search.rrfK,
+        ...reranking.search,
         onRebuild: (reason) => terminal.info(`Rebuilding the search index (${reason})…`),
       });
       if (terminal.json) {
-        return terminal.outJson({ query: args.query, knowledgeBase: args.kb, mode: result.mode, timings: result.timings, hits: result.hits.map((hit, index) => hitToJson(hit, index + 1)) });
+        return terminal.outJson({ query: args.query, knowledgeBase: args.kb, mode: result.mode, reranker: reranking.reranker?.name ?? null, timings: result.timings, hits: result.hits.map((hit, index) => hitToJson(hit, index + 1)) });
       }
       if (result.mode === 'lexical' && !config.search.mode.startsWith('lex')) {
         terminal.info('Lexical search (no embedding model configured; set embedding.provider for hybrid search).');
@@ -49,6 +53,7 @@ export default defineCommand({
       terminal.debug(`${result.mode} search in ${result.timings.totalMs.toFixed(1)} ms`);
     } finally {
       knowledgeBase.close();
+      await reranking.dispose();
     }
   },
 });

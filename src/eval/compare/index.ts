@@ -16,7 +16,18 @@ export {
   type ExamRetrieval,
   type ExamRetrievalOptions,
 } from './exam-retrieval.js';
-export { recommendStrategy, RECOMMENDATION_RULE, STRATEGY_KINDS, type Recommendation, type RecommendationInput, type StrategyKind } from './recommend-strategy.js';
+export { recommendStrategy, RECOMMENDATION_RULE, FREE_FORM_RECOMMENDATION_RULE, STRATEGY_KINDS, type Recommendation, type RecommendationInput, type RecommendStrategyOptions, type StrategyKind } from './recommend-strategy.js';
+export {
+  compareAnswerStrategies,
+  ANSWER_COMPARISON_METRICS,
+  type AnswerComparison,
+  type AnswerComparisonMetric,
+  type AnswerStrategy,
+  type AnswerStrategyResult,
+  type CompareAnswerStrategiesOptions,
+} from './compare-answer-strategies.js';
+export { createDirectAnswerer, createKnowledgeBaseAnswerer, type DirectAnswererOptions, type FreeFormAnswer, type FreeFormAnswerer } from './free-form-answerers.js';
+export { renderAnswerComparisonMarkdown, renderAnswerComparisonHtml } from './render-answer-comparison-report.js';
 export { costPerThousandItems, parseTokenPrice, type TokenPrice } from './token-price.js';
 export { checkGeneralAbility, type CheckGeneralAbilityOptions, type GeneralAbilityChange, type GeneralAbilityModel } from './general-ability.js';
 export { renderComparisonMarkdown, renderComparisonHtml, renderAccuracyChartSvg } from './render-comparison-report.js';

@@ -42,6 +42,27 @@ export const RECOMMENDATION_RULE = [
   '5. Overlapping intervals are reported as "not separated", never as one strategy being better. Non-overlap of two 95% intervals is a conservative test; `hangjia eval diff <run-a> <run-b>` gives the paired McNemar p-value for any two runs.',
 ].join('\n');
 
+/**
+ * The rule for free-form answers (`eval compare` on a RAG question set), as printed in its
+ * `summary.md`: the exam rule with the measure changed and a grounding check added.
+ */
+export const FREE_FORM_RECOMMENDATION_RULE = [
+  '1. Only complete runs are judged. The measure is model-judged answer correctness when the comparison was judged (--judge), otherwise character F1 against the reference answers; the best strategy has the highest mean.',
+  "2. A strategy that answers from retrieved passages is judged only if its faithfulness interval does not lie wholly below that of the most faithful such strategy, and likewise for citation precision: answers that go beyond their sources are not traded for a few points of correctness. Strategies that answer without passages (zero-shot, few-shot, another endpoint) have no sources to be faithful to; the report says so rather than scoring them.",
+  "3. Contenders are the strategies whose 95% bootstrap interval of the measure overlaps the best one's: the data do not separate them from the best.",
+  "4. A fine-tuned endpoint is judged only if its interval lies wholly above RAG + few-shot's (or, when that was not run, the best prompt-only strategy's).",
+  '5. The recommendation is the cheapest contender: by cost per 1,000 questions when every contender has a price, otherwise by tokens per question; ties go to the simpler approach (zero-shot, few-shot, RAG, RAG + few-shot, fine-tuned).',
+  '6. Overlapping intervals are reported as "not separated". Every other strategy is compared with the recommended one item by item: the mean difference of each measure with a paired bootstrap interval and the p-value of a paired randomization test.',
+].join('\n');
+
+/** Options for {@link recommendStrategy}. */
+export interface RecommendStrategyOptions {
+  /** What `accuracy` holds, in the statement's words. Default 'accuracy'. */
+  measure?: string;
+  /** Strategies left out before the rule runs (e.g. by the grounding check), with the reason; they are reported as excluded. */
+  excluded?: ReadonlyArray<{ name: string; reason: string }>;
+}
+
 const formatAccuracy = (input: RecommendationInput): string =>
   `${input.accuracy!.toFixed(3)} [${input.confidenceInterval![0].toFixed(3)}, ${input.confidenceInterval![1].toFixed(3)}]`;
 
@@ -53,10 +74,12 @@ const overlaps = (left: [number, number], right: [number, number]): boolean => l
  * @example
  * recommendStrategy(rows).statement; // "The numbers support **rag** …"
  */
-export function recommendStrategy(results: readonly RecommendationInput[]): Recommendation {
-  const excluded: Recommendation['excluded'] = [];
+export function recommendStrategy(results: readonly RecommendationInput[], options: RecommendStrategyOptions = {}): Recommendation {
+  const measure = options.measure ?? 'accuracy';
+  const excluded: Recommendation['excluded'] = [...(options.excluded ?? [])];
   const judged: RecommendationInput[] = [];
   for (const result of results) {
+    if (excluded.some((entry) => entry.name === result.name)) continue;
     if (!result.complete || result.accuracy === null || result.confidenceInterval === null) excluded.push({ name: result.name, reason: 'the run is incomplete' });
     else judged.push(result);
   }
@@ -91,11 +114,11 @@ export function recommendStrategy(results: readonly RecommendationInput[]): Reco
   const others = contenders.filter((result) => result !== chosen).map((result) => `${result.name} ${formatAccuracy(result)}`);
   let statement: string;
   if (others.length === 0) {
-    statement = `The numbers support **${chosen.name}**: accuracy ${formatAccuracy(chosen)}, and its 95% interval lies clear of every other judged strategy's.`;
+    statement = `The numbers support **${chosen.name}**: ${measure} ${formatAccuracy(chosen)}, and its 95% interval lies clear of every other judged strategy's.`;
   } else if (chosen === best) {
-    statement = `The numbers support **${chosen.name}**: it has the highest accuracy, ${formatAccuracy(chosen)}, and is the cheapest by ${basisWords} of the strategies the data do not separate from it (${others.join('; ')}); it is not shown to be more accurate than those.`;
+    statement = `The numbers support **${chosen.name}**: it has the highest ${measure}, ${formatAccuracy(chosen)}, and is the cheapest by ${basisWords} of the strategies the data do not separate from it (${others.join('; ')}); it is not shown to be better than those.`;
   } else {
-    statement = `The numbers support **${chosen.name}**: accuracy ${formatAccuracy(chosen)}, whose 95% interval overlaps the most accurate strategy's (${best.name} ${formatAccuracy(best)}), so the data do not separate them; of the ${contenders.length} strategies within reach of the best it is the cheapest by ${basisWords}.`;
+    statement = `The numbers support **${chosen.name}**: ${measure} ${formatAccuracy(chosen)}, whose 95% interval overlaps the best strategy's (${best.name} ${formatAccuracy(best)}), so the data do not separate them; of the ${contenders.length} strategies within reach of the best it is the cheapest by ${basisWords}.`;
   }
   return { strategy: chosen.name, best: best.name, contenders: contenders.map((result) => result.name), costBasis, excluded, statement: [statement, ...notes].join(' ') };
 }

@@ -2,12 +2,12 @@ import type { StrategyComparison, StrategyResult } from './compare-strategies.js
 import type { GeneralAbilityChange } from './general-ability.js';
 import { RECOMMENDATION_RULE } from './recommend-strategy.js';
 
-const fixed = (value: number | null, digits: number): string => (value === null ? '—' : value.toFixed(digits));
-const interval = (value: [number, number] | null): string => (value === null ? '—' : `[${value[0].toFixed(3)}, ${value[1].toFixed(3)}]`);
+export const fixed = (value: number | null, digits: number): string => (value === null ? '—' : value.toFixed(digits));
+export const interval = (value: [number, number] | null): string => (value === null ? '—' : `[${value[0].toFixed(3)}, ${value[1].toFixed(3)}]`);
 const cost = (row: StrategyResult): string => (row.costPer1000Items === null ? 'unknown' : row.costPer1000Items.toFixed(4));
-const share = (value: number | null): string => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
-const pValue = (value: number | null): string => (value === null ? '—' : value < 0.0001 ? '<0.0001' : value.toFixed(4));
-const signed = (value: number): string => `${value >= 0 ? '+' : ''}${value.toFixed(3)}`;
+export const share = (value: number | null): string => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
+export const pValue = (value: number | null): string => (value === null ? '—' : value < 0.0001 ? '<0.0001' : value.toFixed(4));
+export const signed = (value: number): string => `${value >= 0 ? '+' : ''}${value.toFixed(3)}`;
 
 /** The table's columns, shared by the Markdown and HTML reports. */
 function tableRows(comparison: StrategyComparison): string[][] {
@@ -76,13 +76,16 @@ export function renderComparisonMarkdown(comparison: StrategyComparison, general
   return lines.join('\n');
 }
 
-const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
 /**
  * The bar chart: one bar per strategy (accuracy), a whisker for its 95% interval, the recommended
  * one filled darker. Plain inline SVG, no script, so the report opens anywhere offline.
  */
-export function renderAccuracyChartSvg(comparison: StrategyComparison): string {
+export function renderAccuracyChartSvg(
+  comparison: { strategies: ReadonlyArray<Pick<StrategyResult, 'name' | 'accuracy' | 'confidenceInterval'>>; recommendation: Pick<StrategyComparison['recommendation'], 'strategy'> },
+  measure = 'Accuracy',
+): string {
   const rows = comparison.strategies;
   const barWidth = 56;
   const gap = 28;
@@ -92,7 +95,7 @@ export function renderAccuracyChartSvg(comparison: StrategyComparison): string {
   const width = left + rows.length * (barWidth + gap) + gap;
   const height = top + plotHeight + 60;
   const y = (value: number): number => top + plotHeight * (1 - value);
-  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Accuracy by strategy with 95% intervals">`];
+  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(measure)} by strategy with 95% intervals">`];
   for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
     parts.push(`<line x1="${left}" x2="${width - gap / 2}" y1="${y(tick)}" y2="${y(tick)}" stroke="#ddd"/>`, `<text x="${left - 6}" y="${y(tick) + 4}" font-size="11" text-anchor="end">${tick.toFixed(2)}</text>`);
   }

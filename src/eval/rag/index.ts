@@ -21,6 +21,7 @@ export {
   type RagEvaluator,
   type RagMetricName,
   type RagPassages,
+  type RagGeneration,
   type RagRefusal,
   type RagSample,
   type RagScores,
@@ -30,6 +31,8 @@ export { citationScores, contextPrecisionScore, contextRecallScore, cosineSimila
 export { createLexicalRagEvaluator, type LexicalRagEvaluatorOptions } from './lexical-rag-evaluator.js';
 export { createModelRagEvaluator, RAG_JUDGE_TASKS, type ModelRagEvaluatorOptions } from './model-rag-evaluator.js';
 export { evaluateRagSample, type RagSampleEvaluation } from './evaluate-rag-sample.js';
+export { answerToRagSample, scoredAnswerText } from './answer-to-rag-sample.js';
+export { judgeAnswerCorrectness, ANSWER_CORRECTNESS_TASK, type AnswerCorrectnessVerdict } from './judge-answer-correctness.js';
 export { readRagSamples, type MalformedRagSample, type MalformedRagSampleReason, type RagInput, type ReadRagSamplesOptions } from './read-rag-samples.js';
 export {
   runRagEvaluation,

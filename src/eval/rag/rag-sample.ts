@@ -33,6 +33,21 @@ export interface RagSample {
    * `contexts` as the cut prefix the model saw). Both empty when every passage fit.
    */
   passages?: RagPassages;
+  /**
+   * How the answer was made, for runs that answer the questions themselves and compare ways of
+   * answering (`eval compare` on a RAG question set): model time, tokens, and a judge's
+   * correctness verdict when one was asked (see `judgeAnswerCorrectness`).
+   */
+  generation?: RagGeneration;
+}
+
+/** See {@link RagSample.generation}. */
+export interface RagGeneration {
+  /** Time to the complete answer, ms (retrieval included for RAG). */
+  latencyMs: number;
+  inputTokens: number;
+  outputTokens: number;
+  correctness?: { score: number; verdict: string; reason: string };
 }
 
 /**

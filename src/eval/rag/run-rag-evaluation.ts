@@ -73,7 +73,7 @@ export interface RunRagEvaluationOptions {
    * base): the contexts the answer was made from, plus `refusal` when it declines and `passages`
    * when some retrieved passages did not reach the model (both kept in the scored sample).
    */
-  generate?: (input: RagInput, signal?: AbortSignal) => Promise<Pick<RagSample, 'answer' | 'contexts' | 'refusal' | 'passages'>>;
+  generate?: (input: RagInput, signal?: AbortSignal) => Promise<Pick<RagSample, 'answer' | 'contexts' | 'refusal' | 'passages' | 'generation'>>;
   /** Recorded in `run.json` when `generate` is given (model, knowledge base, k). */
   answering?: Record<string, unknown>;
   /** Samples in flight at once, 1–64. Default 2. */

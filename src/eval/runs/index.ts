@@ -7,3 +7,4 @@ export { readExamRun, itemOutcomes, RUN_PROVENANCE_FILE, type ExamRunDirectory, 
 export { mcnemarExactTest } from './mcnemar-exact-test.js';
 export { pairedBootstrapDifference, type PairedBootstrapOptions, type PairedDifference } from './paired-bootstrap.js';
 export { diffExamRuns, type ExamRunDiff } from './diff-exam-runs.js';
+export { pairedMeanDifference, type PairedMeanDifference } from './paired-mean-difference.js';

@@ -1,8 +1,8 @@
-import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { FeatureExtractionPipeline } from '@huggingface/transformers';
 import type { DisposableEmbeddingModel } from '../../models/index.js';
 import { createModelLoadError } from '../../models/index.js';
+import { loadTransformersLibrary } from './_load-library.js';
 
 export interface TransformersEmbeddingSettings {
   /**
@@ -44,29 +44,7 @@ export function createTransformersEmbeddingModel(settings: TransformersEmbedding
   let dimensions: number | undefined;
 
   const load = async (): Promise<FeatureExtractionPipeline> => {
-    let library: typeof import('@huggingface/transformers');
-    try {
-      library = await import('@huggingface/transformers');
-    } catch (cause) {
-      throw createModelLoadError({
-        provider: PROVIDER,
-        modelId: modelDir,
-        reason: 'the optional package @huggingface/transformers is not installed (or failed to import). Run: npm install @huggingface/transformers',
-        cause,
-      });
-    }
-    try {
-      await access(path.join(modelPath, 'config.json'));
-    } catch (cause) {
-      throw createModelLoadError({
-        provider: PROVIDER,
-        modelId: modelDir,
-        reason: `${modelPath} has no config.json. Point modelDir at a folder holding config.json, tokenizer.json and onnx/model.onnx.`,
-        cause,
-      });
-    }
-    library.env.allowRemoteModels = false;
-    library.env.allowLocalModels = true;
+    const library = await loadTransformersLibrary(modelDir, 'config.json, tokenizer.json and onnx/model.onnx');
     try {
       // An absolute path is read as-is (localModelPath is not prepended to it). dtype is explicit
       // so transformers.js neither guesses nor warns.
