@@ -24,7 +24,7 @@ export default defineCommand({
           try {
             const stream = answerQuestion(answering.knowledgeBase, question, { ...answering.options, history });
             // --json: one JSON object per answer, on one line (JSON Lines), as `ask --json` gives it.
-            const answer = terminal.json ? await stream.answer : await printAnswerStream(stream, terminal, (text) => session.streams.stdout.write(text));
+            const answer = terminal.json ? await stream.answer : await printAnswerStream(stream, terminal, (text) => session.streams.stdout.write(text), answering.options.strict === true);
             if (terminal.json) session.streams.stdout.write(`${JSON.stringify(answerToJson(answer, args.kb))}\n`);
             if (answer.standaloneQuestion !== question) terminal.debug(`(searched for: ${answer.standaloneQuestion})`);
             if (answer.kind === 'generated' && history.length > 0) terminal.debug(`(earlier turns sent to the model: ${answer.history.sent}; left out: ${answer.history.omitted})`);
