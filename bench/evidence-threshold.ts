@@ -15,7 +15,7 @@
  * Writes bench/results/evidence-threshold.json and the generated bench/results/evidence-threshold.md.
  */
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BIGRAM_PREFIX, UNIGRAM_PREFIX, createAnalyzer } from '../src/analysis/index.js';
 import { defaultTermWeight, scoreEvidence, type TermWeight } from '../src/answer/index.js';
@@ -27,11 +27,11 @@ import { REPOSITORY_ROOT } from './retrieval-config.js';
 
 const { values: flags } = parseArgs({
   options: {
-    dataset: { type: 'string', default: '/work/shared/datasets/stard-legal' },
+    dataset: { type: 'string', default: join(REPOSITORY_ROOT, '..', 'shared', 'datasets', 'stard-legal') },
     sample: { type: 'string', default: '300' },
     k: { type: 'string', default: '3' },
     'max-false-refusals': { type: 'string', default: '0.05' },
-    'out-of-domain': { type: 'string', default: '/work/shared/datasets/cmrc2018' },
+    'out-of-domain': { type: 'string', default: join(REPOSITORY_ROOT, '..', 'shared', 'datasets', 'cmrc2018') },
   },
 });
 const sampleSize = Number(flags.sample);
@@ -140,10 +140,10 @@ const weightings = Object.entries(scores).map(([name, { normal, retrieved, remov
 const result = {
   benchmark: 'evidence-threshold',
   command,
-  dataset: datasetPath,
+  dataset: relative(REPOSITORY_ROOT, datasetPath),
   articles: corpus.length,
   questions: sample.length,
-  outOfDomain: { dataset: outOfDomainPath, questions: foreignSample.length },
+  outOfDomain: { dataset: relative(REPOSITORY_ROOT, outOfDomainPath), questions: foreignSample.length },
   k,
   maxFalseRefusals,
   relevantInTopK: relevantInTopK / sample.length,

@@ -6,8 +6,8 @@
  * Writes bench/results/near-dup.json and bench/results/near-dup.md.
  *
  * Corpus: documents are 3–10 segments drawn at random (seeded) from the STARD statute articles
- * (`/work/shared/datasets/stard-legal/corpus.jsonl`) and the exam questions with their choices
- * (`/work/shared/datasets/exams/*\/*.jsonl`), until the corpus holds the requested megabytes of
+ * (`../shared/datasets/stard-legal/corpus.jsonl`, beside the repository) and the exam questions with their choices
+ * (`../shared/datasets/exams/*\/*.jsonl`), until the corpus holds the requested megabytes of
  * UTF-8. Then `planted` copies of random documents are appended, each with known edits: a random
  * rate of 0–3 % of characters substituted, inserted or deleted, which puts their exact 5-gram
  * Jaccard on both sides of 0.8.
@@ -37,7 +37,7 @@ const PLANTED = argument('planted', 2000);
 const SEED = argument('seed', 1);
 const THRESHOLD = 0.8;
 const NON_CANDIDATE_SAMPLE = 200_000;
-const DATASETS = '/work/shared/datasets';
+const DATASETS = path.join(import.meta.dirname, '..', '..', 'shared', 'datasets');
 
 
 function loadSegments(): string[] {

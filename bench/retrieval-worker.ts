@@ -3,7 +3,7 @@
  * every query, score the run. Started by `bench/retrieval.ts`; writes one JSON object to the
  * `--output` path. Run by hand to debug a single system:
  *
- *   npx tsx bench/retrieval-worker.ts --config retrieval-pubmedqa --system bigram-bm25 --output /tmp/round.json
+ *   npx tsx bench/retrieval-worker.ts --config retrieval-pubmedqa --system bigram-bm25 --output round.json
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

@@ -1,3 +1,4 @@
+import type { AccessFilter } from '../access/index.js';
 import { createAnalyzer, type Analyzer } from '../analysis/index.js';
 import { estimateTokens } from '../chunking/index.js';
 import { HangjiaError } from '../errors/index.js';
@@ -5,12 +6,13 @@ import { renderFewShotMessages, type ExampleSelector } from '../examples/index.j
 import { streamText, type LanguageModel } from '../models/index.js';
 import { ANSWER_PROMPT_TEMPLATES, buildAnswerPrompt, detectLanguage, type PromptLanguage } from '../prompt/index.js';
 import type { RetrievalResult, RetrieveOptions } from '../retrieval/index.js';
-import type { Answer, AnswerStream, AnswerStreamPart } from './answer.js';
-import { checkAnswer } from './check-answer.js';
+import type { Answer, AnswerStream, AnswerStreamPart, SentenceCheck } from './answer.js';
+import { checkAnswer, findMarkers } from './check-answer.js';
 import { condenseQuestion, type ConversationTurn } from './condense-question.js';
 import { scoreEvidence, type TermWeight } from './evidence-score.js';
 import { extractAnswer } from './extractive-answer.js';
 import { createPartChannel } from './_part-channel.js';
+import { isRefusalReply, isRefusalSentence } from './refusal.js';
 
 /**
  * The default evidence threshold: below it, hangjia says the knowledge base does not cover the
@@ -24,9 +26,13 @@ export const DEFAULT_EVIDENCE_THRESHOLD = 0.35;
 /** Where a knowledge base keeps its own system prompt (`kb.store.setMeta(KB_SYSTEM_PROMPT_KEY, …)`). */
 export const KB_SYSTEM_PROMPT_KEY = 'answer.systemPrompt';
 
-/** What `answerQuestion` needs of a knowledge base: search, and optionally its stored settings. */
+/**
+ * What `answerQuestion` needs of a knowledge base: search, and optionally its stored settings.
+ * `search` must honour `access` (as `KnowledgeBase.search` does): it is the only gate between a
+ * restricted document and the prompt.
+ */
 export interface AnswerKnowledgeBase {
-  search(query: string, options: RetrieveOptions): Promise<RetrievalResult>;
+  search(query: string, options: RetrieveOptions & { access?: AccessFilter }): Promise<RetrievalResult>;
   store?: { getMeta(key: string): string | undefined };
 }
 
@@ -67,8 +73,20 @@ export interface AnswerQuestionOptions {
   maxTokens?: number;
   /** Passed to `kb.search` (mode, weights, reranker). */
   search?: Omit<RetrieveOptions, 'k'>;
+  /**
+   * Whose question it is: retrieval considers only documents this caller may read, so nothing
+   * else reaches the evidence score, the extractive answer, the prompt or the citations. Default:
+   * unrestricted (the CLI, an admin).
+   */
+  access?: AccessFilter;
   /** Sentence support threshold of the post-check (default 0.5). */
   supportThreshold?: number;
+  /**
+   * Remove the sentences the post-check finds unsupported from the answer (they are listed in
+   * `Answer.strictRemoved`), for users who prefer a shorter answer to an unsupported one. Default
+   * false: they stay, flagged in `unsupportedSentences`.
+   */
+  strict?: boolean;
   /** Clock in milliseconds (default `performance.now`). */
   now?: () => number;
 }
@@ -116,7 +134,7 @@ async function run(kb: AnswerKnowledgeBase, question: string, options: AnswerQue
       ? await condenseQuestion(options.history, question, { analyzer, ...(model ? { model } : {}), ...(options.signal ? { abortSignal: options.signal } : {}) })
       : { question, method: 'unchanged' as const };
     const condensedAt = now();
-    const retrieval = await kb.search(condensed.question, { ...options.search, k: options.k ?? 5 });
+    const retrieval = await kb.search(condensed.question, { ...options.search, k: options.k ?? 5, ...(options.access ? { access: options.access } : {}) });
     const retrievedAt = now();
     const hits = retrieval.hits;
     const evidence = scoreEvidence(condensed.question, hits, { analyzer, ...(options.termWeight ? { termWeight: options.termWeight } : {}) });
@@ -198,23 +216,28 @@ async function run(kb: AnswerKnowledgeBase, question: string, options: AnswerQue
       ...(options.supportThreshold === undefined ? {} : { supportThreshold: options.supportThreshold }),
     });
     for (const citation of check.citations) emit({ type: 'citation', citation });
-    // The model's own "not covered" sentence needs no citation.
-    const unsupported = check.unsupportedSentences.filter((sentence) => !sentence.sentence.includes(template.notCovered.replace(/[。.]$/u, '')));
+    // The model's own "not covered" sentence (or a paraphrase of it) needs no citation.
+    const unsupported = check.unsupportedSentences.filter((sentence) => !isRefusalSentence(sentence.sentence));
+    const strict = options.strict === true && unsupported.length > 0 ? removeSentences(check.text, unsupported) : undefined;
+    // A source cited only by removed sentences is no longer a citation of the answer.
+    const cited = strict === undefined ? undefined : new Set(findMarkers(strict).flatMap((marker) => marker.numbers));
     return finish({
       ...base,
       kind: 'generated',
-      text: check.text,
+      text: strict ?? check.text,
+      ...(options.strict === true ? { strictRemoved: strict === undefined ? [] : unsupported } : {}),
       rawText: streamed.text,
-      citations: check.citations,
+      citations: cited === undefined ? check.citations : check.citations.filter((citation) => cited.has(citation.n)),
       removedMarkers: check.removedMarkers,
-      unsupportedSentences: unsupported,
+      // Under strict the sentences are gone from the text, so their offsets are no longer in it.
+      unsupportedSentences: strict === undefined ? unsupported : [],
       incomplete: streamed.incomplete,
       finishReason: streamed.finishReason,
       ...(streamed.error ? { error: streamed.error } : {}),
       droppedRanks: prompt.dropped.map((dropped) => dropped.rank),
       sources: prompt.sources.map(({ n, rank, text, truncated }) => ({ n, rank, text, truncated })),
       history: prompt.history,
-      ...(isNotCoveredReply(check.text) ? { refusal: 'model' as const } : {}),
+      ...(isRefusalReply(check.text) ? { refusal: 'model' as const } : {}),
       model: { provider: model.provider, modelId: model.modelId },
       usage: streamed.usage,
       tokens: { prompt: prompt.promptTokens, sources: prompt.sourceTokens, history: prompt.historyTokens, answer: estimateTokens(streamed.text) },
@@ -226,16 +249,13 @@ async function run(kb: AnswerKnowledgeBase, question: string, options: AnswerQue
   }
 }
 
-const MARKERS = /[[［]\s*\d{1,3}(?:\s*[,，、]\s*\d{1,3})*\s*[\]］]/gu;
-
-/**
- * Whether a reply says only that the sources do not cover the question: without `[n]` markers,
- * punctuation, quotes and spaces, it is the "not covered" sentence of a template (either
- * language: a model may reply in the other one). A reply that answers part of the question and
- * says the rest is not covered makes claims, so it is no refusal.
- */
-function isNotCoveredReply(text: string): boolean {
-  const bare = (value: string): string => value.normalize('NFKC').replace(MARKERS, '').replace(/[\p{P}\p{S}\s]/gu, '').toLowerCase();
-  const reply = bare(text);
-  return reply !== '' && Object.values(ANSWER_PROMPT_TEMPLATES).some((template) => bare(template.notCovered) === reply);
+/** `text` without the given sentences (offsets in `text`), and without the blank runs they leave. */
+function removeSentences(text: string, sentences: readonly SentenceCheck[]): string {
+  let kept = '';
+  let from = 0;
+  for (const sentence of [...sentences].sort((left, right) => left.start - right.start)) {
+    kept += text.slice(from, sentence.start);
+    from = sentence.end;
+  }
+  return (kept + text.slice(from)).replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
 }

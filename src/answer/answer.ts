@@ -86,6 +86,11 @@ export interface Answer {
   /** One per distinct valid marker, in order of first appearance. */
   citations: Citation[];
   unsupportedSentences: SentenceCheck[];
+  /**
+   * Under `strict`, the unsupported sentences taken out of `text` (offsets in the text as the
+   * post-check saw it, before they were removed); absent when strict was off.
+   */
+  strictRemoved?: SentenceCheck[];
   removedMarkers: RemovedMarker[];
   /** True when the model's stream was cut (error or abort); `text` is what arrived. */
   incomplete: boolean;

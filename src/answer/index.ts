@@ -9,4 +9,5 @@ export type { Answer, AnswerKind, AnswerRefusal, AnswerSource, AnswerStream, Ans
 export { scoreEvidence, defaultTermWeight, hitTerms, type EvidenceScore, type EvidenceOptions, type TermWeight } from './evidence-score.js';
 export { checkAnswer, findMarkers, bestSentence, type AnswerCheck, type CheckAnswerOptions, type CheckedSentence } from './check-answer.js';
 export { extractAnswer, EXTRACTIVE_LABEL, type ExtractAnswerOptions, type ExtractedAnswer } from './extractive-answer.js';
+export { isRefusalReply, isRefusalSentence } from './refusal.js';
 export { condenseQuestion, type CondensedQuestion, type CondenseQuestionOptions, type ConversationTurn } from './condense-question.js';

@@ -3,6 +3,7 @@ import { defineCommand, renderUsage, runCommand, type CommandDef } from 'citty';
 import { HangjiaError } from '../errors/index.js';
 import { EXIT, exitCodeFor, isCittyUsageError } from './_exit-codes.js';
 import type { CliSession } from './_session.js';
+import { checkUnknownFlags } from './_unknown-flags.js';
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -22,6 +23,7 @@ export const rootCommand = defineCommand({
     data: () => import('./commands/data.js').then((module) => module.default),
     train: () => import('./commands/train.js').then((module) => module.default),
     pearl: () => import('./commands/pearl.js').then((module) => module.default),
+    keys: () => import('./commands/keys.js').then((module) => module.default),
   },
 });
 
@@ -51,6 +53,7 @@ export async function runCli(rawArgs: string[], io: Partial<Omit<CliSession, 'ex
     }
     // citty does not hand `data` down to subcommands, so resolve the leaf here and run it directly.
     const [command, , remainingArgs] = await resolveCommand(rootCommand, rawArgs);
+    await checkUnknownFlags(command, remainingArgs, ['hangjia', ...rawArgs.slice(0, rawArgs.length - remainingArgs.length)].join(' '));
     await runCommand(command, { rawArgs: remainingArgs, data: session });
     return session.exitCode;
   } catch (error) {

@@ -166,6 +166,11 @@ export interface HangjiaConfig {
      * budget (`HANGJIA_HISTORY_TOKENS`; unset: a quarter of it; 0 sends no earlier turns).
      */
     historyTokens?: number;
+    /**
+     * Remove the sentences the citation check finds unsupported instead of flagging them, for
+     * users who prefer a shorter answer to an unsupported one (`--strict`; default false).
+     */
+    strict?: boolean;
   };
   /** How `--strategy pearl|agent` runs (see docs/design.md, "Reasoning"). */
   reasoning: {

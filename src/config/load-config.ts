@@ -5,7 +5,7 @@ import { HangjiaError } from '../errors/index.js';
 import { DEFAULT_CONFIG, type HangjiaConfig } from './config.js';
 
 /** Where a setting's value came from. */
-export type ConfigLayer = 'default' | `file:${string}` | `env:${string}` | 'flag';
+export type ConfigLayer = 'default' | `file:${string}` | `env:${string}` | 'flag' | `inferred from ${string}`;
 
 export interface LoadedConfig {
   config: HangjiaConfig;
@@ -85,6 +85,7 @@ const ENUM_KEYS: Record<string, readonly string[]> = {
   'model.provider': ['none', 'openai-compatible', 'llama-cpp'],
   'rerank.provider': ['none', 'http', 'transformers'],
 };
+const BOOLEAN_KEYS = new Set(['answer.strict']);
 /** Settings that must never be printed or saved. */
 export const SECRET_KEYS = new Set(['embedding.apiKey', 'model.apiKey', 'rerank.apiKey']);
 
@@ -120,7 +121,54 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     setKey(config, key, value, 'flag');
     provenance[key] = 'flag';
   }
+  inferProviders(config, provenance);
   return { config, provenance };
+}
+
+/**
+ * What each provider can be told from, when no layer names it: a setting only one adapter reads.
+ * The embedding endpoint needs its own model name as well, because `HANGJIA_BASE_URL` sets
+ * `embedding.baseURL` too and must not turn embeddings on for someone configuring a chat model.
+ */
+const PROVIDER_EVIDENCE = {
+  model: [
+    { provider: 'openai-compatible', keys: ['model.baseURL'] },
+    { provider: 'llama-cpp', keys: ['model.modelPath'] },
+  ],
+  embedding: [
+    { provider: 'openai-compatible', keys: ['embedding.baseURL', 'embedding.model'] },
+    { provider: 'llama-cpp', keys: ['embedding.modelPath'] },
+    { provider: 'transformers', keys: ['embedding.modelDir'] },
+  ],
+} as const;
+
+/**
+ * Sets `model.provider` and `embedding.provider` from what is configured when no layer set them
+ * (issue 11: `HANGJIA_BASE_URL=… HANGJIA_MODEL=… hangjia ask` used to answer extractively, the
+ * endpoint silently unused). The provenance says `inferred from <key>, set by <layer>`, so
+ * `config show` tells an inferred provider from a chosen one. Settings for two adapters at once
+ * are an error naming both, since either guess could be the wrong one.
+ */
+function inferProviders(config: HangjiaConfig, provenance: Record<string, ConfigLayer>): void {
+  for (const section of ['model', 'embedding'] as const) {
+    if (provenance[`${section}.provider`] !== 'default') continue;
+    const flat = flatten(config as unknown as Record<string, unknown>);
+    const matches = PROVIDER_EVIDENCE[section].filter(({ keys }) => keys.every((key) => flat[key] !== undefined && flat[key] !== ''));
+    if (matches.length === 0) continue;
+    const describe = (key: string): string => `${key} (from ${provenance[key] ?? 'default'})`;
+    if (matches.length > 1) {
+      const [first, second] = matches.map(({ keys }) => keys[keys.length - 1]!);
+      throw new HangjiaError(
+        'E_CONFIG',
+        `Both ${describe(first!)} and ${describe(second!)} are set, so ${section}.provider cannot be inferred: they belong to ${matches.map(({ provider }) => provider).join(' and ')}. Set ${section}.provider (${section === 'model' ? 'HANGJIA_MODEL_PROVIDER' : 'HANGJIA_EMBEDDING_PROVIDER'}) to the one you mean, or remove the other setting.`,
+        { details: { setting: `${section}.provider`, conflicting: [first, second] } },
+      );
+    }
+    const [{ provider, keys }] = matches as unknown as [{ provider: string; keys: readonly string[] }];
+    const evidence = keys[0]!;
+    (config[section] as { provider: string }).provider = provider;
+    provenance[`${section}.provider`] = `inferred from ${evidence}, set by ${provenance[evidence] ?? 'default'}`;
+  }
 }
 
 function findConfigFile(cwd: string, home: string): string | undefined {
@@ -180,6 +228,12 @@ function setKey(config: HangjiaConfig, key: string, raw: unknown, layer: ConfigL
       details: { setting: key, value: raw, layer },
     });
   }
+  if (BOOLEAN_KEYS.has(key) && typeof value !== 'boolean') {
+    if (value !== 'true' && value !== 'false') {
+      throw new HangjiaError('E_CONFIG', `Setting "${key}" must be true or false, got "${String(raw)}" (from ${layer}).`, { details: { setting: key, value: raw, layer } });
+    }
+    value = value === 'true';
+  }
   if ((key === 'ingest.include' || key === 'ingest.exclude') && typeof value === 'string') value = value.split(',').filter(Boolean);
   if (key === 'reasoning.allowedHosts' && typeof value === 'string') value = value.split(',').map((host) => host.trim()).filter(Boolean);
   if (key === 'reasoning.tools' && typeof value === 'string') {
@@ -200,6 +254,7 @@ function optionalKeys(): string[] {
     ...['baseURL', 'apiKey', 'model', 'modelPath', 'loraPath', 'threads', 'contextSize'].map((name) => `model.${name}`),
     'answer.historyTokens',
     'reasoning.actions', 'reasoning.tools', 'reasoning.allowedHosts',
+    'answer.strict',
     ...['baseURL', 'apiKey', 'model', 'modelDir'].map((name) => `rerank.${name}`),
   ];
 }

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { HangjiaError } from '../errors/index.js';
+import { describeRunIdentityDifference, findRunIdentityDifference, runIdentityDigest } from '../support/index.js';
 
 /**
  * A resumable run directory (`run.json` + one JSONL of records + `summary.json`), generic over
@@ -11,35 +12,60 @@ export const RUN_CONFIG_FILE = 'run.json';
 export const SUMMARY_FILE = 'summary.json';
 
 /**
+ * What to do when a run directory holds a run with other settings: `error` (the caller named the
+ * directory, e.g. `--run-dir`: `E_USAGE` naming the setting) or `new-directory` (the directory was
+ * a default: use `<directory>.<identity digest>` and say why). Answers made one way are never
+ * resumed into a run made another way.
+ */
+export type RunIdentityMismatch = 'error' | 'new-directory';
+
+/** What {@link openGenericRunDirectory} found. */
+export interface OpenedRunDirectory<C, R> {
+  /** The directory used: the one asked for, or `<it>.<digest>` after a mismatch under `new-directory`. */
+  directory: string;
+  /** Set when another directory than the one asked for was used: which, and the setting that differed. */
+  note?: string;
+  config: C;
+  records: R[];
+  truncatedLines: number;
+}
+
+/**
  * Opens (creating) `directory`: writes `run.json` for a new run, or checks that the existing one
- * agrees with `config` on every key in `compared` (else `E_USAGE` naming the setting, down to the
- * nested key that differs, e.g. `answering.evidenceThreshold`). Returns the records of
- * `recordsFile`; a last line cut short by a crash is truncated away and counted.
+ * agrees with `config` on every key in `compared` — the run's identity: everything that can change
+ * an answer — down to the nested key that differs (e.g. `answering.model.baseURL`). On a mismatch,
+ * see {@link RunIdentityMismatch}. Returns the records of `recordsFile`; a last line cut short by
+ * a crash is truncated away and counted.
  */
 export function openGenericRunDirectory<C extends object, R>(
   directory: string,
   config: C,
   compared: readonly (keyof C)[],
   recordsFile: string,
-): { config: C; records: R[]; truncatedLines: number } {
-  mkdirSync(directory, { recursive: true });
+  onMismatch: RunIdentityMismatch = 'error',
+): OpenedRunDirectory<C, R> {
+  const identityOf = (candidate: C): Record<string, unknown> => Object.fromEntries(compared.map((key) => [String(key), candidate[key]]));
   const configPath = path.join(directory, RUN_CONFIG_FILE);
   let effective = config;
   if (existsSync(configPath)) {
     const previous = JSON.parse(readFileSync(configPath, 'utf8')) as C;
-    for (const key of compared) {
-      const difference = findDifference(previous[key], config[key], String(key));
-      if (difference !== undefined) {
-        const show = (value: unknown): string => (value === undefined ? '(not recorded)' : JSON.stringify(value));
+    const difference = findRunIdentityDifference(identityOf(previous), identityOf(config));
+    if (difference !== undefined) {
+      const shown = describeRunIdentityDifference(difference);
+      if (onMismatch === 'error') {
         throw new HangjiaError(
           'E_USAGE',
-          `The run directory ${directory} holds a run with ${difference.setting} ${show(difference.previous)}, but this run has ${show(difference.value)}. Resume with the same settings, or choose another run directory.`,
+          `The run directory ${directory} holds a run with ${difference.setting} ${shown.previous}, but this run has ${shown.value}: its answers cannot be resumed into this run. Resume with the same settings, or choose another run directory.`,
           { details: { runDirectory: directory, ...difference } },
         );
       }
+      const alternative = `${directory}.${runIdentityDigest(identityOf(config))}`;
+      const opened = openGenericRunDirectory<C, R>(alternative, config, compared, recordsFile, 'error');
+      return { ...opened, note: `${directory} holds a run with ${difference.setting} ${shown.previous}; this run has ${shown.value}, so it uses ${alternative}.` };
     }
     effective = previous;
   } else {
+    mkdirSync(directory, { recursive: true });
     writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
   }
   const recordsPath = path.join(directory, recordsFile);
@@ -61,24 +87,7 @@ export function openGenericRunDirectory<C extends object, R>(
       }
     }
   }
-  return { config: effective, records, truncatedLines };
-}
-
-/**
- * The first place where two recorded settings differ, as a dotted path: objects are compared key
- * by key (so the error can name `answering.model.temperature`, not the whole `answering` block),
- * anything else as JSON. Undefined when they agree.
- */
-function findDifference(previous: unknown, value: unknown, setting: string): { setting: string; previous: unknown; value: unknown } | undefined {
-  const isRecord = (candidate: unknown): candidate is Record<string, unknown> => typeof candidate === 'object' && candidate !== null && !Array.isArray(candidate);
-  if (isRecord(previous) && isRecord(value)) {
-    for (const key of new Set([...Object.keys(previous), ...Object.keys(value)])) {
-      const difference = findDifference(previous[key], value[key], `${setting}.${key}`);
-      if (difference !== undefined) return difference;
-    }
-    return undefined;
-  }
-  return JSON.stringify(previous) === JSON.stringify(value) ? undefined : { setting, previous, value };
+  return { directory, config: effective, records, truncatedLines };
 }
 
 /** Appends records as whole lines, one synchronous write each: a crash loses at most the line being written. */

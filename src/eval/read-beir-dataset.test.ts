@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { needsSharedDataset } from '../../test/support/shared-dataset.js';
 import { readBeirDataset } from './read-beir-dataset.js';
 import { readCorpus } from './read-corpus.js';
 import { readQrels } from './qrels.js';
@@ -54,9 +55,9 @@ describe('readBeirDataset', () => {
     expect(() => readQrels(join(dir, 'conflict.tsv'))).toThrow(at('conflict.tsv', 2));
   });
 
-  const pubmedqa = '/work/shared/datasets/pubmedqa';
-  // The shared datasets live outside the repository and are not on every machine.
-  it.skipIf(!existsSync(pubmedqa))('reads the shared PubMedQA set whole (skipped where /work/shared/datasets is absent)', () => {
+  const shared = needsSharedDataset('pubmedqa');
+  const pubmedqa = shared.path;
+  shared.it('reads the shared PubMedQA set whole', () => {
     const dataset = readBeirDataset(pubmedqa);
     expect(dataset.corpus).toHaveLength(1000);
     expect(dataset.queries).toHaveLength(1000);

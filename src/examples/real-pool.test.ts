@@ -1,17 +1,17 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { needsSharedDataset } from '../../test/support/shared-dataset.js';
 import { createAnalyzer } from '../analysis/index.js';
 import { createExamplePool, createExampleSelector, readExamplePool, type Example } from './index.js';
 
 /** The STARD/LeCoQA pool beside the repository (CI has ../shared/datasets; a bare clone may not). */
-const POOL = path.resolve(import.meta.dirname, '../../../shared/datasets/stard-legal/qa_pool.jsonl');
+const stard = needsSharedDataset('stard-legal/qa_pool.jsonl');
+const POOL = stard.path;
 const SAMPLE = 400;
 
 const evidenceOf = (example: Example): Set<string> =>
   new Set(((example.metadata['evidence'] as Array<{ doc_id: string }> | undefined) ?? []).map((item) => item.doc_id));
 
-describe.skipIf(!fs.existsSync(POOL))('selectors on the real STARD question pool', () => {
+stard.describe('selectors on the real STARD question pool', () => {
   it('pick examples that cite the same statute articles far more often than random picks', async () => {
     const { examples, skipped } = readExamplePool(POOL, { inputField: 'question', outputField: 'answer', onMalformed: 'skip' });
     // One line of the published file has a bare NaN as its answer: reported, not fatal.

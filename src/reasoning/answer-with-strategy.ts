@@ -76,6 +76,7 @@ export async function answerWithStrategy(kb: ReasoningKnowledgeBase, question: s
     evidenceThreshold: options.evidenceThreshold ?? DEFAULT_EVIDENCE_THRESHOLD,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.supportThreshold === undefined ? {} : { supportThreshold: options.supportThreshold }),
+    ...(options.access ? { access: options.access } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.now ? { now: options.now } : {}),
   };

@@ -45,6 +45,16 @@ describe('statute lookup and search within a document', () => {
     expect(() => lookupArticle(kb, '刑法', '第一条')).toThrow('No document of the knowledge base is titled "刑法".');
   });
 
+  it('sees only documents the caller may read: a restricted law is not found, and searches skip it', async () => {
+    const restricted = kb.listDocuments().find((document) => document.title === '中华人民共和国民事诉讼法')!;
+    kb.setDocumentGroups(restricted.id, ['judges']);
+    const reader = { groups: ['staff'] };
+    expect(() => lookupArticle(kb, '民事诉讼法', '第二十四条', reader)).toThrow('No document of the knowledge base is titled "民事诉讼法".');
+    expect(lookupArticle(kb, '民事诉讼法', '第二十四条', { groups: ['judges'] })[0]?.chunk.text).toContain('因合同纠纷提起的诉讼');
+    const hits = await searchKnowledgeBase(kb, '合同纠纷 管辖 法院', { k: 5, access: reader });
+    expect(hits.some((hit) => hit.documentTitle === '中华人民共和国民事诉讼法')).toBe(false);
+  });
+
   it('search restricted to a named document returns only its chunks', async () => {
     const hits = await searchKnowledgeBase(kb, '管辖 法院', { k: 3, document: '民事诉讼法' });
     expect(hits.length).toBeGreaterThan(0);

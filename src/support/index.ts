@@ -1,2 +1,3 @@
 /** @module support — small model-agnostic helpers shared by several stages (no stage logic lives here). */
 export { createSeededRandom } from './seeded-random.js';
+export { describeRunIdentityDifference, fileDigest, findRunIdentityDifference, runIdentityDigest, type RunIdentityDifference } from './run-identity.js';

@@ -363,6 +363,7 @@ describe('hangjia eval rag --kb, end to end', () => {
     // Without a model, the model's settings (temperature, …) are not recorded: they changed nothing.
     expect(JSON.parse(readFileSync(path.join(runDirectory, 'run.json'), 'utf8')).answering).toEqual({
       knowledgeBase: 'hr',
+      knowledgeBaseGeneration: 1,
       model: 'extractive',
       k: 5,
       evidenceThreshold: 0.35,
@@ -425,7 +426,8 @@ describe('hangjia eval rag --kb, end to end', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(readFileSync(path.join(runDirectory, 'run.json'), 'utf8')).answering).toEqual({
       knowledgeBase: 'hr',
-      model: { provider: 'openai-compatible', modelId: 'scripted-model', contextSize: null, temperature: 0.2, maxTokens: 1024 },
+      knowledgeBaseGeneration: 1,
+      model: { provider: 'openai-compatible', modelId: 'scripted-model', source: server.baseURL, contextSize: null, temperature: 0.2, maxTokens: 1024 },
       k: 5,
       evidenceThreshold: 0.35,
       search: { mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60 },
@@ -438,20 +440,24 @@ describe('hangjia eval rag --kb, end to end', () => {
     // names the setting, and asks the model nothing.
     const threshold = await runCliCaptured(args, { home, env: { ...modelEnv(), HANGJIA_EVIDENCE_THRESHOLD: '0.2' } });
     expect(threshold.code).toBe(2);
-    expect(threshold.stderr).toContain(`Error: The run directory ${runDirectory} holds a run with answering.evidenceThreshold 0.35, but this run has 0.2. Resume with the same settings, or choose another run directory. [E_USAGE]`);
+    expect(threshold.stderr).toContain(`Error: The run directory ${runDirectory} holds a run with answering.evidenceThreshold 0.35, but this run has 0.2: its answers cannot be resumed into this run. Resume with the same settings, or choose another run directory. [E_USAGE]`);
+    // Another server under the same model name is another model (issue 11).
+    const elsewhere = await runCliCaptured(args, { home, env: { ...modelEnv(), HANGJIA_BASE_URL: 'http://127.0.0.1:9/v1' } });
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toContain(`holds a run with answering.model.source ${JSON.stringify(server.baseURL)}, but this run has "http://127.0.0.1:9/v1"`);
     const configured = temporaryDirectory();
     writeFileSync(path.join(configured, 'hangjia.config.json'), JSON.stringify({ model: { temperature: 0.7 }, search: { mode: 'lexical' } }));
     const temperature = await runCliCaptured(args, { home, cwd: configured, env: modelEnv() });
     expect(temperature.code).toBe(2);
-    expect(temperature.stderr).toContain('holds a run with answering.model.temperature 0.2, but this run has 0.7.');
+    expect(temperature.stderr).toContain('holds a run with answering.model.temperature 0.2, but this run has 0.7:');
     writeFileSync(path.join(configured, 'hangjia.config.json'), JSON.stringify({ search: { mode: 'lexical' } }));
     const mode = await runCliCaptured(args, { home, cwd: configured, env: modelEnv() });
     expect(mode.code).toBe(2);
-    expect(mode.stderr).toContain('holds a run with answering.search.mode "auto", but this run has "lexical".');
+    expect(mode.stderr).toContain('holds a run with answering.search.mode "auto", but this run has "lexical":');
     writeFileSync(path.join(configured, 'hangjia.config.json'), JSON.stringify({ search: { titleWeight: 0 } }));
     const titles = await runCliCaptured(args, { home, cwd: configured, env: modelEnv() });
     expect(titles.code).toBe(2);
-    expect(titles.stderr).toContain('holds a run with answering.lexical.titleWeight 1.5, but this run has 0.');
+    expect(titles.stderr).toContain('holds a run with answering.lexical.titleWeight 1.5, but this run has 0:');
     expect(server.requests).toHaveLength(1);
 
     // The same settings again: the answered item is kept, the other one asked.

@@ -26,6 +26,7 @@ export const ANSWER_ARGS = {
   mode: { type: 'enum', options: ['auto', 'lexical', 'vector', 'hybrid'], description: 'Retrievers to use (default auto)' },
   strategy: { type: 'enum', options: [...ANSWER_STRATEGIES], description: 'rag (default): retrieve once and answer; pearl: plan, execute, answer; agent: tool-calling loop' },
   trace: { type: 'boolean', description: 'pearl/agent: show the plan, steps and tool calls (in --json: the trace)' },
+  strict: { type: 'boolean', description: 'Remove the sentences the citation check finds unsupported (listed as strictRemoved in --json; default answer.strict, false)' },
   ...RERANK_ARGS,
   ...COMMON_ARGS,
 } satisfies ArgsDef;
@@ -33,12 +34,13 @@ export const ANSWER_ARGS = {
 /** Everything `ask` and `chat` set up once: config, knowledge base, model, examples. */
 export async function openAnswering(
   data: unknown,
-  args: { kb: string; k?: string; threshold?: string; examples?: string; shots?: string; selector?: string; mode?: string; rerank?: string; strategy?: string } & Parameters<typeof openSession>[1],
+  args: { kb: string; k?: string; threshold?: string; examples?: string; shots?: string; selector?: string; mode?: string; rerank?: string; strict?: boolean; strategy?: string } & Parameters<typeof openSession>[1],
 ) {
   const { session, terminal, loaded } = openSession(data, args, {
     'search.k': numberFlag('k', args.k, { min: 1, max: 100 }),
     'search.mode': args.mode,
     'answer.evidenceThreshold': numberFlag('threshold', args.threshold, { min: 0, max: 1 }),
+    'answer.strict': args.strict,
   });
   const config = loaded.config;
   const components = createDefaultComponents(config);
@@ -65,6 +67,7 @@ export async function openAnswering(
       maxTokens: config.model.maxTokens,
       search: { ...(mode ? { mode } : {}), lexicalWeight: config.search.lexicalWeight, vectorWeight: config.search.vectorWeight, rrfK: config.search.rrfK, ...reranking.search },
       ...(examples ? { examples } : {}),
+      ...(config.answer.strict ? { strict: true } : {}),
     };
   };
   const close = async (): Promise<void> => {
@@ -77,12 +80,15 @@ export async function openAnswering(
   return { session, terminal, config, knowledgeBase, model, options: answerOptions(config), reasoning, close };
 }
 
-/** Streams an answer to the terminal: text as it comes, then sources and flags. Returns the answer. */
-export async function printAnswerStream(stream: AnswerStream, terminal: Terminal, write: (text: string) => void): Promise<Answer> {
+/**
+ * Streams an answer to the terminal: text as it comes, then sources and flags. Returns the answer.
+ * Under `strict` the text is printed once checked, since sentences may be taken out of it.
+ */
+export async function printAnswerStream(stream: AnswerStream, terminal: Terminal, write: (text: string) => void, strict = false): Promise<Answer> {
   for await (const part of stream) {
     if (part.type === 'retrieval-end') {
       terminal.debug(`Retrieved ${part.hits.length} passages for "${part.query}" in ${part.retrievalMs.toFixed(1)} ms; evidence ${part.evidence.score.toFixed(3)}.`);
-    } else if (part.type === 'text-delta') {
+    } else if (part.type === 'text-delta' && !strict) {
       write(part.delta);
     }
   }
@@ -94,6 +100,7 @@ export async function printAnswerStream(stream: AnswerStream, terminal: Terminal
     terminal.warn('Without a reachable model, unset model.provider (HANGJIA_MODEL_PROVIDER=none) for extractive answers, or check model.baseURL.');
     throw error;
   }
+  if (strict) write(answer.text);
   write('\n');
   if (answer.kind === 'refused') {
     terminal.out(`\n(Refused: evidence ${answer.evidence.score.toFixed(2)} is below the threshold ${answer.evidenceThreshold}; the model was not called. Lower it with --threshold.)`);
@@ -111,6 +118,7 @@ export async function printAnswerStream(stream: AnswerStream, terminal: Terminal
   for (const sentence of answer.unsupportedSentences) {
     flags.push(`unsupported (${sentence.reason === 'no-citation' ? 'no citation' : `support ${sentence.support.toFixed(2)}`}): ${snippet(sentence.sentence, 80)}`);
   }
+  for (const sentence of answer.strictRemoved ?? []) flags.push(`removed (--strict, ${sentence.reason === 'no-citation' ? 'no citation' : `support ${sentence.support.toFixed(2)}`}): ${snippet(sentence.sentence, 80)}`);
   for (const marker of answer.removedMarkers) flags.push(`removed citation ${marker.marker}: it points at no source`);
   if (answer.droppedRanks.length > 0) flags.push(`passages ${answer.droppedRanks.join(', ')} did not fit the context and were not shown to the model`);
   if (flags.length > 0) {
@@ -127,11 +135,13 @@ export function answerToJson(answer: Answer, knowledgeBase: string): Record<stri
     question: answer.question,
     standaloneQuestion: answer.standaloneQuestion,
     kind: answer.kind,
+    refusal: answer.refusal ?? null,
     answer: answer.text,
     incomplete: answer.incomplete,
     ...(answer.error ? { error: { code: answer.error.code, message: answer.error.message } } : {}),
     citations: answer.citations,
     unsupportedSentences: answer.unsupportedSentences,
+    ...(answer.strictRemoved === undefined ? {} : { strictRemoved: answer.strictRemoved }),
     removedMarkers: answer.removedMarkers,
     evidence: { ...answer.evidence, threshold: answer.evidenceThreshold },
     retrieval: answer.hits.map((hit, index) => {
@@ -173,7 +183,7 @@ export default defineCommand({
         answer = await stream.answer;
         terminal.outJson(answerToJson(answer, args.kb));
       } else {
-        answer = await printAnswerStream(stream, terminal, (text) => session.streams.stdout.write(text));
+        answer = await printAnswerStream(stream, terminal, (text) => session.streams.stdout.write(text), answering.options.strict === true);
       }
       if (answer.incomplete) session.exitCode = EXIT.failure;
     } finally {

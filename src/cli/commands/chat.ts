@@ -27,7 +27,7 @@ export default defineCommand({
             const reasoned = answering.reasoning.strategy === 'rag' ? undefined : await answerWithStrategy(answering.knowledgeBase, question, { ...answering.options, ...answering.reasoning, history });
             const stream = reasoned ? finishedAnswerStream(reasoned.answer) : answerQuestion(answering.knowledgeBase, question, { ...answering.options, history });
             // --json: one JSON object per answer, on one line (JSON Lines), as `ask --json` gives it.
-            const answer = terminal.json ? await stream.answer : await printAnswerStream(stream, terminal, (text) => session.streams.stdout.write(text));
+            const answer = terminal.json ? await stream.answer : await printAnswerStream(stream, terminal, (text) => session.streams.stdout.write(text), answering.options.strict === true);
             if (reasoned && !terminal.json) printStrategyDetails(reasoned, terminal, Boolean(args.trace));
             if (terminal.json) session.streams.stdout.write(`${JSON.stringify({ ...answerToJson(answer, args.kb), ...(reasoned ? strategyToJson(reasoned, Boolean(args.trace)) : {}) })}\n`);
             if (answer.standaloneQuestion !== question) terminal.debug(`(searched for: ${answer.standaloneQuestion})`);

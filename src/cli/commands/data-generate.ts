@@ -7,6 +7,7 @@ import type { LanguageModel } from '../../models/index.js';
 import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
 import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted } from '../_interrupts.js';
+import { modelSource } from '../_run-directory.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 
 export default defineCommand({
@@ -66,6 +67,7 @@ export default defineCommand({
       const result = await generateDataset({
         kb: knowledgeBase,
         model,
+        ...(modelSource(config.model) === undefined ? {} : { modelSource: modelSource(config.model)! }),
         method,
         output,
         templates,

@@ -6,11 +6,13 @@ import { createKeyLookup, lastUserMessage } from '../../eval/exam/__fixtures__/s
 import { runCliCaptured } from '../../../test/support/run-cli.js';
 import { startScriptedOpenAIServer, type RecordedRequest, type ScriptedOpenAIServer, type ScriptedReply } from '../../../test/support/scripted-openai-server.js';
 import { expectStoppedBySignal, interruptDuringReply, stopListenerCounts } from '../../../test/support/stop-signal.js';
+import { needsSharedDataset } from '../../../test/support/shared-dataset.js';
 import { useTemporaryDirectories, writeFiles } from '../../../test/support/temporary-directory.js';
 
-const CMMLU = path.resolve(import.meta.dirname, '../../../../shared/datasets/exams/cmmlu');
+const cmmlu = needsSharedDataset('exams/cmmlu');
+const CMMLU = cmmlu.path;
 const temporaryDirectory = useTemporaryDirectories();
-const allItems = readExam(path.join(CMMLU, 'test.jsonl')).items.filter((item) => !item.question.includes('\n\n'));
+const allItems = (cmmlu.available ? readExam(path.join(CMMLU, 'test.jsonl')).items : []).filter((item) => !item.question.includes('\n\n'));
 /** The domain exam: 60 CMMLU items. The general-ability set: 40 others. */
 const domain = allItems.slice(0, 60);
 const general = allItems.slice(200, 240);
@@ -49,7 +51,7 @@ function examinee(request: RecordedRequest): ScriptedReply {
 
 const shareOfA = (items: readonly ExamItem[]): number => items.filter((item) => item.answer.join('') === 'A').length / items.length;
 
-describe('hangjia eval compare / show / diff', () => {
+cmmlu.describe('hangjia eval compare / show / diff', () => {
   let server: ScriptedOpenAIServer;
   let home: string;
   let env: NodeJS.ProcessEnv;
@@ -193,7 +195,7 @@ describe('hangjia eval compare / show / diff', () => {
   });
 });
 
-describe('hangjia eval compare, interrupted', () => {
+cmmlu.describe('hangjia eval compare, interrupted', () => {
   let server: ScriptedOpenAIServer;
   beforeEach(async () => {
     server = await startScriptedOpenAIServer();

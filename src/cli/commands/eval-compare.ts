@@ -25,6 +25,7 @@ import type { LanguageModel } from '../../models/index.js';
 import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
 import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted, type Interrupts } from '../_interrupts.js';
+import { modelSource } from '../_run-directory.js';
 import { COMMON_ARGS, listFlag, numberFlag, openSession } from '../_session.js';
 import { questionFileFormat, runFreeFormComparison } from './_eval-compare-free-form.js';
 import { RERANK_ARGS } from '../_rerank.js';
@@ -137,7 +138,8 @@ export default defineCommand({
       if (base) models.push(base);
       const strategies: ComparisonStrategy[] = kinds.map((kind) => {
         const price = prices.get(kind) ?? prices.get('base');
-        return { name: kind, kind, model: base!, ...(kind.endsWith('few-shot') ? { shots, ...(selector ? { selector } : {}) } : {}), ...(price ? { price } : {}) };
+        const source = modelSource(config.model);
+        return { name: kind, kind, model: base!, ...(source === undefined ? {} : { baseURL: source }), ...(kind.endsWith('few-shot') ? { shots, ...(selector ? { selector } : {}) } : {}), ...(price ? { price } : {}) };
       });
       const endpointModels = endpoints.map((endpoint) => {
         const model = createLanguageModelFromConfig({ ...config.model, provider: 'openai-compatible', baseURL: endpoint.baseURL, model: endpoint.model });

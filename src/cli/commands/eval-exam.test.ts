@@ -6,13 +6,15 @@ import { answerFromKey, chatReply, createKeyLookup, lastUserMessage, scriptChat 
 import { runCliCaptured } from '../../../test/support/run-cli.js';
 import { startScriptedOpenAIServer, type RecordedRequest, type ScriptedOpenAIServer } from '../../../test/support/scripted-openai-server.js';
 import { expectStoppedBySignal, interruptDuringReply, stopListenerCounts } from '../../../test/support/stop-signal.js';
+import { needsSharedDataset } from '../../../test/support/shared-dataset.js';
 import { useTemporaryDirectories } from '../../../test/support/temporary-directory.js';
 
-const CMMLU = path.resolve(import.meta.dirname, '../../../../shared/datasets/exams/cmmlu');
+const cmmlu = needsSharedDataset('exams/cmmlu');
+const CMMLU = cmmlu.path;
 const temporaryDirectory = useTemporaryDirectories();
-const testItems = readExam(path.join(CMMLU, 'test.jsonl')).items;
+const testItems = cmmlu.available ? readExam(path.join(CMMLU, 'test.jsonl')).items : [];
 
-describe('hangjia eval exam', () => {
+cmmlu.describe('hangjia eval exam', () => {
   let server: ScriptedOpenAIServer;
   let home: string;
   let env: NodeJS.ProcessEnv;

@@ -8,7 +8,9 @@ import type { LanguageModel } from '../../models/index.js';
 import { createLanguageModelFromConfig } from '../../presets/index.js';
 import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted } from '../_interrupts.js';
+import { chooseRunDirectory, modelSource } from '../_run-directory.js';
 import { COMMON_ARGS, listFlag, numberFlag, openSession } from '../_session.js';
+import { fileDigest } from '../../support/index.js';
 import type { Terminal } from '../_terminal.js';
 
 /** Malformed lines shown one by one before the rest are only counted. */
@@ -26,7 +28,7 @@ export default defineCommand({
     selector: { type: 'enum', options: [...EXAMPLE_SELECTOR_NAMES], description: 'Choose shots per question with this selector over --dev (default: the first k dev items of the same subject)' },
     circular: { type: 'boolean', description: 'Circular evaluation: ask every rotation of the options; right only if all are' },
     concurrency: { type: 'string', description: 'Questions in flight at once (default 4)' },
-    'run-dir': { type: 'string', description: 'Where answers are saved as they come (default runs/exam.<exam>.<model>.<k>shot[.<selector>][.circular])' },
+    'run-dir': { type: 'string', description: 'Where answers are saved as they come (default $HANGJIA_HOME/runs/exam.<exam>.<model>.<k>shot[.<selector>][.circular]; a run there with other settings goes to <that>.<digest>). A run here with other settings (endpoint, model, shots, template…) is an error' },
     limit: { type: 'string', description: 'Only the first N items (after --subjects)' },
     subjects: { type: 'string', description: 'Only these subjects, comma-separated' },
     template: { type: 'enum', options: ['auto', 'zh', 'en'], description: 'Prompt language (default auto: Chinese for questions with Han characters)' },
@@ -77,11 +79,11 @@ export default defineCommand({
     }
     const model: LanguageModel = createLanguageModelFromConfig(loaded.config.model);
     const circular = Boolean(args.circular);
-    const runDirectory = path.resolve(session.cwd, args['run-dir'] ?? defaultRunDirectory(files, model, shots, selector?.name, circular));
+    const chosen = chooseRunDirectory(loaded.config, session.cwd, args['run-dir'], defaultRunDirectory(files, model, shots, selector?.name, circular));
     const template = (args.template ?? 'auto') as ExamPromptTemplateName;
     terminal.info(
       `Exam: ${items.length} items (${new Set(items.map((item) => item.subject)).size} subjects) from ${files.map((file) => path.relative(session.cwd, file) || file).join(', ')}; ` +
-        `model ${model.provider} "${model.modelId}"; ${shots}-shot${shots > 0 ? ` (${selector?.name ?? 'fixed'})` : ''}; template ${template}; circular ${circular ? 'on' : 'off'}; run directory ${runDirectory}`,
+        `model ${model.provider} "${model.modelId}"; ${shots}-shot${shots > 0 ? ` (${selector?.name ?? 'fixed'})` : ''}; template ${template}; circular ${circular ? 'on' : 'off'}`,
     );
     // Ctrl-C (or SIGTERM) stops the run the way a failing endpoint does: nothing new starts, the
     // questions in flight are dropped unrecorded, and answers.jsonl keeps every answer that finished.
@@ -89,8 +91,10 @@ export default defineCommand({
     try {
       const result = await runExam(items, {
         model,
-        ...(loaded.config.model.provider === 'openai-compatible' && loaded.config.model.baseURL ? { endpoint: loaded.config.model.baseURL } : {}),
-        runDirectory,
+        ...(modelSource(loaded.config.model) === undefined ? {} : { endpoint: modelSource(loaded.config.model)! }),
+        runDirectory: chosen.directory,
+        onIdentityMismatch: chosen.onIdentityMismatch,
+        examDigest: fileDigest(...files),
         shots,
         ...(selector ? { selector } : {}),
         ...(devPool ? { devPool: devPool.items } : {}),
@@ -104,6 +108,8 @@ export default defineCommand({
         onProgress: (progress) => terminal.progress('exam', progress.done, progress.total, `accuracy so far ${(progress.correct / Math.max(1, progress.done)).toFixed(3)}`),
       });
       terminal.endProgress();
+      const { runDirectory } = result;
+      if (result.runDirectoryNote !== undefined) terminal.info(`Run directory: ${result.runDirectoryNote}`);
       if (result.resumedQuestions > 0) terminal.info(`Resumed: ${result.resumedQuestions} questions were already answered in ${runDirectory}.`);
       const saved = `${result.resumedQuestions + result.askedQuestions} answered questions are saved in ${runDirectory}`;
       if (result.failure !== undefined && !reportInterrupted(interrupts, session, terminal, saved)) {
@@ -120,6 +126,7 @@ export default defineCommand({
           items: items.length,
           skipped: skipped.map(({ path: file, line, id, reason }) => ({ path: file, line, id: id ?? null, reason })),
           runDirectory,
+          runDirectoryNote: result.runDirectoryNote ?? null,
           config: result.config,
           complete: result.complete,
           failure: result.failure ?? null,
@@ -160,12 +167,12 @@ function reportSkipped(skipped: readonly MalformedExamItem[], terminal: Terminal
   terminal.warn(`Skipped ${skipped.length} malformed items (${[...byReason].map(([reason, count]) => `${reason} ${count}`).join(', ')}).`);
 }
 
-/** `runs/exam.<exam>.<model>.<k>shot[.<selector>][.circular]`: the Anserini habit of names that carry provenance. */
+/** `exam.<exam>.<model>.<k>shot[.<selector>][.circular]`: the Anserini habit of names that carry provenance. */
 function defaultRunDirectory(files: readonly string[], model: LanguageModel, shots: number, selector: string | undefined, circular: boolean): string {
   const slug = (text: string): string => text.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '');
   const exam = files.map((file) => slug(`${path.basename(path.dirname(file))}-${path.basename(file).replace(/\.jsonl?$/i, '')}`)).join('+');
   const modelName = slug(path.basename(model.modelId)).replace(/\.gguf$/i, '');
-  return path.join('runs', `exam.${exam}.${modelName}.${shots}shot${shots > 0 && selector ? `.${slug(selector)}` : ''}${circular ? '.circular' : ''}`);
+  return `exam.${exam}.${modelName}.${shots}shot${shots > 0 && selector ? `.${slug(selector)}` : ''}${circular ? '.circular' : ''}`;
 }
 
 function usage(message: string): Error {

@@ -7,6 +7,8 @@ import type { LanguageModel } from '../../models/index.js';
 import { createLanguageModelFromConfig } from '../../presets/index.js';
 import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted } from '../_interrupts.js';
+import { chooseRunDirectory, modelSource } from '../_run-directory.js';
+import { fileDigest } from '../../support/index.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 
 export default defineCommand({
@@ -24,7 +26,7 @@ export default defineCommand({
     concurrency: { type: 'string', description: 'Pairs judged at once (default 2)' },
     limit: { type: 'string', description: 'Only the first N pairs' },
     seed: { type: 'string', description: 'Seed of the intervals and of the order pairs are shown in for --human (default 0)' },
-    'run-dir': { type: 'string', description: 'Where judgments are saved (default runs/pairwise.<a>-vs-<b>.<judge model|human>)' },
+    'run-dir': { type: 'string', description: 'Where judgments are saved (default $HANGJIA_HOME/runs/pairwise.<a>-vs-<b>.<judge model|human>; a run there with another judge, endpoint, rubric or answers goes to <that>.<digest>). A run here with other settings is an error' },
     ...COMMON_ARGS,
   },
   async run({ args, data }) {
@@ -42,7 +44,7 @@ export default defineCommand({
     const rubric = args.rubric === undefined ? undefined : readRubric(path.resolve(session.cwd, args.rubric));
 
     if (args.human) {
-      const runDirectory = path.resolve(session.cwd, args['run-dir'] ?? path.join('runs', `pairwise.${name(fileA)}-vs-${name(fileB)}.human`));
+      const runDirectory = chooseRunDirectory(loaded.config, session.cwd, args['run-dir'], `pairwise.${name(fileA)}-vs-${name(fileB)}.human`).directory;
       terminal.info(`Review: ${items.length} pairs; answers are shown in a fixed random order per question; decisions go to ${runDirectory}.`);
       const result = await reviewPairwise(items, { input: session.stdin, output: session.streams.stderr, runDirectory, seed });
       if (!result.complete) terminal.info(`Stopped with ${result.summary.pending} pairs left; run the same command again to continue.`);
@@ -55,15 +57,18 @@ export default defineCommand({
       });
     }
     const judge: LanguageModel = createLanguageModelFromConfig(args['judge-model'] === undefined ? loaded.config.model : { ...loaded.config.model, model: args['judge-model'] });
-    const runDirectory = path.resolve(session.cwd, args['run-dir'] ?? path.join('runs', `pairwise.${name(fileA)}-vs-${name(fileB)}.${slug(path.basename(judge.modelId))}`));
-    terminal.info(`Pairwise: ${items.length} pairs; judge ${judge.provider} "${judge.modelId}", both orders; rubric ${args.rubric ?? 'built-in'}; run directory ${runDirectory}`);
+    const chosen = chooseRunDirectory(loaded.config, session.cwd, args['run-dir'], `pairwise.${name(fileA)}-vs-${name(fileB)}.${slug(path.basename(judge.modelId))}`);
+    terminal.info(`Pairwise: ${items.length} pairs; judge ${judge.provider} "${judge.modelId}", both orders; rubric ${args.rubric ?? 'built-in'}`);
     // Ctrl-C (or SIGTERM) stops the run the way a failing judge does: nothing new starts, the pairs
     // in flight are dropped unjudged, and judgments.jsonl keeps every pair that finished.
     const interrupts = catchInterrupts();
     try {
       const result = await runPairwiseComparison(items, {
         model: judge,
-        runDirectory,
+        runDirectory: chosen.directory,
+        onIdentityMismatch: chosen.onIdentityMismatch,
+        ...(modelSource(loaded.config.model) === undefined ? {} : { judgeEndpoint: modelSource(loaded.config.model)! }),
+        inputDigest: fileDigest(fileA, fileB),
         seed,
         ...(rubric === undefined ? {} : { rubric }),
         concurrency: numberFlag('concurrency', args.concurrency, { min: 1, max: 64 }) ?? 2,
@@ -71,6 +76,8 @@ export default defineCommand({
         onProgress: ({ done, total }) => terminal.progress('judge', done, total),
       });
       terminal.endProgress();
+      const { runDirectory } = result;
+      if (result.runDirectoryNote !== undefined) terminal.info(`Run directory: ${result.runDirectoryNote}`);
       if (result.resumedItems > 0) terminal.info(`Resumed: ${result.resumedItems} pairs were already judged in ${runDirectory}.`);
       const saved = `${result.records.length} judged pairs are saved in ${runDirectory}`;
       if (result.failure !== undefined && !reportInterrupted(interrupts, session, terminal, saved)) {

@@ -18,7 +18,9 @@ import { createEmbeddingModelFromConfig, createLanguageModelFromConfig } from '.
 import { answerWithStrategy, evidenceRecall, type StrategyAnswer } from '../../reasoning/index.js';
 import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted, type Interrupts } from '../_interrupts.js';
+import { chooseRunDirectory, modelSource } from '../_run-directory.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
+import { fileDigest } from '../../support/index.js';
 import type { Terminal } from '../_terminal.js';
 import { ANSWER_ARGS, openAnswering } from './ask.js';
 
@@ -46,7 +48,7 @@ export default defineCommand({
     concurrency: { type: 'string', description: 'Items in flight at once (default 2)' },
     limit: { type: 'string', description: 'Only the first N items' },
     seed: { type: 'string', description: 'Seed of the bootstrap intervals (default 0)' },
-    'run-dir': { type: 'string', description: 'Where scores are saved as they come (default runs/rag.<file>.<lexical|judge model>[.kb-<name>])' },
+    'run-dir': { type: 'string', description: 'Where scores are saved as they come (default $HANGJIA_HOME/runs/rag.<file>.<lexical|judge model>[.kb-<name>]; a run there with other settings goes to <that>.<digest>). A run here with other settings is an error' },
     ...COMMON_ARGS,
   },
   async run({ args, data }) {
@@ -85,23 +87,22 @@ export default defineCommand({
         evaluator = createLexicalRagEvaluator({ supportThreshold: numberFlag('threshold', supportThreshold, { min: 0, max: 1 }) ?? 0.5 });
       }
       const slug = (text: string): string => text.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '');
-      const runDirectory = path.resolve(
-        session.cwd,
-        args['run-dir'] ??
-          path.join('runs', `rag.${slug(path.basename(file).replace(/\.jsonl?$/i, ''))}.${judge ? slug(path.basename(judge.modelId)) : 'lexical'}${args.kb ? `.kb-${slug(args.kb)}` : ''}`),
-      );
+      const chosen = chooseRunDirectory(config, session.cwd, args['run-dir'], `rag.${slug(path.basename(file).replace(/\.jsonl?$/i, ''))}.${judge ? slug(path.basename(judge.modelId)) : 'lexical'}${args.kb ? `.kb-${slug(args.kb)}` : ''}`);
       const variant =
         evaluator.variant === 'lexical'
           ? 'lexical (no model: claims are sentences, support is weighted analyzer-term coverage — an approximation, not RAGAS)'
           : `model-judged by ${judge!.provider} "${judge!.modelId}" (RAGAS)${config.embedding.provider === 'none' ? '; answer relevancy by lexical cosine (no embedding model)' : ''}`;
-      terminal.info(`RAG evaluation: ${samples.length} items from ${path.relative(session.cwd, file) || file}; ${variant}${args.kb ? `; answers from knowledge base "${args.kb}"` : ''}; run directory ${runDirectory}`);
+      terminal.info(`RAG evaluation: ${samples.length} items from ${path.relative(session.cwd, file) || file}; ${variant}${args.kb ? `; answers from knowledge base "${args.kb}"` : ''}`);
 
       // Ctrl-C (or SIGTERM) stops the run the way a failing endpoint does: nothing new starts, the
       // items in flight are dropped unscored, and scores.jsonl keeps every item that finished.
       interrupts = catchInterrupts();
       const result = await runRagEvaluation(samples, {
         evaluator,
-        runDirectory,
+        runDirectory: chosen.directory,
+        onIdentityMismatch: chosen.onIdentityMismatch,
+        ...(judge && modelSource(config.model) !== undefined ? { judgeEndpoint: modelSource(config.model)! } : {}),
+        inputDigest: fileDigest(file),
         seed,
         concurrency: numberFlag('concurrency', args.concurrency, { min: 1, max: 64 }) ?? 2,
         ...(answering
@@ -123,6 +124,8 @@ export default defineCommand({
         onProgress: ({ done, total }) => terminal.progress('rag', done, total),
       });
       terminal.endProgress();
+      const { runDirectory } = result;
+      if (result.runDirectoryNote !== undefined) terminal.info(`Run directory: ${result.runDirectoryNote}`);
       if (result.resumedItems > 0) terminal.info(`Resumed: ${result.resumedItems} items were already scored in ${runDirectory}.`);
       const saved = `${result.records.length} scored items are saved in ${runDirectory}`;
       if (result.failure !== undefined && !reportInterrupted(interrupts, session, terminal, saved)) {
@@ -134,6 +137,7 @@ export default defineCommand({
           file,
           variant: evaluator.variant,
           runDirectory,
+          runDirectoryNote: result.runDirectoryNote ?? null,
           config: result.config,
           complete: result.complete,
           failure: result.failure ?? null,
@@ -188,10 +192,14 @@ function answeringSettings(answering: Awaited<ReturnType<typeof openAnswering>>,
     // Recorded only for pearl and agent, so that RAG runs made before strategies existed still resume.
     ...(reasoning.strategy === 'rag' ? {} : { strategy: reasoning.strategy, reasoning: { ...config.reasoning } }),
     knowledgeBase,
+    // A sync that changed the documents changes what can be retrieved, so the answers.
+    knowledgeBaseGeneration: answering.knowledgeBase.store.generation(),
     model: model
       ? {
           provider: model.provider,
           modelId: model.modelId,
+          // Two servers answering to one model name are two models (issue 11).
+          ...(modelSource(config.model) === undefined ? {} : { source: modelSource(config.model) }),
           ...(config.model.provider === 'llama-cpp' && config.model.loraPath ? { loraPath: config.model.loraPath } : {}),
           // Sets the token budget of the passages in the prompt (see answerQuestion), and so the contexts scored.
           contextSize: config.model.contextSize ?? null,
@@ -201,6 +209,8 @@ function answeringSettings(answering: Awaited<ReturnType<typeof openAnswering>>,
       : 'extractive',
     k: options.k,
     evidenceThreshold: options.evidenceThreshold,
+    // --strict (answer.strict) takes unsupported sentences out of the answers scored.
+    ...(options.strict ? { strict: true } : {}),
     search: { mode: options.search?.mode ?? 'auto', lexicalWeight: options.search?.lexicalWeight, vectorWeight: options.search?.vectorWeight, rrfK: options.search?.rrfK },
     // Only when on, so runs made before reranking existed still resume.
     ...(options.search?.reranker ? { rerank: { reranker: options.search.reranker.name, topN: options.search.rerankTopN ?? null } } : {}),

@@ -39,7 +39,7 @@ export default defineCommand({
     const questions = limit === undefined ? all : all.slice(0, limit);
     const out = path.resolve(session.cwd, args.out);
     const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, createDefaultComponents(config));
-    const documents = [...new Set(knowledgeBase.store.documentTitles().map((document) => document.title))];
+    const documents = [...new Set(knowledgeBase.listDocuments().map((document) => document.title))];
     knowledgeBase.close();
     const model: LanguageModel = createLanguageModelFromConfig(config.model);
     const price = numberFlag('price-per-million-tokens', args['price-per-million-tokens'], { min: 0, max: 1e6 });

@@ -27,6 +27,12 @@ export interface GenerationFailure {
 export interface GenerationJobState {
   version: number;
   config: { method: GenerationMethod; perChunk: number; knowledgeBase?: string };
+  /**
+   * Everything else that changes what the model writes (model and where it is served, sampling,
+   * prompts, seeds, the knowledge base's generation): a resumed job must match it, so one output
+   * file never mixes items made two ways. Absent in states written before it was recorded.
+   */
+  identity?: GenerationJobIdentity;
   models: string[];
   createdAt: string;
   updatedAt: string;
@@ -42,6 +48,18 @@ export interface GenerationJobState {
    * schema, or every item rejected). States written before this field existed read as zero.
    */
   wastedUsage: TokenUsage;
+}
+
+export interface GenerationJobIdentity {
+  model: { provider: string; modelId: string; source: string | null };
+  temperature: number;
+  maxTokens: number;
+  /** sha256 of the prompt templates as used. */
+  templates: string;
+  /** sha256 of the seed tasks, or null for none. */
+  seeds: string | null;
+  /** The knowledge base's store generation when known (a sync that changes documents bumps it). */
+  knowledgeBaseGeneration: number | null;
 }
 
 export function jobStatePath(output: string): string {

@@ -311,6 +311,16 @@ describe('generateDataset', () => {
     const mismatch = await generateDataset({ kb, model: modelFor(server), method: 'dialogue', perChunk: 1, output }).catch((error: unknown) => error);
     expect(HangjiaError.is(mismatch, 'E_USAGE')).toBe(true);
     expect((mismatch as HangjiaError).details).toMatchObject({ method: 'dialogue', stateMethod: 'self-qa' });
+    // Issue 11: everything that changes what the model writes is the job's identity, endpoint included.
+    const identity = async (options: Partial<Parameters<typeof generateDataset>[0]>): Promise<string> =>
+      ((await generateDataset({ kb, model: modelFor(server), method: 'self-qa', perChunk: 1, output, modelSource: 'http://a/v1', ...options }).catch((error: unknown) => error)) as Error).message;
+    expect(await identity({ modelSource: 'http://b/v1' })).toBe(
+      `${output} belongs to a job with model.source null, but this run has "http://b/v1": its items cannot be resumed into this job. Resume it with the same settings, or write to another output file.`,
+    );
+    expect(await identity({ modelSource: undefined, temperature: 0.2 })).toContain('belongs to a job with temperature 0.7, but this run has 0.2');
+    expect(await identity({ modelSource: undefined, model: createOpenAICompatibleChatModel({ baseURL: server.baseURL, model: 'other-model', maxRetries: 0 }) })).toContain('model.modelId "scripted-model", but this run has "other-model"');
+    expect(await identity({ modelSource: undefined, maxTokens: 512 })).toContain('maxTokens 2048, but this run has 512');
+    expect(JSON.parse(fs.readFileSync(`${output}.state.json`, 'utf8')).identity).toMatchObject({ model: { provider: 'openai-compatible', modelId: 'scripted-model', source: null }, knowledgeBaseGeneration: kb.store.generation() });
     const foreign = path.join(directory, 'foreign.jsonl');
     fs.writeFileSync(foreign, '{"instruction":"x","output":"y"}\n');
     await expect(generateDataset({ kb, model: modelFor(server), method: 'self-qa', output: foreign })).rejects.toThrow('has no generation state');

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { HangjiaError } from '../../errors/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import { generateForChunk, type ChunkInput } from './_generate-chunk.js';
-import { compactOutput, GENERATION_REJECT_REASONS, JOB_STATE_VERSION, jobStatePath, readJobState, writeJobState, type GenerationFailure, type GenerationJobState, type GenerationRejectReason, type TokenUsage } from './_job-state.js';
+import { describeRunIdentityDifference, findRunIdentityDifference } from '../../support/index.js';
+import { compactOutput, GENERATION_REJECT_REASONS, JOB_STATE_VERSION, jobStatePath, readJobState, writeJobState, type GenerationFailure, type GenerationJobIdentity, type GenerationJobState, type GenerationRejectReason, type TokenUsage } from './_job-state.js';
 import { generatedItemId, type GeneratedItem } from './generated-item.js';
 import { GENERATION_METHODS, type GenerationMethod } from './generation-method.js';
 import { DEFAULT_PROMPT_TEMPLATES, type PromptTemplates } from './prompt-templates.js';
@@ -13,6 +15,8 @@ export interface GenerationChunkSource {
   readonly name?: string;
   readonly store: {
     iterateChunks(): Iterable<{ chunk: { id: string; text: string; headingPath: string[] }; documentPath: string; documentTitle: string }>;
+    /** The store's generation (a knowledge base's `store.generation()`), recorded in the job's identity. */
+    generation?(): number;
   };
 }
 
@@ -40,6 +44,8 @@ export interface GenerationProgress {
 export interface GenerateDatasetOptions {
   kb: GenerationChunkSource;
   model: LanguageModel;
+  /** Where `model` is served (its base URL, or GGUF file), recorded in the job's identity: two servers are two models. */
+  modelSource?: string;
   method: GenerationMethod;
   /** The JSONL file items are appended to; `<output>.state.json` beside it holds the job state. */
   output: string;
@@ -249,7 +255,27 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
 
 function openState(options: GenerateDatasetOptions, stateFile: string, perChunk: number, modelName: string, now: () => Date): GenerationJobState {
   const existing = readJobState(stateFile);
+  const identity: GenerationJobIdentity = {
+    model: { provider: options.model.provider, modelId: options.model.modelId, source: options.modelSource ?? null },
+    temperature: options.temperature ?? 0.7,
+    maxTokens: options.maxTokens ?? 2048,
+    templates: digest(options.templates ?? DEFAULT_PROMPT_TEMPLATES),
+    seeds: options.seeds === undefined || options.seeds.length === 0 ? null : digest(options.seeds),
+    knowledgeBaseGeneration: options.kb.store.generation?.() ?? null,
+  };
   if (existing) {
+    // A state from before identities were recorded adopts this run's (as with wastedUsage): it
+    // cannot be checked, and refusing it would strand a half-finished job.
+    existing.identity ??= identity;
+    const difference = findRunIdentityDifference(existing.identity, identity);
+    if (difference !== undefined) {
+      const shown = describeRunIdentityDifference(difference);
+      throw new HangjiaError(
+        'E_USAGE',
+        `${options.output} belongs to a job with ${difference.setting} ${shown.previous}, but this run has ${shown.value}: its items cannot be resumed into this job. Resume it with the same settings, or write to another output file.`,
+        { details: { path: stateFile, ...difference } },
+      );
+    }
     if (existing.config.method !== options.method || existing.config.perChunk !== perChunk) {
       throw new HangjiaError(
         'E_USAGE',
@@ -267,6 +293,7 @@ function openState(options: GenerateDatasetOptions, stateFile: string, perChunk:
   return {
     version: JOB_STATE_VERSION,
     config: { method: options.method, perChunk, ...(options.kb.name ? { knowledgeBase: options.kb.name } : {}) },
+    identity,
     models: [modelName],
     createdAt: time,
     updatedAt: time,
@@ -292,4 +319,8 @@ function checkRange(setting: string, value: number, min: number, max: number): n
 
 function describeRejections(rejected: Record<GenerationRejectReason, number>): string {
   return GENERATION_REJECT_REASONS.filter((reason) => rejected[reason] > 0).map((reason) => `${reason} ${rejected[reason]}`).join(', ') || 'none returned';
+}
+
+function digest(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
 }

@@ -1,16 +1,11 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { HangjiaError } from '../../errors/index.js';
-import type { ExamItem } from '../exam/index.js';
+import { examItemsDigest } from '../exam/index.js';
 import { RUN_PROVENANCE_FILE, type RunProvenance } from '../runs/index.js';
 
-/** sha256 of the items as asked (id, question, options, key, context), in order. Private to `eval/compare/`. */
-export function examDigest(items: readonly ExamItem[]): string {
-  const hash = createHash('sha256');
-  for (const item of items) hash.update(`${JSON.stringify([item.id, item.question, item.choices, item.answer, item.context ?? null])}\n`);
-  return hash.digest('hex');
-}
+/** sha256 of the items as asked (id, question, options, key, context), in order: the exam runner's own digest. */
+export const examDigest = examItemsDigest;
 
 /** Settings a resumed run must share; `command` and the exam path may differ. */
 const COMPARED: readonly (keyof RunProvenance)[] = ['formatVersion', 'strategy', 'kind', 'model', 'shots', 'selector', 'retrieval', 'seed'];

@@ -30,7 +30,7 @@ export interface ComparisonStrategy {
   selector?: ExampleSelector;
   /** Token prices; without one the cost is reported unknown. */
   price?: TokenPrice;
-  /** Where an endpoint lives, for the record. */
+  /** Where the model is served (base URL, or GGUF file), recorded and compared on resume: two servers are two models. */
   baseURL?: string;
 }
 
@@ -166,7 +166,7 @@ export async function compareStrategies(items: readonly ExamItem[], options: Com
       model: { provider: strategy.model.provider, modelId: strategy.model.modelId, ...(strategy.baseURL ? { baseURL: strategy.baseURL } : {}) },
       shots,
       selector: shots > 0 ? (strategy.selector?.name ?? 'fixed') : null,
-      retrieval: rag ? { knowledgeBase: knowledgeBase!.name, ...retrievalSettings, query: 'question + options; evidence scored on the question' } : null,
+      retrieval: rag ? { knowledgeBase: knowledgeBase!.name, ...(knowledgeBase!.store ? { knowledgeBaseGeneration: knowledgeBase!.store.generation() } : {}), ...retrievalSettings, query: 'question + options; evidence scored on the question' } : null,
       templates: EXAM_PROMPT_TEMPLATES,
       seed,
       command: options.command ?? null,
@@ -181,6 +181,7 @@ export async function compareStrategies(items: readonly ExamItem[], options: Com
     }
     const result = await runExam(asked, {
       model: strategy.model,
+      ...(strategy.baseURL === undefined ? {} : { endpoint: strategy.baseURL }),
       runDirectory,
       shots,
       ...(shots > 0 && strategy.selector ? { selector: strategy.selector } : {}),

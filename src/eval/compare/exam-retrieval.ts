@@ -10,6 +10,8 @@ export interface ExamKnowledgeBase {
   readonly name: string;
   /** The analyzer the knowledge base indexes with; evidence is scored with it. */
   readonly analyzer: Analyzer;
+  /** A knowledge base's store; its generation (bumped by every sync that changes documents) is part of a RAG run's identity. */
+  readonly store?: { generation(): number };
   search(query: string, options: { k: number }): Promise<{ hits: Hit[] }>;
 }
 

@@ -1,19 +1,19 @@
-import { JsonlAppender, openGenericRunDirectory, writeRunSummary } from '../_run-directory.js';
+import { JsonlAppender, openGenericRunDirectory, writeRunSummary, type OpenedRunDirectory, type RunIdentityMismatch } from '../_run-directory.js';
 import type { ExamRecord, ExamRunConfig } from './exam-record.js';
 
 /** The exam runner's records file inside a run directory. Private to `eval/exam/`. */
 export const RECORDS_FILE = 'answers.jsonl';
 
-/** Settings a resumed run must share with the run that started the directory. */
-const COMPARED: readonly (keyof ExamRunConfig)[] = ['formatVersion', 'model', 'template', 'shots', 'shotSelection', 'circular', 'temperature', 'maxTokens', 'seed'];
+/** The run's identity: settings a resumed run must share with the run that started the directory. */
+const COMPARED: readonly (keyof ExamRunConfig)[] = ['formatVersion', 'model', 'endpoint', 'exam', 'dev', 'template', 'shots', 'shotSelection', 'circular', 'temperature', 'maxTokens', 'seed'];
 
 /**
  * Opens (creating) an exam run directory: a new run writes `run.json`; a resumed one must have the
  * same configuration (`E_USAGE` names the setting otherwise). Returns the answers already written;
  * a last line cut short by a crash is removed and counted in `truncatedLines`.
  */
-export function openRunDirectory(directory: string, config: ExamRunConfig): { config: ExamRunConfig; records: ExamRecord[]; truncatedLines: number } {
-  return openGenericRunDirectory<ExamRunConfig, ExamRecord>(directory, config, COMPARED, RECORDS_FILE);
+export function openRunDirectory(directory: string, config: ExamRunConfig, onMismatch: RunIdentityMismatch = 'error'): OpenedRunDirectory<ExamRunConfig, ExamRecord> {
+  return openGenericRunDirectory<ExamRunConfig, ExamRecord>(directory, config, COMPARED, RECORDS_FILE, onMismatch);
 }
 
 /** Appends answers as whole lines, so a crash loses at most the line being written. */

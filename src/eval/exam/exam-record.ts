@@ -40,11 +40,15 @@ export interface ExamRunConfig {
   formatVersion: 1;
   model: { provider: string; modelId: string };
   /**
-   * Where the model was served (an OpenAI-compatible base URL), when the caller said; absent in
-   * runs written before it was recorded. Not compared on resume: a run may move to another server
-   * of the same model, and run.json keeps the first.
+   * Where the model was served (an OpenAI-compatible base URL), when the caller said. Part of the
+   * run's identity: two servers answering to the same model name are two examinees (issue 11: an
+   * always-"A" server resumed a key-answering server's run and reported its accuracy).
    */
   endpoint?: string;
+  /** sha256 of the exam as given (the files, from the CLI; else the items asked). Part of the identity. */
+  exam?: string;
+  /** sha256 of the dev items shots are drawn from, or null for zero-shot. Part of the identity. */
+  dev?: string | null;
   template: ExamPromptTemplateName;
   /** Solved examples per prompt (0: zero-shot). */
   shots: number;

@@ -23,4 +23,5 @@ export { rotateExamItem, rotationCount } from './circular.js';
 export { bootstrapAccuracyInterval, bootstrapMeanInterval, groupSeed, DEFAULT_BOOTSTRAP_RESAMPLES, type BootstrapOptions } from './bootstrap.js';
 export type { ExamRecord, ExamRunConfig } from './exam-record.js';
 export { summarizeExam, type ExamAccuracy, type ExamSummary, type SummarizeExamOptions } from './exam-statistics.js';
+export { examItemsDigest } from './exam-digest.js';
 export { runExam, type ExamProgress, type ExamRunFailure, type ExamRunResult, type RunExamOptions } from './run-exam.js';

@@ -8,22 +8,24 @@ import { createLanguageModelFromConfig } from '../../presets/index.js';
 import { createOpenAICompatibleChatModel } from '../../providers/index.js';
 import { ensureTinyGguf } from '../../../test/fixtures/make-tiny-gguf.js';
 import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../../../test/support/scripted-openai-server.js';
+import { needsSharedDataset } from '../../../test/support/shared-dataset.js';
 import { useTemporaryDirectories } from '../../../test/support/temporary-directory.js';
 import { alwaysA, answerFromKey, chatReply, createKeyLookup, lastUserMessage, scriptChat } from './__fixtures__/scripted-examinee.js';
 import { examItemsToExamples, readExam, runExam, type ExamItem, type ExamProgress, type ExamRecord } from './index.js';
 
-const EXAMS = path.resolve(import.meta.dirname, '../../../../shared/datasets/exams');
+const cmmlu = needsSharedDataset('exams/cmmlu');
 const temporaryDirectory = useTemporaryDirectories();
 
 let subset: ExamItem[];
 let dev: ExamItem[];
 beforeAll(() => {
+  if (!cmmlu.available) return;
   // Every 58th CMMLU test item: 200 items over 67 subjects, 51 of them keyed "A".
-  subset = readExam(path.join(EXAMS, 'cmmlu/test.jsonl')).items.filter((_, index) => index % 58 === 0);
-  dev = readExam(path.join(EXAMS, 'cmmlu/dev.jsonl')).items;
+  subset = readExam(path.join(cmmlu.path, 'test.jsonl')).items.filter((_, index) => index % 58 === 0);
+  dev = readExam(path.join(cmmlu.path, 'dev.jsonl')).items;
 });
 
-describe('runExam against a scripted endpoint', () => {
+cmmlu.describe('runExam against a scripted endpoint', () => {
   let server: ScriptedOpenAIServer;
   beforeEach(async () => {
     server = await startScriptedOpenAIServer();
@@ -216,7 +218,10 @@ describe('runExam in process with the tiny GGUF', () => {
   it('asks llama.cpp and returns well-formed records (the answers are random)', async () => {
     const model = createLanguageModelFromConfig({ provider: 'llama-cpp', modelPath: await ensureTinyGguf(), threads: 1, contextSize: 1024, temperature: 0, maxTokens: 4, timeoutMs: 60_000 });
     try {
-      const items = subset.slice(0, 2);
+      const items: ExamItem[] = [
+        { id: 'g1', subject: 'law', split: 'test', question: '劳动合同的试用期最长是多久？', choices: { A: '一个月', B: '六个月' }, answer: ['B'], multi: false },
+        { id: 'g2', subject: 'law', split: 'test', question: 'Which court hears the appeal?', choices: { A: 'The higher court', B: 'The same court' }, answer: ['A'], multi: false },
+      ];
       const result = await runExam(items, { model, runDirectory: temporaryDirectory(), maxTokens: 4, concurrency: 1 });
       expect(result.complete).toBe(true);
       expect(result.records).toHaveLength(2);

@@ -1,6 +1,8 @@
 import type { ExampleSelector } from '../../examples/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import { generateText, type LanguageModel } from '../../models/index.js';
+import type { RunIdentityMismatch } from '../_run-directory.js';
+import { examItemsDigest } from './exam-digest.js';
 import { RecordWriter, openRunDirectory, writeSummary } from './_run-directory.js';
 import { rotateExamItem, rotationCount } from './circular.js';
 import type { ExamItem } from './exam-item.js';
@@ -16,6 +18,14 @@ export interface RunExamOptions {
   endpoint?: string;
   /** Where `run.json`, `answers.jsonl` and `summary.json` go; re-running the same directory resumes. */
   runDirectory: string;
+  /**
+   * When `runDirectory` holds a run with other settings: `error` (default; `E_USAGE` naming the
+   * setting) or `new-directory` (for a default directory: `<runDirectory>.<digest>`, reported in
+   * `runDirectoryNote`).
+   */
+  onIdentityMismatch?: RunIdentityMismatch;
+  /** Identifies the exam in the run's identity (e.g. `fileDigest` of the exam files). Default: a digest of `items`. */
+  examDigest?: string;
   /** Solved examples per prompt, 0–50. Default 0 (zero-shot). Needs `devPool`. */
   shots?: number;
   /**
@@ -68,7 +78,10 @@ export interface ExamRunFailure {
 
 /** What {@link runExam} returns. */
 export interface ExamRunResult {
+  /** The directory used (see `onIdentityMismatch`). */
   runDirectory: string;
+  /** Why another directory than the one asked for was used. */
+  runDirectoryNote?: string;
   config: ExamRunConfig;
   /** Every question answered, this run's and resumed ones. */
   complete: boolean;
@@ -109,7 +122,7 @@ interface Question {
  */
 export async function runExam(items: readonly ExamItem[], options: RunExamOptions): Promise<ExamRunResult> {
   const started = performance.now();
-  const { model, runDirectory, selector, devPool = [], circular = false, template = 'auto', temperature = 0, maxTokens = 128, seed = 0, signal, onProgress } = options;
+  const { model, selector, devPool = [], circular = false, template = 'auto', temperature = 0, maxTokens = 128, seed = 0, signal, onProgress } = options;
   const shots = options.shots ?? 0;
   const concurrency = options.concurrency ?? 4;
   if (!Number.isInteger(shots) || shots < 0 || shots > 50) {
@@ -126,6 +139,8 @@ export async function runExam(items: readonly ExamItem[], options: RunExamOption
     formatVersion: 1,
     model: { provider: model.provider, modelId: model.modelId },
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    exam: options.examDigest ?? examItemsDigest(items),
+    dev: shots === 0 ? null : examItemsDigest(devPool),
     template,
     shots,
     shotSelection: shots === 0 ? 'none' : (selector?.name ?? 'fixed'),
@@ -135,7 +150,8 @@ export async function runExam(items: readonly ExamItem[], options: RunExamOption
     seed,
     createdAt: (options.clock ?? (() => new Date()))().toISOString(),
   };
-  const opened = openRunDirectory(runDirectory, requested);
+  const opened = openRunDirectory(options.runDirectory, requested, options.onIdentityMismatch);
+  const runDirectory = opened.directory;
   const finished = new Map<string, ExamRecord>();
   for (const record of opened.records) finished.set(`${record.id}#${record.rotation}`, record);
 
@@ -243,6 +259,7 @@ export async function runExam(items: readonly ExamItem[], options: RunExamOption
   const summary = summarizeExam(items, records, { circular, seed, ...(options.resamples === undefined ? {} : { resamples: options.resamples }) });
   const result: ExamRunResult = {
     runDirectory,
+    ...(opened.note === undefined ? {} : { runDirectoryNote: opened.note }),
     config: opened.config,
     complete: failure === undefined && resumedQuestions + askedQuestions === total,
     ...(failure === undefined ? {} : { failure }),

@@ -1,7 +1,7 @@
 import { HangjiaError } from '../../errors/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import type { PromptLanguage } from '../../prompt/index.js';
-import { JsonlAppender, openGenericRunDirectory, writeRunSummary } from '../_run-directory.js';
+import { JsonlAppender, openGenericRunDirectory, writeRunSummary, type RunIdentityMismatch } from '../_run-directory.js';
 import { judgePair, type PairJudgment } from './judge-pair.js';
 import type { PairwiseItem } from './pairwise-item.js';
 import { summarizePairwiseOutcomes, type PairwiseSummary } from './pairwise-summary.js';
@@ -13,6 +13,10 @@ export const PAIRWISE_JUDGMENTS_FILE = 'judgments.jsonl';
 export interface PairwiseRunConfig {
   formatVersion: 1;
   judge: { provider: string; modelId: string };
+  /** Where the judge is served (its base URL), when the caller said. Part of the identity. */
+  judgeEndpoint?: string;
+  /** sha256 of the two answer files (`RunPairwiseComparisonOptions.inputDigest`). Part of the identity. */
+  input?: string;
   /** The rubric text, or `default` for {@link DEFAULT_PAIRWISE_RUBRIC}. */
   rubric: string;
   language: PromptLanguage | 'auto';
@@ -30,6 +34,12 @@ export interface PairwiseJudgmentRecord extends PairJudgment {
 export interface RunPairwiseComparisonOptions {
   model: LanguageModel;
   runDirectory: string;
+  /** A run directory holding a run with other settings: `error` (default) or `new-directory` (see `runExam`). */
+  onIdentityMismatch?: RunIdentityMismatch;
+  /** Where `model` is served, recorded and compared: two servers are two judges. */
+  judgeEndpoint?: string;
+  /** Identifies the answers compared (e.g. `fileDigest(a, b)`), recorded and compared. */
+  inputDigest?: string;
   /** Default: the built-in rubric in the question's language. */
   rubric?: string;
   language?: PromptLanguage | 'auto';
@@ -46,6 +56,8 @@ export interface RunPairwiseComparisonOptions {
 
 export interface PairwiseRunResult {
   runDirectory: string;
+  /** Why another directory than the one asked for was used. */
+  runDirectoryNote?: string;
   config: PairwiseRunConfig;
   complete: boolean;
   failure?: { code: string; message: string; isRetryable: boolean; id: string };
@@ -74,7 +86,7 @@ export interface PairwiseRunResult {
  * result.summary.winRate; // A's win rate, ties counted half
  */
 export async function runPairwiseComparison(items: readonly PairwiseItem[], options: RunPairwiseComparisonOptions): Promise<PairwiseRunResult> {
-  const { model, runDirectory, rubric, language = 'auto', temperature = 0, seed = 0, signal, onProgress } = options;
+  const { model, rubric, language = 'auto', temperature = 0, seed = 0, signal, onProgress } = options;
   const concurrency = options.concurrency ?? 2;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
     throw new HangjiaError('E_USAGE', `concurrency must be a whole number from 1 to 64; got ${concurrency}.`, { details: { setting: 'concurrency', value: concurrency } });
@@ -82,6 +94,8 @@ export async function runPairwiseComparison(items: readonly PairwiseItem[], opti
   const requested: PairwiseRunConfig = {
     formatVersion: 1,
     judge: { provider: model.provider, modelId: model.modelId },
+    ...(options.judgeEndpoint === undefined ? {} : { judgeEndpoint: options.judgeEndpoint }),
+    ...(options.inputDigest === undefined ? {} : { input: options.inputDigest }),
     rubric: rubric ?? 'default',
     language,
     temperature,
@@ -89,11 +103,13 @@ export async function runPairwiseComparison(items: readonly PairwiseItem[], opti
     createdAt: (options.clock ?? (() => new Date()))().toISOString(),
   };
   const opened = openGenericRunDirectory<PairwiseRunConfig, PairwiseJudgmentRecord>(
-    runDirectory,
+    options.runDirectory,
     requested,
-    ['formatVersion', 'judge', 'rubric', 'language', 'temperature', 'seed'],
+    ['formatVersion', 'judge', 'judgeEndpoint', 'input', 'rubric', 'language', 'temperature', 'seed'],
     PAIRWISE_JUDGMENTS_FILE,
+    options.onIdentityMismatch,
   );
+  const runDirectory = opened.directory;
   const finished = new Map(opened.records.map((record) => [record.id, record]));
   const pending = items.filter((item) => !finished.has(item.id));
   const resumedItems = items.length - pending.length;
@@ -135,6 +151,7 @@ export async function runPairwiseComparison(items: readonly PairwiseItem[], opti
   };
   const result: PairwiseRunResult = {
     runDirectory,
+    ...(opened.note === undefined ? {} : { runDirectoryNote: opened.note }),
     config: opened.config,
     complete: failure === undefined && records.length === items.length,
     ...(failure === undefined ? {} : { failure }),

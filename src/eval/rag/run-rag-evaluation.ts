@@ -1,6 +1,6 @@
 import { HangjiaError } from '../../errors/index.js';
 import { DEFAULT_BOOTSTRAP_RESAMPLES, groupSeed } from '../exam/index.js';
-import { JsonlAppender, openGenericRunDirectory, writeRunSummary } from '../_run-directory.js';
+import { JsonlAppender, openGenericRunDirectory, writeRunSummary, type RunIdentityMismatch } from '../_run-directory.js';
 import { bootstrapMeanInterval } from '../exam/index.js';
 import { meanOf } from './bootstrap-mean.js';
 import { evaluateRagSample, type RagSampleEvaluation } from './evaluate-rag-sample.js';
@@ -17,6 +17,10 @@ export interface RagRunConfig {
   evaluator: Record<string, unknown>;
   /** How answers were produced when the run generated them (`--kb`), else null. */
   answering: Record<string, unknown> | null;
+  /** Where the judge is served (`RunRagEvaluationOptions.judgeEndpoint`), when judged. Part of the identity. */
+  judgeEndpoint?: string;
+  /** sha256 of the evaluation set (`RunRagEvaluationOptions.inputDigest`). Part of the identity. */
+  input?: string;
   seed: number;
   createdAt: string;
 }
@@ -60,6 +64,12 @@ export interface RunRagEvaluationOptions {
   evaluator: RagEvaluator;
   /** Where `run.json`, `scores.jsonl` and `summary.json` go; re-running the same directory resumes. */
   runDirectory: string;
+  /** A run directory holding a run with other settings: `error` (default) or `new-directory` (see `runExam`). */
+  onIdentityMismatch?: RunIdentityMismatch;
+  /** Where the judge model is served (its base URL), recorded and compared: two servers are two judges. */
+  judgeEndpoint?: string;
+  /** Identifies the evaluation set (e.g. `fileDigest` of its file), recorded and compared. */
+  inputDigest?: string;
   /**
    * Produces answer and contexts for inputs without them (e.g. `answerQuestion` over a knowledge
    * base): the contexts the answer was made from, plus `refusal` when it declines and `passages`
@@ -82,6 +92,8 @@ export interface RunRagEvaluationOptions {
 
 export interface RagRunResult {
   runDirectory: string;
+  /** Why another directory than the one asked for was used. */
+  runDirectoryNote?: string;
   config: RagRunConfig;
   complete: boolean;
   /** Why the run stopped early (the sample whose judging or answering failed). */
@@ -108,7 +120,7 @@ export interface RagRunResult {
  * result.summary.metrics.faithfulness; // { items, mean, confidenceInterval }
  */
 export async function runRagEvaluation(inputs: readonly RagInput[], options: RunRagEvaluationOptions): Promise<RagRunResult> {
-  const { evaluator, runDirectory, generate, seed = 0, signal, onProgress } = options;
+  const { evaluator, generate, seed = 0, signal, onProgress } = options;
   const concurrency = options.concurrency ?? 2;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
     throw new HangjiaError('E_USAGE', `concurrency must be a whole number from 1 to 64; got ${concurrency}.`, { details: { setting: 'concurrency', value: concurrency } });
@@ -123,10 +135,19 @@ export async function runRagEvaluation(inputs: readonly RagInput[], options: Run
     formatVersion: 1,
     evaluator: evaluator.settings,
     answering: generate === undefined ? null : (options.answering ?? {}),
+    ...(options.judgeEndpoint === undefined ? {} : { judgeEndpoint: options.judgeEndpoint }),
+    ...(options.inputDigest === undefined ? {} : { input: options.inputDigest }),
     seed,
     createdAt: (options.clock ?? (() => new Date()))().toISOString(),
   };
-  const opened = openGenericRunDirectory<RagRunConfig, RagRecord>(runDirectory, requested, ['formatVersion', 'evaluator', 'answering', 'seed'], RAG_RECORDS_FILE);
+  const opened = openGenericRunDirectory<RagRunConfig, RagRecord>(
+    options.runDirectory,
+    requested,
+    ['formatVersion', 'evaluator', 'answering', 'judgeEndpoint', 'input', 'seed'],
+    RAG_RECORDS_FILE,
+    options.onIdentityMismatch,
+  );
+  const runDirectory = opened.directory;
   const finished = new Map(opened.records.map((record) => [record.id, record]));
   const pending = inputs.filter((input) => !finished.has(input.id));
   const resumedItems = inputs.length - pending.length;
@@ -169,6 +190,7 @@ export async function runRagEvaluation(inputs: readonly RagInput[], options: Run
   });
   const result: RagRunResult = {
     runDirectory,
+    ...(opened.note === undefined ? {} : { runDirectoryNote: opened.note }),
     config: opened.config,
     complete: failure === undefined && records.length === inputs.length,
     ...(failure === undefined ? {} : { failure }),

@@ -19,7 +19,7 @@ export interface RunProvenance {
   /** The selector choosing shots, or null for none. */
   selector: string | null;
   /** Retrieval settings for RAG strategies; null otherwise. */
-  retrieval: { knowledgeBase: string; k: number; evidenceThreshold: number; maxContextChars: number; query: string } | null;
+  retrieval: { knowledgeBase: string; knowledgeBaseGeneration?: number; k: number; evidenceThreshold: number; maxContextChars: number; query: string } | null;
   /** The exam prompt templates as they were when the run started. */
   templates: unknown;
   seed: number;

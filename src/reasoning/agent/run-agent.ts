@@ -1,3 +1,4 @@
+import type { AccessFilter } from '../../access/index.js';
 import type { Answer } from '../../answer/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import { generateWithTools, validateJsonSchema, type LanguageModelToolCall, type ToolCallingLanguageModel, type ToolConversationMessage } from '../../models/index.js';
@@ -6,7 +7,7 @@ import { citedAnswer } from '../cited-answer.js';
 import { DEFAULT_REASONING_LIMITS, type ReasoningLimits } from '../reasoning-limits.js';
 import { TraceRecorder, type ReasoningTrace, type StopReason } from '../reasoning-trace.js';
 import type { ReasoningKnowledgeBase } from '../tools/reasoning-knowledge-base.js';
-import type { ReasoningTool } from '../tools/reasoning-tool.js';
+import type { ReasoningTool, ToolContext } from '../tools/reasoning-tool.js';
 import { SourceList } from '../tools/source-list.js';
 import { agentSystemPrompt, answerNowMessage } from './agent-prompt.js';
 
@@ -21,6 +22,8 @@ export interface RunAgentOptions {
   maxTokens?: number;
   evidenceThreshold: number;
   supportThreshold?: number;
+  /** The caller's access filter, applied to every search and lookup the tools make. */
+  access?: AccessFilter;
   signal?: AbortSignal;
   /** Milliseconds clock (default `performance.now`). */
   now?: () => number;
@@ -101,7 +104,7 @@ export async function runAgent(kb: ReasoningKnowledgeBase, question: string, opt
         } else {
           seenCalls.add(key);
           toolCalls++;
-          content = await runTool(call, tools, kb, sources, trace, now, options.signal);
+          content = await runTool(call, tools, { kb, sources, ...(options.access ? { access: options.access } : {}), ...(options.signal ? { signal: options.signal } : {}) }, trace, now);
         }
       }
       messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content });
@@ -131,12 +134,11 @@ export async function runAgent(kb: ReasoningKnowledgeBase, question: string, opt
 async function runTool(
   call: LanguageModelToolCall,
   tools: ReadonlyMap<string, ReasoningTool>,
-  kb: ReasoningKnowledgeBase,
-  sources: SourceList,
+  context: ToolContext,
   trace: TraceRecorder,
   now: () => number,
-  signal: AbortSignal | undefined,
 ): Promise<string> {
+  const { sources } = context;
   const started = now();
   const before = sources.hits.length;
   let content: string;
@@ -152,7 +154,7 @@ async function runTool(
     }
     const problems = validateJsonSchema(args, tool.definition.parameters);
     if (problems.length > 0) throw new HangjiaError('E_TOOL_ARGUMENTS', `The arguments of ${call.name} do not fit its schema: ${problems.join('; ')}`, { details: { tool: call.name, problems } });
-    content = await tool.run(args as Record<string, unknown>, { kb, sources, ...(signal ? { signal } : {}) });
+    content = await tool.run(args as Record<string, unknown>, context);
   } catch (caught) {
     if (!HangjiaError.is(caught)) throw caught;
     error = { code: caught.code, message: caught.message };

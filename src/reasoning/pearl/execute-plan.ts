@@ -1,3 +1,4 @@
+import type { AccessFilter } from '../../access/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import { generateText, type LanguageModel, type LanguageModelUsage } from '../../models/index.js';
 import type { PromptLanguage } from '../../prompt/index.js';
@@ -26,6 +27,8 @@ export interface ExecutePlanOptions {
   sources: SourceList;
   trace: TraceRecorder;
   now: () => number;
+  /** The caller's access filter, applied to every search and lookup. */
+  access?: AccessFilter;
   signal?: AbortSignal;
 }
 
@@ -92,23 +95,24 @@ async function runStep(
   options: ExecutePlanOptions,
 ): Promise<{ output: string; usage: LanguageModelUsage }> {
   const { sources } = options;
+  const access = options.access === undefined ? {} : { access: options.access };
   const query = (values: string[]): string => values.map((value) => value.slice(0, QUERY_CHARACTERS)).join(' ');
   switch (action.kind) {
     case 'search': {
       const [document, ...rest] = input;
       const restricted = input.length >= 2 && document !== undefined;
       try {
-        const hits = await searchKnowledgeBase(kb, query(restricted ? rest : input), { k: STEP_SEARCH_K, ...(restricted ? { document } : {}) });
+        const hits = await searchKnowledgeBase(kb, query(restricted ? rest : input), { k: STEP_SEARCH_K, ...(restricted ? { document } : {}), ...access });
         return { output: hits.length === 0 ? 'No passages found.' : sources.render(hits), usage: NO_USAGE };
       } catch (error) {
         if (!HangjiaError.is(error, 'E_DOCUMENT_NOT_FOUND')) throw error;
         // The model named a document the knowledge base does not have: search all of it, and say so.
-        const hits = await searchKnowledgeBase(kb, query(rest), { k: STEP_SEARCH_K });
+        const hits = await searchKnowledgeBase(kb, query(rest), { k: STEP_SEARCH_K, ...access });
         return { output: `(${error.message} Searched the whole knowledge base instead.)\n${sources.render(hits)}`, usage: NO_USAGE };
       }
     }
     case 'lookup':
-      return { output: sources.render(lookupArticle(kb, input[0] ?? '', input[1] ?? '')), usage: NO_USAGE };
+      return { output: sources.render(lookupArticle(kb, input[0] ?? '', input[1] ?? '', options.access)), usage: NO_USAGE };
     case 'date': {
       const result = addToDate(input[0] ?? '', Number(input[1]), (input[2] ?? 'day').replace(/s$/u, '') as DateUnit);
       return { output: `${result.date}（${result.note}）`, usage: NO_USAGE };

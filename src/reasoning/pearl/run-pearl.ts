@@ -1,3 +1,4 @@
+import type { AccessFilter } from '../../access/index.js';
 import type { Answer } from '../../answer/index.js';
 import { createExamplePool, createExampleSelector } from '../../examples/index.js';
 import { generateText, type LanguageModel } from '../../models/index.js';
@@ -28,6 +29,8 @@ export interface RunPearlOptions {
   supportThreshold?: number;
   /** Tokens of the final answer. Default 1024. */
   maxTokens?: number;
+  /** The caller's access filter, applied to every search and lookup of the plan. */
+  access?: AccessFilter;
   signal?: AbortSignal;
   now?: () => number;
 }
@@ -89,6 +92,7 @@ export async function runPearl(kb: ReasoningKnowledgeBase, question: string, opt
     sources,
     trace,
     now,
+    ...(options.access ? { access: options.access } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const started = now();

@@ -23,9 +23,9 @@ const searchTool: ReasoningTool = {
       additionalProperties: false,
     },
   },
-  async run(args, { kb, sources }) {
+  async run(args, { kb, sources, access }) {
     const k = Math.min(MAX_SEARCH_K, Math.max(1, Math.trunc(Number(args['k'] ?? DEFAULT_SEARCH_K)) || DEFAULT_SEARCH_K));
-    const hits = await searchKnowledgeBase(kb, String(args['query']), { k, ...(typeof args['document'] === 'string' ? { document: args['document'] } : {}) });
+    const hits = await searchKnowledgeBase(kb, String(args['query']), { k, ...(typeof args['document'] === 'string' ? { document: args['document'] } : {}), ...(access ? { access } : {}) });
     return hits.length === 0 ? 'No passages found.' : sources.render(hits);
   },
 };
@@ -41,8 +41,8 @@ const articleTool: ReasoningTool = {
       additionalProperties: false,
     },
   },
-  async run(args, { kb, sources }) {
-    return sources.render(lookupArticle(kb, String(args['law']), String(args['article'])));
+  async run(args, { kb, sources, access }) {
+    return sources.render(lookupArticle(kb, String(args['law']), String(args['article']), access));
   },
 };
 

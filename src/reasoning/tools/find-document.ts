@@ -1,3 +1,4 @@
+import type { AccessFilter } from '../../access/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import { normalizeLawTitle } from './article-number.js';
 import { splitStatuteArticleTitle } from '../../chunking/index.js';
@@ -17,10 +18,11 @@ export interface DocumentMatch {
  * document (`消费者权益保护法第四十七条`) is matched by the statute part of each title, so a law
  * is all of its articles. Throws `E_DOCUMENT_NOT_FOUND` naming the closest titles when nothing matches.
  */
-export function findDocuments(kb: ReasoningKnowledgeBase, name: string): DocumentMatch {
+export function findDocuments(kb: ReasoningKnowledgeBase, name: string, access?: AccessFilter): DocumentMatch {
   const wanted = normalizeLawTitle(name);
   if (wanted === '') throw new HangjiaError('E_DOCUMENT_NOT_FOUND', 'The document name is empty.', { details: { document: name } });
-  const documents = kb.store.documentTitles().map((document) => {
+  // Only documents the caller may read: a title it may not read is "not found", not a leak.
+  const documents = kb.store.documents(access === undefined ? {} : { access }).map((document) => {
     const title = normalizeLawTitle(document.title);
     const statute = splitStatuteArticleTitle(document.title);
     const fileName = normalizeLawTitle(document.path.split(/[\\/]/u).pop() ?? '');

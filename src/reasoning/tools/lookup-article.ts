@@ -1,3 +1,4 @@
+import type { AccessFilter } from '../../access/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import type { StoredChunk } from '../../knowledge-base/index.js';
 import type { Hit } from '../../retrieval/index.js';
@@ -17,14 +18,14 @@ const ARTICLE_AT_LINE_START = /(?:^|\n)\s*(第[一二三四五六七八九十百
  * @example
  * lookupArticle(kb, '民法典', '第五十四条') // → the hits of 中华人民共和国民法典 第五十四条
  */
-export function lookupArticle(kb: ReasoningKnowledgeBase, law: string, article: string | number): Hit[] {
+export function lookupArticle(kb: ReasoningKnowledgeBase, law: string, article: string | number, access?: AccessFilter): Hit[] {
   const wantedLabel = typeof article === 'number' ? `第${article}条` : (articleLabel(article) ?? `第${article.trim()}条`);
   const wantedNumber = articleNumber(wantedLabel);
   const suffix = /之[一二三四五六七八九十]+$/u.exec(wantedLabel)?.[0] ?? '';
   if (wantedNumber === undefined) {
     throw new HangjiaError('E_ARTICLE_NOT_FOUND', `"${String(article)}" is not an article number (expected 第X条, X in Chinese numerals or digits).`, { details: { law, article } });
   }
-  const { documentIds, titles } = findDocuments(kb, law);
+  const { documentIds, titles } = findDocuments(kb, law, access);
   const matches = (label: string | undefined): boolean =>
     label !== undefined && articleNumber(label) === wantedNumber && (/之[一二三四五六七八九十]+$/u.exec(label)?.[0] ?? '') === suffix;
   const seen: number[] = [];

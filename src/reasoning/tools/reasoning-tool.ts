@@ -1,3 +1,4 @@
+import type { AccessFilter } from '../../access/index.js';
 import type { LanguageModelTool } from '../../models/index.js';
 import type { ReasoningKnowledgeBase } from './reasoning-knowledge-base.js';
 import type { SourceList } from './source-list.js';
@@ -6,6 +7,8 @@ import type { SourceList } from './source-list.js';
 export interface ToolContext {
   kb: ReasoningKnowledgeBase;
   sources: SourceList;
+  /** The caller's access filter: searches and lookups see only documents it may read. */
+  access?: AccessFilter;
   signal?: AbortSignal;
 }
 

@@ -1,3 +1,4 @@
+import type { AccessFilter } from '../../access/index.js';
 import type { Hit } from '../../retrieval/index.js';
 import { findDocuments } from './find-document.js';
 import type { ReasoningKnowledgeBase } from './reasoning-knowledge-base.js';
@@ -14,11 +15,12 @@ const CANDIDATES = 200;
  * @example
  * await searchKnowledgeBase(kb, '押金 返还', { k: 3, document: '民法典' })
  */
-export async function searchKnowledgeBase(kb: ReasoningKnowledgeBase, query: string, options: { k: number; document?: string }): Promise<Hit[]> {
-  if (options.document === undefined || options.document.trim() === '') return (await kb.search(query, { k: options.k })).hits;
-  const { documentIds } = findDocuments(kb, options.document);
+export async function searchKnowledgeBase(kb: ReasoningKnowledgeBase, query: string, options: { k: number; document?: string; access?: AccessFilter }): Promise<Hit[]> {
+  const access = options.access === undefined ? {} : { access: options.access };
+  if (options.document === undefined || options.document.trim() === '') return (await kb.search(query, { k: options.k, ...access })).hits;
+  const { documentIds } = findDocuments(kb, options.document, options.access);
   const wanted = new Set(documentIds);
-  const ranked = (await kb.search(query, { k: CANDIDATES })).hits.filter((hit) => wanted.has(hit.chunk.documentId));
+  const ranked = (await kb.search(query, { k: CANDIDATES, ...access })).hits.filter((hit) => wanted.has(hit.chunk.documentId));
   if (ranked.length >= options.k) return ranked.slice(0, options.k);
   const seen = new Set(ranked.map((hit) => hit.chunk.id));
   const analyzeQuery = kb.analyzer.analyzeQuery ?? kb.analyzer.analyze;
