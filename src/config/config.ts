@@ -142,6 +142,12 @@ export interface HangjiaConfig {
      * budget (`HANGJIA_HISTORY_TOKENS`; unset: a quarter of it; 0 sends no earlier turns).
      */
     historyTokens?: number;
+    /**
+     * Whether `ask`, `chat` and `eval rag --kb` put the knowledge graph's facts about the entities a
+     * question names first among the sources, each cited to its evidence chunk (`--graph`,
+     * `HANGJIA_ANSWER_GRAPH`; default false; build the graph with `hangjia graph build`).
+     */
+    graph?: boolean;
   };
 }
 

@@ -46,6 +46,7 @@ const ENVIRONMENT_KEYS: ReadonlyArray<[string, string]> = [
   ['HANGJIA_THREADS', 'model.threads'],
   ['HANGJIA_EVIDENCE_THRESHOLD', 'answer.evidenceThreshold'],
   ['HANGJIA_HISTORY_TOKENS', 'answer.historyTokens'],
+  ['HANGJIA_ANSWER_GRAPH', 'answer.graph'],
 ];
 
 const NUMERIC_KEYS = new Set([
@@ -70,6 +71,8 @@ const ENUM_KEYS: Record<string, readonly string[]> = {
   'search.mode': ['auto', 'lexical', 'vector', 'hybrid'],
   'model.provider': ['none', 'openai-compatible', 'llama-cpp'],
 };
+/** Settings that are true or false (written `true`/`false`, `1`/`0`, `yes`/`no` in the environment and --set). */
+const BOOLEAN_KEYS = new Set(['answer.graph']);
 /** Settings that must never be printed or saved. */
 export const SECRET_KEYS = new Set(['embedding.apiKey', 'model.apiKey']);
 
@@ -151,6 +154,13 @@ function setKey(config: HangjiaConfig, key: string, raw: unknown, layer: ConfigL
       });
     }
   }
+  if (BOOLEAN_KEYS.has(key) && typeof raw !== 'boolean') {
+    const text = String(raw).trim().toLowerCase();
+    if (!['true', 'false', '1', '0', 'yes', 'no'].includes(text)) {
+      throw new HangjiaError('E_CONFIG', `Setting "${key}" must be true or false, got "${String(raw)}" (from ${layer}).`, { details: { setting: key, value: raw, layer } });
+    }
+    value = ['true', '1', 'yes'].includes(text);
+  }
   const range = RANGE_KEYS[key];
   if (range && ((value as number) > range.max || (range.minExclusive ? (value as number) <= range.min : (value as number) < range.min))) {
     throw new HangjiaError(
@@ -176,6 +186,7 @@ function optionalKeys(): string[] {
     ...['baseURL', 'apiKey', 'model', 'modelPath', 'modelDir', 'dimensions', 'threads', 'queryPrefix', 'documentPrefix'].map((name) => `embedding.${name}`),
     ...['baseURL', 'apiKey', 'model', 'modelPath', 'loraPath', 'threads', 'contextSize'].map((name) => `model.${name}`),
     'answer.historyTokens',
+    'answer.graph',
   ];
 }
 

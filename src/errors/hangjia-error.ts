@@ -40,4 +40,8 @@ export const USAGE_ERROR_CODES = new Set([
   'E_KB_EXISTS',
   'E_CONFIG',
   'E_DATASET',
+  'E_GRAPH_SCHEMA',
+  'E_GRAPH_QUERY',
+  'E_GRAPH_CONFIRM',
+  'E_GRAPH_NOT_FOUND',
 ]);

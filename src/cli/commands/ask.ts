@@ -4,6 +4,7 @@ import { createAnalyzer } from '../../analysis/index.js';
 import { answerQuestion, type Answer, type AnswerQuestionOptions, type AnswerStream } from '../../answer/index.js';
 import type { HangjiaConfig } from '../../config/index.js';
 import { createExamplePool, createExampleSelector, EXAMPLE_SELECTOR_NAMES, readExamplePool } from '../../examples/index.js';
+import { withGraphFacts } from '../../graph/index.js';
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
@@ -21,22 +22,26 @@ export const ANSWER_ARGS = {
   shots: { type: 'string', description: 'Examples put into the prompt (default 3; needs --examples)' },
   selector: { type: 'enum', options: [...EXAMPLE_SELECTOR_NAMES], description: 'How examples are picked (default mmr)' },
   mode: { type: 'enum', options: ['auto', 'lexical', 'vector', 'hybrid'], description: 'Retrievers to use (default auto)' },
+  graph: { type: 'boolean', description: 'Put the knowledge graph\'s facts about the entities the question names first among the sources, cited to their evidence chunks (default answer.graph; see "hangjia graph build")' },
   ...COMMON_ARGS,
 } satisfies ArgsDef;
 
 /** Everything `ask` and `chat` set up once: config, knowledge base, model, examples. */
 export async function openAnswering(
   data: unknown,
-  args: { kb: string; k?: string; threshold?: string; examples?: string; shots?: string; selector?: string; mode?: string } & Parameters<typeof openSession>[1],
+  args: { kb: string; k?: string; threshold?: string; examples?: string; shots?: string; selector?: string; mode?: string; graph?: boolean } & Parameters<typeof openSession>[1],
 ) {
   const { session, terminal, loaded } = openSession(data, args, {
     'search.k': numberFlag('k', args.k, { min: 1, max: 100 }),
     'search.mode': args.mode,
     'answer.evidenceThreshold': numberFlag('threshold', args.threshold, { min: 0, max: 1 }),
+    'answer.graph': args.graph,
   });
   const config = loaded.config;
   const components = createDefaultComponents(config);
   const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, components);
+  // What answers search: the knowledge base, or (answer.graph) the knowledge base with its graph's facts first.
+  const answerSource = config.answer.graph ? withGraphFacts(knowledgeBase) : knowledgeBase;
   const model = config.model.provider === 'none' ? undefined : createLanguageModelFromConfig(config.model);
   if (!model) terminal.info('No chat model configured (model.provider is "none"): answers are extractive — quoted, cited sentences. Configure one with HANGJIA_MODEL_PROVIDER, or run "hangjia model pull".');
   let examples: AnswerQuestionOptions['examples'];
@@ -64,7 +69,7 @@ export async function openAnswering(
     knowledgeBase.close();
     await (model as (LanguageModel & { dispose?: () => Promise<void> }) | undefined)?.dispose?.();
   };
-  return { session, terminal, config, knowledgeBase, model, options: answerOptions(config), close };
+  return { session, terminal, config, knowledgeBase, answerSource, model, options: answerOptions(config), close };
 }
 
 /** Streams an answer to the terminal: text as it comes, then sources and flags. Returns the answer. */
@@ -147,7 +152,7 @@ export default defineCommand({
     const answering = await openAnswering(data, args);
     const { session, terminal } = answering;
     try {
-      const stream = answerQuestion(answering.knowledgeBase, args.question, answering.options);
+      const stream = answerQuestion(answering.answerSource, args.question, answering.options);
       let answer: Answer;
       if (terminal.json) {
         answer = await stream.answer;

@@ -38,6 +38,7 @@ export default defineCommand({
     },
     k: { ...ANSWER_ARGS.k, description: 'With --kb: passages retrieved per question (default 5)' },
     mode: { ...ANSWER_ARGS.mode, description: 'With --kb: retrievers to use (default auto)' },
+    graph: { ...ANSWER_ARGS.graph, description: 'With --kb: the knowledge graph\'s facts about the entities a question names come first among its sources (default answer.graph)' },
     threshold: { type: 'string', description: 'Lexical variant: support threshold, weighted term coverage 0–1 (default 0.5)' },
     questions: { type: 'string', description: 'Judged answer relevancy: questions generated per answer (default 3)' },
     concurrency: { type: 'string', description: 'Items in flight at once (default 2)' },
@@ -103,7 +104,7 @@ export default defineCommand({
         ...(answering
           ? {
               generate: async (input, signal) => {
-                const answer = await answerQuestion(answering.knowledgeBase, input.question, { ...answering.options, ...(signal ? { signal } : {}) }).answer;
+                const answer = await answerQuestion(answering.answerSource, input.question, { ...answering.options, ...(signal ? { signal } : {}) }).answer;
                 if (answer.incomplete) {
                   // A stream cut by an error is not the system's answer: fail the item (a re-run asks
                   // again) rather than saving the scores of half an answer for good.
@@ -189,6 +190,8 @@ function answeringSettings(answering: Awaited<ReturnType<typeof openAnswering>>,
       : 'extractive',
     k: options.k,
     evidenceThreshold: options.evidenceThreshold,
+    // Graph facts are extra sources: answers made with them are not answers made without.
+    ...(config.answer.graph ? { graph: true } : {}),
     search: { mode: options.search?.mode ?? 'auto', lexicalWeight: options.search?.lexicalWeight, vectorWeight: options.search?.vectorWeight, rrfK: options.search?.rrfK },
     // The lexical engine's settings (search.k1, titleWeight, headingsWeight, groupWeight) rank the passages too.
     lexical: { k1: config.search.k1, titleWeight: config.search.titleWeight, headingsWeight: config.search.headingsWeight, groupWeight: config.search.groupWeight, topicWeight: config.search.topicWeight, citationWeight: config.search.citationWeight },
