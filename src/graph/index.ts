@@ -24,5 +24,6 @@ export { extractRuleFacts, RULES_VERSION, RULE_TYPES, RULE_RELATIONS, RULE_ATTRI
 export { extractFactsWithModel, extractionJsonSchema, groundModelExtraction, locateEvidence, normalizeValue, type ModelExtraction, type ExtractionInput, type ModelExtractionResult } from './model-extraction.js';
 export { normalizeEntityName, EntityNames } from './entity-names.js';
 export { parseChineseNumber, formatChineseNumber } from './chinese-number.js';
+export { resolveOwnDocument } from './own-document.js';
 export { OWN_DOCUMENT, type ExtractedFact, type EntityReference, type FactKind, type Extractor, type RejectedFact } from './graph-fact.js';
 export { GraphStore, GRAPH_TABLES_VERSION } from './graph-store.js';
