@@ -59,7 +59,8 @@ export class EntityNames {
     if (alias) return { key: alias.key, canonical: alias.canonical };
     if (type === RULE_TYPES.article) {
       const article = /^(.*?)(第\d+条(?:之\d+)?)$/u.exec(key);
-      const statute = article && article[1] !== '' ? this.aliases.get(RULE_TYPES.statute)?.get(article[1]!) : undefined;
+      // The statute part may be a law's alias or a document's (员工手册 for the handbook's own title).
+      const statute = article && article[1] !== '' ? (this.aliases.get(RULE_TYPES.statute)?.get(article[1]!) ?? this.aliases.get(RULE_TYPES.document)?.get(article[1]!)) : undefined;
       if (statute) return { key: `${statute.key}${article![2]}` };
     }
     return { key };

@@ -6,7 +6,7 @@ import { openGraph } from './open-graph.js';
 
 /** Options for {@link withGraphFacts}. */
 export interface GraphFactsOptions {
-  /** Most facts put before the retrieved passages (default 6). */
+  /** Most facts put after the retrieved passages (default 6). */
   maxFacts?: number;
 }
 
@@ -14,13 +14,13 @@ export interface GraphFactsOptions {
 export interface GraphAnsweringKnowledgeBase {
   search(query: string, options: RetrieveOptions): Promise<RetrievalResult>;
   store: KnowledgeBase['store'];
-  /** The fact hits a query brings (also the first hits `search` returns). */
+  /** The fact hits a query brings (also the last hits `search` returns). */
   graphFacts(query: string): Hit[];
 }
 
 /**
  * Wraps a knowledge base for answering with its graph (`ask --graph`, `answer.graph: true`): the
- * entities the query names bring their facts (attribute values, relations) in as extra hits before
+ * entities the query names bring their facts (attribute values, relations) in as extra hits after
  * the retrieved passages. A fact hit is its evidence chunk — same chunk id, document, heading path
  * and offsets, so a `[n]` citing it resolves to where the fact was found — whose text is the fact
  * and the sentence stating it:
@@ -69,7 +69,10 @@ export function withGraphFacts(kb: KnowledgeBase, options: GraphFactsOptions = {
     async search(query, searchOptions) {
       const retrieved = await kb.search(query, searchOptions);
       const facts = graphFacts(query);
-      return facts.length === 0 ? retrieved : { ...retrieved, hits: [...facts, ...retrieved.hits] };
+      // After the passages: the evidence threshold judges the top passages as it would without the
+      // graph (a short fact covers few of a question's words; put first, it turned answerable
+      // questions into refusals), and the facts add sources rather than displace them.
+      return facts.length === 0 ? retrieved : { ...retrieved, hits: [...retrieved.hits, ...facts] };
     },
   };
 }

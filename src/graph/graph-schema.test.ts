@@ -25,7 +25,7 @@ describe('graph schemas', () => {
 
   it('reads the law preset the issue asks for', () => {
     const schema = parseGraphSchema(SCHEMA_PRESETS.law);
-    expect(schema.entityTypes.map((type) => type.name)).toEqual(['法律', '条款', '主体', '行为', '义务', '罚则', '期限', '金额']);
+    expect(schema.entityTypes.map((type) => type.name)).toEqual(['法律', '条款', '文档', '主体', '行为', '义务', '罚则', '期限', '金额']);
     expect(schema.relationTypes.find((relation) => relation.name === '规定')).toEqual({ name: '规定', from: ['条款'], to: ['义务', '行为', '罚则', '期限', '金额'] });
     expect(schema.entityTypes.find((type) => type.name === '期限')!.attributes).toEqual([{ name: '时长', type: 'duration', multiple: false }]);
     expect(schema.aliases['法律']!['劳动合同法']).toEqual(['中华人民共和国劳动合同法', '劳动合同法（2012修正）']);

@@ -18,6 +18,8 @@ entities:
       - { name: 期限, type: duration, multiple: true }
       - { name: 金额, type: amount, unit: 元, multiple: true }
       - { name: 比例, type: percent, multiple: true }
+  文档:
+    description: 法律以外的文件：内部制度、手册、协议、指南
   主体:
     description: 享有权利或承担义务的人或组织（用人单位、劳动者、消费者）
   行为:
@@ -37,8 +39,8 @@ entities:
     attributes:
       - { name: 数额, type: amount, unit: 元 }
 relations:
-  - { name: 属于, from: 条款, to: 法律 }
-  - { name: 引用, from: [条款, 法律], to: [条款, 法律] }
+  - { name: 属于, from: 条款, to: [法律, 文档] }
+  - { name: 引用, from: [条款, 法律, 文档], to: [条款, 法律, 文档] }
   - { name: 规定, from: 条款, to: [义务, 行为, 罚则, 期限, 金额] }
   - { name: 适用于, from: [条款, 义务, 罚则], to: 主体 }
   - { name: 承担, from: 主体, to: [义务, 罚则] }

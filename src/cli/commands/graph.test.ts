@@ -257,20 +257,23 @@ describe('hangjia graph with a model', () => {
     expect(extractionRequests()).toHaveLength(rest.chunks);
   });
 
-  it('ask --graph puts the facts first and cites the chunk a fact came from', async () => {
+  it('ask --graph adds the facts after the passages and cites the chunk a fact came from', async () => {
     script(20);
     expect((await cli(['graph', 'build', 'law', '--schema', 'schema.yaml', '--quiet'])).code).toBe(0);
-    answers = [{ events: chatStreamEvents(['试用期最长不得超过六个月[1]。']) }, { events: chatStreamEvents(['不超过六个月[1]。']) }];
+    answers = [{ events: chatStreamEvents(['试用期最长不得超过六个月[3]。']) }, { events: chatStreamEvents(['不超过六个月[1]。']) }];
     const asked = await cli(['ask', 'law', '劳动合同法第十九条规定的试用期最长多久？', '--graph', '-k', '2', '--threshold', '0', '--json']);
     expect(asked.code, asked.stderr).toBe(0);
     const answer = JSON.parse(asked.stdout);
     const prompt = (server.requests.at(-1)!.body as { messages: Array<{ content: string }> }).messages.map((message) => message.content).join('\n');
     expect(prompt).toContain('知识图谱事实：中华人民共和国劳动合同法第十九条 —期限→');
-    expect(answer.retrieval[0]).toMatchObject({ rank: 1 });
+    // Two passages, then the facts: [3] is the first fact.
+    expect(answer.retrieval.map((hit: { scores: Array<{ retriever: string }> }) => hit.scores[0]!.retriever)).toEqual(['lexical', 'lexical', 'graph', 'graph', 'graph', 'graph', 'graph', 'graph']);
     expect(answer.citations).toHaveLength(1);
     const citation = answer.citations[0];
+    expect(citation.n).toBe(3);
     expect(path.basename(citation.documentPath)).toBe('labor-law.md');
-    expect(citation.chunkId).toBe(answer.retrieval[0].chunkId);
+    expect(citation.chunkId).toBe(answer.retrieval[2].chunkId);
+    expect(citation.snippet).toMatch(/^知识图谱事实：中华人民共和国劳动合同法第十九条 —期限→ 三个月 原文：劳动合同期限三个月以上不满一年的，试用期不得超过一个月/u);
     expect(citation.headingPath).toEqual(['中华人民共和国劳动合同法', '第十九条']);
 
     // Without --graph the same question gets passages only.
