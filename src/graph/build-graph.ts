@@ -38,7 +38,10 @@ export interface GraphBuildProgress {
 }
 
 export interface BuildGraphOptions {
-  /** The schema for model extraction; default the knowledge base's stored schema (`graph schema`). */
+  /**
+   * The schema for model extraction and this build's resolution; default the knowledge base's stored
+   * schema. Store it with `saveGraphSchema` to keep it: later reads resolve with the stored one.
+   */
   schema?: GraphSchema;
   /** Without a model only the model-free extractors run. */
   model?: LanguageModel;

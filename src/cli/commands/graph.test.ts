@@ -56,6 +56,14 @@ describe('hangjia graph without a model', () => {
     expect(sixMonths).toMatchObject({ name: '期限', normalized: '6 month', extractor: 'rules', sentence: '无论何种情形，试用期最长不得超过六个月。' });
     expect(sixMonths.evidence).toBe('六个月');
 
+    // Two relations out: the handbook article that cites the law, then what else that article cites and its document.
+    const neighbors = JSON.parse((await runCliCaptured(['graph', 'demo', 'neighbors', '劳动合同法', '--depth', '2', '--json'], { home })).stdout);
+    expect(neighbors[0].neighbors.map((neighbor: { distance: number; node: { type: string; name: string } }) => `${neighbor.distance} ${neighbor.node.type} ${neighbor.node.name}`)).toEqual([
+      '1 条款 星河网络科技有限公司第一条',
+      '2 文档 星河网络科技有限公司',
+      '2 法律 中华人民共和国劳动法',
+    ]);
+
     const unknown = await runCliCaptured(['graph', 'demo', 'show', '不存在的法'], { home });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('No entity "不存在的法" in the graph of "demo"');
