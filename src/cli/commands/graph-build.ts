@@ -24,6 +24,7 @@ export default defineCommand({
     yes: { type: 'boolean', description: 'Skip the cost confirmation asked before the model reads more than --confirm-above chunks' },
     'confirm-above': { type: 'string', description: 'Ask before the model reads more than this many chunks (default 200)' },
     'price-per-million-tokens': { type: 'string', description: 'Price per million tokens, for the cost estimate' },
+    concurrency: { type: 'string', description: 'Chunks extracted at once, 1–64 (default 1)' },
     ...COMMON_ARGS,
   },
   async run({ args, data }) {
@@ -31,6 +32,7 @@ export default defineCommand({
     const limitChunks = numberFlag('limit-chunks', args['limit-chunks'], { min: 1, max: 1e9 });
     const confirmAbove = numberFlag('confirm-above', args['confirm-above'], { min: 0, max: 1e9 });
     const price = numberFlag('price-per-million-tokens', args['price-per-million-tokens'], { min: 0, max: 1e6 });
+    const concurrency = numberFlag('concurrency', args.concurrency, { min: 1, max: 64 });
     let model: LanguageModel | undefined;
     const interrupts = catchInterrupts();
     try {
@@ -58,6 +60,7 @@ export default defineCommand({
         ...(limitChunks === undefined ? {} : { limitChunks }),
         ...(price === undefined ? {} : { pricePerMillionTokens: price }),
         ...(confirmAbove === undefined ? {} : { confirmAboveChunks: confirmAbove }),
+        ...(concurrency === undefined ? {} : { concurrency }),
         signal: interrupts.signal,
         ...(args.yes
           ? { confirm: () => true }

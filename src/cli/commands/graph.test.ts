@@ -7,6 +7,10 @@ import { chatStreamEvents } from '../../answer/__fixtures__/handbook.js';
 import { runCliCaptured } from '../../../test/support/run-cli.js';
 import { startScriptedOpenAIServer, type RecordedRequest, type ScriptedOpenAIServer, type ScriptedReply } from '../../../test/support/scripted-openai-server.js';
 import { useTemporaryDirectories, writeFiles } from '../../../test/support/temporary-directory.js';
+import { DEFAULT_CONFIG } from '../../config/index.js';
+import { buildGraph, parseGraphSchema } from '../../graph/index.js';
+import { openKnowledgeBase } from '../../knowledge-base/index.js';
+import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
 import { graphArgumentsInOrder } from './_graph-argument-order.js';
 
 const temporaryDirectory = useTemporaryDirectories();
@@ -259,10 +263,32 @@ describe('hangjia graph with a model', () => {
     const first = JSON.parse((await cli(['graph', 'build', 'law', '--limit-chunks', '1', '--confirm-above', '1', '--json'])).stdout);
     expect(first.model).toMatchObject({ extracted: 1, pending: 0 });
     expect(extractionRequests()).toHaveLength(1);
-    const rest = JSON.parse((await cli(['graph', 'build', 'law', '--yes', '--confirm-above', '1', '--json'])).stdout);
+    const rest = JSON.parse((await cli(['graph', 'build', 'law', '--yes', '--confirm-above', '1', '--concurrency', '3', '--json'])).stdout);
     expect(rest.model.reused).toBe(1);
     expect(rest.model.extracted + rest.model.invalidReplies).toBe(rest.chunks - 1);
     expect(extractionRequests()).toHaveLength(rest.chunks);
+  });
+
+  it('stops between chunks on abort, keeps what finished, and the next build extracts only the rest', async () => {
+    script(20);
+    const config = { ...DEFAULT_CONFIG, home, embedding: { provider: 'none' as const } };
+    const kb = openKnowledgeBase({ home, name: 'law' }, createDefaultComponents(config));
+    const model = createLanguageModelFromConfig({ ...DEFAULT_CONFIG.model, provider: 'openai-compatible', baseURL: server.baseURL, model: 'scripted-model' });
+    try {
+      const controller = new AbortController();
+      const schema = parseGraphSchema(SCHEMA);
+      const stopped = await buildGraph(kb, { model, schema, signal: controller.signal, onProgress: (progress) => progress.phase === 'model' && progress.done === 2 && controller.abort() });
+      expect(stopped.status).toBe('aborted');
+      expect(stopped.model!.extracted + stopped.model!.invalidReplies).toBe(2);
+      expect(stopped.model!.pending).toBe(stopped.chunks - 2);
+      expect(extractionRequests()).toHaveLength(2);
+      const resumed = await buildGraph(kb, { model, schema });
+      expect(resumed.status).toBe('completed');
+      expect(resumed.model!.extracted + resumed.model!.invalidReplies).toBe(resumed.chunks - 2 + (stopped.model!.invalidReplies > 0 ? 1 : 0));
+      expect(extractionRequests()).toHaveLength(resumed.chunks + (stopped.model!.invalidReplies > 0 ? 1 : 0));
+    } finally {
+      kb.close();
+    }
   });
 
   it('ask --graph adds the facts after the passages and cites the chunk a fact came from', async () => {
