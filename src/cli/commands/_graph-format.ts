@@ -21,7 +21,7 @@ export function formatNodeFacts(graph: KnowledgeGraph, facts: NodeFacts): string
     }
   };
   block('attributes', graph.locate(facts.attributes).map((attribute) => ({
-    text: `${attribute.name} = ${attribute.value}${attribute.normalized !== attribute.value ? `  [${attribute.normalized}]` : ''}${conflicts.has(attribute.name) ? '  (CONFLICT: other values below/above)' : ''}`,
+    text: `${attribute.name} = ${attribute.value}${attribute.normalized !== attribute.value ? `  [${attribute.normalized}]` : ''}${conflicts.has(attribute.name) ? '  (conflict: this single-valued attribute has other values here)' : ''}`,
     located: attribute,
   })));
   block('relations', graph.locate(facts.outgoing).map((edge) => ({ text: `—${edge.relation}→ ${edge.target.type} ${edge.target.name}`, located: edge })));
