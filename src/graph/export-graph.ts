@@ -101,6 +101,5 @@ function toCsv(rows: string[][]): string {
 
 function escapeXml(value: string): string {
   // Characters XML 1.0 forbids (control characters other than tab and line breaks) are dropped.
-  // eslint-disable-next-line no-control-regex
   return value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/gu, '').replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;').replace(/"/gu, '&quot;');
 }

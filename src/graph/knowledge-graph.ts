@@ -299,7 +299,7 @@ export function sentenceAround(text: string, start: number, end: number): string
   let from = start;
   while (from > 0 && !SENTENCE_END.test(text[from - 1]!)) from--;
   let to = Math.max(end, from);
-  while (to < text.length && !SENTENCE_END.test(text[to - 1] ?? '') ) to++;
+  while (to < text.length && !SENTENCE_END.test(text[to - 1] ?? '')) to++;
   return text.slice(from, to).replace(/^[\s#>*]+/u, '').trim();
 }
 
