@@ -74,6 +74,25 @@ describe('hangjia graph without a model', () => {
   });
 });
 
+describe('chat --graph without a model', () => {
+  it('brings the rules\' facts about the named article into each turn as sources', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { 'labor-law.md': FILES['labor-law.md'] });
+    expect((await runCliCaptured(['kb', 'create', 'law', root, '--quiet'], { home })).code).toBe(0);
+    expect((await runCliCaptured(['graph', 'build', 'law', '--quiet'], { home })).code).toBe(0);
+    const stdin = Readable.from(['劳动合同法第十九条规定试用期最长多久？\n', '/exit\n']);
+    const run = await runCliCaptured(['chat', 'law', '--graph', '--json', '-k', '1', '--threshold', '0'], { home, stdin });
+    expect(run.code, run.stderr).toBe(0);
+    const [answer] = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { kind: string; retrieval: Array<{ scores: Array<{ retriever: string }>; snippet: string; headingPath: string[] }> });
+    expect(answer!.kind).toBe('extractive');
+    const facts = answer!.retrieval.filter((hit) => hit.scores[0]!.retriever === 'graph');
+    expect(facts.length).toBeGreaterThan(0);
+    expect(facts[0]).toMatchObject({ headingPath: ['中华人民共和国劳动合同法', '第十九条'] });
+    expect(facts[0]!.snippet).toMatch(/^知识图谱事实：中华人民共和国劳动合同法第十九条 —期限→ /u);
+  });
+});
+
 /** A statute, a handbook that cites it, and an FAQ that disagrees with the handbook on a warranty. */
 const FILES = {
   'labor-law.md': `# 中华人民共和国劳动合同法
