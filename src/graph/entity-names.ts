@@ -9,15 +9,17 @@ const QUOTES = /[《》〈〉「」『』"'“”‘’]/gu;
  * The form two names must share to denote the same entity: NFKC (full-width letters and digits
  * become half-width: ＸＲ－５４００ → XR-5400), title marks and quotes dropped, no white space,
  * lower case, the configured prefixes (中华人民共和国) dropped, and article numbers in Arabic
- * digits (第十九条 → 第19条).
+ * digits (第十九条 → 第19条); first, the configured character folds (traditional → simplified
+ * pairs: `{ 勞: 劳 }`) are applied.
  *
  * @example
  * normalizeEntityName('《中华人民共和国劳动合同法》第十九条', ['中华人民共和国']); // '劳动合同法第19条'
  */
-export function normalizeEntityName(name: string, stripPrefixes: readonly string[] = ['中华人民共和国']): string {
-  let value = name.normalize('NFKC').replace(QUOTES, '').replace(/\s+/gu, '').toLowerCase();
+export function normalizeEntityName(name: string, stripPrefixes: readonly string[] = ['中华人民共和国'], foldCharacters: Readonly<Record<string, string>> = {}): string {
+  const fold = (text: string): string => (Object.keys(foldCharacters).length === 0 ? text : [...text].map((character) => foldCharacters[character] ?? character).join(''));
+  let value = fold(name).normalize('NFKC').replace(QUOTES, '').replace(/\s+/gu, '').toLowerCase();
   for (const prefix of stripPrefixes) {
-    const normalizedPrefix = prefix.normalize('NFKC').toLowerCase();
+    const normalizedPrefix = fold(prefix).normalize('NFKC').toLowerCase();
     if (value.startsWith(normalizedPrefix) && value.length > normalizedPrefix.length) value = value.slice(normalizedPrefix.length);
   }
   return value.replace(ARTICLE_IN_NAME, (whole, number: string, suffix: string | undefined) => {
@@ -34,10 +36,12 @@ export function normalizeEntityName(name: string, stripPrefixes: readonly string
  */
 export class EntityNames {
   private readonly stripPrefixes: readonly string[];
+  private readonly foldCharacters: Readonly<Record<string, string>>;
   private readonly aliases = new Map<string, Map<string, { key: string; canonical: string }>>();
 
-  constructor(schema?: Pick<GraphSchema, 'aliases' | 'stripPrefixes'>) {
+  constructor(schema?: Pick<GraphSchema, 'aliases' | 'stripPrefixes'> & Partial<Pick<GraphSchema, 'foldCharacters'>>) {
     this.stripPrefixes = schema?.stripPrefixes ?? ['中华人民共和国'];
+    this.foldCharacters = schema?.foldCharacters ?? {};
     for (const [type, names] of Object.entries(schema?.aliases ?? {})) {
       const byKey = new Map<string, { key: string; canonical: string }>();
       for (const [canonical, others] of Object.entries(names)) {
@@ -49,7 +53,7 @@ export class EntityNames {
   }
 
   normalize(name: string): string {
-    return normalizeEntityName(name, this.stripPrefixes);
+    return normalizeEntityName(name, this.stripPrefixes, this.foldCharacters);
   }
 
   /** The key `name` of `type` is stored under, and the canonical name when an alias named it. */

@@ -64,6 +64,13 @@ describe('graph schemas', () => {
     expect((error as Error).message).toMatch(/^The graph schema broken\.yaml has 1 problem:\n {2}broken\.yaml:\d+:\d+ \(yaml\): /u);
   });
 
+  it('reads character folds, and refuses a fold that is not one character to one', () => {
+    expect(parseGraphSchema('name: t\nentities:\n  法律: {}\nnormalize:\n  foldCharacters: { 勞: 劳, 動: 动 }\n').foldCharacters).toEqual({ 勞: '劳', 動: '动' });
+    expect(problemsOf('name: t\nentities:\n  法律: {}\nnormalize:\n  foldCharacters: { 勞動: 劳动 }\n').map((problem) => `${problem.line}:${problem.field}: ${problem.message}`)).toEqual([
+      '5:normalize.foldCharacters.勞動: must map one character to one character',
+    ]);
+  });
+
   it('rejects a schema with no entity types, and unknown top-level fields', () => {
     expect(problemsOf('name: empty\nentitys: {}\n').map((problem) => problem.field)).toEqual(['entitys', 'entities']);
   });

@@ -45,6 +45,12 @@ export interface GraphSchema {
   aliases: Record<string, Record<string, string[]>>;
   /** Name prefixes dropped when names are compared (default `['中华人民共和国']`). */
   stripPrefixes: string[];
+  /**
+   * Characters read as others when names are compared, e.g. traditional → simplified
+   * (`{ 勞: 劳, 動: 动, 條: 条 }`): hangjia ships no conversion table, so the pairs a collection
+   * needs are configured here. Default none.
+   */
+  foldCharacters: Record<string, string>;
 }
 
 /** One problem of a schema file, located. */
@@ -85,7 +91,7 @@ export function parseGraphSchema(text: string, source = 'schema'): GraphSchema {
   if (problems.length > 0) throw schemaError(source, problems);
 
   const root = document.contents;
-  const schema: GraphSchema = { name: '', entityTypes: [], relationTypes: [], aliases: {}, stripPrefixes: ['中华人民共和国'] };
+  const schema: GraphSchema = { name: '', entityTypes: [], relationTypes: [], aliases: {}, stripPrefixes: ['中华人民共和国'], foldCharacters: {} };
   if (!isMap(root)) {
     report(root, '(top level)', 'must be a mapping with name, entities and relations');
     throw schemaError(source, problems);
@@ -185,9 +191,21 @@ export function parseGraphSchema(text: string, source = 'schema'): GraphSchema {
 
   const normalize = root.get('normalize', true);
   if (normalize !== undefined) {
-    if (!isMap(normalize)) report(normalize, 'normalize', 'must be a mapping (stripPrefixes)');
+    if (!isMap(normalize)) report(normalize, 'normalize', 'must be a mapping (stripPrefixes, foldCharacters)');
     else {
-      checkKeys(normalize, ['stripPrefixes'], 'normalize', report);
+      checkKeys(normalize, ['stripPrefixes', 'foldCharacters'], 'normalize', report);
+      const fold = normalize.get('foldCharacters', true) as YamlNode | undefined;
+      if (fold !== undefined) {
+        if (!isMap(fold)) report(fold, 'normalize.foldCharacters', 'must map single characters to single characters: { 勞: 劳 }');
+        else {
+          for (const pair of fold.items) {
+            const from = scalarString(pair.key);
+            const to = scalarString(pair.value);
+            if (!from || !to || [...from].length !== 1 || [...to].length !== 1) report(pair.key as YamlNode, `normalize.foldCharacters.${from ?? '?'}`, 'must map one character to one character');
+            else schema.foldCharacters[from] = to;
+          }
+        }
+      }
       const prefixes = normalize.get('stripPrefixes', true) as YamlNode | undefined;
       if (prefixes !== undefined) {
         const list = isSeq(prefixes) ? prefixes.items.map((item) => scalarString(item)) : [undefined];

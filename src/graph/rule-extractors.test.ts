@@ -91,4 +91,10 @@ describe('entity names', () => {
     expect(names.resolve('条款', '个保法第十条').key).toBe(names.resolve('条款', '《中华人民共和国个人信息保护法》第10条').key);
     expect(names.resolve('药物', '个保法')).toEqual({ key: '个保法' });
   });
+
+  it('folds the characters a schema configures (traditional to simplified), prefixes included', () => {
+    const names = new EntityNames({ aliases: {}, stripPrefixes: ['中华人民共和国'], foldCharacters: { 華: '华', 國: '国', 勞: '劳', 動: '动', 約: '约', 條: '条' } });
+    expect(names.resolve('条款', '《中華人民共和國勞動合同法》第十九條').key).toBe('劳动合同法第19条');
+    expect(normalizeEntityName('勞動合同法')).toBe('勞動合同法');
+  });
 });
