@@ -1,9 +1,9 @@
-const DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 兩: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 const SMALL_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
 const LARGE_UNITS: Record<string, number> = { 万: 1e4, 亿: 1e8 };
 
 /** Characters a Chinese numeral (or an Arabic one, full- or half-width) is written with; for building patterns. */
-export const NUMERAL_CHARACTERS = '0-9０-９零〇一二两三四五六七八九十百千万亿';
+export const NUMERAL_CHARACTERS = '0-9０-９零〇一二两兩三四五六七八九十百千万亿';
 
 /**
  * The value of a number written in Chinese numerals, Arabic digits (full- or half-width, with
@@ -25,7 +25,7 @@ export function parseChineseNumber(text: string): number | undefined {
   if (value === '') return undefined;
   const mixed = /^(\d+(?:\.\d+)?)([万亿]?)$/u.exec(value);
   if (mixed) return Number(mixed[1]) * (mixed[2] ? LARGE_UNITS[mixed[2]]! : 1);
-  if (!/^[零〇一二两三四五六七八九十百千万亿]+$/u.test(value)) return undefined;
+  if (!/^[零〇一二两兩三四五六七八九十百千万亿]+$/u.test(value)) return undefined;
   if (!/[十百千万亿]/u.test(value)) return Number([...value].map((character) => DIGITS[character]).join(''));
   let total = 0;
   let section = 0;

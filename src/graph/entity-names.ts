@@ -2,7 +2,7 @@ import { NUMERAL_CHARACTERS, parseChineseNumber } from './chinese-number.js';
 import type { GraphSchema } from './graph-schema.js';
 import { articleKey, RULE_TYPES } from './rule-extractors.js';
 
-const ARTICLE_IN_NAME = new RegExp(`第([${NUMERAL_CHARACTERS}]+)条(?:之([一二三四五六七八九十\\d]+))?`, 'gu');
+const ARTICLE_IN_NAME = new RegExp(`第([${NUMERAL_CHARACTERS}]+)[条條](?:之([一二三四五六七八九十\\d]+))?`, 'gu');
 const QUOTES = /[《》〈〉「」『』"'“”‘’]/gu;
 
 /**

@@ -73,6 +73,15 @@ describe('extractRuleFacts', () => {
     ]);
   });
 
+  it('reads articles numbered in traditional characters', () => {
+    expect(summary('依《勞動基準法》第十九條規定。')).toEqual([
+      ['entity', '法律:勞動基準法', '', '', '《勞動基準法》'],
+      ['entity', '条款:勞動基準法第十九条', '', '', '《勞動基準法》第十九條'],
+      ['relation', '@document:', '引用', '条款:勞動基準法第十九条', '《勞動基準法》第十九條'],
+      ['relation', '条款:勞動基準法第十九条', '属于', '法律:勞動基準法', '《勞動基準法》第十九條'],
+    ]);
+  });
+
   it('finds nothing in text with no references or quantities', () => {
     expect(extractRuleFacts('员工应当遵守公司的规章制度。')).toEqual([]);
   });

@@ -18,14 +18,15 @@ import { OWN_DOCUMENT, type EntityReference, type ExtractedFact } from './graph-
  * and in the graph's revision, so a newer hangjia extracts and resolves again on the next build or
  * graph read. Bump it when either changes what they produce.
  */
-export const RULES_VERSION = 'rules-2';
+export const RULES_VERSION = 'rules-3';
 
 export const RULE_TYPES = { statute: '法律', document: '文档', article: '条款' } as const;
 export const RULE_RELATIONS = { cites: '引用', partOf: '属于' } as const;
 export const RULE_ATTRIBUTES = { amount: '金额', duration: '期限', date: '日期', percentage: '比例' } as const;
 
 const N = NUMERAL_CHARACTERS;
-const ARTICLE_SOURCE = `第([${N}]+)条(?:之([一二三四五六七八九十]+))?`;
+// 條: statutes in traditional characters number their articles the same way.
+const ARTICLE_SOURCE = `第([${N}]+)[条條](?:之([一二三四五六七八九十]+))?`;
 const ARTICLE_HEADING = new RegExp(`^[\\s#>*]*${ARTICLE_SOURCE}`, 'gmu');
 const TITLE = /《([^《》\n]{1,80})》/gu;
 const ARTICLE_CHAIN = new RegExp(`^(?:(?:${ARTICLE_SOURCE})(?:第[${N}]+款)?(?:第[（(]?[${N}]+[）)]?项)?(?:[、，,和及与或至到]|以及)?)+`, 'u');
