@@ -75,7 +75,7 @@ describe('hangjia graph without a model', () => {
 });
 
 describe('chat --graph without a model', () => {
-  it('brings the rules\' facts about the named article into each turn as sources', async () => {
+  it('brings the rules\' facts about the named article into each turn as sources; eval rag records --graph with its run', async () => {
     const home = temporaryDirectory();
     const root = temporaryDirectory();
     writeFiles(root, { 'labor-law.md': FILES['labor-law.md'] });
@@ -90,6 +90,15 @@ describe('chat --graph without a model', () => {
     expect(facts.length).toBeGreaterThan(0);
     expect(facts[0]).toMatchObject({ headingPath: ['中华人民共和国劳动合同法', '第十九条'] });
     expect(facts[0]!.snippet).toMatch(/^知识图谱事实：中华人民共和国劳动合同法第十九条 —期限→ /u);
+
+    // eval rag records --graph with the run: answers made with facts do not resume into answers made without.
+    const cwd = temporaryDirectory();
+    writeFiles(cwd, { 'set.jsonl': `${JSON.stringify({ id: 'q1', question: '劳动合同法第十九条规定试用期最长多久？', reference: '试用期不得超过六个月。' })}\n` });
+    const withGraph = await runCliCaptured(['eval', 'rag', 'set.jsonl', '--kb', 'law', '--graph', '--run-dir', 'run', '--json'], { home, cwd });
+    expect(withGraph.code, withGraph.stderr).toBe(0);
+    const without = await runCliCaptured(['eval', 'rag', 'set.jsonl', '--kb', 'law', '--run-dir', 'run'], { home, cwd });
+    expect(without.code).toBe(2);
+    expect(without.stderr).toContain('holds a run with answering.graph true, but this run has (not recorded)');
   });
 });
 
