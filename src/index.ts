@@ -30,6 +30,7 @@ export * from './answer/index.js';
 export * from './examples/index.js';
 export * from './datasets/index.js';
 export * from './presets/index.js';
+export * from './graph/index.js';
 // Both stages name a normalizeText; the documents one (display-preserving) is the public one.
 export { normalizeText } from './documents/index.js';
 export { runCli } from './cli/main.js';

@@ -22,7 +22,7 @@ export default defineCommand({
         if (question === '/exit' || question === '/quit') break;
         if (question !== '') {
           try {
-            const stream = answerQuestion(answering.knowledgeBase, question, { ...answering.options, history });
+            const stream = answerQuestion(answering.answerSource, question, { ...answering.options, history });
             // --json: one JSON object per answer, on one line (JSON Lines), as `ask --json` gives it.
             const answer = terminal.json ? await stream.answer : await printAnswerStream(stream, terminal, (text) => session.streams.stdout.write(text), answering.options.strict === true);
             if (terminal.json) session.streams.stdout.write(`${JSON.stringify(answerToJson(answer, args.kb))}\n`);

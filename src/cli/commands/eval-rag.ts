@@ -41,6 +41,7 @@ export default defineCommand({
     k: { ...ANSWER_ARGS.k, description: 'With --kb: passages retrieved per question (default 5)' },
     mode: { ...ANSWER_ARGS.mode, description: 'With --kb: retrievers to use (default auto)' },
     rerank: { ...ANSWER_ARGS.rerank, description: `With --kb: ${ANSWER_ARGS.rerank.description}` },
+    graph: { ...ANSWER_ARGS.graph, description: 'With --kb: the knowledge graph\'s facts about the entities a question names join its sources (default answer.graph)' },
     threshold: { type: 'string', description: 'Lexical variant: support threshold, weighted term coverage 0–1 (default 0.5)' },
     questions: { type: 'string', description: 'Judged answer relevancy: questions generated per answer (default 3)' },
     concurrency: { type: 'string', description: 'Items in flight at once (default 2)' },
@@ -106,7 +107,7 @@ export default defineCommand({
         ...(answering
           ? {
               generate: async (input, signal) => {
-                const answer = await answerQuestion(answering.knowledgeBase, input.question, { ...answering.options, ...(signal ? { signal } : {}) }).answer;
+                const answer = await answerQuestion(answering.answerSource, input.question, { ...answering.options, ...(signal ? { signal } : {}) }).answer;
                 if (answer.incomplete) {
                   // A stream cut by an error is not the system's answer: fail the item (a re-run asks
                   // again) rather than saving the scores of half an answer for good.
@@ -201,6 +202,8 @@ function answeringSettings(answering: Awaited<ReturnType<typeof openAnswering>>,
     evidenceThreshold: options.evidenceThreshold,
     // --strict (answer.strict) takes unsupported sentences out of the answers scored.
     ...(options.strict ? { strict: true } : {}),
+    // Graph facts are extra sources: answers made with them are not answers made without.
+    ...(config.answer.graph ? { graph: true } : {}),
     search: { mode: options.search?.mode ?? 'auto', lexicalWeight: options.search?.lexicalWeight, vectorWeight: options.search?.vectorWeight, rrfK: options.search?.rrfK },
     // Only when on, so runs made before reranking existed still resume.
     ...(options.search?.reranker ? { rerank: { reranker: options.search.reranker.name, topN: options.search.rerankTopN ?? null } } : {}),
