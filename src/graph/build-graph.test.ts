@@ -9,6 +9,7 @@ const chunk = (index: number, tokenCount: number): StoredChunk => ({
   documentPath: 'law.md',
   documentTitle: '劳动合同法',
   textHash: `hash-${index}`,
+  documentGroups: [],
 });
 
 describe('estimateModelExtraction', () => {

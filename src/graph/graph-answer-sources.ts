@@ -1,3 +1,4 @@
+import { canReadDocument, type AccessFilter } from '../access/index.js';
 import { estimateTokens } from '../chunking/index.js';
 import type { KnowledgeBase } from '../knowledge-base/index.js';
 import type { Hit, RetrievalResult, RetrieveOptions } from '../retrieval/index.js';
@@ -12,10 +13,10 @@ export interface GraphFactsOptions {
 
 /** A knowledge base whose search also returns the graph's facts about the entities a query names. */
 export interface GraphAnsweringKnowledgeBase {
-  search(query: string, options: RetrieveOptions): Promise<RetrievalResult>;
+  search(query: string, options: RetrieveOptions & { access?: AccessFilter }): Promise<RetrievalResult>;
   store: KnowledgeBase['store'];
-  /** The fact hits a query brings (also the last hits `search` returns). */
-  graphFacts(query: string): Hit[];
+  /** The fact hits a query brings (also the last hits `search` returns); only facts found in documents `access` may read. */
+  graphFacts(query: string, access?: AccessFilter): Hit[];
 }
 
 /**
@@ -35,32 +36,36 @@ export interface GraphAnsweringKnowledgeBase {
 export function withGraphFacts(kb: KnowledgeBase, options: GraphFactsOptions = {}): GraphAnsweringKnowledgeBase {
   const maxFacts = options.maxFacts ?? 6;
   let graph: KnowledgeGraph | undefined;
-  const graphFacts = (query: string): Hit[] => {
+  const graphFacts = (query: string, access?: AccessFilter): Hit[] => {
     graph ??= openGraph(kb);
-    const perNode = graph.nodesMentionedIn(query).map((node) => factsOf(graph!, node));
-    const chosen: Array<{ statement: string; provenance: Provenance; node: GraphNode }> = [];
+    const openGraphOnce = graph;
+    // Facts are located (and checked against `access`) before any are chosen, so a restricted
+    // document's facts neither reach the prompt nor take the places of readable ones.
+    const perNode = openGraphOnce.nodesMentionedIn(query).map((node) =>
+      factsOf(openGraphOnce, node).flatMap((fact) => {
+        const [where] = openGraphOnce.locate([fact.provenance]);
+        const stored = where ? kb.store.chunksByIds([where.chunkId]).get(where.chunkId) : undefined;
+        return where && stored && canReadDocument(stored.documentGroups, access) ? [{ ...fact, sentence: where.sentence, stored }] : [];
+      }),
+    );
+    const chosen: Array<(typeof perNode)[number][number]> = [];
     for (let round = 0; chosen.length < maxFacts && perNode.some((facts) => facts.length > round); round++) {
       for (const facts of perNode) {
         const fact = facts[round];
         if (fact && chosen.length < maxFacts) chosen.push(fact);
       }
     }
-    return chosen.flatMap((fact, index) => {
-      const [where] = graph!.locate([fact.provenance]);
-      const stored = where ? kb.store.chunksByIds([where.chunkId]).get(where.chunkId) : undefined;
-      if (!where || !stored) return [];
-      const text = `知识图谱事实：${fact.statement}\n原文：${where.sentence}`;
-      return [
-        {
-          chunk: { ...stored.chunk, text, tokenCount: estimateTokens(text) },
-          score: 1,
-          documentPath: stored.documentPath,
-          documentTitle: stored.documentTitle,
-          ...(stored.documentRowKey === undefined ? {} : { documentRowKey: stored.documentRowKey }),
-          matchedTerms: [fact.node.name],
-          scores: [{ retriever: 'graph', score: 1, rank: index + 1 }],
-        },
-      ];
+    return chosen.map(({ statement, sentence, stored, node }, index) => {
+      const text = `知识图谱事实：${statement}\n原文：${sentence}`;
+      return {
+        chunk: { ...stored.chunk, text, tokenCount: estimateTokens(text) },
+        score: 1,
+        documentPath: stored.documentPath,
+        documentTitle: stored.documentTitle,
+        ...(stored.documentRowKey === undefined ? {} : { documentRowKey: stored.documentRowKey }),
+        matchedTerms: [node.name],
+        scores: [{ retriever: 'graph', score: 1, rank: index + 1 }],
+      };
     });
   };
   return {
@@ -68,7 +73,7 @@ export function withGraphFacts(kb: KnowledgeBase, options: GraphFactsOptions = {
     graphFacts,
     async search(query, searchOptions) {
       const retrieved = await kb.search(query, searchOptions);
-      const facts = graphFacts(query);
+      const facts = graphFacts(query, searchOptions.access);
       // After the passages: the evidence threshold judges the top passages as it would without the
       // graph (a short fact covers few of a question's words; put first, it turned answerable
       // questions into refusals), and the facts add sources rather than displace them.
