@@ -31,6 +31,7 @@ export * from './examples/index.js';
 export * from './datasets/index.js';
 export * from './presets/index.js';
 export * from './reasoning/index.js';
+export * from './graph/index.js';
 // Both stages name a normalizeText; the documents one (display-preserving) is the public one.
 export { normalizeText } from './documents/index.js';
 export { runCli } from './cli/main.js';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { defineCommand, renderUsage, runCommand, type CommandDef } from 'citty';
 import { HangjiaError } from '../errors/index.js';
 import { EXIT, exitCodeFor, isCittyUsageError } from './_exit-codes.js';
+import { graphArgumentsInOrder } from './commands/_graph-argument-order.js';
 import type { CliSession } from './_session.js';
 import { checkUnknownFlags } from './_unknown-flags.js';
 
@@ -24,6 +25,7 @@ export const rootCommand = defineCommand({
     train: () => import('./commands/train.js').then((module) => module.default),
     pearl: () => import('./commands/pearl.js').then((module) => module.default),
     keys: () => import('./commands/keys.js').then((module) => module.default),
+    graph: () => import('./commands/graph.js').then((module) => module.default),
   },
 });
 
@@ -32,7 +34,8 @@ export const rootCommand = defineCommand({
  * in-process. Usage errors print the command's usage and the message; HangjiaErrors print their
  * message and code; anything else is a bug and prints its stack.
  */
-export async function runCli(rawArgs: string[], io: Partial<Omit<CliSession, 'exitCode'>> = {}): Promise<number> {
+export async function runCli(givenArgs: string[], io: Partial<Omit<CliSession, 'exitCode'>> = {}): Promise<number> {
+  const rawArgs = graphArgumentsInOrder(givenArgs);
   const session: CliSession = {
     streams: io.streams ?? { stdout: process.stdout, stderr: process.stderr },
     stdin: io.stdin ?? process.stdin,

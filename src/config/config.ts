@@ -171,6 +171,12 @@ export interface HangjiaConfig {
      * users who prefer a shorter answer to an unsupported one (`--strict`; default false).
      */
     strict?: boolean;
+    /**
+     * Whether `ask`, `chat` and `eval rag --kb` put the knowledge graph's facts about the entities a
+     * question names among the sources (after the retrieved passages), each cited to its evidence chunk (`--graph`,
+     * `HANGJIA_ANSWER_GRAPH`; default false; build the graph with `hangjia graph build`).
+     */
+    graph?: boolean;
   };
   /** How `--strategy pearl|agent` runs (see docs/design.md, "Reasoning"). */
   reasoning: {

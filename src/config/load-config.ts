@@ -52,6 +52,7 @@ const ENVIRONMENT_KEYS: ReadonlyArray<[string, string]> = [
   ['HANGJIA_RERANK_MODEL', 'rerank.model'],
   ['HANGJIA_RERANK_MODEL_DIR', 'rerank.modelDir'],
   ['HANGJIA_RERANK_TOP_N', 'rerank.topN'],
+  ['HANGJIA_ANSWER_GRAPH', 'answer.graph'],
 ];
 
 const NUMERIC_KEYS = new Set([
@@ -85,7 +86,8 @@ const ENUM_KEYS: Record<string, readonly string[]> = {
   'model.provider': ['none', 'openai-compatible', 'llama-cpp'],
   'rerank.provider': ['none', 'http', 'transformers'],
 };
-const BOOLEAN_KEYS = new Set(['answer.strict']);
+/** Settings that are true or false (written `true`/`false`, `1`/`0`, `yes`/`no` in the environment and --set). */
+const BOOLEAN_KEYS = new Set(['answer.strict', 'answer.graph']);
 /** Settings that must never be printed or saved. */
 export const SECRET_KEYS = new Set(['embedding.apiKey', 'model.apiKey', 'rerank.apiKey']);
 
@@ -214,6 +216,13 @@ function setKey(config: HangjiaConfig, key: string, raw: unknown, layer: ConfigL
       });
     }
   }
+  if (BOOLEAN_KEYS.has(key) && typeof raw !== 'boolean') {
+    const text = String(raw).trim().toLowerCase();
+    if (!['true', 'false', '1', '0', 'yes', 'no'].includes(text)) {
+      throw new HangjiaError('E_CONFIG', `Setting "${key}" must be true or false, got "${String(raw)}" (from ${layer}).`, { details: { setting: key, value: raw, layer } });
+    }
+    value = ['true', '1', 'yes'].includes(text);
+  }
   const range = RANGE_KEYS[key];
   if (range && ((value as number) > range.max || (range.minExclusive ? (value as number) <= range.min : (value as number) < range.min))) {
     throw new HangjiaError(
@@ -256,6 +265,7 @@ function optionalKeys(): string[] {
     'reasoning.actions', 'reasoning.tools', 'reasoning.allowedHosts',
     'answer.strict',
     ...['baseURL', 'apiKey', 'model', 'modelDir'].map((name) => `rerank.${name}`),
+    'answer.graph',
   ];
 }
 

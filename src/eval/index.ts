@@ -22,3 +22,4 @@ export * from './runs/index.js';
 export * from './compare/index.js';
 export * from './rag/index.js';
 export * from './pairwise/index.js';
+export * from './extraction/index.js';

@@ -4,6 +4,7 @@ import { createAnalyzer } from '../../analysis/index.js';
 import { answerQuestion, type Answer, type AnswerQuestionOptions, type AnswerStream } from '../../answer/index.js';
 import type { HangjiaConfig } from '../../config/index.js';
 import { createExamplePool, createExampleSelector, EXAMPLE_SELECTOR_NAMES, readExamplePool } from '../../examples/index.js';
+import { withGraphFacts } from '../../graph/index.js';
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
@@ -28,24 +29,29 @@ export const ANSWER_ARGS = {
   trace: { type: 'boolean', description: 'pearl/agent: show the plan, steps and tool calls (in --json: the trace)' },
   strict: { type: 'boolean', description: 'Remove the sentences the citation check finds unsupported (listed as strictRemoved in --json; default answer.strict, false)' },
   ...RERANK_ARGS,
+  graph: { type: 'boolean', description: 'Put the knowledge graph\'s facts about the entities the question names among the sources (after the retrieved passages), cited to their evidence chunks (default answer.graph; see "hangjia graph build")' },
   ...COMMON_ARGS,
 } satisfies ArgsDef;
 
 /** Everything `ask` and `chat` set up once: config, knowledge base, model, examples. */
 export async function openAnswering(
   data: unknown,
-  args: { kb: string; k?: string; threshold?: string; examples?: string; shots?: string; selector?: string; mode?: string; rerank?: string; strict?: boolean; strategy?: string } & Parameters<typeof openSession>[1],
+  args: { kb: string; k?: string; threshold?: string; examples?: string; shots?: string; selector?: string; mode?: string; rerank?: string; strict?: boolean; graph?: boolean; strategy?: string } & Parameters<typeof openSession>[1],
 ) {
   const { session, terminal, loaded } = openSession(data, args, {
     'search.k': numberFlag('k', args.k, { min: 1, max: 100 }),
     'search.mode': args.mode,
     'answer.evidenceThreshold': numberFlag('threshold', args.threshold, { min: 0, max: 1 }),
     'answer.strict': args.strict,
+    'answer.graph': args.graph,
   });
   const config = loaded.config;
   const components = createDefaultComponents(config);
   const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, components);
   const reranking = openReranking(config, args.rerank, terminal);
+
+  // What answers search: the knowledge base, or (answer.graph) the knowledge base with its graph's facts first.
+  const answerSource = config.answer.graph ? withGraphFacts(knowledgeBase) : knowledgeBase;
   const model = config.model.provider === 'none' ? undefined : createLanguageModelFromConfig(config.model);
   if (!model) terminal.info('No chat model configured (model.provider is "none"): answers are extractive — quoted, cited sentences. Configure one with HANGJIA_MODEL_PROVIDER, or run "hangjia model pull".');
   let examples: AnswerQuestionOptions['examples'];
@@ -77,7 +83,7 @@ export async function openAnswering(
   };
   const strategy = (args.strategy ?? 'rag') as AnsweringStrategy;
   const reasoning = { strategy, ...(strategy === 'rag' ? {} : reasoningOptionsFromConfig(config.reasoning, session.cwd)) };
-  return { session, terminal, config, knowledgeBase, model, options: answerOptions(config), reasoning, close };
+  return { session, terminal, config, knowledgeBase, answerSource, model, options: answerOptions(config), reasoning, close };
 }
 
 /**
@@ -177,7 +183,7 @@ export default defineCommand({
         if (result.answer.incomplete) session.exitCode = EXIT.failure;
         return;
       }
-      const stream = answerQuestion(answering.knowledgeBase, args.question, answering.options);
+      const stream = answerQuestion(answering.answerSource, args.question, answering.options);
       let answer: Answer;
       if (terminal.json) {
         answer = await stream.answer;

@@ -25,7 +25,7 @@ export default defineCommand({
         if (question !== '') {
           try {
             const reasoned = answering.reasoning.strategy === 'rag' ? undefined : await answerWithStrategy(answering.knowledgeBase, question, { ...answering.options, ...answering.reasoning, history });
-            const stream = reasoned ? finishedAnswerStream(reasoned.answer) : answerQuestion(answering.knowledgeBase, question, { ...answering.options, history });
+            const stream = reasoned ? finishedAnswerStream(reasoned.answer) : answerQuestion(answering.answerSource, question, { ...answering.options, history });
             // --json: one JSON object per answer, on one line (JSON Lines), as `ask --json` gives it.
             const answer = terminal.json ? await stream.answer : await printAnswerStream(stream, terminal, (text) => session.streams.stdout.write(text), answering.options.strict === true);
             if (reasoned && !terminal.json) printStrategyDetails(reasoned, terminal, Boolean(args.trace));

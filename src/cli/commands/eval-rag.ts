@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { defineCommand } from 'citty';
+import { answerQuestion } from '../../answer/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import {
   answerToRagSample,
@@ -43,6 +44,7 @@ export default defineCommand({
     mode: { ...ANSWER_ARGS.mode, description: 'With --kb: retrievers to use (default auto)' },
     strategy: { ...ANSWER_ARGS.strategy, description: 'With --kb: how questions are answered, rag (default) | pearl | agent; steps, tokens and evidence recall (lines with "evidence") are reported for each' },
     rerank: { ...ANSWER_ARGS.rerank, description: `With --kb: ${ANSWER_ARGS.rerank.description}` },
+    graph: { ...ANSWER_ARGS.graph, description: 'With --kb: the knowledge graph\'s facts about the entities a question names join its sources (default answer.graph)' },
     threshold: { type: 'string', description: 'Lexical variant: support threshold, weighted term coverage 0–1 (default 0.5)' },
     questions: { type: 'string', description: 'Judged answer relevancy: questions generated per answer (default 3)' },
     concurrency: { type: 'string', description: 'Items in flight at once (default 2)' },
@@ -108,7 +110,11 @@ export default defineCommand({
         ...(answering
           ? {
               generate: async (input, signal) => {
-                const result = await answerWithStrategy(answering.knowledgeBase, input.question, { ...answering.options, ...answering.reasoning, ...(signal ? { signal } : {}) });
+                // RAG answers from the graph-augmented source when answer.graph is on; PEARL and the agent search the knowledge base itself.
+                const result: StrategyAnswer =
+                  answering.reasoning.strategy === 'rag'
+                    ? { strategy: 'rag', answer: await answerQuestion(answering.answerSource, input.question, { ...answering.options, ...(signal ? { signal } : {}) }).answer }
+                    : await answerWithStrategy(answering.knowledgeBase, input.question, { ...answering.options, ...answering.reasoning, ...(signal ? { signal } : {}) });
                 const { answer } = result;
                 if (answer.incomplete) {
                   // A stream cut by an error is not the system's answer: fail the item (a re-run asks
@@ -211,6 +217,8 @@ function answeringSettings(answering: Awaited<ReturnType<typeof openAnswering>>,
     evidenceThreshold: options.evidenceThreshold,
     // --strict (answer.strict) takes unsupported sentences out of the answers scored.
     ...(options.strict ? { strict: true } : {}),
+    // Graph facts are extra sources: answers made with them are not answers made without.
+    ...(config.answer.graph ? { graph: true } : {}),
     search: { mode: options.search?.mode ?? 'auto', lexicalWeight: options.search?.lexicalWeight, vectorWeight: options.search?.vectorWeight, rrfK: options.search?.rrfK },
     // Only when on, so runs made before reranking existed still resume.
     ...(options.search?.reranker ? { rerank: { reranker: options.search.reranker.name, topN: options.search.rerankTopN ?? null } } : {}),

@@ -11,5 +11,6 @@ export default defineCommand({
     show: () => import('./eval-show.js').then((module) => module.default),
     diff: () => import('./eval-diff.js').then((module) => module.default),
     make: () => import('./eval-make.js').then((module) => module.default),
+    extraction: () => import('./eval-extraction.js').then((module) => module.default),
   },
 });

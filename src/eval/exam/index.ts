@@ -20,7 +20,7 @@ export {
   type ExamPromptTemplateName,
 } from './exam-prompt.js';
 export { rotateExamItem, rotationCount } from './circular.js';
-export { bootstrapAccuracyInterval, bootstrapMeanInterval, groupSeed, DEFAULT_BOOTSTRAP_RESAMPLES, type BootstrapOptions } from './bootstrap.js';
+export { bootstrapAccuracyInterval, bootstrapMeanInterval, bootstrapStatisticInterval, groupSeed, DEFAULT_BOOTSTRAP_RESAMPLES, type BootstrapOptions } from './bootstrap.js';
 export type { ExamRecord, ExamRunConfig } from './exam-record.js';
 export { summarizeExam, type ExamAccuracy, type ExamSummary, type SummarizeExamOptions } from './exam-statistics.js';
 export { examItemsDigest } from './exam-digest.js';

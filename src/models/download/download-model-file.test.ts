@@ -17,15 +17,15 @@ const CHUNK = 1024;
 
 // Small clocks keep the suite fast; the pacing below leaves each one a wide margin either way,
 // so that a loaded machine (two shared cores) delays timers without flipping an outcome.
-const CONNECT_TIMEOUT_MS = 100;
-const STALL_TIMEOUT_MS = 400;
+const CONNECT_TIMEOUT_MS = 400;
+const STALL_TIMEOUT_MS = 1200;
 
 describe('downloadModelFile timeouts', () => {
   it('a body that keeps flowing for longer than the connect timeout completes and verifies (the connect timeout stops at the headers)', async () => {
-    // 8 pieces, 50 ms apart: about 350 ms of body, over three times the connect timeout, while no
+    // 8 pieces, 200 ms apart: about 1.4 s of body, over three times the connect timeout, while no
     // gap comes near the stall timeout. With AbortSignal.timeout(connectTimeoutMs) on fetch, as
-    // before the fix, the body was aborted after 100 ms and this download broke off.
-    const server = await startServer((request, response) => streamContent(request, response, { intervalMs: 50 }));
+    // before the fix, the body was aborted after the connect timeout and this download broke off.
+    const server = await startServer((request, response) => streamContent(request, response, { intervalMs: 200 }));
     const destination = path.join(temporaryDirectory(), 'models', 'model.gguf');
     const events: ModelDownloadProgress[] = [];
     const started = performance.now();
@@ -59,9 +59,9 @@ describe('downloadModelFile timeouts', () => {
     const failure = error as HangjiaError;
     expect(failure.code).toBe('E_MODEL_DOWNLOAD');
     expect(failure.message).toBe(
-      `The download of ${server.url}/model.gguf broke off at ${3 * CHUNK} bytes (timed out: no data for 0.4 s). ${destination}.part keeps what arrived: download to the same destination again to resume.`,
+      `The download of ${server.url}/model.gguf broke off at ${3 * CHUNK} bytes (timed out: no data for 1.2 s). ${destination}.part keeps what arrived: download to the same destination again to resume.`,
     );
-    expect(failure.details).toEqual({ failure: 'broken-off', url: `${server.url}/model.gguf`, bytes: 3 * CHUNK, partialPath: `${destination}.part`, reason: 'timed out: no data for 0.4 s' });
+    expect(failure.details).toEqual({ failure: 'broken-off', url: `${server.url}/model.gguf`, bytes: 3 * CHUNK, partialPath: `${destination}.part`, reason: 'timed out: no data for 1.2 s' });
     expect(failure.isRetryable).toBe(true);
     // It waited out the stall timeout, and not much more.
     expect(elapsed).toBeGreaterThanOrEqual(STALL_TIMEOUT_MS - 5);
@@ -89,8 +89,8 @@ describe('downloadModelFile timeouts', () => {
     expect(error).toBeInstanceOf(HangjiaError);
     const failure = error as HangjiaError;
     expect(failure.code).toBe('E_MODEL_DOWNLOAD');
-    expect(failure.message).toBe(`Cannot download the model from ${url} (timed out: no response headers within 0.1 s): this machine seems to be offline or cannot reach the server.`);
-    expect(failure.details).toEqual({ failure: 'unreachable', url, reason: 'timed out: no response headers within 0.1 s' });
+    expect(failure.message).toBe(`Cannot download the model from ${url} (timed out: no response headers within 0.4 s): this machine seems to be offline or cannot reach the server.`);
+    expect(failure.details).toEqual({ failure: 'unreachable', url, reason: 'timed out: no response headers within 0.4 s' });
     expect(failure.isRetryable).toBe(true);
     expect(server.ranges).toEqual([undefined]);
     expect(elapsed).toBeGreaterThanOrEqual(CONNECT_TIMEOUT_MS - 5);
