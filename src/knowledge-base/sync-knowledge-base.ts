@@ -1,5 +1,5 @@
 import type { Chunker } from '../chunking/index.js';
-import { contentHash } from '../documents/index.js';
+import { contentHash, type Document } from '../documents/index.js';
 import { HangjiaError } from '../errors/index.js';
 import { embedMany, type EmbeddingModel } from '../models/index.js';
 import { hashFile, listSourceFiles, readSourceFile, type SourceFile, type SourceOptions } from '../sources/index.js';
@@ -114,7 +114,7 @@ async function syncOneFile(store: KnowledgeBaseStore, file: SourceFile, previous
     for (const warning of read.warnings) counters.warnings.push({ path: file.path, code: warning.reason, message: warning.message });
     const documents = read.documents.map((document) => ({
       document,
-      chunks: options.chunker.chunk(document).map((chunk) => ({ chunk, textHash: contentHash(chunk.text) })),
+      chunks: chunkContained(options.chunker, document, file).map((chunk) => ({ chunk, textHash: contentHash(chunk.text) })),
     }));
     store.replaceSourceFile({ ...base, fileHash }, documents);
     counters.documentsWritten += documents.length;
@@ -126,6 +126,19 @@ async function syncOneFile(store: KnowledgeBaseStore, file: SourceFile, previous
     store.markSourceFileFailed({ ...base, fileHash, errorCode: error.code, errorMessage: error.message });
     counters.failed += 1;
     counters.failures.push({ path: file.path, code: error.code, message: error.message });
+  }
+}
+
+/** Chunks one document; an exception inside the chunker fails this file (named), not the whole sync. */
+function chunkContained(chunker: Chunker, document: Document, file: SourceFile): ReturnType<Chunker['chunk']> {
+  try {
+    return chunker.chunk(document);
+  } catch (error) {
+    if (HangjiaError.is(error)) throw error;
+    throw new HangjiaError('E_CHUNK_FAILED', `Cannot chunk ${file.path} (document ${document.id}): ${(error as Error).message}. This is a bug — please report it; the other files are ingested.`, {
+      details: { path: file.path, documentId: document.id },
+      cause: error,
+    });
   }
 }
 
