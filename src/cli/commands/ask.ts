@@ -3,6 +3,7 @@ import { defineCommand, type ArgsDef } from 'citty';
 import { createAnalyzer } from '../../analysis/index.js';
 import { answerQuestion, type Answer, type AnswerQuestionOptions, type AnswerStream } from '../../answer/index.js';
 import type { HangjiaConfig } from '../../config/index.js';
+import { HangjiaError } from '../../errors/index.js';
 import { createExamplePool, createExampleSelector, EXAMPLE_SELECTOR_NAMES, readExamplePool } from '../../examples/index.js';
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import type { LanguageModel } from '../../models/index.js';
@@ -144,6 +145,11 @@ export default defineCommand({
     question: { type: 'positional', description: 'The question (quote it)', required: true },
   },
   async run({ args, data }) {
+    // Before anything else: opening the knowledge base and the model prints configuration hints
+    // that mean nothing when there is no question to answer.
+    if (args.question.trim() === '') {
+      throw new HangjiaError('E_USAGE', 'The question is empty: ask something, e.g. hangjia ask <kb> "试用期最长多久？"', { details: { question: args.question } });
+    }
     const answering = await openAnswering(data, args);
     const { session, terminal } = answering;
     try {

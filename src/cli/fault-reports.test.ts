@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCliCaptured } from '../../test/support/run-cli.js';
+import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../../test/support/scripted-openai-server.js';
+import { useTemporaryDirectories, writeFiles } from '../../test/support/temporary-directory.js';
+
+const temporaryDirectory = useTemporaryDirectories();
+
+const HANDBOOK = '员工手册\n\n第一章 总则\n\n第一条 试用期不得超过六个月。\n\n第二条 年休假每年十五天。\n';
+
+describe('faults found trying hangjia as a new user (issue 17)', () => {
+  let server: ScriptedOpenAIServer;
+  beforeEach(async () => {
+    server = await startScriptedOpenAIServer({ embeddingDimensions: 8 });
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('1: kb create and kb sync ingest a page of 5,000 nested <div>s and the files beside it', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { 'deep.html': `${'<div>'.repeat(5000)}深层嵌套的正文${'</div>'.repeat(5000)}`, 'handbook.txt': HANDBOOK });
+    const created = await runCliCaptured(['kb', 'create', 'deep', root, '--quiet'], { home });
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('deep: 2 files found — 2 added, 0 updated, 0 unchanged, 0 removed, 0 failed, 0 skipped');
+    fs.appendFileSync(path.join(root, 'handbook.txt'), '\n第三条 加班需审批。\n');
+    const synced = await runCliCaptured(['kb', 'sync', 'deep', '--quiet'], { home });
+    expect(synced.code, synced.stderr).toBe(0);
+    expect(synced.stdout).toContain('deep: 2 files found — 0 added, 1 updated, 1 unchanged, 0 removed, 0 failed, 0 skipped');
+  });
+
+  it('3: kb stats opens a hybrid knowledge base with the configured embedding model, so a current index is current', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { 'handbook.txt': HANDBOOK });
+    const env = { HANGJIA_EMBEDDING_PROVIDER: 'openai-compatible', HANGJIA_BASE_URL: server.baseURL, HANGJIA_EMBEDDING_MODEL: 'scripted' };
+    expect((await runCliCaptured(['kb', 'create', 'hybrid', root, '--quiet'], { home, env })).code).toBe(0);
+    const searched = await runCliCaptured(['search', 'hybrid', '试用期', '--json'], { home, env });
+    expect(JSON.parse(searched.stdout).mode).toBe('hybrid');
+    const stats = await runCliCaptured(['kb', 'stats', 'hybrid', '--json'], { home, env });
+    expect(JSON.parse(stats.stdout)).toMatchObject({ indexCurrent: true, indexStaleReason: null, embeddingModelId: 'openai-compatible:scripted' });
+  });
+
+  it('6: ask with an empty question says so, before any word about models', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { 'handbook.txt': HANDBOOK });
+    expect((await runCliCaptured(['kb', 'create', 'hr', root, '--quiet'], { home })).code).toBe(0);
+    const asked = await runCliCaptured(['ask', 'hr', '  '], { home });
+    expect({ code: asked.code, stdout: asked.stdout, stderr: asked.stderr }).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'Error: The question is empty: ask something, e.g. hangjia ask <kb> "试用期最长多久？" [E_USAGE]\n',
+    });
+  });
+
+  describe('4: a run that produced nothing says why and exits non-zero', () => {
+    const notJson = { json: { choices: [{ index: 0, message: { role: 'assistant', content: '这不是 JSON' }, finish_reason: 'stop' }], usage: { prompt_tokens: 300, completion_tokens: 30 } } };
+    async function knowledgeBaseWithUselessModel(): Promise<{ home: string; env: NodeJS.ProcessEnv; workspace: string }> {
+      const home = temporaryDirectory();
+      const workspace = temporaryDirectory();
+      writeFiles(workspace, { 'docs/handbook.md': '# 试用期\n\n劳动合同期限三年以上固定期限和无固定期限的劳动合同，试用期不得超过六个月。同一用人单位与同一劳动者只能约定一次试用期。\n' });
+      expect((await runCliCaptured(['kb', 'create', 'hr', path.join(workspace, 'docs'), '--quiet'], { home })).code).toBe(0);
+      server.enqueue('/v1/chat/completions', ...Array.from({ length: 30 }, () => notJson));
+      return { home, workspace, env: { HANGJIA_MODEL_PROVIDER: 'openai-compatible', HANGJIA_BASE_URL: server.baseURL, HANGJIA_MODEL: 'scripted-model' } };
+    }
+
+    it('data generate: 0 usable items is an error naming the cause, with no "wrote" line', async () => {
+      const { home, env, workspace } = await knowledgeBaseWithUselessModel();
+      const run = await runCliCaptured(['data', 'generate', 'hr', '--out', 'items.jsonl', '--max-retries', '0', '--quiet'], { home, env, cwd: workspace });
+      expect(run.code).toBe(1);
+      expect(run.stdout).not.toContain('wrote');
+      expect(run.stderr).toMatch(/^Error: 0 usable items from 1 chunks: every chunk failed \(E_MODEL_OUTPUT: openai-compatible model "scripted-model" returned output that is not JSON .*\); \S+items\.jsonl was not written\. Check the model with "hangjia models test".* \[E_NO_ITEMS\]\n$/);
+      expect(fs.existsSync(path.join(workspace, 'items.jsonl'))).toBe(false);
+    });
+
+    it('eval make: 0 questions is an error naming the skip reasons, and no set is written', async () => {
+      const { home, env, workspace } = await knowledgeBaseWithUselessModel();
+      const run = await runCliCaptured(['eval', 'make', 'hr', '--out', 'set.jsonl', '--count', '5', '--quiet'], { home, env, cwd: workspace });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^Error: 0 of 5 questions made from 1 chunks picked \(skipped: model-output 1\); no set was written\..* \[E_NO_ITEMS\]\n$/);
+      expect(fs.existsSync(path.join(workspace, 'set.jsonl'))).toBe(false);
+    });
+  });
+});
