@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chatStreamEvents } from '../answer/__fixtures__/handbook.js';
 import { runCliCaptured } from '../../test/support/run-cli.js';
 import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../../test/support/scripted-openai-server.js';
 import { useTemporaryDirectories, writeFiles } from '../../test/support/temporary-directory.js';
@@ -83,5 +84,28 @@ describe('faults found trying hangjia as a new user (issue 17)', () => {
       expect(run.stderr).toMatch(/^Error: 0 of 5 questions made from 1 chunks picked \(skipped: model-output 1\); no set was written\..* \[E_NO_ITEMS\]\n$/);
       expect(fs.existsSync(path.join(workspace, 'set.jsonl'))).toBe(false);
     });
+  });
+
+  it('7: ask takes --input-field/--output-field for its example pool, and fails with exit 2 when no pool line is usable', async () => {
+    const home = temporaryDirectory();
+    const workspace = temporaryDirectory();
+    writeFiles(workspace, {
+      'docs/handbook.txt': HANDBOOK,
+      'pool.jsonl': `${JSON.stringify({ id: 'e1', question: '年假有几天？', answer: '每年十五天（示例答案）。' })}\n${JSON.stringify({ id: 'e2', question: '试用期多久？', answer: '不超过六个月。' })}\n`,
+    });
+    expect((await runCliCaptured(['kb', 'create', 'hr', path.join(workspace, 'docs'), '--quiet'], { home })).code).toBe(0);
+    const env = { HANGJIA_MODEL_PROVIDER: 'openai-compatible', HANGJIA_BASE_URL: server.baseURL, HANGJIA_MODEL: 'scripted-model' };
+
+    const unusable = await runCliCaptured(['ask', 'hr', '年假有几天？', '--examples', 'pool.jsonl', '--threshold', '0'], { home, env, cwd: workspace });
+    expect({ code: unusable.code, stdout: unusable.stdout, requests: server.requests.length }).toEqual({ code: 2, stdout: '', requests: 0 });
+    expect(unusable.stderr).toBe(
+      `Error: No line of the example pool ${path.join(workspace, 'pool.jsonl')} is usable (2 skipped; line 1: expected a non-empty string field "input" (the example's input), found none). Each line needs a non-empty "input" and "output" string; name other fields with --input-field and --output-field (e.g. --input-field question --output-field answer). [E_DATASET]\n`,
+    );
+
+    server.enqueue('/v1/chat/completions', { events: chatStreamEvents(['年休假每年十五天[1]。']) });
+    const used = await runCliCaptured(['ask', 'hr', '年假有几天？', '--examples', 'pool.jsonl', '--input-field', 'question', '--output-field', 'answer', '--threshold', '0', '--json'], { home, env, cwd: workspace });
+    expect(used.code, `${used.stderr}\n${used.stdout}`).toBe(0);
+    expect(used.stderr).not.toContain('Skipped');
+    expect(JSON.stringify(server.requests[0]!.body)).toContain('每年十五天（示例答案）。');
   });
 });

@@ -4,7 +4,7 @@ import { createAnalyzer } from '../../analysis/index.js';
 import { answerQuestion, type Answer, type AnswerQuestionOptions, type AnswerStream } from '../../answer/index.js';
 import type { HangjiaConfig } from '../../config/index.js';
 import { HangjiaError } from '../../errors/index.js';
-import { createExamplePool, createExampleSelector, EXAMPLE_SELECTOR_NAMES, readExamplePool } from '../../examples/index.js';
+import { createExamplePool, createExampleSelector, EXAMPLE_SELECTOR_NAMES, readExamplePool, type Example } from '../../examples/index.js';
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
@@ -19,6 +19,8 @@ export const ANSWER_ARGS = {
   k: { type: 'string', alias: 'k', description: 'Passages retrieved (default 5)' },
   threshold: { type: 'string', description: 'Evidence threshold 0–1: refuse below it without calling the model (default answer.evidenceThreshold, 0.35)' },
   examples: { type: 'string', description: 'A JSONL pool of solved examples for dynamic few-shot ({"id","input","output"} per line)' },
+  'input-field': { type: 'string', description: 'Field of the --examples pool holding the input (default input)' },
+  'output-field': { type: 'string', description: 'Field of the --examples pool holding the output (default output)' },
   shots: { type: 'string', description: 'Examples put into the prompt (default 3; needs --examples)' },
   selector: { type: 'enum', options: [...EXAMPLE_SELECTOR_NAMES], description: 'How examples are picked (default mmr)' },
   mode: { type: 'enum', options: ['auto', 'lexical', 'vector', 'hybrid'], description: 'Retrievers to use (default auto)' },
@@ -28,22 +30,22 @@ export const ANSWER_ARGS = {
 /** Everything `ask` and `chat` set up once: config, knowledge base, model, examples. */
 export async function openAnswering(
   data: unknown,
-  args: { kb: string; k?: string; threshold?: string; examples?: string; shots?: string; selector?: string; mode?: string } & Parameters<typeof openSession>[1],
+  args: { kb: string; k?: string; threshold?: string; examples?: string; 'input-field'?: string; 'output-field'?: string; shots?: string; selector?: string; mode?: string } & Parameters<typeof openSession>[1],
 ) {
   const { session, terminal, loaded } = openSession(data, args, {
     'search.k': numberFlag('k', args.k, { min: 1, max: 100 }),
     'search.mode': args.mode,
     'answer.evidenceThreshold': numberFlag('threshold', args.threshold, { min: 0, max: 1 }),
   });
+  // The pool is read first: a pool with no usable line is a usage error, whatever the model.
+  const pool = args.examples ? readUsablePool(path.resolve(session.cwd, args.examples), args, terminal) : undefined;
   const config = loaded.config;
   const components = createDefaultComponents(config);
   const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, components);
   const model = config.model.provider === 'none' ? undefined : createLanguageModelFromConfig(config.model);
   if (!model) terminal.info('No chat model configured (model.provider is "none"): answers are extractive — quoted, cited sentences. Configure one with HANGJIA_MODEL_PROVIDER, or run "hangjia model pull".');
   let examples: AnswerQuestionOptions['examples'];
-  if (args.examples) {
-    const { examples: pool, skipped } = readExamplePool(path.resolve(session.cwd, args.examples), { onMalformed: 'skip' });
-    for (const line of skipped) terminal.warn(`Skipped ${line.message}`);
+  if (pool) {
     const selector = createExampleSelector(await createExamplePool(pool, { analyzer: createAnalyzer() }), args.selector ?? 'mmr');
     examples = { selector, k: numberFlag('shots', args.shots, { min: 1, max: 50 }) ?? 3 };
   }
@@ -66,6 +68,29 @@ export async function openAnswering(
     await (model as (LanguageModel & { dispose?: () => Promise<void> }) | undefined)?.dispose?.();
   };
   return { session, terminal, config, knowledgeBase, model, options: answerOptions(config), close };
+}
+
+const SKIPPED_LINES_SHOWN = 5;
+
+/**
+ * The usable examples of a pool. Skipped lines are warned about (the first few, then a count); a
+ * pool with none usable fails with `E_DATASET` (exit 2), since answering without the examples the
+ * user asked for would pass silently for answering with them.
+ */
+function readUsablePool(file: string, fields: { 'input-field'?: string; 'output-field'?: string }, terminal: Terminal): Example[] {
+  const inputField = fields['input-field'] ?? 'input';
+  const outputField = fields['output-field'] ?? 'output';
+  const { examples, skipped } = readExamplePool(file, { onMalformed: 'skip', inputField, outputField });
+  if (examples.length === 0) {
+    throw new HangjiaError(
+      'E_DATASET',
+      `No line of the example pool ${file} is usable (${skipped.length} skipped; line ${skipped[0]?.line ?? '—'}: ${skipped[0]?.message.slice(file.length + 1).replace(/^\d+: /, '').replace(/\.$/, '') ?? 'the file is empty'}). Each line needs a non-empty "${inputField}" and "${outputField}" string; name other fields with --input-field and --output-field (e.g. --input-field question --output-field answer).`,
+      { details: { path: file, skipped: skipped.length, inputField, outputField } },
+    );
+  }
+  for (const line of skipped.slice(0, SKIPPED_LINES_SHOWN)) terminal.warn(`Skipped ${line.message}`);
+  if (skipped.length > SKIPPED_LINES_SHOWN) terminal.warn(`Skipped ${skipped.length - SKIPPED_LINES_SHOWN} more lines of ${file}; ${examples.length} examples are used.`);
+  return examples;
 }
 
 /** Streams an answer to the terminal: text as it comes, then sources and flags. Returns the answer. */
