@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chatStreamEvents } from '../answer/__fixtures__/handbook.js';
+import { INTERACTIVE_MODEL_TIMEOUTS } from '../presets/index.js';
 import { runCliCaptured } from '../../test/support/run-cli.js';
 import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../../test/support/scripted-openai-server.js';
 import { useTemporaryDirectories, writeFiles } from '../../test/support/temporary-directory.js';
@@ -107,5 +108,30 @@ describe('faults found trying hangjia as a new user (issue 17)', () => {
     expect(used.code, `${used.stderr}\n${used.stdout}`).toBe(0);
     expect(used.stderr).not.toContain('Skipped');
     expect(JSON.stringify(server.requests[0]!.body)).toContain('每年十五天（示例答案）。');
+  });
+
+  it('5: ask shows each retry of a hung endpoint on stderr and the total in the final error; the default interactive worst case is near a minute', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { 'handbook.txt': HANDBOOK });
+    expect((await runCliCaptured(['kb', 'create', 'hr', root, '--quiet'], { home })).code).toBe(0);
+    // Each reply comes 5 s late: longer than the 300 ms the run allows for a first byte.
+    const late = { delayMs: 5_000, events: chatStreamEvents(['太迟了。']) };
+    server.enqueue('/v1/chat/completions', late, late, late, late);
+    const env = { HANGJIA_MODEL_PROVIDER: 'openai-compatible', HANGJIA_BASE_URL: server.baseURL, HANGJIA_MODEL: 'scripted-model' };
+    const asked = await runCliCaptured(['ask', 'hr', '试用期多久？', '--threshold', '0', '--set', 'model.timeoutMs=300'], { home, env });
+    expect(asked.code).toBe(1);
+    expect(server.requests).toHaveLength(3);
+    const lines = asked.stderr.split('\n');
+    expect(lines.filter((line) => line.startsWith('Model attempt'))).toEqual([
+      expect.stringMatching(/^Model attempt 1\/3 failed: no answer within 0\.3 s; retrying in \d\.\d s…$/),
+      expect.stringMatching(/^Model attempt 2\/3 failed: no answer within 0\.3 s; retrying in \d\.\d s…$/),
+    ]);
+    expect(asked.stderr).toMatch(/did not answer within 300 ms for model "scripted-model"\. .* Gave up after 3 attempts in \d+\.\d s\./);
+
+    // 3 attempts of 20 s to the first token, plus at most 0.5 s + 1 s of backoff between them.
+    const { timeoutMs, maxRetries } = INTERACTIVE_MODEL_TIMEOUTS;
+    const worstCaseMs = (maxRetries + 1) * timeoutMs + 500 + 1_000;
+    expect(worstCaseMs).toBe(61_500);
   });
 });

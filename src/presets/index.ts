@@ -1,2 +1,2 @@
 /** @module presets — the default wiring of the stages, chosen in one place. */
-export { createDefaultComponents, createEmbeddingModelFromConfig, createLanguageModelFromConfig, lexicalSettingsFromConfig } from './default-components.js';
+export { createDefaultComponents, createEmbeddingModelFromConfig, createLanguageModelFromConfig, INTERACTIVE_MODEL_TIMEOUTS, lexicalSettingsFromConfig, type LanguageModelCallerOptions } from './default-components.js';

@@ -6,8 +6,8 @@ import type { HangjiaConfig } from '../../config/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import { createExamplePool, createExampleSelector, EXAMPLE_SELECTOR_NAMES, readExamplePool, type Example } from '../../examples/index.js';
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
-import type { LanguageModel } from '../../models/index.js';
-import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
+import type { LanguageModel, ProviderRetry } from '../../models/index.js';
+import { createDefaultComponents, createLanguageModelFromConfig, INTERACTIVE_MODEL_TIMEOUTS } from '../../presets/index.js';
 import { EXIT } from '../_exit-codes.js';
 import { hitToJson, snippet, sourceLocation } from '../_format.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
@@ -42,7 +42,14 @@ export async function openAnswering(
   const config = loaded.config;
   const components = createDefaultComponents(config);
   const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, components);
-  const model = config.model.provider === 'none' ? undefined : createLanguageModelFromConfig(config.model);
+  const model =
+    config.model.provider === 'none'
+      ? undefined
+      : createLanguageModelFromConfig(config.model, {
+          // A timeout the user set is theirs; the default is the interactive one (see INTERACTIVE_MODEL_TIMEOUTS).
+          ...(loaded.provenance['model.timeoutMs'] === 'default' ? INTERACTIVE_MODEL_TIMEOUTS : { maxRetries: INTERACTIVE_MODEL_TIMEOUTS.maxRetries }),
+          onRetry: (retry) => terminal.warn(describeRetry(retry)),
+        });
   if (!model) terminal.info('No chat model configured (model.provider is "none"): answers are extractive — quoted, cited sentences. Configure one with HANGJIA_MODEL_PROVIDER, or run "hangjia model pull".');
   let examples: AnswerQuestionOptions['examples'];
   if (pool) {
@@ -68,6 +75,20 @@ export async function openAnswering(
     await (model as (LanguageModel & { dispose?: () => Promise<void> }) | undefined)?.dispose?.();
   };
   return { session, terminal, config, knowledgeBase, model, options: answerOptions(config), close };
+}
+
+/** One stderr line per retry: which attempt failed, why, and how long until the next. */
+export function describeRetry(retry: ProviderRetry): string {
+  const { details, code } = retry.error;
+  const reason =
+    code === 'E_PROVIDER_TIMEOUT'
+      ? `no answer within ${Number(details.timeoutMs) / 1000} s`
+      : code === 'E_PROVIDER_UNREACHABLE'
+        ? `endpoint unreachable${details.systemCode ? ` (${String(details.systemCode)})` : ''}`
+        : details.statusCode !== undefined
+          ? `HTTP ${String(details.statusCode)}`
+          : code;
+  return `Model attempt ${retry.attempt}/${retry.maxAttempts} failed: ${reason}; retrying in ${(retry.waitMs / 1000).toFixed(1)} s…`;
 }
 
 const SKIPPED_LINES_SHOWN = 5;

@@ -1,5 +1,5 @@
 import type { HangjiaError } from '../../errors/index.js';
-import type { FinishReason, LanguageModel, LanguageModelCallOptions, LanguageModelStreamPart, LanguageModelUsage } from '../../models/index.js';
+import type { FinishReason, LanguageModel, LanguageModelCallOptions, LanguageModelStreamPart, LanguageModelUsage, ProviderRetry } from '../../models/index.js';
 import { createProviderResponseError } from '../../models/index.js';
 import { postJson } from '../_post-json.js';
 import { classifyChatError } from './_classify-chat-error.js';
@@ -27,6 +27,8 @@ export interface OpenAICompatibleChatSettings {
   fetch?: typeof globalThis.fetch;
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /** Called before each retry with the attempt, the reason and the wait (the CLI shows them on stderr). */
+  onRetry?: (retry: ProviderRetry) => void;
 }
 
 const PROVIDER = 'openai-compatible';
@@ -55,7 +57,7 @@ export function createOpenAICompatibleChatModel(settings: OpenAICompatibleChatSe
     ...(apiKey === undefined || apiKey === '' ? {} : { authorization: `Bearer ${apiKey}` }),
     ...settings.headers,
   };
-  const request = { url, headers, provider: PROVIDER, modelId, fetch: fetchFunction, timeoutMs, maxRetries, responseErrorHint: RESPONSE_HINT };
+  const request = { url, headers, provider: PROVIDER, modelId, fetch: fetchFunction, timeoutMs, maxRetries, responseErrorHint: RESPONSE_HINT, ...(settings.onRetry ? { onRetry: settings.onRetry } : {}) };
 
   return {
     specificationVersion: 'v1',
