@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -133,5 +134,71 @@ describe('faults found trying hangjia as a new user (issue 17)', () => {
     const { timeoutMs, maxRetries } = INTERACTIVE_MODEL_TIMEOUTS;
     const worstCaseMs = (maxRetries + 1) * timeoutMs + 500 + 1_000;
     expect(worstCaseMs).toBe(61_500);
+  });
+
+  describe('2: a read-only or unusual $HANGJIA_HOME', () => {
+    it('a HANGJIA_HOME that is a file is a clear error for list, create, search and ask alike', async () => {
+      const home = path.join(temporaryDirectory(), 'not-a-folder');
+      fs.writeFileSync(home, 'x');
+      for (const args of [['kb', 'list'], ['kb', 'create', 'hr', temporaryDirectory()], ['search', 'hr', '试用期'], ['ask', 'hr', '试用期多久？'], ['kb', 'remove', 'hr']]) {
+        const run = await runCliCaptured(args, { home });
+        expect({ args, code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({
+          args,
+          code: 1,
+          stdout: '',
+          stderr: `Error: ${home} is not a folder, but hangjia keeps its knowledge bases there ($HANGJIA_HOME or --home is ${home}). Point HANGJIA_HOME (or --home) at a folder, or move the file away. [E_HOME_NOT_DIRECTORY]\n`,
+        });
+      }
+    });
+
+    // Root writes through any file mode, so chmod cannot make a knowledge base read-only for the
+    // tests; a read-only bind mount can (EROFS stops root too). Where mounting is not allowed
+    // (an unprivileged container), this test is skipped and says so.
+    it('read commands work on a read-only mount (stale index used in memory, with a notice); write commands fail with one line naming the path and the permission', async (context) => {
+      const home = temporaryDirectory();
+      const root = temporaryDirectory();
+      writeFiles(root, { 'handbook.txt': HANDBOOK });
+      expect((await runCliCaptured(['kb', 'create', 'hr', root, '--quiet'], { home })).code).toBe(0);
+      // A stale index: the next search must rebuild it, which a read-only home cannot save.
+      fs.rmSync(path.join(home, 'kb', 'hr', 'index'), { recursive: true });
+      const mountPoint = temporaryDirectory();
+      try {
+        execFileSync('mount', ['--bind', home, mountPoint], { stdio: 'ignore' });
+      } catch {
+        context.skip('cannot bind-mount here (needs root with CAP_SYS_ADMIN)');
+        return;
+      }
+      try {
+        execFileSync('mount', ['-o', 'remount,ro,bind', mountPoint], { stdio: 'ignore' });
+        const listed = await runCliCaptured(['kb', 'list', '--json'], { home: mountPoint });
+        expect(listed.code, listed.stderr).toBe(0);
+        expect(JSON.parse(listed.stdout).knowledgeBases).toMatchObject([{ name: 'hr', documents: 1 }]);
+        const stats = await runCliCaptured(['kb', 'stats', 'hr', '--json'], { home: mountPoint });
+        expect(stats.code, stats.stderr).toBe(0);
+        expect(JSON.parse(stats.stdout)).toMatchObject({ documents: 1, indexCurrent: false, indexStaleReason: 'no index on disk' });
+        const searched = await runCliCaptured(['search', 'hr', '年假有几天'], { home: mountPoint });
+        expect(searched.code, searched.stderr).toBe(0);
+        expect(searched.stdout).toContain('第二条 年休假每年十五天。');
+        expect(searched.stderr).toContain('Rebuilding the search index (no index on disk; the knowledge base is read-only, so the rebuilt index is used in memory and not saved)…');
+        const asked = await runCliCaptured(['ask', 'hr', '年休假每年几天？', '--threshold', '0'], { home: mountPoint });
+        expect(asked.code, asked.stderr).toBe(0);
+        expect(asked.stdout).toContain('十五天');
+
+        const kbFolder = path.join(mountPoint, 'kb', 'hr');
+        for (const [args, action] of [
+          [['kb', 'sync', 'hr'], `write to the knowledge base in ${kbFolder}`],
+          [['kb', 'remove', 'hr'], `remove a knowledge base from ${path.join(mountPoint, 'kb')}`],
+          [['kb', 'create', 'new', root], `create a knowledge base in ${path.join(mountPoint, 'kb')}`],
+        ] as const) {
+          const run = await runCliCaptured([...args], { home: mountPoint });
+          expect({ code: run.code, stderr: run.stderr }).toEqual({
+            code: 1,
+            stderr: `Error: Cannot ${action}: read-only file system (EROFS). Reading still works (kb list, kb stats, search, ask); to change the knowledge base, run as a user who may write there or use a writable --home. [E_KB_READ_ONLY]\n`,
+          });
+        }
+      } finally {
+        execFileSync('umount', ['-l', mountPoint]);
+      }
+    });
   });
 });

@@ -41,7 +41,7 @@ export async function openAnswering(
   const pool = args.examples ? readUsablePool(path.resolve(session.cwd, args.examples), args, terminal) : undefined;
   const config = loaded.config;
   const components = createDefaultComponents(config);
-  const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, components);
+  const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb, readOnly: true }, components);
   const model =
     config.model.provider === 'none'
       ? undefined

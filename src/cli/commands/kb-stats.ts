@@ -14,7 +14,7 @@ export default defineCommand({
     const { terminal, loaded } = openSession(data, args);
     // With the configured embedding model, as search opens it: without it, a hybrid knowledge base's
     // vector index would look stale ("embedding model changed"). Nothing is embedded here.
-    const knowledgeBase = openKnowledgeBase({ home: loaded.config.home, name: args.name }, createDefaultComponents(loaded.config));
+    const knowledgeBase = openKnowledgeBase({ home: loaded.config.home, name: args.name, readOnly: true }, createDefaultComponents(loaded.config));
     try {
       const stats = knowledgeBase.stats();
       if (terminal.json) return terminal.outJson(stats);
