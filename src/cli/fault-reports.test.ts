@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chatStreamEvents } from '../answer/__fixtures__/handbook.js';
 import { INTERACTIVE_MODEL_TIMEOUTS } from '../presets/index.js';
+import { asKnownFailure } from './_known-failure.js';
 import { runCliCaptured } from '../../test/support/run-cli.js';
 import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../../test/support/scripted-openai-server.js';
 import { useTemporaryDirectories, writeFiles } from '../../test/support/temporary-directory.js';
@@ -200,5 +201,17 @@ describe('faults found trying hangjia as a new user (issue 17)', () => {
         execFileSync('umount', ['-l', mountPoint]);
       }
     });
+  });
+
+  it('errors: a refused file-system call is one line with its code, not a bug report; a real bug still is one', async () => {
+    const file = path.join(temporaryDirectory(), 'a-file');
+    fs.writeFileSync(file, 'x');
+    const run = await runCliCaptured(['data', 'generate', '--write-prompts', path.join(file, 'prompts')], { home: temporaryDirectory() });
+    expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `Error: Cannot mkdir ${path.join(file, 'prompts')}: a part of the path is a file, not a folder (ENOTDIR). [E_FILE_SYSTEM]\n`,
+    });
+    expect(asKnownFailure(new TypeError("Cannot read properties of undefined (reading 'words')"))).toBeUndefined();
   });
 });
