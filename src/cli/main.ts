@@ -5,6 +5,8 @@ import { EXIT, exitCodeFor, isCittyUsageError } from './_exit-codes.js';
 import { graphArgumentsInOrder } from './commands/_graph-argument-order.js';
 import type { CliSession } from './_session.js';
 import { checkUnknownFlags } from './_unknown-flags.js';
+import { asKnownFailure } from './_known-failure.js';
+import { colourForStream, parentWithFullName } from './_usage.js';
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -47,7 +49,7 @@ export async function runCli(givenArgs: string[], io: Partial<Omit<CliSession, '
   try {
     if (rawArgs.length === 0 || rawArgs.includes('--help') || rawArgs.includes('-h')) {
       const [command, parent] = await resolveCommand(rootCommand, rawArgs);
-      session.streams.stdout.write(`${await renderUsage(command, parent)}\n`);
+      session.streams.stdout.write(colourForStream(`${await renderUsage(command, parent)}\n`, session.streams.stdout, session.env));
       return EXIT.ok;
     }
     if (rawArgs.length === 1 && (rawArgs[0] === '--version' || rawArgs[0] === '-v')) {
@@ -59,10 +61,11 @@ export async function runCli(givenArgs: string[], io: Partial<Omit<CliSession, '
     await checkUnknownFlags(command, remainingArgs, ['hangjia', ...rawArgs.slice(0, rawArgs.length - remainingArgs.length)].join(' '));
     await runCommand(command, { rawArgs: remainingArgs, data: session });
     return session.exitCode;
-  } catch (error) {
+  } catch (thrown) {
+    const error = asKnownFailure(thrown) ?? thrown;
     if (isCittyUsageError(error)) {
       const [command, parent] = await resolveCommand(rootCommand, rawArgs);
-      stderr.write(`${await renderUsage(command, parent)}\n\nError: ${error.message}\n`);
+      stderr.write(colourForStream(`${await renderUsage(command, parent)}\n\nError: ${error.message}\n`, stderr, session.env));
     } else if (HangjiaError.is(error)) {
       stderr.write(`Error: ${error.message} [${error.code}]\n`);
       if (rawArgs.includes('--verbose') && error.cause) stderr.write(`Cause: ${String((error.cause as Error).stack ?? error.cause)}\n`);
@@ -80,7 +83,7 @@ async function resolveCommand(command: CommandDef, rawArgs: string[], parent?: C
   if (subCommands && name !== undefined && Object.hasOwn(subCommands, name)) {
     const entry = subCommands[name]!;
     const resolved = (typeof entry === 'function' ? await entry() : await entry) as CommandDef;
-    return resolveCommand(resolved, rawArgs.slice(1), command);
+    return resolveCommand(resolved, rawArgs.slice(1), parentWithFullName(command, parent));
   }
   return [command, parent, rawArgs];
 }

@@ -105,9 +105,12 @@ export function indexStaleness(directory: string, store: KnowledgeBaseStore, req
 export function buildDerivedIndexes(
   store: KnowledgeBaseStore,
   directory: string,
-  options: { analyzer: Analyzer; lexicalParams?: Bm25ParamsInput; embeddingModelId?: string; onProgress?: (progress: BuildProgress) => void },
+  options: { analyzer: Analyzer; lexicalParams?: Bm25ParamsInput; embeddingModelId?: string; onProgress?: (progress: BuildProgress) => void; persist?: boolean },
 ): DerivedIndexes {
-  fs.mkdirSync(directory, { recursive: true });
+  // persist false: a read-only knowledge base gets its indexes in memory and nothing is written.
+  const persist = options.persist ?? true;
+  const writeAtomically = persist ? writeFileAtomically : (): void => {};
+  if (persist) fs.mkdirSync(directory, { recursive: true });
   const generation = store.generation();
   const records: LexicalRecord[] = [];
   for (const stored of store.iterateChunks()) {
@@ -154,7 +157,7 @@ export function buildDerivedIndexes(
       vectorEntry = { file: VECTOR_FILE, modelId: options.embeddingModelId, dimensions: vector.dimensions, chunks: vector.size, bytes: bytes.byteLength };
     }
   }
-  if (!vectorEntry) fs.rmSync(path.join(directory, VECTOR_FILE), { force: true });
+  if (!vectorEntry && persist) fs.rmSync(path.join(directory, VECTOR_FILE), { force: true });
 
   const manifest: IndexManifest = {
     manifestVersion: MANIFEST_VERSION,
@@ -173,7 +176,7 @@ export function buildDerivedIndexes(
 export function loadDerivedIndexes(
   store: KnowledgeBaseStore,
   directory: string,
-  options: IndexRequirements & { onRebuild?: (reason: string) => void },
+  options: IndexRequirements & { onRebuild?: (reason: string) => void; persist?: boolean },
 ): DerivedIndexes {
   const stale = indexStaleness(directory, store, options);
   const manifest = stale === undefined ? readManifest(directory) : undefined;
@@ -206,7 +209,7 @@ function changedParams(built: Readonly<Bm25Params>, wanted: Bm25ParamsInput): st
   return changed;
 }
 
-function writeAtomically(file: string, bytes: Uint8Array): void {
+function writeFileAtomically(file: string, bytes: Uint8Array): void {
   const temporary = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(temporary, bytes);
   fs.renameSync(temporary, file);

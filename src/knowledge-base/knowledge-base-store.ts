@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Chunk } from '../chunking/index.js';
 import type { AccessFilter } from '../access/index.js';
@@ -123,8 +124,49 @@ export interface StoredChunk {
 export class KnowledgeBaseStore {
   readonly database: Database.Database;
 
-  private constructor(database: Database.Database) {
+  /** Opened with SQLite's read-only flag: every write fails with SQLITE_READONLY, so none can slip through. */
+  readonly readOnly: boolean;
+
+  private constructor(database: Database.Database, readOnly = false) {
     this.database = database;
+    this.readOnly = readOnly;
+  }
+
+  /**
+   * Opens the database for reading only, for commands that need nothing written (list, stats,
+   * search, ask): they then work on a knowledge base that is read-only to them (a shared copy on
+   * a network drive, another user's files, a read-only mount). A WAL database whose `-shm` file is
+   * missing cannot be opened read-only in place (SQLite would have to create it), so then the file
+   * is read into memory and opened from there, marked as a rollback-journal database, since a
+   * read-only copy has no write-ahead log to consult.
+   */
+  static openReadOnly(file: string): KnowledgeBaseStore {
+    let database: Database.Database;
+    try {
+      database = new Database(file, { readonly: true, fileMustExist: true });
+      database.pragma('schema_version');
+    } catch (error) {
+      try {
+        const copy = fs.readFileSync(file);
+        // Bytes 18–19 of the header: file format write/read versions, 2 = WAL, 1 = rollback journal.
+        copy[18] = 1;
+        copy[19] = 1;
+        database = new Database(copy, { readonly: true });
+      } catch {
+        throw new HangjiaError('E_KB_OPEN', `Cannot open knowledge base database ${file} for reading: ${(error as Error).message}`, { details: { path: file }, cause: error });
+      }
+    }
+    const store = new KnowledgeBaseStore(database, true);
+    const version = Number(store.getMeta('schemaVersion') ?? STORE_SCHEMA_VERSION);
+    if (version > STORE_SCHEMA_VERSION) {
+      database.close();
+      throw new HangjiaError(
+        'E_KB_VERSION',
+        `Knowledge base ${file} was written by a newer hangjia (schema ${version}; this one reads up to ${STORE_SCHEMA_VERSION}). Upgrade hangjia.`,
+        { details: { path: file, found: version, supported: STORE_SCHEMA_VERSION } },
+      );
+    }
+    return store;
   }
 
   static open(file: string, options: { create: boolean }): KnowledgeBaseStore {

@@ -10,7 +10,7 @@ import { embedMany, type EmbeddingModel } from '../models/index.js';
 import { retrieve, type RetrievalResult, type RetrieveOptions } from '../retrieval/index.js';
 import type { SourceFile, SourceOptions } from '../sources/index.js';
 import { buildDerivedIndexes, indexStaleness, loadDerivedIndexes, readManifest, type DerivedIndexes, type IndexManifest, type IndexRequirements } from './derived-indexes.js';
-import { databasePath, indexDirectory, knowledgeBaseDirectory, listKnowledgeBaseNames } from './knowledge-base-paths.js';
+import { assertWritable, databasePath, isWritable, indexDirectory, knowledgeBaseDirectory, listKnowledgeBaseNames } from './knowledge-base-paths.js';
 import { KnowledgeBaseStore, type DocumentSummary, type StoredChunk } from './knowledge-base-store.js';
 import { syncSourceFiles, type SyncCounters, type SyncProgress } from './sync-knowledge-base.js';
 
@@ -380,9 +380,12 @@ export class KnowledgeBase {
 
   private loadIndexes(onRebuild?: (reason: string) => void): DerivedIndexes {
     if (this.indexes && this.indexes.manifest.generation === this.store.generation()) return this.indexes;
+    // Opening read-only is about SQLite; whether a rebuilt index can be saved depends on the folder.
+    const persist = !this.store.readOnly || isWritable(indexDirectory(this.directory));
     this.indexes = loadDerivedIndexes(this.store, indexDirectory(this.directory), {
       ...this.indexRequirements(),
-      ...(onRebuild ? { onRebuild } : {}),
+      persist,
+      ...(onRebuild ? { onRebuild: persist ? onRebuild : (reason) => onRebuild(`${reason}; the knowledge base is read-only, so the rebuilt index is used in memory and not saved`) } : {}),
     });
     return this.indexes;
   }
@@ -410,6 +413,7 @@ export function createKnowledgeBase(
   components: KnowledgeBaseComponentsSource,
 ): KnowledgeBase {
   const directory = knowledgeBaseDirectory(options.home, options.name);
+  assertWritable(directory, 'create a knowledge base in');
   if (fs.existsSync(databasePath(directory))) {
     if (!options.overwrite) {
       throw new HangjiaError(
@@ -433,8 +437,13 @@ export function createKnowledgeBase(
   return new KnowledgeBase(options.name, directory, store, resolveComponents(components, options.settings));
 }
 
-/** Opens an existing knowledge base; `E_KB_NOT_FOUND` names the ones that exist. */
-export function openKnowledgeBase(options: { home: string; name: string }, components: KnowledgeBaseComponentsSource): KnowledgeBase {
+/**
+ * Opens an existing knowledge base; `E_KB_NOT_FOUND` names the ones that exist. `readOnly` opens
+ * the database with SQLite's read-only flag (see `KnowledgeBaseStore.openReadOnly`): for commands
+ * that write nothing, so they work where the knowledge base cannot be written; a stale index is
+ * then rebuilt in memory only.
+ */
+export function openKnowledgeBase(options: { home: string; name: string; readOnly?: boolean }, components: KnowledgeBaseComponentsSource): KnowledgeBase {
   const directory = knowledgeBaseDirectory(options.home, options.name);
   if (!fs.existsSync(databasePath(directory))) {
     const existing = listKnowledgeBaseNames(options.home);
@@ -444,7 +453,8 @@ export function openKnowledgeBase(options: { home: string; name: string }, compo
       { details: { name: options.name, home: options.home } },
     );
   }
-  const store = KnowledgeBaseStore.open(databasePath(directory), { create: false });
+  if (!options.readOnly) assertWritable(directory, 'write to the knowledge base in');
+  const store = options.readOnly ? KnowledgeBaseStore.openReadOnly(databasePath(directory)) : KnowledgeBaseStore.open(databasePath(directory), { create: false });
   const settings = JSON.parse(store.getMeta('settings') ?? 'null') as KnowledgeBaseSettings;
   return new KnowledgeBase(options.name, directory, store, resolveComponents(components, settings));
 }
@@ -459,6 +469,9 @@ export function removeKnowledgeBase(options: { home: string; name: string }): vo
   if (!fs.existsSync(databasePath(directory))) {
     throw new HangjiaError('E_KB_NOT_FOUND', `Knowledge base "${options.name}" does not exist in ${options.home}.`, { details: { name: options.name, home: options.home } });
   }
+  // The parent decides whether the folder may be deleted; checked first so nothing is half-removed.
+  assertWritable(path.dirname(directory), 'remove a knowledge base from');
+  assertWritable(directory, 'remove a knowledge base from');
   fs.rmSync(directory, { recursive: true, force: true });
 }
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ACCESS_RULES_FILE } from '../access/index.js';
 import type { Chunker } from '../chunking/index.js';
-import { contentHash } from '../documents/index.js';
+import { contentHash, type Document } from '../documents/index.js';
 import { HangjiaError } from '../errors/index.js';
 import { embedMany, type EmbeddingModel } from '../models/index.js';
 import { hashFile, listSourceFiles, readSourceFile, type SourceFile, type SourceOptions } from '../sources/index.js';
@@ -140,7 +140,7 @@ async function syncOneFile(
     for (const warning of read.warnings) counters.warnings.push({ path: file.path, code: warning.reason, message: warning.message });
     const documents = read.documents.map((document) => ({
       document,
-      chunks: options.chunker.chunk(document).map((chunk) => ({ chunk, textHash: contentHash(chunk.text) })),
+      chunks: chunkContained(options.chunker, document, file).map((chunk) => ({ chunk, textHash: contentHash(chunk.text) })),
     }));
     store.replaceSourceFile({ ...base, fileHash }, documents, accessGroups);
     counters.documentsWritten += documents.length;
@@ -154,6 +154,19 @@ async function syncOneFile(
     applyGroups();
     counters.failed += 1;
     counters.failures.push({ path: file.path, code: error.code, message: error.message });
+  }
+}
+
+/** Chunks one document; an exception inside the chunker fails this file (named), not the whole sync. */
+function chunkContained(chunker: Chunker, document: Document, file: SourceFile): ReturnType<Chunker['chunk']> {
+  try {
+    return chunker.chunk(document);
+  } catch (error) {
+    if (HangjiaError.is(error)) throw error;
+    throw new HangjiaError('E_CHUNK_FAILED', `Cannot chunk ${file.path} (document ${document.id}): ${(error as Error).message}. This is a bug — please report it; the other files are ingested.`, {
+      details: { path: file.path, documentId: document.id },
+      cause: error,
+    });
   }
 }
 

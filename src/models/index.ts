@@ -6,6 +6,7 @@ export { createApiCallError, isRetryableStatusCode, excerptResponseBody } from '
 export type { ApiCallErrorOptions } from './api-call-error.js';
 export { createProviderUnreachableError, createProviderTimeoutError } from './provider-connection-error.js';
 export type { ProviderConnectionErrorOptions } from './provider-connection-error.js';
+export { withRetryTotals, type ProviderRetry } from './provider-retry.js';
 export { createProviderResponseError } from './provider-response-error.js';
 export type { ProviderResponseErrorOptions } from './provider-response-error.js';
 export { createEmbeddingDimensionsError } from './embedding-dimensions-error.js';

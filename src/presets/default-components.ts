@@ -4,7 +4,7 @@ import type { HangjiaConfig } from '../config/index.js';
 import { HangjiaError } from '../errors/index.js';
 import type { KnowledgeBaseComponents, KnowledgeBaseSettings, LexicalSettings } from '../knowledge-base/index.js';
 import type { Reranker } from '../retrieval/index.js';
-import { rerank, type DisposableRerankingModel, type EmbeddingModel, type LanguageModel, type RerankingModel } from '../models/index.js';
+import { rerank, type DisposableRerankingModel, type EmbeddingModel, type LanguageModel, type ProviderRetry, type RerankingModel } from '../models/index.js';
 import {
   createHttpRerankingModel,
   createTransformersRerankingModel,
@@ -82,10 +82,25 @@ export function lexicalSettingsFromConfig(search: HangjiaConfig['search']): Lexi
 }
 
 /**
+ * How long an interactive command (`ask`, `chat`) waits for an endpoint, chosen so the worst case
+ * stays near a minute: 3 attempts × 20 s to the first token, plus 0.25–1.5 s of backoff. Batch
+ * jobs (data generate, eval) keep `model.timeoutMs` (default 120 s) and 3 retries: they run
+ * unattended, and a busy CPU server can take minutes on a long prompt.
+ */
+export const INTERACTIVE_MODEL_TIMEOUTS = { timeoutMs: 20_000, maxRetries: 2 } as const;
+
+/** What a caller adds to the configured chat model: its own timeouts and a retry observer. */
+export interface LanguageModelCallerOptions {
+  timeoutMs?: number;
+  maxRetries?: number;
+  onRetry?: (retry: ProviderRetry) => void;
+}
+
+/**
  * The chat model the configuration asks for (`model.provider` must not be `none`: check first).
  * The in-process runtime is an optional peer dependency loaded only on first use.
  */
-export function createLanguageModelFromConfig(settings: HangjiaConfig['model']): LanguageModel {
+export function createLanguageModelFromConfig(settings: HangjiaConfig['model'], caller: LanguageModelCallerOptions = {}): LanguageModel {
   const require = (setting: string, value: string | undefined, variable: string): string => {
     if (value) return value;
     throw new HangjiaError(
@@ -105,7 +120,9 @@ export function createLanguageModelFromConfig(settings: HangjiaConfig['model']):
   return createOpenAICompatibleChatModel({
     baseURL: require('baseURL', settings.baseURL, 'HANGJIA_BASE_URL'),
     model: require('model', settings.model, 'HANGJIA_MODEL'),
-    timeoutMs: settings.timeoutMs,
+    timeoutMs: caller.timeoutMs ?? settings.timeoutMs,
+    ...(caller.maxRetries === undefined ? {} : { maxRetries: caller.maxRetries }),
+    ...(caller.onRetry ? { onRetry: caller.onRetry } : {}),
     ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
     ...(settings.contextSize ? { contextSize: settings.contextSize } : {}),
   });

@@ -17,6 +17,8 @@ import {
   createProviderResponseError,
   createProviderTimeoutError,
   createProviderUnreachableError,
+  withRetryTotals,
+  type ProviderRetry,
 } from '../models/index.js';
 
 export interface PostJsonOptions {
@@ -34,6 +36,8 @@ export interface PostJsonOptions {
   random?: () => number;
   /** How to fix a 2xx body that is not JSON; default: the embedding advice of `createProviderResponseError`. */
   responseErrorHint?: string;
+  /** Called before each wait for a retry, so callers can show it (a hung endpoint must not block silently). */
+  onRetry?: (retry: ProviderRetry) => void;
 }
 
 export interface PostJsonResult {
@@ -48,13 +52,23 @@ const INITIAL_RETRY_DELAY_MS = 500;
 const MAX_RETRY_AFTER_MS = 60_000;
 
 export async function postJson(options: PostJsonOptions): Promise<PostJsonResult> {
-  const random = options.random ?? Math.random;
+  const started = performance.now();
   for (let attempt = 1; ; attempt++) {
     const outcome = await attemptPost(options, attempt);
     if (!('error' in outcome)) return outcome;
-    if (!outcome.error.isRetryable || attempt > options.maxRetries) throw outcome.error;
-    await sleep(outcome.retryAfterMs ?? backoffDelayMs(attempt, random), options.abortSignal);
+    await waitToRetry(options, attempt, outcome, started);
   }
+}
+
+/**
+ * After a failed attempt: throws the error (with the totals, see `withRetryTotals`) when it is not
+ * retryable or the retries are spent; otherwise reports the retry and waits for it.
+ */
+export async function waitToRetry(options: PostJsonOptions, attempt: number, outcome: { error: HangjiaError; retryAfterMs?: number }, started: number): Promise<void> {
+  if (!outcome.error.isRetryable || attempt > options.maxRetries) throw withRetryTotals(outcome.error, attempt, performance.now() - started);
+  const waitMs = outcome.retryAfterMs ?? backoffDelayMs(attempt, options.random ?? Math.random);
+  options.onRetry?.({ attempt, maxAttempts: options.maxRetries + 1, error: outcome.error, waitMs });
+  await sleep(waitMs, options.abortSignal);
 }
 
 /** Exponential backoff with equal jitter before retry number `attempt` (1-based): 250–500 ms, 500–1000 ms, … */

@@ -42,4 +42,15 @@ describe('htmlToMarkdown', () => {
   it('has no title and no text for a page of only scripts and navigation', () => {
     expect(htmlToMarkdown('<nav>菜单</nav><script>var a = 1;</script>')).toEqual({ markdown: '' });
   });
+
+  it('reads 5,000 nested <div>s (closed or not) as their text instead of overflowing the stack', () => {
+    expect(htmlToMarkdown(`${'<div>'.repeat(5000)}深层正文${'</div>'.repeat(5000)}`)).toEqual({ markdown: '深层正文' });
+    expect(htmlToMarkdown(`<p>前言</p>${'<div><span>'.repeat(5000)}未闭合的正文`)).toEqual({ markdown: '前言\n\n未闭合的正文' });
+  });
+
+  it('renders a table of 150,000 rows (too many to spread as arguments)', () => {
+    const rows = Array.from({ length: 150_000 }, (_, index) => `<tr><td>${index}</td></tr>`).join('');
+    const markdown = htmlToMarkdown(`<table>${rows}</table>`).markdown.split('\n');
+    expect([markdown.length, markdown[0], markdown.at(-1)]).toEqual([150_001, '| 0 |', '| 149999 |']);
+  });
 });

@@ -1,4 +1,4 @@
-import { HTMLElement, NodeType, parse, type Node } from 'node-html-parser';
+import { HTMLElement, NodeType, parse, TextNode, type Node } from 'node-html-parser';
 
 /** Markdown-shaped text from HTML, and the title the page declares. */
 export interface HtmlConversion {
@@ -16,6 +16,7 @@ const BLOCK = new Set([
 ]);
 const HEADING = /^h([1-6])$/;
 const LINE_BREAK = '\u0000';
+const SPACED_LINE_BREAK = new RegExp(` ?${LINE_BREAK} ?`, 'g');
 // Han, kana, CJK punctuation and full-width forms: a line break between two of these is not a
 // space in Chinese (HTML sources wrap long Chinese lines; a space there splits words).
 const CJK = '[\\u2E80-\\u9FFF\\uF900-\\uFAFF\\uFF00-\\uFFEF]';
@@ -46,18 +47,35 @@ function inlineText(nodes: Node[]): string {
   return raw
     .replace(CJK_LINE_WRAP, '$1')
     .replace(/[ \t\n\r\f]+/g, ' ')
-    .replace(new RegExp(` ?${LINE_BREAK} ?`, 'g'), '\n')
+    .replace(SPACED_LINE_BREAK, '\n')
     .trim();
 }
 
 function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+  // Lines trimmed and joined rather than /\s*\n\s*/, which backtracks quadratically on long blank runs.
+  return text
+    .replace(/\|/g, '\\|')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ');
+}
+
+/** The table's own rows: its `tr` children and those of its thead/tbody/tfoot (not nested tables'). */
+function tableRows(table: HTMLElement): HTMLElement[] {
+  const rows: HTMLElement[] = [];
+  for (const child of table.childNodes) {
+    const tag = tagOf(child);
+    if (tag === 'tr') rows.push(child as HTMLElement);
+    else if (tag === 'thead' || tag === 'tbody' || tag === 'tfoot') {
+      for (const row of child.childNodes) if (tagOf(row) === 'tr') rows.push(row as HTMLElement);
+    }
+  }
+  return rows;
 }
 
 function renderTable(table: HTMLElement): string | undefined {
-  const rows = table
-    .querySelectorAll('tr')
-    .filter((row) => row.closest('table') === table)
+  const rows = tableRows(table)
     .map((row) =>
       row.childNodes
         .filter((cell) => tagOf(cell) === 'td' || tagOf(cell) === 'th')
@@ -65,7 +83,8 @@ function renderTable(table: HTMLElement): string | undefined {
     )
     .filter((cells) => cells.length > 0);
   if (rows.length === 0) return undefined;
-  const width = Math.max(...rows.map((cells) => cells.length));
+  // reduce, not Math.max(...rows): spreading 100k+ rows as arguments overflows the stack.
+  const width = rows.reduce((widest, cells) => Math.max(widest, cells.length), 0);
   const line = (cells: string[]): string =>
     `| ${Array.from({ length: width }, (_, index) => cells[index] ?? '').join(' | ')} |`;
   const [header, ...body] = rows;
@@ -118,13 +137,13 @@ function renderBlocks(nodes: Node[]): string[] {
       const list = renderList(element, 0);
       if (list !== '') blocks.push(list);
     } else if (tag === 'pre') {
-      const code = element.text.replace(/^\n/, '').replace(/\s+$/, '');
+      const code = element.text.replace(/^\n/, '').trimEnd();
       if (code !== '') blocks.push(`\`\`\`\n${code}\n\`\`\``);
     } else if (tag === 'blockquote') {
       const quoted = renderBlocks(element.childNodes).join('\n\n');
       if (quoted !== '') blocks.push(quoted.replace(/^/gm, '> ').replace(/^> $/gm, '>'));
     } else if (tag !== 'hr') {
-      blocks.push(...renderBlocks(element.childNodes));
+      for (const block of renderBlocks(element.childNodes)) blocks.push(block);
     }
   }
   flush();
@@ -132,19 +151,76 @@ function renderBlocks(nodes: Node[]): string[] {
 }
 
 /**
+ * How deep the converter follows nested elements. Real pages nest 20–40 deep; a file that nests
+ * 5,000 `<div>`s (generated or hostile) would overflow the stack of the recursive renderers, so
+ * elements below this depth are flattened into their text (see `flattenBelow`). The parser itself
+ * is iterative; everything recursive here runs on the bounded tree.
+ */
+export const MAX_HTML_DEPTH = 200;
+
+/**
+ * Bounds the tree's depth in place, without recursion: an element at `maxDepth` keeps its text
+ * (joined by spaces, dropped elements left out) as one text node instead of its children.
+ */
+function flattenBelow(root: HTMLElement, maxDepth: number): void {
+  const stack: Array<{ node: Node; depth: number }> = [{ node: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (!(node instanceof HTMLElement)) continue;
+    if (depth >= maxDepth) {
+      node.childNodes = [new TextNode(textOf(node).join(' '), node)];
+      continue;
+    }
+    for (const child of node.childNodes) stack.push({ node: child, depth: depth + 1 });
+  }
+}
+
+/** The text nodes under `root` in document order, outside dropped elements; iterative. */
+function textOf(root: Node): string[] {
+  const texts: string[] = [];
+  const stack: Node[] = [...root.childNodes].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.nodeType === NodeType.TEXT_NODE) {
+      texts.push(node.text);
+      continue;
+    }
+    const tag = tagOf(node);
+    if (tag === undefined || DROPPED.has(tag)) continue;
+    for (let index = node.childNodes.length - 1; index >= 0; index -= 1) stack.push(node.childNodes[index]!);
+  }
+  return texts;
+}
+
+/** The first element named `tag` in document order; iterative, unlike `querySelector`. */
+function firstElement(root: HTMLElement, tag: string): HTMLElement | undefined {
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (tagOf(node) === tag) return node as HTMLElement;
+    for (let index = node.childNodes.length - 1; index >= 0; index -= 1) stack.push(node.childNodes[index]!);
+  }
+  return undefined;
+}
+
+/**
  * Converts HTML to Markdown-shaped text — `#`…`######` headings, paragraphs separated by blank
  * lines, `-`/`1.` lists, pipe tables whose first row is the header — so that one structural
  * chunker serves Markdown, HTML and DOCX alike. Scripts, styles and `<nav>` are dropped; links and
  * emphasis keep their text only, since the text is for retrieval and reading, not re-rendering.
- * Cells containing `|` are escaped as `\|`.
+ * Cells containing `|` are escaped as `\|`. Nesting deeper than `MAX_HTML_DEPTH` is read as text.
  */
 export function htmlToMarkdown(html: string): HtmlConversion {
   const root = parse(html, {
     comment: false,
     blockTextElements: { script: true, style: true, pre: true, noscript: true },
+    // Leave unclosed tags open, as browsers do. The parser's repair of unclosed tags is quadratic:
+    // 16,000 unclosed <div>s took 9 s, 100,000 minutes, in a parse that no time limit can interrupt.
+    parseNoneClosedTags: true,
   });
-  const body = root.querySelector('body') ?? root;
+  flattenBelow(root, MAX_HTML_DEPTH);
+  const body = firstElement(root, 'body') ?? root;
   const markdown = renderBlocks(body.childNodes).join('\n\n');
-  const title = root.querySelector('title')?.text.replace(/\s+/g, ' ').trim() || inlineText(root.querySelector('h1')?.childNodes ?? []).replace(/\n/g, ' ');
+  const title = firstElement(root, 'title')?.text.replace(/\s+/g, ' ').trim() || inlineText(firstElement(root, 'h1')?.childNodes ?? []).replace(/\n/g, ' ');
   return title === '' ? { markdown } : { markdown, title };
 }

@@ -34,6 +34,12 @@ export interface SourceOptions {
   maxFileBytes?: number;
   /** How csv and jsonl records become documents; see `RowOptions`. */
   rows?: RowOptions;
+  /**
+   * How long reading one file may take before it fails with `E_SOURCE_TIMEOUT` (the rest are still
+   * read). A guard against a parser that never finishes on a hostile file, not a budget: the
+   * slowest real files (a 50 MiB PDF on a slow machine) take about a minute. Default 300 000 (5 min).
+   */
+  fileTimeLimitMs?: number;
 }
 
 /** `SourceOptions` with every default filled in. */
@@ -42,6 +48,7 @@ export interface ResolvedSourceOptions {
   exclude: string[];
   maxFileBytes: number;
   rows: { idField: string; titleField: string; textFields: string[] | undefined };
+  fileTimeLimitMs: number;
 }
 
 /** The defaults, in one place. See `SourceOptions` for what each key means. */
@@ -50,6 +57,7 @@ export const DEFAULT_SOURCE_OPTIONS: Readonly<ResolvedSourceOptions> = Object.fr
   exclude: ['**/.*', '**/.*/**', '**/node_modules', '**/node_modules/**'],
   maxFileBytes: 50 * 1024 * 1024,
   rows: { idField: 'id', titleField: 'title', textFields: undefined },
+  fileTimeLimitMs: 300_000,
 });
 
 /** Fills in defaults; a key given as `undefined` counts as not given. */
@@ -63,5 +71,6 @@ export function resolveSourceOptions(options: SourceOptions = {}): ResolvedSourc
       titleField: options.rows?.titleField ?? DEFAULT_SOURCE_OPTIONS.rows.titleField,
       textFields: options.rows?.textFields ?? DEFAULT_SOURCE_OPTIONS.rows.textFields,
     },
+    fileTimeLimitMs: options.fileTimeLimitMs ?? DEFAULT_SOURCE_OPTIONS.fileTimeLimitMs,
   };
 }

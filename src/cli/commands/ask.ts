@@ -3,11 +3,12 @@ import { defineCommand, type ArgsDef } from 'citty';
 import { createAnalyzer } from '../../analysis/index.js';
 import { answerQuestion, type Answer, type AnswerQuestionOptions, type AnswerStream } from '../../answer/index.js';
 import type { HangjiaConfig } from '../../config/index.js';
-import { createExamplePool, createExampleSelector, EXAMPLE_SELECTOR_NAMES, readExamplePool } from '../../examples/index.js';
+import { HangjiaError } from '../../errors/index.js';
+import { createExamplePool, createExampleSelector, EXAMPLE_SELECTOR_NAMES, readExamplePool, type Example } from '../../examples/index.js';
 import { withGraphFacts } from '../../graph/index.js';
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
-import type { LanguageModel } from '../../models/index.js';
-import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
+import type { LanguageModel, ProviderRetry } from '../../models/index.js';
+import { createDefaultComponents, createLanguageModelFromConfig, INTERACTIVE_MODEL_TIMEOUTS } from '../../presets/index.js';
 import { ANSWER_STRATEGIES, answerWithStrategy, reasoningOptionsFromConfig, type AnsweringStrategy } from '../../reasoning/index.js';
 import { finishedAnswerStream, printStrategyDetails, strategyToJson } from '../_strategy-output.js';
 import { EXIT } from '../_exit-codes.js';
@@ -22,6 +23,8 @@ export const ANSWER_ARGS = {
   k: { type: 'string', alias: 'k', description: 'Passages retrieved (default 5)' },
   threshold: { type: 'string', description: 'Evidence threshold 0–1: refuse below it without calling the model (default answer.evidenceThreshold, 0.35)' },
   examples: { type: 'string', description: 'A JSONL pool of solved examples for dynamic few-shot ({"id","input","output"} per line)' },
+  'input-field': { type: 'string', description: 'Field of the --examples pool holding the input (default input)' },
+  'output-field': { type: 'string', description: 'Field of the --examples pool holding the output (default output)' },
   shots: { type: 'string', description: 'Examples put into the prompt (default 3; needs --examples)' },
   selector: { type: 'enum', options: [...EXAMPLE_SELECTOR_NAMES], description: 'How examples are picked (default mmr)' },
   mode: { type: 'enum', options: ['auto', 'lexical', 'vector', 'hybrid'], description: 'Retrievers to use (default auto)' },
@@ -36,7 +39,7 @@ export const ANSWER_ARGS = {
 /** Everything `ask` and `chat` set up once: config, knowledge base, model, examples. */
 export async function openAnswering(
   data: unknown,
-  args: { kb: string; k?: string; threshold?: string; examples?: string; shots?: string; selector?: string; mode?: string; rerank?: string; strict?: boolean; graph?: boolean; strategy?: string } & Parameters<typeof openSession>[1],
+  args: { kb: string; k?: string; threshold?: string; examples?: string; 'input-field'?: string; 'output-field'?: string; shots?: string; selector?: string; mode?: string; rerank?: string; strict?: boolean; graph?: boolean; strategy?: string } & Parameters<typeof openSession>[1],
 ) {
   const { session, terminal, loaded } = openSession(data, args, {
     'search.k': numberFlag('k', args.k, { min: 1, max: 100 }),
@@ -45,19 +48,25 @@ export async function openAnswering(
     'answer.strict': args.strict,
     'answer.graph': args.graph,
   });
+  // The pool is read first: a pool with no usable line is a usage error, whatever the model.
+  const pool = args.examples ? readUsablePool(path.resolve(session.cwd, args.examples), args, terminal) : undefined;
   const config = loaded.config;
   const components = createDefaultComponents(config);
-  const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, components);
+  const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb, readOnly: true }, components);
   const reranking = openReranking(config, args.rerank, terminal);
-
-  // What answers search: the knowledge base, or (answer.graph) the knowledge base with its graph's facts first.
+  // What answers search: the knowledge base, or (answer.graph) the knowledge base with its graph's facts after the passages.
   const answerSource = config.answer.graph ? withGraphFacts(knowledgeBase) : knowledgeBase;
-  const model = config.model.provider === 'none' ? undefined : createLanguageModelFromConfig(config.model);
+  const model =
+    config.model.provider === 'none'
+      ? undefined
+      : createLanguageModelFromConfig(config.model, {
+          // A timeout the user set is theirs; the default is the interactive one (see INTERACTIVE_MODEL_TIMEOUTS).
+          ...(loaded.provenance['model.timeoutMs'] === 'default' ? INTERACTIVE_MODEL_TIMEOUTS : { maxRetries: INTERACTIVE_MODEL_TIMEOUTS.maxRetries }),
+          onRetry: (retry) => terminal.warn(describeRetry(retry)),
+        });
   if (!model) terminal.info('No chat model configured (model.provider is "none"): answers are extractive — quoted, cited sentences. Configure one with HANGJIA_MODEL_PROVIDER, or run "hangjia model pull".');
   let examples: AnswerQuestionOptions['examples'];
-  if (args.examples) {
-    const { examples: pool, skipped } = readExamplePool(path.resolve(session.cwd, args.examples), { onMalformed: 'skip' });
-    for (const line of skipped) terminal.warn(`Skipped ${line.message}`);
+  if (pool) {
     const selector = createExampleSelector(await createExamplePool(pool, { analyzer: createAnalyzer() }), args.selector ?? 'mmr');
     examples = { selector, k: numberFlag('shots', args.shots, { min: 1, max: 50 }) ?? 3 };
   }
@@ -84,6 +93,43 @@ export async function openAnswering(
   const strategy = (args.strategy ?? 'rag') as AnsweringStrategy;
   const reasoning = { strategy, ...(strategy === 'rag' ? {} : reasoningOptionsFromConfig(config.reasoning, session.cwd)) };
   return { session, terminal, config, knowledgeBase, answerSource, model, options: answerOptions(config), reasoning, close };
+}
+
+/** One stderr line per retry: which attempt failed, why, and how long until the next. */
+export function describeRetry(retry: ProviderRetry): string {
+  const { details, code } = retry.error;
+  const reason =
+    code === 'E_PROVIDER_TIMEOUT'
+      ? `no answer within ${Number(details.timeoutMs) / 1000} s`
+      : code === 'E_PROVIDER_UNREACHABLE'
+        ? `endpoint unreachable${details.systemCode ? ` (${String(details.systemCode)})` : ''}`
+        : details.statusCode !== undefined
+          ? `HTTP ${String(details.statusCode)}`
+          : code;
+  return `Model attempt ${retry.attempt}/${retry.maxAttempts} failed: ${reason}; retrying in ${(retry.waitMs / 1000).toFixed(1)} s…`;
+}
+
+const SKIPPED_LINES_SHOWN = 5;
+
+/**
+ * The usable examples of a pool. Skipped lines are warned about (the first few, then a count); a
+ * pool with none usable fails with `E_DATASET` (exit 2), since answering without the examples the
+ * user asked for would pass silently for answering with them.
+ */
+function readUsablePool(file: string, fields: { 'input-field'?: string; 'output-field'?: string }, terminal: Terminal): Example[] {
+  const inputField = fields['input-field'] ?? 'input';
+  const outputField = fields['output-field'] ?? 'output';
+  const { examples, skipped } = readExamplePool(file, { onMalformed: 'skip', inputField, outputField });
+  if (examples.length === 0) {
+    throw new HangjiaError(
+      'E_DATASET',
+      `No line of the example pool ${file} is usable (${skipped.length} skipped; line ${skipped[0]?.line ?? '—'}: ${skipped[0]?.message.slice(file.length + 1).replace(/^\d+: /, '').replace(/\.$/, '') ?? 'the file is empty'}). Each line needs a non-empty "${inputField}" and "${outputField}" string; name other fields with --input-field and --output-field (e.g. --input-field question --output-field answer).`,
+      { details: { path: file, skipped: skipped.length, inputField, outputField } },
+    );
+  }
+  for (const line of skipped.slice(0, SKIPPED_LINES_SHOWN)) terminal.warn(`Skipped ${line.message}`);
+  if (skipped.length > SKIPPED_LINES_SHOWN) terminal.warn(`Skipped ${skipped.length - SKIPPED_LINES_SHOWN} more lines of ${file}; ${examples.length} examples are used.`);
+  return examples;
 }
 
 /**
@@ -170,6 +216,11 @@ export default defineCommand({
     question: { type: 'positional', description: 'The question (quote it)', required: true },
   },
   async run({ args, data }) {
+    // Before anything else: opening the knowledge base and the model prints configuration hints
+    // that mean nothing when there is no question to answer.
+    if (args.question.trim() === '') {
+      throw new HangjiaError('E_USAGE', 'The question is empty: ask something, e.g. hangjia ask <kb> "试用期最长多久？"', { details: { question: args.question } });
+    }
     const answering = await openAnswering(data, args);
     const { session, terminal } = answering;
     try {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { defineCommand } from 'citty';
-import { GENERATION_METHODS, generateDataset, loadPromptTemplates, readSeedTasks, writePromptTemplates, type GenerationMethod } from '../../datasets/index.js';
+import { GENERATION_METHODS, generateDataset, loadPromptTemplates, readSeedTasks, writePromptTemplates, type GenerateDatasetResult, type GenerationMethod } from '../../datasets/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import type { LanguageModel } from '../../models/index.js';
@@ -90,7 +90,11 @@ export default defineCommand({
       const saved = `${result.items} items from ${result.chunksDone} of ${result.chunksTotal} chunks are saved in ${output} (job state ${result.stateFile})`;
       const interrupted = result.status === 'aborted' && reportInterrupted(interrupts, session, terminal, saved);
       if (!interrupted && result.status !== 'completed') session.exitCode = EXIT.failure;
-      if (terminal.json) return terminal.outJson(result);
+      if (terminal.json) {
+        terminal.outJson(result);
+        if (result.items === 0 && !interrupted) throw noItemsError(result, output);
+        return;
+      }
       terminal.out(`${result.status}: ${result.items} items from ${result.chunksDone} of ${result.chunksTotal} chunks (${result.itemsWritten} new${result.chunksSkipped ? `, ${result.chunksSkipped} chunks done earlier` : ''})`);
       terminal.out(`tokens: ${result.usage.inputTokens} in, ${result.usage.outputTokens} out${result.estimatedCost === undefined ? '' : `; estimated cost ${result.estimatedCost.toFixed(4)}`}`);
       const { wastedUsage } = result;
@@ -101,6 +105,7 @@ export default defineCommand({
       if (rejected.length) terminal.out(`rejected: ${rejected.map(([reason, count]) => `${reason} ${count}`).join(', ')}`);
       for (const failure of result.failures) terminal.out(`  failed ${failure.chunkId} after ${failure.attempts} attempt(s): ${failure.code} ${failure.message}`);
       if (result.status !== 'aborted' && result.failures.length) terminal.out('Run the same command again to retry the failed chunks.');
+      if (result.items === 0 && !interrupted) throw noItemsError(result, output);
       terminal.out(`wrote ${output}`);
       terminal.info(`Next: review with "hangjia data review ${args.out}", clean with "hangjia data clean".`);
     } finally {
@@ -110,3 +115,27 @@ export default defineCommand({
     }
   },
 });
+
+/**
+ * `E_NO_ITEMS`: the run finished with nothing to show for it. Says why, from what the run counted
+ * (failed calls, replies that were not JSON, items rejected), and what to try.
+ */
+function noItemsError(result: GenerateDatasetResult, output: string): HangjiaError {
+  const rejected = Object.entries(result.rejected).filter(([, count]) => count > 0);
+  const wasted = result.wastedUsage.inputTokens + result.wastedUsage.outputTokens;
+  const why =
+    result.chunksTotal === 0
+      ? 'the knowledge base has no chunks'
+      : result.failures.length === result.chunksTotal
+        ? `every chunk failed (${result.failures[0]!.code}: ${result.failures[0]!.message})`
+        : rejected.length > 0
+          ? `every item the model wrote was rejected (${rejected.map(([reason, count]) => `${reason} ${count}`).join(', ')})`
+          : wasted > 0
+            ? 'the model\'s replies were not the JSON the prompt asks for'
+            : 'the model returned no items';
+  return new HangjiaError(
+    'E_NO_ITEMS',
+    `0 usable items from ${result.chunksTotal} chunks: ${why}; ${output} was not written. Check the model with "hangjia models test", try a larger or instruction-tuned model, or adjust the prompts (--write-prompts).`,
+    { details: { path: output, chunks: result.chunksTotal, failures: result.failures.length, rejected: result.rejected } },
+  );
+}

@@ -62,6 +62,14 @@ export default defineCommand({
         onProgress: (progress) => terminal.progress('make', progress.done, progress.total, `${progress.kept} kept`),
       });
       terminal.endProgress();
+      if (set.questions.length === 0) {
+        const skipped = Object.entries(set.skipped).filter(([, value]) => value > 0).map(([reason, value]) => `${reason} ${value}`);
+        throw new HangjiaError(
+          'E_NO_ITEMS',
+          `0 of ${count} questions made from ${set.picked} chunks picked (skipped: ${skipped.join(', ') || 'none'}); no set was written. "model-output": the model's replies were not the JSON asked for; "ungrounded": its answers were not found in the chunk. Check the model with "hangjia models test", or try a larger or instruction-tuned model.`,
+          { details: { path: out, wanted: count, picked: set.picked, skipped: set.skipped } },
+        );
+      }
       mkdirSync(path.dirname(out), { recursive: true });
       writeFileSync(out, set.questions.map((question) => `${JSON.stringify(question)}\n`).join(''));
       const decontamination = {

@@ -11,7 +11,7 @@ export default defineCommand({
     const home = loaded.config.home;
     const components = createDefaultComponents({ ...loaded.config, embedding: { provider: 'none' } });
     const rows = listKnowledgeBaseNames(home).map((name) => {
-      const knowledgeBase = openKnowledgeBase({ home, name }, components);
+      const knowledgeBase = openKnowledgeBase({ home, name, readOnly: true }, components);
       try {
         const stats = knowledgeBase.stats();
         return { name, documents: stats.documents, chunks: stats.chunks, sourceFiles: stats.sourceFiles, failedFiles: stats.failedFiles.length, sources: stats.settings.sources };

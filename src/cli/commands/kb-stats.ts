@@ -12,7 +12,9 @@ export default defineCommand({
   },
   run({ args, data }) {
     const { terminal, loaded } = openSession(data, args);
-    const knowledgeBase = openKnowledgeBase({ home: loaded.config.home, name: args.name }, createDefaultComponents({ ...loaded.config, embedding: { provider: 'none' } }));
+    // With the configured embedding model, as search opens it: without it, a hybrid knowledge base's
+    // vector index would look stale ("embedding model changed"). Nothing is embedded here.
+    const knowledgeBase = openKnowledgeBase({ home: loaded.config.home, name: args.name, readOnly: true }, createDefaultComponents(loaded.config));
     try {
       const stats = knowledgeBase.stats();
       if (terminal.json) return terminal.outJson(stats);

@@ -13,7 +13,7 @@
  */
 import { HangjiaError } from '../../errors/index.js';
 import { createApiCallError, createProviderTimeoutError, createProviderUnreachableError, createStreamInterruptedError } from '../../models/index.js';
-import { backoffDelayMs, parseRetryAfter, sleep, type PostJsonOptions } from '../_post-json.js';
+import { parseRetryAfter, waitToRetry, type PostJsonOptions } from '../_post-json.js';
 
 export interface PostEventStreamOptions extends PostJsonOptions {
   /** Longest silence allowed between chunks once the stream has started. */
@@ -27,12 +27,11 @@ export interface PostEventStreamOptions extends PostJsonOptions {
  * throws `E_PROVIDER_TIMEOUT` (idle), `E_PROVIDER_STREAM` (connection lost) or the abort reason.
  */
 export async function postEventStream(options: PostEventStreamOptions): Promise<AsyncGenerator<string, void, undefined>> {
-  const random = options.random ?? Math.random;
+  const started = performance.now();
   for (let attempt = 1; ; attempt++) {
     const outcome = await attemptOpen(options, attempt);
     if (!('error' in outcome)) return readEvents(options, outcome);
-    if (!outcome.error.isRetryable || attempt > options.maxRetries) throw outcome.error;
-    await sleep(outcome.retryAfterMs ?? backoffDelayMs(attempt, random), options.abortSignal);
+    await waitToRetry(options, attempt, outcome, started);
   }
 }
 

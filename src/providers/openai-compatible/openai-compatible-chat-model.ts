@@ -1,11 +1,13 @@
 import type { HangjiaError } from '../../errors/index.js';
 import type {
   FinishReason,
+  LanguageModel,
   LanguageModelCallOptions,
   LanguageModelStreamPart,
   LanguageModelToolCall,
   LanguageModelToolCallOptions,
   LanguageModelUsage,
+  ProviderRetry,
   ToolCallingLanguageModel,
   ToolConversationMessage,
 } from '../../models/index.js';
@@ -36,6 +38,8 @@ export interface OpenAICompatibleChatSettings {
   fetch?: typeof globalThis.fetch;
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /** Called before each retry with the attempt, the reason and the wait (the CLI shows them on stderr). */
+  onRetry?: (retry: ProviderRetry) => void;
 }
 
 const PROVIDER = 'openai-compatible';
@@ -64,7 +68,7 @@ export function createOpenAICompatibleChatModel(settings: OpenAICompatibleChatSe
     ...(apiKey === undefined || apiKey === '' ? {} : { authorization: `Bearer ${apiKey}` }),
     ...settings.headers,
   };
-  const request = { url, headers, provider: PROVIDER, modelId, fetch: fetchFunction, timeoutMs, maxRetries, responseErrorHint: RESPONSE_HINT };
+  const request = { url, headers, provider: PROVIDER, modelId, fetch: fetchFunction, timeoutMs, maxRetries, responseErrorHint: RESPONSE_HINT, ...(settings.onRetry ? { onRetry: settings.onRetry } : {}) };
 
   return {
     specificationVersion: 'v1',

@@ -20,7 +20,7 @@ import type { SourceAdapter } from '../_source-adapter.js';
  * Scanned PDFs have no text layer; they fail with `E_SOURCE_EMPTY` rather than yield an empty
  * document that would silently never match.
  */
-export const readPdfSource: SourceAdapter = async (file, bytes) => {
+export const readPdfSource: SourceAdapter = async (file, bytes, _options, signal) => {
   let pages: string[];
   let pdfTitle: unknown;
   try {
@@ -31,6 +31,7 @@ export const readPdfSource: SourceAdapter = async (file, bytes) => {
       pdfTitle = (metadata.info as Record<string, unknown> | undefined)?.Title;
       pages = [];
       for (let number = 1; number <= pdf.numPages; number += 1) {
+        signal.throwIfAborted();
         const page = await pdf.getPage(number);
         const [left, , right] = page.view;
         const content = await page.getTextContent();
@@ -45,6 +46,7 @@ export const readPdfSource: SourceAdapter = async (file, bytes) => {
       await pdf.destroy();
     }
   } catch (error) {
+    if (signal.aborted) throw signal.reason;
     const name = (error as Error).name;
     const reason =
       name === 'PasswordException'
