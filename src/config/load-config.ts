@@ -54,6 +54,7 @@ const NUMERIC_KEYS = new Set([
   'search.titleWeight', 'search.headingsWeight', 'search.k1', 'search.groupWeight', 'search.topicWeight', 'search.citationWeight',
   'model.threads', 'model.contextSize', 'model.temperature', 'model.maxTokens', 'model.timeoutMs',
   'answer.evidenceThreshold', 'answer.historyTokens',
+  'ingest.maxRemovalShare',
 ]);
 /** Numeric settings checked here, so the error names the setting rather than the engine's parameter. */
 const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: boolean }> = {
@@ -64,6 +65,7 @@ const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: bool
   'search.topicWeight': { min: 0, max: 100 },
   'search.citationWeight': { min: 0, max: 100 },
   'answer.historyTokens': { min: 0, max: 1_000_000 },
+  'ingest.maxRemovalShare': { min: 0, max: 1 },
 };
 const ENUM_KEYS: Record<string, readonly string[]> = {
   'embedding.provider': ['none', 'openai-compatible', 'llama-cpp', 'transformers'],

@@ -8,10 +8,22 @@ import type { Bm25ParamsInput, Bm25SearchOptions, CitationParams, GroupParams, T
 import { embedMany, type EmbeddingModel } from '../models/index.js';
 import { retrieve, type RetrievalResult, type RetrieveOptions } from '../retrieval/index.js';
 import type { SourceOptions } from '../sources/index.js';
-import { buildDerivedIndexes, indexStaleness, loadDerivedIndexes, readManifest, type DerivedIndexes, type IndexManifest, type IndexRequirements } from './derived-indexes.js';
+import { buildDerivedIndexes, indexStaleness, loadDerivedIndexes, loadLastCompleteIndexes, readManifest, type DerivedIndexes, type IndexManifest, type IndexRequirements } from './derived-indexes.js';
 import { databasePath, indexDirectory, knowledgeBaseDirectory, listKnowledgeBaseNames } from './knowledge-base-paths.js';
 import { KnowledgeBaseStore } from './knowledge-base-store.js';
-import { syncSourceFiles, type SyncCounters, type SyncProgress } from './sync-knowledge-base.js';
+import { describeWriteLockHolder, tryAcquireWriteLock, writeLockHolder, type WriteLock, type WriteLockHolder } from './write-lock.js';
+import { syncSourceFiles, type SyncCounters, type SyncOptions, type SyncProgress } from './sync-knowledge-base.js';
+
+/** What `search` says about the index it uses (for a log line; searching goes on either way). */
+export interface IndexNotices {
+  /** The index is rebuilt first, and why. */
+  onRebuild?: (reason: string) => void;
+  /** A writer holds the lock: the last complete index is searched, and why it is not current. */
+  onStale?: (reason: string) => void;
+}
+
+/** How one `sync` runs: progress, cancellation, the mass-removal guard and row batches (see `SyncOptions`). */
+export type KnowledgeBaseSyncOptions = Pick<SyncOptions, 'onProgress' | 'signal' | 'maxRemovalShare' | 'confirmMassRemoval' | 'rowBatchSize'>;
 
 /** What a knowledge base remembers about how it was made; `kb sync` reuses it. */
 export interface KnowledgeBaseSettings {
@@ -130,7 +142,7 @@ export class KnowledgeBase {
    * Ingests new and changed files, removes deleted ones, embeds changed chunks, and rebuilds the
    * derived indexes. Safe to interrupt and run again.
    */
-  async sync(options: { onProgress?: (progress: SyncProgress) => void; signal?: AbortSignal } = {}): Promise<SyncCounters> {
+  async sync(options: KnowledgeBaseSyncOptions = {}): Promise<SyncCounters> {
     const settings = this.settings;
     const runId = this.store.startRun();
     const counters = await syncSourceFiles(this.store, {
@@ -141,6 +153,10 @@ export class KnowledgeBase {
         ? { embeddingModel: this.components.embeddingModel, embeddingModelId: this.embeddingModelId!, documentPrefix: this.components.embeddingPrefixes?.document ?? '' }
         : {}),
       ...options,
+    }).catch((error: unknown) => {
+      // Refused before anything changed: the run is over, not interrupted.
+      if (HangjiaError.is(error, 'E_MASS_REMOVAL')) this.store.finishRun(runId, 'refused', error.details);
+      throw error;
     });
     if (this.embeddingModelId) this.store.setMeta('embeddingModelId', this.embeddingModelId);
     // Nothing changed (same generation, settings and models, no new vectors): the indexes on disk
@@ -165,9 +181,9 @@ export class KnowledgeBase {
    * Searches the knowledge base. Lexical by default; hybrid (RRF) when this knowledge base has
    * embeddings from the configured embedding model.
    */
-  async search(query: string, options: RetrieveOptions & { onRebuild?: (reason: string) => void } = {}): Promise<RetrievalResult> {
+  async search(query: string, options: RetrieveOptions & IndexNotices = {}): Promise<RetrievalResult> {
     if (query.trim() === '') throw new HangjiaError('E_USAGE', 'The search query is empty.', { details: { query } });
-    const indexes = this.loadIndexes(options.onRebuild);
+    const indexes = this.loadIndexes(options);
     const model = this.components.embeddingModel;
     const vectorUsable = indexes.vector && model && indexes.manifest.vector?.modelId === this.embeddingModelId;
     const { groups, topics, citations } = this.components.lexical ?? {};
@@ -226,13 +242,49 @@ export class KnowledgeBase {
     this.store.close();
   }
 
-  private loadIndexes(onRebuild?: (reason: string) => void): DerivedIndexes {
+  /**
+   * The indexes to search: current ones from memory or disk; else, while a writer holds the write
+   * lock, the last complete ones (a search never builds an index under a writer, which would race
+   * it and answer from half its work); else rebuilt under the lock.
+   */
+  private loadIndexes(notices: IndexNotices = {}): DerivedIndexes {
     if (this.indexes && this.indexes.manifest.generation === this.store.generation()) return this.indexes;
-    this.indexes = loadDerivedIndexes(this.store, indexDirectory(this.directory), {
-      ...this.indexRequirements(),
-      ...(onRebuild ? { onRebuild } : {}),
-    });
+    const directory = indexDirectory(this.directory);
+    const requirements = this.indexRequirements();
+    const stale = indexStaleness(directory, this.store, requirements);
+    if (stale === undefined) {
+      this.indexes = loadDerivedIndexes(this.store, directory, { ...requirements, ...(notices.onRebuild ? { onRebuild: notices.onRebuild } : {}) });
+      return this.indexes;
+    }
+    let lock: WriteLock | undefined;
+    try {
+      lock = tryAcquireWriteLock(this.directory, 'search (rebuilding the index)');
+    } catch (error) {
+      // No lock to be had (a read-only folder): nobody can be writing through hangjia either.
+      if (!HangjiaError.is(error, 'E_KB_LOCK')) throw error;
+    }
+    const holder = lock === undefined ? writeLockHolder(this.directory) : undefined;
+    if (holder !== undefined) return this.lastCompleteIndexes(stale, holder, notices);
+    try {
+      this.indexes = loadDerivedIndexes(this.store, directory, { ...requirements, ...(notices.onRebuild ? { onRebuild: notices.onRebuild } : {}) });
+    } finally {
+      lock?.release();
+    }
     return this.indexes;
+  }
+
+  private lastCompleteIndexes(stale: string, holder: WriteLockHolder, notices: IndexNotices): DerivedIndexes {
+    const last = this.indexes ?? loadLastCompleteIndexes(indexDirectory(this.directory), this.indexRequirements());
+    if (!last) {
+      throw new HangjiaError(
+        'E_KB_BUSY',
+        `Knowledge base "${this.name}" has no complete index yet and ${describeWriteLockHolder(holder)} is writing to it. Search again when it finishes.`,
+        { details: { name: this.name, holder } },
+      );
+    }
+    notices.onStale?.(`${describeWriteLockHolder(holder)} is updating it (${stale}); searching the last complete index, built ${last.manifest.builtAt}`);
+    if (!this.indexes) this.indexes = last;
+    return last;
   }
 
   /** What the derived indexes must be built with: this knowledge base's analyzer, lexical settings and embedding model. */

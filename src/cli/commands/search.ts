@@ -29,6 +29,7 @@ export default defineCommand({
         vectorWeight: config.search.vectorWeight,
         rrfK: config.search.rrfK,
         onRebuild: (reason) => terminal.info(`Rebuilding the search index (${reason})…`),
+        onStale: (reason) => terminal.info(`Note: ${reason}.`),
       });
       if (terminal.json) {
         return terminal.outJson({ query: args.query, knowledgeBase: args.kb, mode: result.mode, timings: result.timings, hits: result.hits.map((hit, index) => hitToJson(hit, index + 1)) });
