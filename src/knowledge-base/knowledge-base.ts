@@ -318,7 +318,7 @@ export function createKnowledgeBase(
         { details: { name: options.name, path: directory } },
       );
     }
-    fs.rmSync(directory, { recursive: true, force: true });
+    discardDirectory(directory);
   }
   for (const source of options.settings.sources) {
     if (!fs.existsSync(source)) {
@@ -326,11 +326,35 @@ export function createKnowledgeBase(
     }
   }
   fs.mkdirSync(directory, { recursive: true });
-  const store = KnowledgeBaseStore.open(databasePath(directory), { create: true });
-  store.setMeta('name', options.name);
-  store.setMeta('createdAt', new Date().toISOString());
-  store.setMeta('settings', JSON.stringify(options.settings));
+  // Made under another name and renamed into place: killed half-way, a knowledge base either
+  // exists with its settings or not at all (no kb.sqlite that `kb sync` cannot read).
+  const draft = path.join(directory, 'kb.sqlite.creating');
+  for (const file of [draft, `${draft}-wal`, `${draft}-shm`]) fs.rmSync(file, { force: true });
+  const draftStore = KnowledgeBaseStore.open(draft, { create: true });
+  draftStore.database.transaction(() => {
+    draftStore.setMeta('name', options.name);
+    draftStore.setMeta('createdAt', new Date().toISOString());
+    draftStore.setMeta('settings', JSON.stringify(options.settings));
+  })();
+  draftStore.close();
+  fs.renameSync(draft, databasePath(directory));
+  const store = KnowledgeBaseStore.open(databasePath(directory), { create: false });
   return new KnowledgeBase(options.name, directory, store, resolveComponents(components, options.settings));
+}
+
+/**
+ * Deletes a knowledge base folder by first moving it to `<home>/kb/.trash/` (one rename): killed
+ * half-way, the knowledge base is gone or whole, never half-deleted under its name.
+ */
+function discardDirectory(directory: string): void {
+  const trash = path.join(path.dirname(directory), '.trash');
+  fs.mkdirSync(trash, { recursive: true });
+  const name = path.basename(directory);
+  // What an earlier, killed removal of this knowledge base left (writers of one name take turns: the write lock).
+  for (const left of fs.readdirSync(trash).filter((entry) => entry.startsWith(`${name}+`))) fs.rmSync(path.join(trash, left), { recursive: true, force: true });
+  const moved = path.join(trash, `${name}+${process.pid}+${Date.now()}`);
+  fs.renameSync(directory, moved);
+  fs.rmSync(moved, { recursive: true, force: true });
 }
 
 /** Opens an existing knowledge base; `E_KB_NOT_FOUND` names the ones that exist. */
@@ -359,7 +383,7 @@ export function removeKnowledgeBase(options: { home: string; name: string }): vo
   if (!fs.existsSync(databasePath(directory))) {
     throw new HangjiaError('E_KB_NOT_FOUND', `Knowledge base "${options.name}" does not exist in ${options.home}.`, { details: { name: options.name, home: options.home } });
   }
-  fs.rmSync(directory, { recursive: true, force: true });
+  discardDirectory(directory);
 }
 
 export { listKnowledgeBaseNames };
