@@ -46,10 +46,10 @@ const { values: flags } = parseArgs({
   options: {
     kills: { type: 'string', default: '100' },
     seed: { type: 'string', default: '17' },
-    rows: { type: 'string', default: '3000' },
-    files: { type: 'string', default: '200' },
-    'generate-chunks': { type: 'string', default: '60' },
-    'exam-items': { type: 'string', default: '150' },
+    rows: { type: 'string', default: '1100' },
+    files: { type: 'string', default: '30' },
+    'generate-chunks': { type: 'string', default: '15' },
+    'exam-items': { type: 'string', default: '40' },
     'no-write': { type: 'boolean', default: false },
   },
 });
