@@ -95,6 +95,8 @@ interface KillRecord {
 const random = createSeededRandom(SEED);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hangjia-crash-'));
 const started = performance.now();
+// The code under test, taken before the run: edits made while it runs do not change what ran.
+const codeVersion = describeCodeVersion();
 
 // ---------------------------------------------------------------- corpus, exam, server
 
@@ -605,7 +607,7 @@ if (!flags['no-write']) {
   const command = `npx tsx bench/crash.ts${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
   const result = {
     command,
-    code: describeCodeVersion(),
+    code: codeVersion,
     machine: describeMachine(),
     date: new Date().toISOString(),
     seconds,
