@@ -7,7 +7,9 @@
 import readline from 'node:readline';
 import { runCli } from '../src/cli/main.js';
 
-await Promise.all([import('../src/cli/commands/kb.js'), import('../src/cli/commands/data.js'), import('../src/cli/commands/eval.js')]);
+await Promise.all(
+  ['kb-create', 'kb-sync', 'kb-reindex', 'data-generate', 'eval-exam'].map((command) => import(`../src/cli/commands/${command}.js`)),
+);
 const lines = readline.createInterface({ input: process.stdin });
 process.stdout.write('ready\n');
 const line = await new Promise<string>((resolve) => lines.once('line', resolve));

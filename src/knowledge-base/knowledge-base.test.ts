@@ -337,4 +337,21 @@ describe('knowledge base', () => {
     );
     expect(() => createKnowledgeBase({ home, name: '../escape', settings: settingsFor(home) }, lexicalComponents())).toThrow(/Invalid knowledge base name/);
   });
+
+  it('keeps a knowledge base that --force would replace from a source path that does not exist', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { 'manual.md': MANUAL });
+    const kb = createKnowledgeBase({ home, name: 'kept', settings: settingsFor(root) }, lexicalComponents());
+    await kb.sync();
+    kb.close();
+    expect(() => createKnowledgeBase({ home, name: 'kept', overwrite: true, settings: settingsFor(path.join(root, 'typo')) }, lexicalComponents())).toThrow(/Source path does not exist/);
+    const reopened = openKnowledgeBase({ home, name: 'kept' }, lexicalComponents());
+    expect(reopened.stats().documents).toBe(1);
+    reopened.close();
+    // Replaced for real, the old folder leaves nothing behind, in the folder or in .trash.
+    createKnowledgeBase({ home, name: 'kept', overwrite: true, settings: settingsFor(root) }, lexicalComponents()).close();
+    expect(fs.readdirSync(path.join(home, 'kb', '.trash'))).toEqual([]);
+    expect(fs.readdirSync(path.join(home, 'kb', 'kept'))).toEqual(['kb.sqlite']);
+  });
 });

@@ -310,21 +310,20 @@ export function createKnowledgeBase(
   components: KnowledgeBaseComponentsSource,
 ): KnowledgeBase {
   const directory = knowledgeBaseDirectory(options.home, options.name);
-  if (fs.existsSync(databasePath(directory))) {
-    if (!options.overwrite) {
-      throw new HangjiaError(
-        'E_KB_EXISTS',
-        `Knowledge base "${options.name}" already exists in ${directory}. Update it with "hangjia kb sync ${options.name}", or recreate it with --force.`,
-        { details: { name: options.name, path: directory } },
-      );
-    }
-    discardDirectory(directory);
+  if (fs.existsSync(databasePath(directory)) && !options.overwrite) {
+    throw new HangjiaError(
+      'E_KB_EXISTS',
+      `Knowledge base "${options.name}" already exists in ${directory}. Update it with "hangjia kb sync ${options.name}", or recreate it with --force.`,
+      { details: { name: options.name, path: directory } },
+    );
   }
+  // Checked before an existing knowledge base is replaced: a typo must not cost the old one.
   for (const source of options.settings.sources) {
     if (!fs.existsSync(source)) {
       throw new HangjiaError('E_PATH_NOT_FOUND', `Source path does not exist: ${source}`, { details: { path: source } });
     }
   }
+  if (fs.existsSync(databasePath(directory))) discardDirectory(directory);
   fs.mkdirSync(directory, { recursive: true });
   // Made under another name and renamed into place: killed half-way, a knowledge base either
   // exists with its settings or not at all (no kb.sqlite that `kb sync` cannot read).
