@@ -1,12 +1,23 @@
+import readline from 'node:readline';
 import type { KnowledgeBase, SyncCounters, SyncProgress } from '../knowledge-base/index.js';
 import { EXIT } from './_exit-codes.js';
 import type { CliSession } from './_session.js';
 import type { Terminal } from './_terminal.js';
 
-const PHASE_LABELS: Record<SyncProgress['phase'], string> = { scan: 'scan', ingest: 'ingest', embed: 'embed', index: 'index', topics: 'topics' };
+const PHASE_LABELS: Record<SyncProgress['phase'], string> = { scan: 'scan', ingest: 'ingest', rows: 'rows', embed: 'embed', index: 'index', topics: 'topics' };
 
-/** Runs a sync with a progress bar, prints the final counters, and sets a failing exit status if any input failed. */
-export async function syncWithReport(knowledgeBase: KnowledgeBase, terminal: Terminal, session: CliSession): Promise<SyncCounters> {
+/**
+ * Runs a sync with a progress bar, prints the final counters, and sets a failing exit status if
+ * any input failed. A sync that would remove most documents and add none (see `SyncOptions.
+ * maxRemovalShare`) goes ahead only with `allowMassRemoval`, or when the user says yes at a
+ * terminal; otherwise it fails with `E_MASS_REMOVAL` having removed nothing.
+ */
+export async function syncWithReport(
+  knowledgeBase: KnowledgeBase,
+  terminal: Terminal,
+  session: CliSession,
+  options: { maxRemovalShare?: number; allowMassRemoval?: boolean } = {},
+): Promise<SyncCounters> {
   const started = performance.now();
   const settings = knowledgeBase.settings;
   terminal.info(`Syncing "${knowledgeBase.name}" from ${settings.sources.join(', ')}`);
@@ -18,6 +29,16 @@ export async function syncWithReport(knowledgeBase: KnowledgeBase, terminal: Ter
   try {
     counters = await knowledgeBase.sync({
       signal: controller.signal,
+      ...(options.maxRemovalShare === undefined ? {} : { maxRemovalShare: options.maxRemovalShare }),
+      confirmMassRemoval: async (removal) => {
+        if (options.allowMassRemoval) return true;
+        if (terminal.json || !session.stdin.isTTY || !session.streams.stderr.isTTY) return false;
+        terminal.endProgress();
+        return askYesNo(
+          session,
+          `This sync would remove ${removal.documents} of ${removal.storedDocuments} documents (${removal.files} files) and add nothing; ${removal.sources.join(', ')} may be unmounted or moved. Remove them? [y/N] `,
+        );
+      },
       onProgress: (progress) => {
         const detail = progress.path ? shorten(progress.path) : undefined;
         terminal.progress(PHASE_LABELS[progress.phase], progress.done, progress.total, detail);
@@ -53,4 +74,19 @@ function statsSummary(knowledgeBase: KnowledgeBase): Record<string, unknown> {
 
 function shorten(file: string): string {
   return file.length > 50 ? `…${file.slice(-49)}` : file;
+}
+
+/** One answer from the terminal; anything but y/yes is no. */
+async function askYesNo(session: CliSession, question: string): Promise<boolean> {
+  const lines = readline.createInterface({ input: session.stdin, terminal: false });
+  try {
+    session.streams.stderr.write(question);
+    const answer = await new Promise<string>((resolve) => {
+      lines.once('line', resolve);
+      lines.once('close', () => resolve(''));
+    });
+    return /^\s*y(es)?\s*$/i.test(answer);
+  } finally {
+    lines.close();
+  }
 }

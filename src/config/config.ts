@@ -83,6 +83,12 @@ export interface HangjiaConfig {
     include: string[];
     /** Glob patterns that exclude files; dotfiles and node_modules are always excluded. */
     exclude: string[];
+    /**
+     * A `kb sync` that adds no file and would remove more than this share of the documents
+     * stops and asks (or needs `--allow-mass-removal`): an empty source folder is usually an
+     * unmounted drive (0–1, default 0.5; 1 turns the guard off).
+     */
+    maxRemovalShare: number;
   };
   chunking: {
     /** Upper bound per chunk in characters (100–10000, default 800). */
@@ -203,7 +209,7 @@ export const DEFAULT_CONFIG: HangjiaConfig = {
   home: path.join(os.homedir(), '.hangjia'),
   embedding: { provider: 'none' },
   model: { provider: 'none', temperature: 0.2, maxTokens: 1024, timeoutMs: 120_000 },
-  ingest: { maxFileBytes: 50 * 1024 * 1024, include: [], exclude: [] },
+  ingest: { maxFileBytes: 50 * 1024 * 1024, include: [], exclude: [], maxRemovalShare: 0.5 },
   chunking: { maxChars: 800, maxTokens: 512, overlapChars: 100, minChars: 50 },
   search: { k: 5, mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60, titleWeight: 1.5, headingsWeight: 1.5, k1: 1.2, groupWeight: 0.2, topicWeight: 0.8, citationWeight: 0.2 },
   answer: { evidenceThreshold: 0.35 },

@@ -63,6 +63,7 @@ const NUMERIC_KEYS = new Set([
   'answer.evidenceThreshold', 'answer.historyTokens',
   'reasoning.maxSteps', 'reasoning.maxToolCalls', 'reasoning.maxRepairs', 'reasoning.tokenBudget', 'reasoning.timeBudgetMs',
   'rerank.topN',
+  'ingest.maxRemovalShare',
 ]);
 /** Numeric settings checked here, so the error names the setting rather than the engine's parameter. */
 const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: boolean }> = {
@@ -79,6 +80,7 @@ const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: bool
   'reasoning.tokenBudget': { min: 1000, max: 100_000_000 },
   'reasoning.timeBudgetMs': { min: 1000, max: 86_400_000 },
   'rerank.topN': { min: 1, max: 1000 },
+  'ingest.maxRemovalShare': { min: 0, max: 1 },
 };
 const ENUM_KEYS: Record<string, readonly string[]> = {
   'embedding.provider': ['none', 'openai-compatible', 'llama-cpp', 'transformers'],

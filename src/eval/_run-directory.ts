@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { HangjiaError } from '../errors/index.js';
 import { describeRunIdentityDifference, findRunIdentityDifference, runIdentityDigest } from '../support/index.js';
@@ -66,7 +66,7 @@ export function openGenericRunDirectory<C extends object, R>(
     effective = previous;
   } else {
     mkdirSync(directory, { recursive: true });
-    writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+    writeFileAtomically(configPath, `${JSON.stringify(config, null, 2)}\n`);
   }
   const recordsPath = path.join(directory, recordsFile);
   const records: R[] = [];
@@ -105,5 +105,12 @@ export class JsonlAppender<R> {
 }
 
 export function writeRunSummary(directory: string, summary: unknown): void {
-  writeFileSync(path.join(directory, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileAtomically(path.join(directory, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+/** Through a temporary sibling and a rename: a run killed mid-write leaves the old file or none, never half of one. */
+function writeFileAtomically(file: string, content: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, file);
 }

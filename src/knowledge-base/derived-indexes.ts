@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Analyzer } from '../analysis/index.js';
 import { splitStatuteArticleTitle } from '../chunking/index.js';
-import { Bm25Index, FlatVectorIndex, LEXICAL_FIELDS, compareStrings, type Bm25Params, type Bm25ParamsInput, type LexicalRecord } from '../index/index.js';
+import { Bm25Index, FlatVectorIndex, compareStrings, type Bm25Params, type Bm25ParamsInput, type LexicalRecord } from '../index/index.js';
 import type { KnowledgeBaseStore } from './knowledge-base-store.js';
 
 /**
@@ -82,8 +82,10 @@ export interface IndexRequirements {
 /**
  * Why the indexes in `directory` must be rebuilt for `store` and `requirements`, or undefined
  * when they are current: no index, another format, a store generation they do not reflect (a
- * sync changed documents, or died before re-indexing), another analyzer, another embedding
- * model, or other build-time lexical settings. Reads the manifest only.
+ * sync changed documents, or died before re-indexing), another analyzer, or another embedding
+ * model. Other lexical settings (field weights, b, k1) are not a reason: a loaded index takes
+ * them in memory (`Bm25Index.withParams`), so a one-off `--set search.titleWeight=0` neither
+ * rebuilds nor rewrites the stored index. Reads the manifest only.
  */
 export function indexStaleness(directory: string, store: KnowledgeBaseStore, requirements: IndexRequirements): string | undefined {
   const manifest = readAnyManifest(directory);
@@ -97,8 +99,7 @@ export function indexStaleness(directory: string, store: KnowledgeBaseStore, req
   if ((manifest.vector?.modelId ?? undefined) !== requirements.embeddingModelId) {
     return `embedding model changed (${manifest.vector?.modelId ?? 'none'} → ${requirements.embeddingModelId ?? 'none'})`;
   }
-  const changed = requirements.lexicalParams && manifest.lexical.params ? changedParams(manifest.lexical.params, requirements.lexicalParams) : [];
-  return changed.length > 0 ? `lexical settings changed (${changed.join(', ')})` : undefined;
+  return undefined;
 }
 
 /** Rebuilds the lexical (and, with a model id, vector) index from the store and writes them atomically. */
@@ -172,7 +173,10 @@ export function buildDerivedIndexes(
   return { manifest, lexical, ...(vector ? { vector } : {}) };
 }
 
-/** Loads the derived indexes if they are current (see `indexStaleness`), rebuilding them from the store otherwise. */
+/**
+ * Loads the derived indexes if they are current (see `indexStaleness`), with `lexicalParams`
+ * applied in memory, rebuilding them from the store otherwise.
+ */
 export function loadDerivedIndexes(
   store: KnowledgeBaseStore,
   directory: string,
@@ -182,11 +186,7 @@ export function loadDerivedIndexes(
   const manifest = stale === undefined ? readManifest(directory) : undefined;
   if (manifest) {
     try {
-      const lexical = Bm25Index.deserialize(fs.readFileSync(path.join(directory, manifest.lexical.file)), { analyzer: options.analyzer });
-      const vector = manifest.vector
-        ? FlatVectorIndex.deserialize(fs.readFileSync(path.join(directory, manifest.vector.file)), { embeddingModelId: manifest.vector.modelId })
-        : undefined;
-      return { manifest, lexical, ...(vector ? { vector } : {}) };
+      return readIndexFiles(directory, manifest, options);
     } catch (error) {
       options.onRebuild?.(`index files unreadable (${(error as Error).message})`);
     }
@@ -196,17 +196,36 @@ export function loadDerivedIndexes(
   return buildDerivedIndexes(store, directory, options);
 }
 
-/** The settings in `wanted` that the index was built without, as `name old → new`. */
-function changedParams(built: Readonly<Bm25Params>, wanted: Bm25ParamsInput): string[] {
-  const changed: string[] = [];
-  if (wanted.k1 !== undefined && wanted.k1 !== built.k1) changed.push(`k1 ${built.k1} → ${wanted.k1}`);
-  for (const setting of ['weights', 'b'] as const) {
-    for (const field of LEXICAL_FIELDS) {
-      const value = wanted[setting]?.[field];
-      if (value !== undefined && value !== built[setting][field]) changed.push(`${setting}.${field} ${built[setting][field]} → ${value}`);
-    }
+/**
+ * The last complete indexes on disk, whatever store generation they were built from, for
+ * searching while a writer holds the lock (its chunks may be gone from the store by now: those
+ * hits are dropped). Undefined when there are none this analyzer can read; the vector index is
+ * left out when it was built with another embedding model.
+ */
+export function loadLastCompleteIndexes(directory: string, requirements: IndexRequirements): DerivedIndexes | undefined {
+  const manifest = readManifest(directory);
+  const { analyzer } = requirements;
+  if (!manifest || manifest.analyzer.name !== analyzer.name || manifest.analyzer.version !== analyzer.version) return undefined;
+  let usable = manifest;
+  if (manifest.vector && manifest.vector.modelId !== requirements.embeddingModelId) {
+    const { vector: _otherModel, ...lexicalOnly } = manifest;
+    usable = lexicalOnly;
   }
-  return changed;
+  try {
+    return readIndexFiles(directory, usable, requirements);
+  } catch {
+    // Being replaced right now: nothing complete to read.
+    return undefined;
+  }
+}
+
+function readIndexFiles(directory: string, manifest: IndexManifest, requirements: IndexRequirements): DerivedIndexes {
+  const stored = Bm25Index.deserialize(fs.readFileSync(path.join(directory, manifest.lexical.file)), { analyzer: requirements.analyzer });
+  const lexical = requirements.lexicalParams ? stored.withParams(requirements.lexicalParams) : stored;
+  const vector = manifest.vector
+    ? FlatVectorIndex.deserialize(fs.readFileSync(path.join(directory, manifest.vector.file)), { embeddingModelId: manifest.vector.modelId })
+    : undefined;
+  return { manifest, lexical, ...(vector ? { vector } : {}) };
 }
 
 function writeFileAtomically(file: string, bytes: Uint8Array): void {

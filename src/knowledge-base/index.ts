@@ -11,9 +11,21 @@ export {
   type KnowledgeBaseComponentsSource,
   type LexicalSettings,
   type KnowledgeBaseStats,
+  type KnowledgeBaseSyncOptions,
+  type IndexNotices,
 } from './knowledge-base.js';
 export { KnowledgeBaseStore, STORE_SCHEMA_VERSION, type StoredChunk, type SourceFileRow, type DocumentSummary } from './knowledge-base-store.js';
 export type { AccessFilter } from '../access/index.js';
 export { type IndexManifest } from './derived-indexes.js';
-export { type SyncCounters, type SyncProgress, type SyncPhase, type SyncProblem } from './sync-knowledge-base.js';
+export { DEFAULT_MAX_REMOVAL_SHARE, type MassRemoval, type SyncCounters, type SyncProgress, type SyncPhase, type SyncProblem } from './sync-knowledge-base.js';
 export { knowledgeBaseDirectory, assertKnowledgeBaseName } from './knowledge-base-paths.js';
+export {
+  withWriteLock,
+  acquireWriteLock,
+  tryAcquireWriteLock,
+  writeLockHolder,
+  describeWriteLockHolder,
+  type WriteLock,
+  type WriteLockHolder,
+  type AcquireWriteLockOptions,
+} from './write-lock.js';

@@ -65,6 +65,11 @@ CREATE TABLE IF NOT EXISTS access_overrides (
   groups TEXT NOT NULL,
   PRIMARY KEY (kind, target)
 );
+CREATE TABLE IF NOT EXISTS partial_files (
+  path TEXT PRIMARY KEY REFERENCES source_files(path) ON DELETE CASCADE,
+  file_hash TEXT NOT NULL,
+  documents_done INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS ingest_runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   started_at TEXT NOT NULL,
@@ -101,6 +106,12 @@ export interface DocumentSummary {
   chunks: number;
   /** Its access groups; under an access filter, only those the caller holds. */
   groups: string[];
+}
+
+/** A document as stored: with its chunks and their text hashes. */
+export interface DocumentWithChunks {
+  document: Document;
+  chunks: Array<{ chunk: Chunk; textHash: string }>;
 }
 
 /** A chunk with the document fields that hits and citations need. */
@@ -251,11 +262,70 @@ export class KnowledgeBaseStore {
    * documents carry `accessGroups` (the file's groups), except those an admin gave groups of their
    * own ({@link setAccessOverride}), which keep them.
    */
-  replaceSourceFile(
-    file: Omit<SourceFileRow, 'status' | 'errorCode' | 'errorMessage' | 'documentCount'>,
-    documents: Array<{ document: Document; chunks: Array<{ chunk: Chunk; textHash: string }> }>,
+  replaceSourceFile(file: Omit<SourceFileRow, 'status' | 'errorCode' | 'errorMessage' | 'documentCount'>, documents: DocumentWithChunks[], accessGroups: readonly string[] = []): void {
+    const transaction = this.database.transaction(() => {
+      this.database.prepare('DELETE FROM documents WHERE source_path = ?').run(file.path);
+      this.database.prepare('DELETE FROM partial_files WHERE path = ?').run(file.path);
+      this.upsertSourceFile({ ...file, status: 'indexed', errorCode: null, errorMessage: null, documentCount: documents.length });
+      this.database.prepare('UPDATE source_files SET access_groups = ? WHERE path = ?').run(JSON.stringify(accessGroups), file.path);
+      this.insertDocuments(file.path, documents, accessGroups);
+      this.bumpGeneration();
+    });
+    transaction.immediate();
+  }
+
+  /**
+   * Files whose documents are being written in batches (see `writeSourceFileBatch`), with the
+   * content hash of the version being written and how many of its documents are stored.
+   */
+  partialFiles(): Map<string, { fileHash: string; documentsDone: number }> {
+    const rows = this.database.prepare('SELECT path, file_hash AS fileHash, documents_done AS documentsDone FROM partial_files').all() as Array<{ path: string; fileHash: string; documentsDone: number }>;
+    return new Map(rows.map((row) => [row.path, { fileHash: row.fileHash, documentsDone: row.documentsDone }]));
+  }
+
+  /**
+   * Writes one batch of a large file's documents in one transaction, so that an ingest killed
+   * mid-file keeps the batches it finished and the next sync continues after them. `documentsDone`
+   * is how many of the file's documents earlier batches stored: 0 starts the file over (what was
+   * stored for it goes); `last` ends it, after which the file counts as ingested like any other.
+   * Until then `partialFiles()` lists it.
+   */
+  writeSourceFileBatch(
+    file: Omit<SourceFileRow, 'status' | 'errorCode' | 'errorMessage' | 'documentCount' | 'fileHash'> & { fileHash: string },
+    documents: DocumentWithChunks[],
+    position: { documentsDone: number; last: boolean },
     accessGroups: readonly string[] = [],
   ): void {
+    const transaction = this.database.transaction(() => {
+      if (position.documentsDone === 0) this.database.prepare('DELETE FROM documents WHERE source_path = ?').run(file.path);
+      const documentCount = position.documentsDone + documents.length;
+      this.upsertSourceFile({ ...file, status: 'indexed', errorCode: null, errorMessage: null, documentCount });
+      this.database.prepare('UPDATE source_files SET access_groups = ? WHERE path = ?').run(JSON.stringify(accessGroups), file.path);
+      this.insertDocuments(file.path, documents, accessGroups);
+      if (position.last) {
+        this.database.prepare('DELETE FROM partial_files WHERE path = ?').run(file.path);
+      } else {
+        this.database
+          .prepare('INSERT INTO partial_files (path, file_hash, documents_done) VALUES (?, ?, ?) ON CONFLICT(path) DO UPDATE SET file_hash = excluded.file_hash, documents_done = excluded.documents_done')
+          .run(file.path, file.fileHash, documentCount);
+      }
+      this.bumpGeneration();
+    });
+    transaction.immediate();
+  }
+
+  /** Drops what a batched write stored for `path` (it failed part-way): nothing half-read stays. */
+  discardPartialFile(path: string): void {
+    const transaction = this.database.transaction(() => {
+      if (this.database.prepare('DELETE FROM partial_files WHERE path = ?').run(path).changes === 0) return;
+      this.database.prepare('DELETE FROM documents WHERE source_path = ?').run(path);
+      this.database.prepare('UPDATE source_files SET document_count = 0 WHERE path = ?').run(path);
+      this.bumpGeneration();
+    });
+    transaction.immediate();
+  }
+
+  private insertDocuments(path: string, documents: DocumentWithChunks[], accessGroups: readonly string[]): void {
     const insertDocument = this.database.prepare(
       `INSERT INTO documents (id, source_path, row_key, format, title, text, content_hash, encoding, metadata, access_groups)
        VALUES (@id, @sourcePath, @rowKey, @format, @title, @text, @contentHash, @encoding, @metadata,
@@ -266,48 +336,42 @@ export class KnowledgeBaseStore {
       `INSERT INTO chunks (id, document_id, ordinal, text, heading_path, start_offset, end_offset, token_count, text_hash)
        VALUES (@id, @documentId, @ordinal, @text, @headingPath, @start, @end, @tokenCount, @textHash)`,
     );
-    const transaction = this.database.transaction(() => {
-      this.database.prepare('DELETE FROM documents WHERE source_path = ?').run(file.path);
-      this.upsertSourceFile({ ...file, status: 'indexed', errorCode: null, errorMessage: null, documentCount: documents.length });
-      this.database.prepare('UPDATE source_files SET access_groups = ? WHERE path = ?').run(fileGroups, file.path);
-      for (const { document, chunks } of documents) {
-        const owner = this.database.prepare('SELECT source_path FROM documents WHERE id = ?').get(document.id) as { source_path: string } | undefined;
-        if (owner) {
-          throw new HangjiaError(
-            'E_DOCUMENT_ID_CONFLICT',
-            `Document id ${document.id} from ${file.path} is already used by ${owner.source_path}. Two sources produce the same id (same relative path or row id); give them distinct row ids or ingest them into separate knowledge bases.`,
-            { details: { path: file.path, documentId: document.id, other: owner.source_path } },
-          );
-        }
-        insertDocument.run({
-          id: document.id,
-          sourcePath: file.path,
-          rowKey: document.rowKey ?? null,
-          format: document.format,
-          title: document.title,
-          text: document.text,
-          contentHash: document.contentHash,
-          encoding: document.encoding ?? null,
-          metadata: JSON.stringify(document.metadata ?? {}),
-          accessGroups: fileGroups,
-        });
-        for (const { chunk, textHash } of chunks) {
-          insertChunk.run({
-            id: chunk.id,
-            documentId: chunk.documentId,
-            ordinal: chunk.index,
-            text: chunk.text,
-            headingPath: JSON.stringify(chunk.headingPath),
-            start: chunk.start,
-            end: chunk.end,
-            tokenCount: chunk.tokenCount,
-            textHash,
-          });
-        }
+    const findOwner = this.database.prepare('SELECT source_path FROM documents WHERE id = ?');
+    for (const { document, chunks } of documents) {
+      const owner = findOwner.get(document.id) as { source_path: string } | undefined;
+      if (owner) {
+        throw new HangjiaError(
+          'E_DOCUMENT_ID_CONFLICT',
+          `Document id ${document.id} from ${path} is already used by ${owner.source_path}. Two sources produce the same id (same relative path or row id); give them distinct row ids or ingest them into separate knowledge bases.`,
+          { details: { path, documentId: document.id, other: owner.source_path } },
+        );
       }
-      this.bumpGeneration();
-    });
-    transaction.immediate();
+      insertDocument.run({
+        id: document.id,
+        sourcePath: path,
+        rowKey: document.rowKey ?? null,
+        format: document.format,
+        title: document.title,
+        text: document.text,
+        contentHash: document.contentHash,
+        encoding: document.encoding ?? null,
+        metadata: JSON.stringify(document.metadata ?? {}),
+        accessGroups: fileGroups,
+      });
+      for (const { chunk, textHash } of chunks) {
+        insertChunk.run({
+          id: chunk.id,
+          documentId: chunk.documentId,
+          ordinal: chunk.index,
+          text: chunk.text,
+          headingPath: JSON.stringify(chunk.headingPath),
+          start: chunk.start,
+          end: chunk.end,
+          tokenCount: chunk.tokenCount,
+          textHash,
+        });
+      }
+    }
   }
 
   /**
@@ -566,7 +630,8 @@ export class KnowledgeBaseStore {
     return Number(this.database.prepare("INSERT INTO ingest_runs (started_at, status) VALUES (?, 'running')").run(new Date().toISOString()).lastInsertRowid);
   }
 
-  finishRun(id: number, status: 'completed' | 'completed-with-errors', counters: unknown): void {
+  /** `refused`: the run stopped before changing anything (the mass-removal guard). */
+  finishRun(id: number, status: 'completed' | 'completed-with-errors' | 'refused', counters: unknown): void {
     this.database.prepare('UPDATE ingest_runs SET finished_at = ?, status = ?, counters = ? WHERE id = ?').run(new Date().toISOString(), status, JSON.stringify(counters), id);
   }
 

@@ -126,7 +126,7 @@ describe('knowledge base', () => {
     reopened.close();
   });
 
-  it('rebuilds its index when the lexical settings change, and searches with them', async () => {
+  it('applies other lexical settings in memory: the stored index is neither rebuilt nor rewritten', async () => {
     const home = temporaryDirectory();
     const root = temporaryDirectory();
     writeFiles(root, { 'manual.md': MANUAL });
@@ -135,21 +135,24 @@ describe('knowledge base', () => {
     created.close();
     const reopen = (search: Partial<typeof DEFAULT_CONFIG.search>) =>
       openKnowledgeBase({ home, name: 'tuned' }, createDefaultComponents({ ...DEFAULT_CONFIG, search: { ...DEFAULT_CONFIG.search, ...search } }));
-
-    const same = reopen({});
-    const sameReasons: string[] = [];
-    await same.search('reset password', { onRebuild: (reason) => sameReasons.push(reason) });
-    expect(sameReasons).toEqual([]);
-    same.close();
+    const indexFiles = () => ['manifest.json', 'lexical.bin'].map((file) => fs.readFileSync(path.join(home, 'kb', 'tuned', 'index', file)).toString('base64'));
+    const stored = indexFiles();
 
     const tuned = reopen({ headingsWeight: 0, k1: 0.9 });
-    expect(tuned.stats()).toMatchObject({ indexCurrent: false, indexStaleReason: 'lexical settings changed (k1 1.2 → 0.9, weights.headings 1.5 → 0)' });
+    expect(tuned.stats()).toMatchObject({ indexCurrent: true, indexStaleReason: null });
     const reasons: string[] = [];
     const { hits } = await tuned.search('reset password', { onRebuild: (reason) => reasons.push(reason) });
-    expect(reasons).toEqual(['lexical settings changed (k1 1.2 → 0.9, weights.headings 1.5 → 0)']);
+    expect(reasons).toEqual([]);
     expect(hits[0]!.chunk.headingPath).toEqual(['XR-5400 User Guide', 'Reset', 'Resetting the admin password']);
     tuned.close();
-    // The rebuilt index is the one on disk now: opening with the same settings again rebuilds nothing.
+    expect(indexFiles()).toEqual(stored);
+    // Scored exactly as a knowledge base built with those settings from the start.
+    const builtHome = temporaryDirectory();
+    const built = createKnowledgeBase({ home: builtHome, name: 'tuned', settings: settingsFor(root) }, createDefaultComponents({ ...DEFAULT_CONFIG, search: { ...DEFAULT_CONFIG.search, headingsWeight: 0, k1: 0.9 } }));
+    await built.sync();
+    const fromBuild = await built.search('reset password');
+    expect(hits.map((hit) => [hit.chunk.id, hit.score])).toEqual(fromBuild.hits.map((hit) => [hit.chunk.id, hit.score]));
+    built.close();
     const again = reopen({ headingsWeight: 0, k1: 0.9 });
     const againReasons: string[] = [];
     // "button" is in both sections of the one document, so each lifts the other (group evidence)…
@@ -268,6 +271,64 @@ describe('knowledge base', () => {
     reopened.close();
   });
 
+  it('asks before a sync that adds nothing removes most documents, and removes nothing when the answer is no', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { 'handbook.txt': STATUTE, 'manual.md': MANUAL, 'notes.md': '# Notes\n\nThe warranty lasts 24 months.\n' });
+    const kb = createKnowledgeBase({ home, name: 'guarded', settings: settingsFor(root) }, lexicalComponents());
+    await kb.sync();
+    fs.rmSync(path.join(root, 'handbook.txt'));
+    fs.rmSync(path.join(root, 'manual.md'));
+    const asked: unknown[] = [];
+    const no = kb.sync({ confirmMassRemoval: (removal) => (asked.push(removal), false) });
+    await expect(no).rejects.toMatchObject({ code: 'E_MASS_REMOVAL', details: { files: 2, documents: 2, storedDocuments: 3, maxRemovalShare: 0.5 } });
+    expect(asked).toEqual([{ files: 2, documents: 2, storedDocuments: 3, sources: [root] }]);
+    expect(kb.stats()).toMatchObject({ documents: 3, lastRuns: [{ status: 'refused' }, { status: 'completed' }] });
+    expect(await kb.sync({ confirmMassRemoval: () => true })).toMatchObject({ removed: 2, unchanged: 1 });
+    expect(kb.stats().documents).toBe(1);
+    kb.close();
+  });
+
+  it('commits a large row file in batches, and a sync stopped mid-file continues after the last batch', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    const rows = Array.from({ length: 50 }, (_, index) => JSON.stringify({ id: `a${index}`, title: `第${index}条`, text: `第${index}条：年假${index}天。` }));
+    writeFiles(root, { 'articles.jsonl': rows.join('\n') });
+    let chunked = 0;
+    const components = lexicalComponents();
+    const countingComponents = (settings: KnowledgeBaseSettings) => {
+      const made = components(settings);
+      return { ...made, chunker: { ...made.chunker, chunk: (document: Parameters<typeof made.chunker.chunk>[0]) => (chunked++, made.chunker.chunk(document)) } };
+    };
+    const kb = createKnowledgeBase({ home, name: 'rows', settings: settingsFor(root) }, countingComponents);
+    const stop = new AbortController();
+    const progress: string[] = [];
+    const stopped = kb.sync({
+      rowBatchSize: 20,
+      signal: stop.signal,
+      onProgress: ({ phase, done, total }) => {
+        if (phase !== 'rows') return;
+        progress.push(`${done}/${total}`);
+        if (done === 40) stop.abort(new Error('stopped mid-file'));
+      },
+    });
+    await expect(stopped).rejects.toThrow('stopped mid-file');
+    expect(progress).toEqual(['0/50', '20/50', '40/50']);
+    expect(kb.stats()).toMatchObject({ documents: 40, lastRuns: [{ status: 'running' }] });
+    expect(chunked).toBe(40);
+
+    progress.length = 0;
+    const resumed = await kb.sync({ rowBatchSize: 20, onProgress: ({ phase, done, total }) => phase === 'rows' && progress.push(`${done}/${total}`) });
+    expect(resumed).toMatchObject({ added: 1, unchanged: 0, documentsWritten: 10, documentsResumed: 40 });
+    expect(progress).toEqual(['40/50', '50/50']);
+    expect(chunked).toBe(50);
+    expect(kb.stats().documents).toBe(50);
+    expect(kb.store.partialFiles().size).toBe(0);
+    expect(await kb.sync({ rowBatchSize: 20 })).toMatchObject({ unchanged: 1, documentsWritten: 0 });
+    expect((await kb.search('第45条')).hits[0]!.documentTitle).toBe('第45条');
+    kb.close();
+  });
+
   it('refuses unknown knowledge bases and missing paths with errors that name them', () => {
     const home = temporaryDirectory();
     expect(() => openKnowledgeBase({ home, name: 'nope' }, lexicalComponents())).toThrow(/Knowledge base "nope" does not exist/);
@@ -275,5 +336,22 @@ describe('knowledge base', () => {
       /Source path does not exist: \/no\/such\/folder/,
     );
     expect(() => createKnowledgeBase({ home, name: '../escape', settings: settingsFor(home) }, lexicalComponents())).toThrow(/Invalid knowledge base name/);
+  });
+
+  it('keeps a knowledge base that --force would replace from a source path that does not exist', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { 'manual.md': MANUAL });
+    const kb = createKnowledgeBase({ home, name: 'kept', settings: settingsFor(root) }, lexicalComponents());
+    await kb.sync();
+    kb.close();
+    expect(() => createKnowledgeBase({ home, name: 'kept', overwrite: true, settings: settingsFor(path.join(root, 'typo')) }, lexicalComponents())).toThrow(/Source path does not exist/);
+    const reopened = openKnowledgeBase({ home, name: 'kept' }, lexicalComponents());
+    expect(reopened.stats().documents).toBe(1);
+    reopened.close();
+    // Replaced for real, the old folder leaves nothing behind, in the folder or in .trash.
+    createKnowledgeBase({ home, name: 'kept', overwrite: true, settings: settingsFor(root) }, lexicalComponents()).close();
+    expect(fs.readdirSync(path.join(home, 'kb', '.trash'))).toEqual([]);
+    expect(fs.readdirSync(path.join(home, 'kb', 'kept'))).toEqual(['kb.sqlite']);
   });
 });

@@ -9,10 +9,22 @@ import type { Bm25ParamsInput, Bm25SearchOptions, CitationParams, GroupParams, T
 import { embedMany, type EmbeddingModel } from '../models/index.js';
 import { retrieve, type RetrievalResult, type RetrieveOptions } from '../retrieval/index.js';
 import type { SourceFile, SourceOptions } from '../sources/index.js';
-import { buildDerivedIndexes, indexStaleness, loadDerivedIndexes, readManifest, type DerivedIndexes, type IndexManifest, type IndexRequirements } from './derived-indexes.js';
+import { buildDerivedIndexes, indexStaleness, loadDerivedIndexes, loadLastCompleteIndexes, readManifest, type DerivedIndexes, type IndexManifest, type IndexRequirements } from './derived-indexes.js';
 import { assertWritable, databasePath, isWritable, indexDirectory, knowledgeBaseDirectory, listKnowledgeBaseNames } from './knowledge-base-paths.js';
 import { KnowledgeBaseStore, type DocumentSummary, type StoredChunk } from './knowledge-base-store.js';
-import { syncSourceFiles, type SyncCounters, type SyncProgress } from './sync-knowledge-base.js';
+import { describeWriteLockHolder, tryAcquireWriteLock, writeLockHolder, type WriteLock, type WriteLockHolder } from './write-lock.js';
+import { syncSourceFiles, type SyncCounters, type SyncOptions, type SyncProgress } from './sync-knowledge-base.js';
+
+/** What `search` says about the index it uses (for a log line; searching goes on either way). */
+export interface IndexNotices {
+  /** The index is rebuilt first, and why. */
+  onRebuild?: (reason: string) => void;
+  /** A writer holds the lock: the last complete index is searched, and why it is not current. */
+  onStale?: (reason: string) => void;
+}
+
+/** How one `sync` runs: progress, cancellation, the mass-removal guard and row batches (see `SyncOptions`). */
+export type KnowledgeBaseSyncOptions = Pick<SyncOptions, 'onProgress' | 'signal' | 'maxRemovalShare' | 'confirmMassRemoval' | 'rowBatchSize'>;
 
 /** What a knowledge base remembers about how it was made; `kb sync` reuses it. */
 export interface KnowledgeBaseSettings {
@@ -140,7 +152,7 @@ export class KnowledgeBase {
    * derived indexes. Safe to interrupt and run again. Each file's documents carry the access groups
    * of {@link accessGroupsForFile}; when only those changed, the documents are updated in place.
    */
-  async sync(options: { onProgress?: (progress: SyncProgress) => void; signal?: AbortSignal } = {}): Promise<SyncCounters> {
+  async sync(options: KnowledgeBaseSyncOptions = {}): Promise<SyncCounters> {
     const settings = this.settings;
     const runId = this.store.startRun();
     const accessGroupsFor = this.accessGroupsResolver();
@@ -153,6 +165,10 @@ export class KnowledgeBase {
         ? { embeddingModel: this.components.embeddingModel, embeddingModelId: this.embeddingModelId!, documentPrefix: this.components.embeddingPrefixes?.document ?? '' }
         : {}),
       ...options,
+    }).catch((error: unknown) => {
+      // Refused before anything changed: the run is over, not interrupted.
+      if (HangjiaError.is(error, 'E_MASS_REMOVAL')) this.store.finishRun(runId, 'refused', error.details);
+      throw error;
     });
     if (this.embeddingModelId) this.store.setMeta('embeddingModelId', this.embeddingModelId);
     // Nothing changed (same generation, settings and models, no new vectors): the indexes on disk
@@ -182,9 +198,9 @@ export class KnowledgeBase {
    * best unfiltered ones are restricted. Chunks are checked once more when they are read, so an
    * index older than a change of groups cannot return a document that is restricted now.
    */
-  async search(query: string, options: RetrieveOptions & { onRebuild?: (reason: string) => void; access?: AccessFilter } = {}): Promise<RetrievalResult> {
+  async search(query: string, options: RetrieveOptions & IndexNotices & { access?: AccessFilter } = {}): Promise<RetrievalResult> {
     if (query.trim() === '') throw new HangjiaError('E_USAGE', 'The search query is empty.', { details: { query } });
-    const indexes = this.loadIndexes(options.onRebuild);
+    const indexes = this.loadIndexes(options);
     const { access } = options;
     const filter = this.readableChunkFilter(access);
     const model = this.components.embeddingModel;
@@ -378,16 +394,54 @@ export class KnowledgeBase {
     };
   }
 
-  private loadIndexes(onRebuild?: (reason: string) => void): DerivedIndexes {
+  /**
+   * The indexes to search: current ones from memory or disk; else, while a writer holds the write
+   * lock, the last complete ones (a search never builds an index under a writer, which would race
+   * it and answer from half its work); else rebuilt under the lock.
+   */
+  private loadIndexes(notices: IndexNotices = {}): DerivedIndexes {
     if (this.indexes && this.indexes.manifest.generation === this.store.generation()) return this.indexes;
+    const directory = indexDirectory(this.directory);
+    const requirements = this.indexRequirements();
     // Opening read-only is about SQLite; whether a rebuilt index can be saved depends on the folder.
-    const persist = !this.store.readOnly || isWritable(indexDirectory(this.directory));
-    this.indexes = loadDerivedIndexes(this.store, indexDirectory(this.directory), {
-      ...this.indexRequirements(),
-      persist,
-      ...(onRebuild ? { onRebuild: persist ? onRebuild : (reason) => onRebuild(`${reason}; the knowledge base is read-only, so the rebuilt index is used in memory and not saved`) } : {}),
-    });
+    const persist = !this.store.readOnly || isWritable(directory);
+    const { onRebuild } = notices;
+    const building = { ...requirements, persist, ...(onRebuild ? { onRebuild: persist ? onRebuild : (reason: string) => onRebuild(`${reason}; the knowledge base is read-only, so the rebuilt index is used in memory and not saved`) } : {}) };
+    const stale = indexStaleness(directory, this.store, requirements);
+    // Current on disk, or nowhere to save a rebuild (no hangjia can be writing a read-only knowledge base).
+    if (stale === undefined || !persist) {
+      this.indexes = loadDerivedIndexes(this.store, directory, building);
+      return this.indexes;
+    }
+    let lock: WriteLock | undefined;
+    try {
+      lock = tryAcquireWriteLock(this.directory, 'search (rebuilding the index)');
+    } catch (error) {
+      // No lock to be had (a read-only folder): nobody can be writing through hangjia either.
+      if (!HangjiaError.is(error, 'E_KB_LOCK')) throw error;
+    }
+    const holder = lock === undefined ? writeLockHolder(this.directory) : undefined;
+    if (holder !== undefined) return this.lastCompleteIndexes(stale, holder, notices);
+    try {
+      this.indexes = loadDerivedIndexes(this.store, directory, building);
+    } finally {
+      lock?.release();
+    }
     return this.indexes;
+  }
+
+  private lastCompleteIndexes(stale: string, holder: WriteLockHolder, notices: IndexNotices): DerivedIndexes {
+    const last = this.indexes ?? loadLastCompleteIndexes(indexDirectory(this.directory), this.indexRequirements());
+    if (!last) {
+      throw new HangjiaError(
+        'E_KB_BUSY',
+        `Knowledge base "${this.name}" has no complete index yet and ${describeWriteLockHolder(holder)} is writing to it. Search again when it finishes.`,
+        { details: { name: this.name, holder } },
+      );
+    }
+    notices.onStale?.(`${describeWriteLockHolder(holder)} is updating it (${stale}); searching the last complete index, built ${last.manifest.builtAt}`);
+    if (!this.indexes) this.indexes = last;
+    return last;
   }
 
   /** What the derived indexes must be built with: this knowledge base's analyzer, lexical settings and embedding model. */
@@ -414,27 +468,50 @@ export function createKnowledgeBase(
 ): KnowledgeBase {
   const directory = knowledgeBaseDirectory(options.home, options.name);
   assertWritable(directory, 'create a knowledge base in');
-  if (fs.existsSync(databasePath(directory))) {
-    if (!options.overwrite) {
-      throw new HangjiaError(
-        'E_KB_EXISTS',
-        `Knowledge base "${options.name}" already exists in ${directory}. Update it with "hangjia kb sync ${options.name}", or recreate it with --force.`,
-        { details: { name: options.name, path: directory } },
-      );
-    }
-    fs.rmSync(directory, { recursive: true, force: true });
+  if (fs.existsSync(databasePath(directory)) && !options.overwrite) {
+    throw new HangjiaError(
+      'E_KB_EXISTS',
+      `Knowledge base "${options.name}" already exists in ${directory}. Update it with "hangjia kb sync ${options.name}", or recreate it with --force.`,
+      { details: { name: options.name, path: directory } },
+    );
   }
+  // Checked before an existing knowledge base is replaced: a typo must not cost the old one.
   for (const source of options.settings.sources) {
     if (!fs.existsSync(source)) {
       throw new HangjiaError('E_PATH_NOT_FOUND', `Source path does not exist: ${source}`, { details: { path: source } });
     }
   }
+  if (fs.existsSync(databasePath(directory))) discardDirectory(directory);
   fs.mkdirSync(directory, { recursive: true });
-  const store = KnowledgeBaseStore.open(databasePath(directory), { create: true });
-  store.setMeta('name', options.name);
-  store.setMeta('createdAt', new Date().toISOString());
-  store.setMeta('settings', JSON.stringify(options.settings));
+  // Made under another name and renamed into place: killed half-way, a knowledge base either
+  // exists with its settings or not at all (no kb.sqlite that `kb sync` cannot read).
+  const draft = path.join(directory, 'kb.sqlite.creating');
+  for (const file of [draft, `${draft}-wal`, `${draft}-shm`]) fs.rmSync(file, { force: true });
+  const draftStore = KnowledgeBaseStore.open(draft, { create: true });
+  draftStore.database.transaction(() => {
+    draftStore.setMeta('name', options.name);
+    draftStore.setMeta('createdAt', new Date().toISOString());
+    draftStore.setMeta('settings', JSON.stringify(options.settings));
+  })();
+  draftStore.close();
+  fs.renameSync(draft, databasePath(directory));
+  const store = KnowledgeBaseStore.open(databasePath(directory), { create: false });
   return new KnowledgeBase(options.name, directory, store, resolveComponents(components, options.settings));
+}
+
+/**
+ * Deletes a knowledge base folder by first moving it to `<home>/kb/.trash/` (one rename): killed
+ * half-way, the knowledge base is gone or whole, never half-deleted under its name.
+ */
+function discardDirectory(directory: string): void {
+  const trash = path.join(path.dirname(directory), '.trash');
+  fs.mkdirSync(trash, { recursive: true });
+  const name = path.basename(directory);
+  // What an earlier, killed removal of this knowledge base left (writers of one name take turns: the write lock).
+  for (const left of fs.readdirSync(trash).filter((entry) => entry.startsWith(`${name}+`))) fs.rmSync(path.join(trash, left), { recursive: true, force: true });
+  const moved = path.join(trash, `${name}+${process.pid}+${Date.now()}`);
+  fs.renameSync(directory, moved);
+  fs.rmSync(moved, { recursive: true, force: true });
 }
 
 /**
@@ -472,7 +549,7 @@ export function removeKnowledgeBase(options: { home: string; name: string }): vo
   // The parent decides whether the folder may be deleted; checked first so nothing is half-removed.
   assertWritable(path.dirname(directory), 'remove a knowledge base from');
   assertWritable(directory, 'remove a knowledge base from');
-  fs.rmSync(directory, { recursive: true, force: true });
+  discardDirectory(directory);
 }
 
 export { listKnowledgeBaseNames };

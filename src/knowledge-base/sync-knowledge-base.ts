@@ -5,15 +5,16 @@ import { contentHash, type Document } from '../documents/index.js';
 import { HangjiaError } from '../errors/index.js';
 import { embedMany, type EmbeddingModel } from '../models/index.js';
 import { hashFile, listSourceFiles, readSourceFile, type SourceFile, type SourceOptions } from '../sources/index.js';
-import type { KnowledgeBaseStore, SourceFileRow } from './knowledge-base-store.js';
+import type { DocumentWithChunks, KnowledgeBaseStore, SourceFileRow } from './knowledge-base-store.js';
 
-export type SyncPhase = 'scan' | 'ingest' | 'embed' | 'index' | 'topics';
+/** `rows`: documents of one large csv/jsonl file, within `ingest` (see `SyncOptions.rowBatchSize`). */
+export type SyncPhase = 'scan' | 'ingest' | 'rows' | 'embed' | 'index' | 'topics';
 
 export interface SyncProgress {
   phase: SyncPhase;
   done: number;
   total: number;
-  /** The file being read, during `ingest`. */
+  /** The file being read, during `ingest` and `rows`. */
   path?: string;
 }
 
@@ -37,6 +38,8 @@ export interface SyncCounters {
   failed: number;
   skipped: number;
   documentsWritten: number;
+  /** Documents of large files that an interrupted sync had stored already: kept, not chunked again. */
+  documentsResumed: number;
   chunksWritten: number;
   chunksEmbedded: number;
   /** Documents of unchanged files whose access groups changed (updated in place, not re-read). */
@@ -62,6 +65,36 @@ export interface SyncOptions {
   accessGroupsFor?: (file: SourceFile) => readonly string[];
   onProgress?: (progress: SyncProgress) => void;
   signal?: AbortSignal;
+  /**
+   * The guard against a vanished source (an unmounted drive, an emptied or renamed folder): a sync
+   * that finds no new file and would remove more than this share of the stored documents stops
+   * before removing anything (`E_MASS_REMOVAL`), unless `confirmMassRemoval` agrees. 0–1, default
+   * {@link DEFAULT_MAX_REMOVAL_SHARE}; 1 turns the guard off.
+   */
+  maxRemovalShare?: number;
+  /**
+   * A file with more documents than this (a large csv/jsonl export) is written in batches of
+   * this many, each committed, with progress in documents (`rows`): a sync killed mid-file
+   * continues after the last batch (default {@link DEFAULT_ROW_BATCH_SIZE}).
+   */
+  rowBatchSize?: number;
+  /** Asked when the guard trips (an interactive "remove them? [y/N]"); without it, the sync fails. */
+  confirmMassRemoval?: (removal: MassRemoval) => boolean | Promise<boolean>;
+}
+
+/** Rows per committed batch: a second or so of chunking, a kill loses at most that. */
+export const DEFAULT_ROW_BATCH_SIZE = 1000;
+
+/** Half the documents: a sync that adds nothing and removes more than this is suspect. */
+export const DEFAULT_MAX_REMOVAL_SHARE = 0.5;
+
+/** What a sync that tripped the mass-removal guard would remove. */
+export interface MassRemoval {
+  files: number;
+  documents: number;
+  /** Documents stored before this sync. */
+  storedDocuments: number;
+  sources: string[];
 }
 
 /**
@@ -73,7 +106,7 @@ export interface SyncOptions {
 export async function syncSourceFiles(store: KnowledgeBaseStore, options: SyncOptions): Promise<SyncCounters> {
   const counters: SyncCounters = {
     filesFound: 0, added: 0, updated: 0, unchanged: 0, removed: 0, failed: 0, skipped: 0,
-    documentsWritten: 0, chunksWritten: 0, chunksEmbedded: 0, accessChanged: 0, failures: [], skippedInputs: [], warnings: [],
+    documentsWritten: 0, documentsResumed: 0, chunksWritten: 0, chunksEmbedded: 0, accessChanged: 0, failures: [], skippedInputs: [], warnings: [],
   };
   options.onProgress?.({ phase: 'scan', done: 0, total: options.sources.length });
   const listing = await listSourceFiles(options.sources, options.sourceOptions);
@@ -90,14 +123,16 @@ export async function syncSourceFiles(store: KnowledgeBaseStore, options: SyncOp
   const known = new Map(store.sourceFiles().map((row) => [row.path, row]));
   const present = new Set(listing.files.map((file) => file.path));
   const gone = [...known.keys()].filter((path) => !present.has(path));
+  await guardMassRemoval(gone.map((path) => known.get(path)!), [...known.values()], listing.files.some((file) => !known.has(file.path)), options);
   store.removeSourceFiles(gone);
   counters.removed = gone.length;
 
+  const partial = store.partialFiles();
   let done = 0;
   for (const file of listing.files) {
     options.signal?.throwIfAborted();
     options.onProgress?.({ phase: 'ingest', done, total: listing.files.length, path: file.path });
-    await syncOneFile(store, file, known.get(file.path), groupsByPath.get(file.path)!, options, counters);
+    await syncOneFile(store, file, known.get(file.path), partial.get(file.path), groupsByPath.get(file.path)!, options, counters);
     done += 1;
   }
   options.onProgress?.({ phase: 'ingest', done, total: listing.files.length });
@@ -108,21 +143,46 @@ export async function syncSourceFiles(store: KnowledgeBaseStore, options: SyncOp
   return counters;
 }
 
+/**
+ * Stops a sync that adds no file and would remove more than `maxRemovalShare` of the stored
+ * documents, before anything is removed: an empty source folder is far more often an unmounted
+ * drive or a typo than a wish to empty the knowledge base.
+ */
+async function guardMassRemoval(gone: SourceFileRow[], stored: SourceFileRow[], addsFiles: boolean, options: SyncOptions): Promise<void> {
+  if (gone.length === 0 || addsFiles) return;
+  const share = options.maxRemovalShare ?? DEFAULT_MAX_REMOVAL_SHARE;
+  const storedDocuments = stored.reduce((sum, row) => sum + row.documentCount, 0);
+  const documents = gone.reduce((sum, row) => sum + row.documentCount, 0);
+  // A knowledge base of failed files only has no documents to lose: count files instead.
+  const removedShare = storedDocuments === 0 ? gone.length / stored.length : documents / storedDocuments;
+  if (removedShare <= share) return;
+  const removal: MassRemoval = { files: gone.length, documents, storedDocuments, sources: options.sources };
+  if (options.confirmMassRemoval && (await options.confirmMassRemoval(removal))) return;
+  throw new HangjiaError(
+    'E_MASS_REMOVAL',
+    `This sync would remove ${documents} of ${storedDocuments} documents (${gone.length} of ${stored.length} files) and add nothing: ${options.sources.join(', ')} look${options.sources.length === 1 ? 's' : ''} empty or incomplete (an unmounted drive, a moved folder?). Nothing was removed. If the files really are gone, run again with --allow-mass-removal (or raise ingest.maxRemovalShare, now ${share}).`,
+    { details: { ...removal, maxRemovalShare: share } },
+  );
+}
+
 async function syncOneFile(
   store: KnowledgeBaseStore,
   file: SourceFile,
   previous: SourceFileRow | undefined,
+  partial: { fileHash: string; documentsDone: number } | undefined,
   accessGroups: readonly string[],
   options: SyncOptions,
   counters: SyncCounters,
 ): Promise<void> {
   const base = { path: file.path, root: file.root, relativePath: file.relativePath, format: file.format, size: file.size, mtimeMs: file.mtimeMs };
+  // A file an interrupted sync was writing in batches is never "unchanged": it is not all there.
+  const complete = previous?.status === 'indexed' && partial === undefined;
   // Same size and mtime as a file that ingested fine: trust it without reading (what rsync and make do).
   // Groups are written only when they changed: a sync with nothing to do stays read-only.
   const applyGroups = (): void => {
     if (!sameGroups(previous?.accessGroups ?? [], accessGroups)) counters.accessChanged += store.applySourceFileGroups(file.path, accessGroups);
   };
-  if (previous?.status === 'indexed' && previous.size === file.size && previous.mtimeMs === file.mtimeMs) {
+  if (complete && previous.size === file.size && previous.mtimeMs === file.mtimeMs) {
     applyGroups();
     counters.unchanged += 1;
     return;
@@ -130,7 +190,7 @@ async function syncOneFile(
   let fileHash: string | null = null;
   try {
     fileHash = await hashFile(file.path);
-    if (previous?.status === 'indexed' && previous.fileHash === fileHash) {
+    if (complete && previous.fileHash === fileHash) {
       store.touchSourceFile(file.path, file.mtimeMs, file.size);
       applyGroups();
       counters.unchanged += 1;
@@ -138,17 +198,27 @@ async function syncOneFile(
     }
     const read = await readSourceFile(file, options.sourceOptions);
     for (const warning of read.warnings) counters.warnings.push({ path: file.path, code: warning.reason, message: warning.message });
-    const documents = read.documents.map((document) => ({
+    const chunked = (document: Document): DocumentWithChunks => ({
       document,
       chunks: chunkContained(options.chunker, document, file).map((chunk) => ({ chunk, textHash: contentHash(chunk.text) })),
-    }));
-    store.replaceSourceFile({ ...base, fileHash }, documents, accessGroups);
-    counters.documentsWritten += documents.length;
-    counters.chunksWritten += documents.reduce((sum, item) => sum + item.chunks.length, 0);
-    if (previous) counters.updated += 1;
+    });
+    const batchSize = options.rowBatchSize ?? DEFAULT_ROW_BATCH_SIZE;
+    if (read.documents.length > batchSize) {
+      // The same bytes give the same documents in the same order, so the stored ones can be skipped by count.
+      const resumeAt = partial?.fileHash === fileHash && partial.documentsDone < read.documents.length ? partial.documentsDone : 0;
+      await writeInBatches(store, { ...base, fileHash }, read.documents, resumeAt, batchSize, chunked, accessGroups, options, counters);
+    } else {
+      const documents = read.documents.map(chunked);
+      store.replaceSourceFile({ ...base, fileHash }, documents, accessGroups);
+      counters.documentsWritten += documents.length;
+      counters.chunksWritten += documents.reduce((sum, item) => sum + item.chunks.length, 0);
+    }
+    // A file an interrupted sync had begun is finished now: added, as it was not there whole before.
+    if (complete || (previous?.status === 'failed' && partial === undefined)) counters.updated += 1;
     else counters.added += 1;
   } catch (error) {
     if (!HangjiaError.is(error)) throw error;
+    store.discardPartialFile(file.path);
     store.markSourceFileFailed({ ...base, fileHash, errorCode: error.code, errorMessage: error.message });
     // Its last good documents stay searchable, so they must carry the groups the rules give now.
     applyGroups();
@@ -167,6 +237,33 @@ function chunkContained(chunker: Chunker, document: Document, file: SourceFile):
       details: { path: file.path, documentId: document.id },
       cause: error,
     });
+  }
+}
+
+/** Chunks and commits `documents` from `resumeAt` on, `batchSize` at a time, reporting `rows` progress. */
+async function writeInBatches(
+  store: KnowledgeBaseStore,
+  file: Parameters<KnowledgeBaseStore['writeSourceFileBatch']>[0],
+  documents: Document[],
+  resumeAt: number,
+  batchSize: number,
+  chunked: (document: Document) => DocumentWithChunks,
+  accessGroups: readonly string[],
+  options: SyncOptions,
+  counters: SyncCounters,
+): Promise<void> {
+  counters.documentsResumed += resumeAt;
+  options.onProgress?.({ phase: 'rows', done: resumeAt, total: documents.length, path: file.path });
+  for (let start = resumeAt; start < documents.length; start += batchSize) {
+    options.signal?.throwIfAborted();
+    const batch = documents.slice(start, start + batchSize).map(chunked);
+    const last = start + batch.length >= documents.length;
+    store.writeSourceFileBatch(file, batch, { documentsDone: start, last }, accessGroups);
+    counters.documentsWritten += batch.length;
+    counters.chunksWritten += batch.reduce((sum, item) => sum + item.chunks.length, 0);
+    options.onProgress?.({ phase: 'rows', done: start + batch.length, total: documents.length, path: file.path });
+    // Let a Ctrl-C (or a reader in this process) in between batches.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 

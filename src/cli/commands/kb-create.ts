@@ -3,10 +3,11 @@ import path from 'node:path';
 import { defineCommand } from 'citty';
 import { normalizeAccessGroups } from '../../access/index.js';
 import { HangjiaError } from '../../errors/index.js';
-import { createKnowledgeBase, type KnowledgeBaseSettings } from '../../knowledge-base/index.js';
+import { createKnowledgeBase, knowledgeBaseDirectory, type KnowledgeBaseSettings } from '../../knowledge-base/index.js';
 import { createDefaultComponents } from '../../presets/index.js';
 import { syncWithReport } from '../_report-sync.js';
 import { COMMON_ARGS, listFlag, numberFlag, openSession } from '../_session.js';
+import { whileHoldingWriteLock } from '../_write-lock.js';
 
 export default defineCommand({
   meta: { name: 'create', description: 'Create a knowledge base from files and folders, and ingest them' },
@@ -32,29 +33,31 @@ export default defineCommand({
     const paths = args._.slice(1).map((item) => path.resolve(session.cwd, item));
     const userDictionary = args['user-dictionary'] ? readUserDictionary(path.resolve(session.cwd, args['user-dictionary'])) : undefined;
     const accessGroups = normalizeAccessGroups(listFlag(args.groups), '--groups');
-    const knowledgeBase = createKnowledgeBase(
-      {
-        home: config.home,
-        name: args.name,
-        overwrite: Boolean(args.force),
-        settings: {
-          sources: paths,
-          include: args.include ? listFlag(args.include) : config.ingest.include,
-          exclude: args.exclude ? listFlag(args.exclude) : config.ingest.exclude,
-          maxFileBytes: config.ingest.maxFileBytes,
-          chunking: config.chunking,
-          ...rowFieldsFromFlags(args),
-          ...(userDictionary ? { userDictionary } : {}),
-          ...(accessGroups.length > 0 ? { accessGroups } : {}),
+    await whileHoldingWriteLock(knowledgeBaseDirectory(config.home, args.name), args.name, 'kb create', terminal, async () => {
+      const knowledgeBase = createKnowledgeBase(
+        {
+          home: config.home,
+          name: args.name,
+          overwrite: Boolean(args.force),
+          settings: {
+            sources: paths,
+            include: args.include ? listFlag(args.include) : config.ingest.include,
+            exclude: args.exclude ? listFlag(args.exclude) : config.ingest.exclude,
+            maxFileBytes: config.ingest.maxFileBytes,
+            chunking: config.chunking,
+            ...rowFieldsFromFlags(args),
+            ...(userDictionary ? { userDictionary } : {}),
+            ...(accessGroups.length > 0 ? { accessGroups } : {}),
+          },
         },
-      },
-      createDefaultComponents(config),
-    );
-    try {
-      await syncWithReport(knowledgeBase, terminal, session);
-    } finally {
-      knowledgeBase.close();
-    }
+        createDefaultComponents(config),
+      );
+      try {
+        await syncWithReport(knowledgeBase, terminal, session);
+      } finally {
+        knowledgeBase.close();
+      }
+    });
   },
 });
 

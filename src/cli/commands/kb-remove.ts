@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty';
-import { removeKnowledgeBase } from '../../knowledge-base/index.js';
+import { knowledgeBaseDirectory, removeKnowledgeBase } from '../../knowledge-base/index.js';
 import { COMMON_ARGS, openSession } from '../_session.js';
+import { whileHoldingWriteLock } from '../_write-lock.js';
 
 export default defineCommand({
   meta: { name: 'remove', description: 'Delete a knowledge base (the source files are not touched)' },
@@ -8,9 +9,10 @@ export default defineCommand({
     name: { type: 'positional', description: 'Knowledge base name', required: true },
     ...COMMON_ARGS,
   },
-  run({ args, data }) {
+  async run({ args, data }) {
     const { terminal, loaded } = openSession(data, args);
-    removeKnowledgeBase({ home: loaded.config.home, name: args.name });
+    const home = loaded.config.home;
+    await whileHoldingWriteLock(knowledgeBaseDirectory(home, args.name), args.name, 'kb remove', terminal, () => removeKnowledgeBase({ home, name: args.name }));
     if (terminal.json) return terminal.outJson({ removed: args.name });
     terminal.out(`Removed knowledge base "${args.name}".`);
   },

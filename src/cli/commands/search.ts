@@ -33,6 +33,7 @@ export default defineCommand({
         rrfK: config.search.rrfK,
         ...reranking.search,
         onRebuild: (reason) => terminal.info(`Rebuilding the search index (${reason})…`),
+        onStale: (reason) => terminal.info(`Note: ${reason}.`),
       });
       if (terminal.json) {
         return terminal.outJson({ query: args.query, knowledgeBase: args.kb, mode: result.mode, reranker: reranking.reranker?.name ?? null, timings: result.timings, hits: result.hits.map((hit, index) => hitToJson(hit, index + 1)) });

@@ -84,7 +84,36 @@ export function readJobState(file: string): GenerationJobState | undefined {
   return state;
 }
 
+/**
+ * `<output>.state.json.done`: the ids of chunks finished since the state was last written, one a
+ * line, appended right after each chunk's items. The state is written at most once a second
+ * (rewriting thousands of ids per chunk would cost more than the chunks); without this journal a
+ * process killed in that second would generate its last chunks again.
+ */
+export function doneJournalPath(stateFile: string): string {
+  return `${stateFile}.done`;
+}
+
+/** The chunk ids in the journal; a last line cut short by a kill is not one. */
+export function readDoneJournal(stateFile: string): string[] {
+  const file = doneJournalPath(stateFile);
+  if (!fs.existsSync(file)) return [];
+  const text = fs.readFileSync(file, 'utf8');
+  const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+  return complete.split('\n').filter((line) => line !== '');
+}
+
+export function appendDoneJournal(stateFile: string, chunkId: string): void {
+  fs.appendFileSync(doneJournalPath(stateFile), `${chunkId}\n`);
+}
+
+/** Writes the state, then empties the journal, whose ids the state now holds. */
 export function writeJobState(file: string, state: GenerationJobState): void {
+  writeJobStateFile(file, state);
+  fs.rmSync(doneJournalPath(file), { force: true });
+}
+
+function writeJobStateFile(file: string, state: GenerationJobState): void {
   writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
 }
 

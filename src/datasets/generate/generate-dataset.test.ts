@@ -199,6 +199,30 @@ describe('generateDataset', () => {
     expect(chatRequests(server).length).toBe(before + 2);
   });
 
+  it('asks nothing again for chunks finished just before a kill, though the state had not been saved since (issue 17)', async () => {
+    const { kb, server, directory } = await setUp();
+    const order = [...kb.store.iterateChunks()].map((stored) => MARKERS.find((marker) => stored.chunk.text.includes(marker))!);
+    for (let index = 0; index < 8; index += 1) server.enqueue('/v1/chat/completions', (request) => meaningless(request));
+    const output = path.join(directory, 'out.jsonl');
+    // What a kill -9 right after the second chunk would leave on disk: copied at that moment.
+    const onDisk = new Map<string, Buffer>();
+    await generateDataset({
+      kb, model: modelFor(server), method: 'self-qa', perChunk: 2, concurrency: 1, output, checkpointIntervalMs: 60_000,
+      onProgress: (progress) => {
+        if (progress.chunksDone !== 2 || onDisk.size > 0) return;
+        for (const file of fs.readdirSync(directory).filter((name) => name.startsWith('out.jsonl'))) onDisk.set(file, fs.readFileSync(path.join(directory, file)));
+      },
+    });
+    for (const file of fs.readdirSync(directory).filter((name) => name.startsWith('out.jsonl'))) fs.rmSync(path.join(directory, file));
+    for (const [file, bytes] of onDisk) fs.writeFileSync(path.join(directory, file), bytes);
+
+    const before = chatRequests(server).length;
+    const resumed = await generateDataset({ kb, model: modelFor(server), method: 'self-qa', perChunk: 2, concurrency: 1, output });
+    expect(resumed).toMatchObject({ status: 'completed', chunksSkipped: 2, items: 8, itemsWritten: 4, droppedOnResume: 0 });
+    expect(chatRequests(server).slice(before).map(markerOf)).toEqual(order.slice(2));
+    expect(new Set(readItems(output).map((item) => item.id)).size).toBe(8);
+  });
+
   it('counts and lists chunks the model fails on, retries model errors with backoff, and retries failures on the next run', async () => {
     const { kb, server, directory } = await setUp();
     let failOvertime = true;

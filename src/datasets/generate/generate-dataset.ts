@@ -4,7 +4,7 @@ import { HangjiaError } from '../../errors/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import { generateForChunk, type ChunkInput } from './_generate-chunk.js';
 import { describeRunIdentityDifference, findRunIdentityDifference } from '../../support/index.js';
-import { compactOutput, GENERATION_REJECT_REASONS, JOB_STATE_VERSION, jobStatePath, readJobState, writeJobState, type GenerationFailure, type GenerationJobIdentity, type GenerationJobState, type GenerationRejectReason, type TokenUsage } from './_job-state.js';
+import { appendDoneJournal, compactOutput, GENERATION_REJECT_REASONS, readDoneJournal, JOB_STATE_VERSION, jobStatePath, readJobState, writeJobState, type GenerationFailure, type GenerationJobIdentity, type GenerationJobState, type GenerationRejectReason, type TokenUsage } from './_job-state.js';
 import { generatedItemId, type GeneratedItem } from './generated-item.js';
 import { GENERATION_METHODS, type GenerationMethod } from './generation-method.js';
 import { DEFAULT_PROMPT_TEMPLATES, type PromptTemplates } from './prompt-templates.js';
@@ -126,6 +126,11 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
   const stateFile = jobStatePath(options.output);
   const state = openState(options, stateFile, perChunk, modelName, now);
   const done = new Set(state.doneChunkIds);
+  for (const chunkId of readDoneJournal(stateFile)) {
+    if (done.has(chunkId)) continue;
+    done.add(chunkId);
+    state.doneChunkIds.push(chunkId);
+  }
   const { ids: existingIds, dropped } = compactOutput(options.output, done);
 
   const chunks: Array<ChunkInput & { documentPath: string }> = [];
@@ -218,9 +223,10 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
           model: modelName,
           createdAt,
         }));
-        // One write per chunk, then the state: a crash between the two leaves lines of an
-        // unfinished chunk, which the next run drops (compactOutput) and regenerates.
+        // One write per chunk, then its id in the journal: a crash between the two leaves lines
+        // of an unfinished chunk, which the next run drops (compactOutput) and regenerates.
         fs.appendFileSync(options.output, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+        appendDoneJournal(stateFile, chunk.id);
         done.add(chunk.id);
         state.doneChunkIds.push(chunk.id);
         currentFailures.delete(chunk.id);

@@ -313,6 +313,20 @@ describe('Bm25Index serialization', () => {
     }
   });
 
+  it('re-weights a loaded index in memory exactly as a build with those parameters would', () => {
+    const loaded = Bm25Index.deserialize(index.serialize(), { analyzer: whitespaceAnalyzer });
+    const other = { k1: 1.5, weights: { title: 0, headings: 2 }, b: { text: 0.5 } };
+    const reweighted = loaded.withParams(other);
+    const rebuilt = Bm25Index.build(records, { analyzer: whitespaceAnalyzer, params: { ...params, ...other, weights: { ...params.weights, ...other.weights } } });
+    expect(reweighted.params).toEqual(rebuilt.params);
+    for (const query of ['w0', 'w1 w3', 'w2 w2 w5', 'w9 w12 w20']) {
+      expect(reweighted.search(query, { k: 20 })).toEqual(rebuilt.search(query, { k: 20 }));
+    }
+    // The original keeps its own parameters; asking for the ones it has returns it unchanged.
+    expect(loaded.params).toEqual(index.params);
+    expect(loaded.withParams({ k1: 0.9 })).toBe(loaded);
+  });
+
   it('reads bytes that sit inside a larger shared buffer, as readFileSync returns them', () => {
     // Node Buffers from readFileSync are often views into a shared pool; Buffer#slice is a view too.
     const bytes = index.serialize();

@@ -333,6 +333,22 @@ export class Bm25Index {
     return new Bm25Index(analyzer, header.params, columns);
   }
 
+  /**
+   * This index scored with other BM25F parameters (field weights, b, k1), in memory. Postings keep
+   * their per-field frequencies, so only the impacts are recomputed — one pass over the postings,
+   * nothing re-analysed — and the result ranks exactly as an index built with `params` would. A
+   * per-run setting (`--set search.titleWeight=0`) uses this instead of rebuilding and rewriting
+   * a stored index. Returns this index when `params` change nothing.
+   *
+   * @example
+   * const titlesOff = index.withParams({ weights: { title: 0 } });
+   */
+  withParams(params: Bm25ParamsInput): Bm25Index {
+    const resolved = resolveParams({ k1: params.k1 ?? this.params.k1, b: { ...this.params.b, ...params.b }, weights: { ...this.params.weights, ...params.weights } });
+    if (JSON.stringify(resolved) === JSON.stringify(this.params)) return this;
+    return new Bm25Index(this.analyzer, resolved, this.columns);
+  }
+
   /** Number of indexed records. */
   get size(): number {
     return this.columns.documentIds.length;
