@@ -18,7 +18,7 @@ export { KnowledgeBaseStore, STORE_SCHEMA_VERSION, type StoredChunk, type Source
 export type { AccessFilter } from '../access/index.js';
 export { type IndexManifest } from './derived-indexes.js';
 export { DEFAULT_MAX_REMOVAL_SHARE, type MassRemoval, type SyncCounters, type SyncProgress, type SyncPhase, type SyncProblem } from './sync-knowledge-base.js';
-export { knowledgeBaseDirectory, assertKnowledgeBaseName } from './knowledge-base-paths.js';
+export { knowledgeBaseDirectory, assertKnowledgeBaseName, assertWritable } from './knowledge-base-paths.js';
 export {
   withWriteLock,
   acquireWriteLock,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { defineCommand } from 'citty';
 import { normalizeAccessGroups } from '../../access/index.js';
 import { HangjiaError } from '../../errors/index.js';
-import { createKnowledgeBase, knowledgeBaseDirectory, type KnowledgeBaseSettings } from '../../knowledge-base/index.js';
+import { assertWritable, createKnowledgeBase, knowledgeBaseDirectory, type KnowledgeBaseSettings } from '../../knowledge-base/index.js';
 import { createDefaultComponents } from '../../presets/index.js';
 import { syncWithReport } from '../_report-sync.js';
 import { COMMON_ARGS, listFlag, numberFlag, openSession } from '../_session.js';
@@ -33,7 +33,10 @@ export default defineCommand({
     const paths = args._.slice(1).map((item) => path.resolve(session.cwd, item));
     const userDictionary = args['user-dictionary'] ? readUserDictionary(path.resolve(session.cwd, args['user-dictionary'])) : undefined;
     const accessGroups = normalizeAccessGroups(listFlag(args.groups), '--groups');
-    await whileHoldingWriteLock(knowledgeBaseDirectory(config.home, args.name), args.name, 'kb create', terminal, async () => {
+    const directory = knowledgeBaseDirectory(config.home, args.name);
+    // Before the lock, whose files live beside the knowledge bases: a read-only home gets its one clear line.
+    assertWritable(directory, 'create a knowledge base in');
+    await whileHoldingWriteLock(directory, args.name, 'kb create', terminal, async () => {
       const knowledgeBase = createKnowledgeBase(
         {
           home: config.home,

@@ -1,5 +1,6 @@
+import path from 'node:path';
 import { defineCommand } from 'citty';
-import { knowledgeBaseDirectory, removeKnowledgeBase } from '../../knowledge-base/index.js';
+import { assertWritable, knowledgeBaseDirectory, removeKnowledgeBase } from '../../knowledge-base/index.js';
 import { COMMON_ARGS, openSession } from '../_session.js';
 import { whileHoldingWriteLock } from '../_write-lock.js';
 
@@ -12,7 +13,10 @@ export default defineCommand({
   async run({ args, data }) {
     const { terminal, loaded } = openSession(data, args);
     const home = loaded.config.home;
-    await whileHoldingWriteLock(knowledgeBaseDirectory(home, args.name), args.name, 'kb remove', terminal, () => removeKnowledgeBase({ home, name: args.name }));
+    const directory = knowledgeBaseDirectory(home, args.name);
+    // Before the lock, whose files live beside the knowledge bases: a read-only home gets its one clear line.
+    assertWritable(path.dirname(directory), 'remove a knowledge base from');
+    await whileHoldingWriteLock(directory, args.name, 'kb remove', terminal, () => removeKnowledgeBase({ home, name: args.name }));
     if (terminal.json) return terminal.outJson({ removed: args.name });
     terminal.out(`Removed knowledge base "${args.name}".`);
   },
