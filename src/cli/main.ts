@@ -21,6 +21,8 @@ export const rootCommand = defineCommand({
     model: () => import('./commands/model.js').then((module) => module.default),
     data: () => import('./commands/data.js').then((module) => module.default),
     train: () => import('./commands/train.js').then((module) => module.default),
+    serve: () => import('./commands/serve.js').then((module) => module.default),
+    mcp: () => import('./commands/mcp.js').then((module) => module.default),
   },
 });
 

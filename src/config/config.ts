@@ -143,6 +143,27 @@ export interface HangjiaConfig {
      */
     historyTokens?: number;
   };
+  /** How `hangjia serve` listens and what it admits (docs/api.md). */
+  server: {
+    /** Address to bind (default 127.0.0.1; a non-loopback address needs an API key, see `hangjia keys`). */
+    host: string;
+    /** TCP port (default 8730; 0 picks a free one). */
+    port: number;
+    /** Largest JSON request body in bytes (default 1 MiB); larger ones get 413. */
+    maxBodyBytes: number;
+    /** Most files in one upload (default 20); each is also bounded by `ingest.maxFileBytes`. */
+    maxUploadFiles: number;
+    /** Model calls (answers) running at once (default 4). */
+    modelConcurrency: number;
+    /** Model calls waiting for a slot (default 32); over it a request gets 503 with Retry-After. */
+    modelQueue: number;
+    /** Requests per API key per minute (default 600; 0: unlimited); over it a request gets 429 with Retry-After. */
+    requestsPerMinute: number;
+    /** Origins allowed by CORS (default none: CORS off); `*` allows any. */
+    corsOrigins: string[];
+    /** Milliseconds SIGTERM/SIGINT waits for requests in flight before closing them (default 10000). */
+    drainMs: number;
+  };
 }
 
 export const DEFAULT_CONFIG: HangjiaConfig = {
@@ -153,4 +174,5 @@ export const DEFAULT_CONFIG: HangjiaConfig = {
   chunking: { maxChars: 800, maxTokens: 512, overlapChars: 100, minChars: 50 },
   search: { k: 5, mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60, titleWeight: 1.5, headingsWeight: 1.5, k1: 1.2, groupWeight: 0.2, topicWeight: 0.8, citationWeight: 0.2 },
   answer: { evidenceThreshold: 0.35 },
+  server: { host: '127.0.0.1', port: 8730, maxBodyBytes: 1024 * 1024, maxUploadFiles: 20, modelConcurrency: 4, modelQueue: 32, requestsPerMinute: 600, corsOrigins: [], drainMs: 10_000 },
 };

@@ -54,6 +54,7 @@ const NUMERIC_KEYS = new Set([
   'search.titleWeight', 'search.headingsWeight', 'search.k1', 'search.groupWeight', 'search.topicWeight', 'search.citationWeight',
   'model.threads', 'model.contextSize', 'model.temperature', 'model.maxTokens', 'model.timeoutMs',
   'answer.evidenceThreshold', 'answer.historyTokens',
+  'server.port', 'server.maxBodyBytes', 'server.maxUploadFiles', 'server.modelConcurrency', 'server.modelQueue', 'server.requestsPerMinute', 'server.drainMs',
 ]);
 /** Numeric settings checked here, so the error names the setting rather than the engine's parameter. */
 const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: boolean }> = {
@@ -64,6 +65,11 @@ const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: bool
   'search.topicWeight': { min: 0, max: 100 },
   'search.citationWeight': { min: 0, max: 100 },
   'answer.historyTokens': { min: 0, max: 1_000_000 },
+  'server.port': { min: 0, max: 65535 },
+  'server.maxUploadFiles': { min: 1, max: 10_000 },
+  'server.modelConcurrency': { min: 1, max: 1024 },
+  'server.modelQueue': { min: 0, max: 100_000 },
+  'server.requestsPerMinute': { min: 0, max: 1_000_000 },
 };
 const ENUM_KEYS: Record<string, readonly string[]> = {
   'embedding.provider': ['none', 'openai-compatible', 'llama-cpp', 'transformers'],
@@ -165,7 +171,7 @@ function setKey(config: HangjiaConfig, key: string, raw: unknown, layer: ConfigL
       details: { setting: key, value: raw, layer },
     });
   }
-  if ((key === 'ingest.include' || key === 'ingest.exclude') && typeof value === 'string') value = value.split(',').filter(Boolean);
+  if ((key === 'ingest.include' || key === 'ingest.exclude' || key === 'server.corsOrigins') && typeof value === 'string') value = value.split(',').filter(Boolean);
   let target = config as unknown as Record<string, unknown>;
   for (const part of parts.slice(0, -1)) target = target[part] as Record<string, unknown>;
   target[parts[parts.length - 1]!] = value;

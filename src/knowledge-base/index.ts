@@ -16,3 +16,4 @@ export { KnowledgeBaseStore, STORE_SCHEMA_VERSION, type StoredChunk, type Source
 export { type IndexManifest } from './derived-indexes.js';
 export { type SyncCounters, type SyncProgress, type SyncPhase, type SyncProblem } from './sync-knowledge-base.js';
 export { knowledgeBaseDirectory, assertKnowledgeBaseName } from './knowledge-base-paths.js';
+export { listDocuments, readDocument, type DocumentRecord } from './document-listing.js';
