@@ -139,23 +139,19 @@ export class JobRunner {
     const worker = createJobWorker(input);
     this.running.set(knowledgeBase, worker);
     let settled = false;
+    const settle = (change: Partial<Job>): void => {
+      if (settled || this.closed) return;
+      settled = true;
+      this.running.delete(knowledgeBase);
+      this.finish(job, change);
+      this.startNext(knowledgeBase);
+    };
     worker.on('message', (message: JobWorkerMessage) => {
       if (message.type === 'progress') this.update(job, { progress: message.progress });
-      else {
-        settled = true;
-        this.finish(job, message.type === 'completed' ? { status: 'completed', result: message.result } : { status: 'failed', error: message.error });
-      }
+      else settle(message.type === 'completed' ? { status: 'completed', result: message.result } : { status: 'failed', error: message.error });
     });
-    worker.on('error', (error) => {
-      settled = true;
-      this.finish(job, { status: 'failed', error: toJobError(error) });
-    });
-    worker.on('exit', () => {
-      if (this.closed) return;
-      if (!settled) this.finish(job, { status: 'failed', error: { code: 'E_INTERNAL', message: 'The job worker exited without a result.' } });
-      this.running.delete(knowledgeBase);
-      this.startNext(knowledgeBase);
-    });
+    worker.on('error', (error) => settle({ status: 'failed', error: toJobError(error) }));
+    worker.on('exit', () => settle({ status: 'failed', error: { code: 'E_INTERNAL', message: 'The job worker exited without a result.' } }));
   }
 
   private finish(job: Job, change: Partial<Job>): void {
