@@ -23,6 +23,7 @@ export * from './models/index.js';
 export * from './providers/index.js';
 export * from './retrieval/index.js';
 export * from './knowledge-base/index.js';
+export * from './access/index.js';
 export * from './eval/index.js';
 export * from './prompt/index.js';
 export * from './answer/index.js';

@@ -1,3 +1,4 @@
+import type { AccessFilter } from '../access/index.js';
 import { createAnalyzer, type Analyzer } from '../analysis/index.js';
 import { estimateTokens } from '../chunking/index.js';
 import { HangjiaError } from '../errors/index.js';
@@ -24,9 +25,13 @@ export const DEFAULT_EVIDENCE_THRESHOLD = 0.35;
 /** Where a knowledge base keeps its own system prompt (`kb.store.setMeta(KB_SYSTEM_PROMPT_KEY, …)`). */
 export const KB_SYSTEM_PROMPT_KEY = 'answer.systemPrompt';
 
-/** What `answerQuestion` needs of a knowledge base: search, and optionally its stored settings. */
+/**
+ * What `answerQuestion` needs of a knowledge base: search, and optionally its stored settings.
+ * `search` must honour `access` (as `KnowledgeBase.search` does): it is the only gate between a
+ * restricted document and the prompt.
+ */
 export interface AnswerKnowledgeBase {
-  search(query: string, options: RetrieveOptions): Promise<RetrievalResult>;
+  search(query: string, options: RetrieveOptions & { access?: AccessFilter }): Promise<RetrievalResult>;
   store?: { getMeta(key: string): string | undefined };
 }
 
@@ -67,6 +72,12 @@ export interface AnswerQuestionOptions {
   maxTokens?: number;
   /** Passed to `kb.search` (mode, weights, reranker). */
   search?: Omit<RetrieveOptions, 'k'>;
+  /**
+   * Whose question it is: retrieval considers only documents this caller may read, so nothing
+   * else reaches the evidence score, the extractive answer, the prompt or the citations. Default:
+   * unrestricted (the CLI, an admin).
+   */
+  access?: AccessFilter;
   /** Sentence support threshold of the post-check (default 0.5). */
   supportThreshold?: number;
   /** Clock in milliseconds (default `performance.now`). */
@@ -116,7 +127,7 @@ async function run(kb: AnswerKnowledgeBase, question: string, options: AnswerQue
       ? await condenseQuestion(options.history, question, { analyzer, ...(model ? { model } : {}), ...(options.signal ? { abortSignal: options.signal } : {}) })
       : { question, method: 'unchanged' as const };
     const condensedAt = now();
-    const retrieval = await kb.search(condensed.question, { ...options.search, k: options.k ?? 5 });
+    const retrieval = await kb.search(condensed.question, { ...options.search, k: options.k ?? 5, ...(options.access ? { access: options.access } : {}) });
     const retrievedAt = now();
     const hits = retrieval.hits;
     const evidence = scoreEvidence(condensed.question, hits, { analyzer, ...(options.termWeight ? { termWeight: options.termWeight } : {}) });

@@ -36,6 +36,7 @@ export async function syncWithReport(knowledgeBase: KnowledgeBase, terminal: Ter
       `${knowledgeBase.name}: ${counters.filesFound} files found — ${counters.added} added, ${counters.updated} updated, ${counters.unchanged} unchanged, ${counters.removed} removed, ${counters.failed} failed, ${counters.skipped} skipped (${seconds} s)`,
     );
     terminal.out(`  now ${stats.documents} documents, ${stats.chunks} chunks${counters.chunksEmbedded ? `, ${counters.chunksEmbedded} chunks embedded` : ''}; search is ${knowledgeBase.hasVectorSearch() ? 'hybrid (lexical + vector)' : 'lexical (no embedding model configured)'}`);
+    if (counters.accessChanged > 0) terminal.out(`  access groups changed on ${counters.accessChanged} documents (applied in place, files not re-read)`);
     for (const failure of counters.failures) terminal.warn(`  ✗ ${failure.path}: ${failure.message} [${failure.code}]`);
     for (const skipped of counters.skippedInputs) terminal.info(`  – skipped ${skipped.path}: ${skipped.message}`);
     for (const warning of counters.warnings.slice(0, 20)) terminal.warn(`  ! ${warning.path}: ${warning.message}`);

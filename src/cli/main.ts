@@ -23,6 +23,7 @@ export const rootCommand = defineCommand({
     train: () => import('./commands/train.js').then((module) => module.default),
     serve: () => import('./commands/serve.js').then((module) => module.default),
     mcp: () => import('./commands/mcp.js').then((module) => module.default),
+    keys: () => import('./commands/keys.js').then((module) => module.default),
   },
 });
 

@@ -40,4 +40,9 @@ export const USAGE_ERROR_CODES = new Set([
   'E_KB_EXISTS',
   'E_CONFIG',
   'E_DATASET',
+  'E_ACCESS_GROUP',
+  'E_ACCESS_RULES',
+  'E_API_KEY_EXISTS',
+  'E_API_KEY_NOT_FOUND',
+  'E_DOCUMENT_NOT_FOUND',
 ]);

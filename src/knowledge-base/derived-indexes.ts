@@ -126,6 +126,8 @@ export function buildDerivedIndexes(
       // Documents are also named by their file name (《星河网络员工手册》 for 星河网络员工手册.txt,
       // whose first line is the company's name); the rows of one csv/jsonl file are not.
       ...(stored.documentRowKey === undefined ? { aliases: [fileStem(stored.documentPath)] } : {}),
+      // A document with access groups names titles for its readers only (see `LexicalRecord.citing`).
+      ...(stored.documentGroups.length > 0 ? { citing: false } : {}),
     });
   }
   const lexicalStarted = performance.now();

@@ -12,8 +12,9 @@ export {
   type LexicalSettings,
   type KnowledgeBaseStats,
 } from './knowledge-base.js';
-export { KnowledgeBaseStore, STORE_SCHEMA_VERSION, type StoredChunk, type SourceFileRow } from './knowledge-base-store.js';
+export { KnowledgeBaseStore, STORE_SCHEMA_VERSION, type StoredChunk, type SourceFileRow, type DocumentSummary } from './knowledge-base-store.js';
+export type { AccessFilter } from '../access/index.js';
 export { type IndexManifest } from './derived-indexes.js';
 export { type SyncCounters, type SyncProgress, type SyncPhase, type SyncProblem } from './sync-knowledge-base.js';
 export { knowledgeBaseDirectory, assertKnowledgeBaseName } from './knowledge-base-paths.js';
-export { listDocuments, readDocument, type DocumentRecord } from './document-listing.js';
+export { readDocument } from './read-document.js';

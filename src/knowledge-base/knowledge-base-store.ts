@@ -1,10 +1,14 @@
 import Database from 'better-sqlite3';
 import type { Chunk } from '../chunking/index.js';
+import type { AccessFilter } from '../access/index.js';
 import type { Document, SourceFormat } from '../documents/index.js';
 import { HangjiaError } from '../errors/index.js';
 
-/** Bumped when the tables change shape; an older file is migrated, a newer one refused. */
-export const STORE_SCHEMA_VERSION = 1;
+/**
+ * Bumped when the tables change shape; an older file is migrated, a newer one refused.
+ * 2: access groups on documents and source files, and the access overrides table.
+ */
+export const STORE_SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -20,7 +24,8 @@ CREATE TABLE IF NOT EXISTS source_files (
   error_code TEXT,
   error_message TEXT,
   document_count INTEGER NOT NULL DEFAULT 0,
-  updated_at TEXT NOT NULL
+  updated_at TEXT NOT NULL,
+  access_groups TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE IF NOT EXISTS documents (
   id TEXT PRIMARY KEY,
@@ -31,7 +36,8 @@ CREATE TABLE IF NOT EXISTS documents (
   text TEXT NOT NULL,
   content_hash TEXT NOT NULL,
   encoding TEXT,
-  metadata TEXT NOT NULL
+  metadata TEXT NOT NULL,
+  access_groups TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS documents_by_source ON documents(source_path);
 CREATE TABLE IF NOT EXISTS chunks (
@@ -51,6 +57,12 @@ CREATE TABLE IF NOT EXISTS embeddings (
   text_hash TEXT NOT NULL,
   vector BLOB NOT NULL,
   PRIMARY KEY (model_id, text_hash)
+);
+CREATE TABLE IF NOT EXISTS access_overrides (
+  kind TEXT NOT NULL CHECK (kind IN ('file', 'document')),
+  target TEXT NOT NULL,
+  groups TEXT NOT NULL,
+  PRIMARY KEY (kind, target)
 );
 CREATE TABLE IF NOT EXISTS ingest_runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -75,6 +87,19 @@ export interface SourceFileRow {
   documentCount: number;
 }
 
+/** One document as listed: where it came from, its size, and its access groups. */
+export interface DocumentSummary {
+  id: string;
+  path: string;
+  rowKey?: string;
+  format: SourceFormat;
+  title: string;
+  characters: number;
+  chunks: number;
+  /** Its access groups; under an access filter, only those the caller holds. */
+  groups: string[];
+}
+
 /** A chunk with the document fields that hits and citations need. */
 export interface StoredChunk {
   chunk: Chunk;
@@ -82,6 +107,8 @@ export interface StoredChunk {
   documentTitle: string;
   /** The row key of a csv/jsonl document (its id field, or line/row number); absent for other formats. */
   documentRowKey?: string;
+  /** The document's access groups (none: readable by everyone). */
+  documentGroups: string[];
   textHash: string;
 }
 
@@ -124,8 +151,28 @@ export class KnowledgeBaseStore {
       );
     }
     if (store.getMeta('schemaVersion') === undefined) store.setMeta('schemaVersion', String(STORE_SCHEMA_VERSION));
+    else if (version < STORE_SCHEMA_VERSION) store.migrate(version);
     if (store.getMeta('generation') === undefined) store.setMeta('generation', '0');
     return store;
+  }
+
+  /**
+   * Brings a file written by an older hangjia to {@link STORE_SCHEMA_VERSION}, in one transaction.
+   * 1 → 2: documents and source files gain `access_groups` (none: readable by everyone, as before).
+   */
+  private migrate(from: number): void {
+    const transaction = this.database.transaction(() => {
+      if (from < 2) {
+        for (const table of ['documents', 'source_files']) {
+          const columns = this.database.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+          if (!columns.some((column) => column.name === 'access_groups')) {
+            this.database.exec(`ALTER TABLE ${table} ADD COLUMN access_groups TEXT NOT NULL DEFAULT '[]'`);
+          }
+        }
+      }
+      this.setMeta('schemaVersion', String(STORE_SCHEMA_VERSION));
+    });
+    transaction.immediate();
   }
 
   close(): void {
@@ -155,12 +202,22 @@ export class KnowledgeBaseStore {
     return rows.map(toSourceFileRow);
   }
 
-  /** Replaces everything stored for one file by its new documents and chunks, atomically. */
-  replaceSourceFile(file: Omit<SourceFileRow, 'status' | 'errorCode' | 'errorMessage' | 'documentCount'>, documents: Array<{ document: Document; chunks: Array<{ chunk: Chunk; textHash: string }> }>): void {
+  /**
+   * Replaces everything stored for one file by its new documents and chunks, atomically. Its
+   * documents carry `accessGroups` (the file's groups), except those an admin gave groups of their
+   * own ({@link setAccessOverride}), which keep them.
+   */
+  replaceSourceFile(
+    file: Omit<SourceFileRow, 'status' | 'errorCode' | 'errorMessage' | 'documentCount'>,
+    documents: Array<{ document: Document; chunks: Array<{ chunk: Chunk; textHash: string }> }>,
+    accessGroups: readonly string[] = [],
+  ): void {
     const insertDocument = this.database.prepare(
-      `INSERT INTO documents (id, source_path, row_key, format, title, text, content_hash, encoding, metadata)
-       VALUES (@id, @sourcePath, @rowKey, @format, @title, @text, @contentHash, @encoding, @metadata)`,
+      `INSERT INTO documents (id, source_path, row_key, format, title, text, content_hash, encoding, metadata, access_groups)
+       VALUES (@id, @sourcePath, @rowKey, @format, @title, @text, @contentHash, @encoding, @metadata,
+         COALESCE((SELECT groups FROM access_overrides WHERE kind = 'document' AND target = @id), @accessGroups))`,
     );
+    const fileGroups = JSON.stringify(accessGroups);
     const insertChunk = this.database.prepare(
       `INSERT INTO chunks (id, document_id, ordinal, text, heading_path, start_offset, end_offset, token_count, text_hash)
        VALUES (@id, @documentId, @ordinal, @text, @headingPath, @start, @end, @tokenCount, @textHash)`,
@@ -168,6 +225,7 @@ export class KnowledgeBaseStore {
     const transaction = this.database.transaction(() => {
       this.database.prepare('DELETE FROM documents WHERE source_path = ?').run(file.path);
       this.upsertSourceFile({ ...file, status: 'indexed', errorCode: null, errorMessage: null, documentCount: documents.length });
+      this.database.prepare('UPDATE source_files SET access_groups = ? WHERE path = ?').run(fileGroups, file.path);
       for (const { document, chunks } of documents) {
         const owner = this.database.prepare('SELECT source_path FROM documents WHERE id = ?').get(document.id) as { source_path: string } | undefined;
         if (owner) {
@@ -187,6 +245,7 @@ export class KnowledgeBaseStore {
           contentHash: document.contentHash,
           encoding: document.encoding ?? null,
           metadata: JSON.stringify(document.metadata ?? {}),
+          accessGroups: fileGroups,
         });
         for (const { chunk, textHash } of chunks) {
           insertChunk.run({
@@ -247,7 +306,7 @@ export class KnowledgeBaseStore {
   /** Every chunk in document order, for (re)building the derived indexes. */
   *iterateChunks(): IterableIterator<StoredChunk> {
     const statement = this.database.prepare(
-      `SELECT c.*, d.source_path AS document_path, d.title AS document_title, d.row_key AS document_row_key
+      `SELECT c.*, d.source_path AS document_path, d.title AS document_title, d.row_key AS document_row_key, d.access_groups AS document_groups
        FROM chunks c JOIN documents d ON d.id = c.document_id ORDER BY c.document_id, c.ordinal`,
     );
     for (const row of statement.iterate() as IterableIterator<Record<string, unknown>>) yield toStoredChunk(row);
@@ -262,7 +321,7 @@ export class KnowledgeBaseStore {
     const found = new Map<string, StoredChunk>();
     if (ids.length === 0) return found;
     const statement = this.database.prepare(
-      `SELECT c.*, d.source_path AS document_path, d.title AS document_title, d.row_key AS document_row_key
+      `SELECT c.*, d.source_path AS document_path, d.title AS document_title, d.row_key AS document_row_key, d.access_groups AS document_groups
        FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id IN (${ids.map(() => '?').join(',')})`,
     );
     for (const row of statement.all(...ids) as Array<Record<string, unknown>>) {
@@ -270,6 +329,100 @@ export class KnowledgeBaseStore {
       found.set(stored.chunk.id, stored);
     }
     return found;
+  }
+
+  /**
+   * Gives an ingested file's documents `groups` (the file's groups by the sync rules, or its
+   * override), except documents with an override of their own; bumps the generation when any
+   * document's groups changed, so the indexes are rebuilt (restricted documents lend no citation
+   * evidence). Returns how many documents changed. Text and chunks are untouched.
+   */
+  applySourceFileGroups(path: string, groups: readonly string[]): number {
+    const encoded = JSON.stringify(groups);
+    let changed = 0;
+    const transaction = this.database.transaction(() => {
+      this.database.prepare('UPDATE source_files SET access_groups = ? WHERE path = ?').run(encoded, path);
+      changed = this.database
+        .prepare(
+          `UPDATE documents SET access_groups = ? WHERE source_path = ? AND access_groups != ?
+           AND id NOT IN (SELECT target FROM access_overrides WHERE kind = 'document')`,
+        )
+        .run(encoded, path, encoded).changes;
+      if (changed > 0) this.bumpGeneration();
+    });
+    transaction.immediate();
+    return changed;
+  }
+
+  /**
+   * Records (or, with `null`, removes) groups an admin or an upload gave a source file or one
+   * document, which take precedence over the sync rules. For a document, also applies them (or its
+   * file's groups again) at once, bumping the generation when they changed.
+   */
+  setAccessOverride(kind: 'file' | 'document', target: string, groups: readonly string[] | null): void {
+    const transaction = this.database.transaction(() => {
+      if (groups === null) this.database.prepare('DELETE FROM access_overrides WHERE kind = ? AND target = ?').run(kind, target);
+      else {
+        this.database
+          .prepare('INSERT INTO access_overrides (kind, target, groups) VALUES (?, ?, ?) ON CONFLICT(kind, target) DO UPDATE SET groups = excluded.groups')
+          .run(kind, target, JSON.stringify(groups));
+      }
+      if (kind === 'document') {
+        const changed = this.database
+          .prepare(
+            `UPDATE documents SET access_groups = COALESCE(?, (SELECT access_groups FROM source_files WHERE path = documents.source_path), '[]')
+             WHERE id = ? AND access_groups != COALESCE(?, (SELECT access_groups FROM source_files WHERE path = documents.source_path), '[]')`,
+          )
+          .run(groups === null ? null : JSON.stringify(groups), target, groups === null ? null : JSON.stringify(groups)).changes;
+        if (changed > 0) this.bumpGeneration();
+      }
+    });
+    transaction.immediate();
+  }
+
+  /** Source file path → the groups an upload or admin gave it. */
+  fileAccessOverrides(): Map<string, string[]> {
+    const rows = this.database.prepare("SELECT target, groups FROM access_overrides WHERE kind = 'file'").all() as Array<{ target: string; groups: string }>;
+    return new Map(rows.map((row) => [row.target, JSON.parse(row.groups) as string[]]));
+  }
+
+  /** A document's source file and access groups, or undefined when there is no such document. */
+  documentAccess(documentId: string): { sourcePath: string; groups: string[] } | undefined {
+    const row = this.database.prepare('SELECT source_path AS sourcePath, access_groups AS groups FROM documents WHERE id = ?').get(documentId) as
+      | { sourcePath: string; groups: string }
+      | undefined;
+    return row === undefined ? undefined : { sourcePath: row.sourcePath, groups: JSON.parse(row.groups) as string[] };
+  }
+
+  /** Each chunk of a document that has access groups, with those groups (JSON, as stored). */
+  *iterateRestrictedChunks(): IterableIterator<{ chunkId: string; groups: string }> {
+    const statement = this.database.prepare(
+      "SELECT c.id AS chunkId, d.access_groups AS groups FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.access_groups != '[]'",
+    );
+    yield* statement.iterate() as IterableIterator<{ chunkId: string; groups: string }>;
+  }
+
+  /** Documents readable under `access` (all without it), in path then id order. */
+  documents(options: { access?: AccessFilter; offset?: number; limit?: number } = {}): DocumentSummary[] {
+    const readable = readableClause(options.access);
+    const rows = this.database
+      .prepare(
+        `SELECT d.id, d.source_path, d.row_key, d.format, d.title, d.access_groups, LENGTH(d.text) AS characters,
+           (SELECT COUNT(*) FROM chunks c WHERE c.document_id = d.id) AS chunks
+         FROM documents d WHERE ${readable.sql} ORDER BY d.source_path, d.id LIMIT ? OFFSET ?`,
+      )
+      .all(...readable.params, options.limit ?? -1, options.offset ?? 0) as Array<Record<string, unknown>>;
+    return rows.map((row) => ({
+      id: String(row['id']),
+      path: String(row['source_path']),
+      ...(row['row_key'] == null ? {} : { rowKey: String(row['row_key']) }),
+      format: row['format'] as SourceFormat,
+      title: String(row['title']),
+      characters: Number(row['characters']),
+      chunks: Number(row['chunks']),
+      // A caller sees only the groups it holds: the others' names are no business of its.
+      groups: (JSON.parse(String(row['access_groups'])) as string[]).filter((group) => options.access === undefined || options.access.groups.includes(group)),
+    }));
   }
 
   /** Chunk text hashes that have no embedding yet for `modelId` (unique; unchanged chunks reuse theirs). */
@@ -307,15 +460,35 @@ export class KnowledgeBaseStore {
     return this.database.prepare('DELETE FROM embeddings WHERE text_hash NOT IN (SELECT text_hash FROM chunks)').run().changes;
   }
 
-  counts(): { sourceFiles: number; failedFiles: number; documents: number; chunks: number; characters: number; embeddings: number } {
-    const one = (sql: string): number => Number((this.database.prepare(sql).get() as { n: number | null }).n ?? 0);
+  /**
+   * What the store holds; under `access`, only what that caller may read: its readable documents,
+   * their chunks and characters, the source files that gave them, and the embeddings of their
+   * chunks. A failed file has no readable document, so it counts only without `access`.
+   */
+  counts(access?: AccessFilter): { sourceFiles: number; failedFiles: number; documents: number; chunks: number; characters: number; embeddings: number } {
+    const one = (sql: string, params: unknown[] = []): number => Number((this.database.prepare(sql).get(...params) as { n: number | null }).n ?? 0);
+    if (access === undefined) {
+      return {
+        sourceFiles: one('SELECT COUNT(*) AS n FROM source_files'),
+        failedFiles: one("SELECT COUNT(*) AS n FROM source_files WHERE status = 'failed'"),
+        documents: one('SELECT COUNT(*) AS n FROM documents'),
+        chunks: one('SELECT COUNT(*) AS n FROM chunks'),
+        characters: one('SELECT SUM(LENGTH(text)) AS n FROM documents'),
+        embeddings: one('SELECT COUNT(*) AS n FROM embeddings'),
+      };
+    }
+    const readable = readableClause(access);
     return {
-      sourceFiles: one('SELECT COUNT(*) AS n FROM source_files'),
-      failedFiles: one("SELECT COUNT(*) AS n FROM source_files WHERE status = 'failed'"),
-      documents: one('SELECT COUNT(*) AS n FROM documents'),
-      chunks: one('SELECT COUNT(*) AS n FROM chunks'),
-      characters: one('SELECT SUM(LENGTH(text)) AS n FROM documents'),
-      embeddings: one('SELECT COUNT(*) AS n FROM embeddings'),
+      sourceFiles: one(`SELECT COUNT(DISTINCT d.source_path) AS n FROM documents d WHERE ${readable.sql}`, readable.params),
+      failedFiles: 0,
+      documents: one(`SELECT COUNT(*) AS n FROM documents d WHERE ${readable.sql}`, readable.params),
+      chunks: one(`SELECT COUNT(*) AS n FROM chunks c JOIN documents d ON d.id = c.document_id WHERE ${readable.sql}`, readable.params),
+      characters: one(`SELECT SUM(LENGTH(d.text)) AS n FROM documents d WHERE ${readable.sql}`, readable.params),
+      embeddings: one(
+        `SELECT COUNT(*) AS n FROM embeddings e WHERE e.text_hash IN
+           (SELECT c.text_hash FROM chunks c JOIN documents d ON d.id = c.document_id WHERE ${readable.sql})`,
+        readable.params,
+      ),
     };
   }
 
@@ -338,6 +511,15 @@ export class KnowledgeBaseStore {
       counters: row['counters'] ? JSON.parse(String(row['counters'])) : null,
     }));
   }
+}
+
+/** SQL over `documents d` that keeps the documents `access` may read: those without groups or sharing one. */
+function readableClause(access: AccessFilter | undefined): { sql: string; params: unknown[] } {
+  if (access === undefined) return { sql: '1', params: [] };
+  return {
+    sql: "(d.access_groups = '[]' OR EXISTS (SELECT 1 FROM json_each(d.access_groups) g WHERE g.value IN (SELECT value FROM json_each(?))))",
+    params: [JSON.stringify(access.groups)],
+  };
 }
 
 function toSourceFileRow(row: Record<string, unknown>): SourceFileRow {
@@ -371,6 +553,7 @@ function toStoredChunk(row: Record<string, unknown>): StoredChunk {
     documentPath: String(row['document_path']),
     documentTitle: String(row['document_title']),
     ...(row['document_row_key'] == null ? {} : { documentRowKey: String(row['document_row_key']) }),
+    documentGroups: JSON.parse(String(row['document_groups'] ?? '[]')) as string[],
     textHash: String(row['text_hash']),
   };
 }

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { canReadDocument, normalizeAccessGroups, readAccessRules, type AccessFilter, type AccessRules } from '../access/index.js';
 import type { Analyzer } from '../analysis/index.js';
 import type { Chunker, ChunkingOptions } from '../chunking/index.js';
 import { HangjiaError } from '../errors/index.js';
 import type { Bm25ParamsInput, Bm25SearchOptions, CitationParams, GroupParams, TopicParams } from '../index/index.js';
 import { embedMany, type EmbeddingModel } from '../models/index.js';
 import { retrieve, type RetrievalResult, type RetrieveOptions } from '../retrieval/index.js';
-import type { SourceOptions } from '../sources/index.js';
+import type { SourceFile, SourceOptions } from '../sources/index.js';
 import { buildDerivedIndexes, indexStaleness, loadDerivedIndexes, readManifest, type DerivedIndexes, type IndexManifest, type IndexRequirements } from './derived-indexes.js';
 import { databasePath, indexDirectory, knowledgeBaseDirectory, listKnowledgeBaseNames } from './knowledge-base-paths.js';
-import { KnowledgeBaseStore } from './knowledge-base-store.js';
+import { KnowledgeBaseStore, type DocumentSummary, type StoredChunk } from './knowledge-base-store.js';
 import { syncSourceFiles, type SyncCounters, type SyncProgress } from './sync-knowledge-base.js';
 
 /** What a knowledge base remembers about how it was made; `kb sync` reuses it. */
@@ -24,6 +25,11 @@ export interface KnowledgeBaseSettings {
   rows?: SourceOptions['rows'];
   /** Domain terms the analyzer keeps whole (product names, statute names, jargon). Default: none. */
   userDictionary?: string[];
+  /**
+   * Access groups every file of the sources carries (`--groups`), besides those a
+   * `.hangjia-access.yaml` in a source folder gives it. Default: none (readable by every caller).
+   */
+  accessGroups?: string[];
 }
 
 /**
@@ -105,6 +111,7 @@ export class KnowledgeBase {
   readonly store: KnowledgeBaseStore;
   private readonly components: KnowledgeBaseComponents;
   private indexes: DerivedIndexes | undefined;
+  private restricted: { generation: number; setOfChunk: Map<string, number>; groupSets: string[][] } | undefined;
 
   constructor(name: string, directory: string, store: KnowledgeBaseStore, components: KnowledgeBaseComponents) {
     this.name = name;
@@ -128,15 +135,18 @@ export class KnowledgeBase {
 
   /**
    * Ingests new and changed files, removes deleted ones, embeds changed chunks, and rebuilds the
-   * derived indexes. Safe to interrupt and run again.
+   * derived indexes. Safe to interrupt and run again. Each file's documents carry the access groups
+   * of {@link accessGroupsForFile}; when only those changed, the documents are updated in place.
    */
   async sync(options: { onProgress?: (progress: SyncProgress) => void; signal?: AbortSignal } = {}): Promise<SyncCounters> {
     const settings = this.settings;
     const runId = this.store.startRun();
+    const accessGroupsFor = this.accessGroupsResolver();
     const counters = await syncSourceFiles(this.store, {
       sources: settings.sources,
       sourceOptions: { include: settings.include, exclude: settings.exclude, maxFileBytes: settings.maxFileBytes, ...(settings.rows ? { rows: settings.rows } : {}) },
       chunker: this.components.chunker,
+      accessGroupsFor: (file) => accessGroupsFor(file),
       ...(this.components.embeddingModel
         ? { embeddingModel: this.components.embeddingModel, embeddingModelId: this.embeddingModelId!, documentPrefix: this.components.embeddingPrefixes?.document ?? '' }
         : {}),
@@ -164,10 +174,17 @@ export class KnowledgeBase {
   /**
    * Searches the knowledge base. Lexical by default; hybrid (RRF) when this knowledge base has
    * embeddings from the configured embedding model.
+   *
+   * With `access`, only documents that caller may read are candidates: the allowed set is given
+   * to the lexical and the vector index, which rank within it, so k hits still come back when the
+   * best unfiltered ones are restricted. Chunks are checked once more when they are read, so an
+   * index older than a change of groups cannot return a document that is restricted now.
    */
-  async search(query: string, options: RetrieveOptions & { onRebuild?: (reason: string) => void } = {}): Promise<RetrievalResult> {
+  async search(query: string, options: RetrieveOptions & { onRebuild?: (reason: string) => void; access?: AccessFilter } = {}): Promise<RetrievalResult> {
     if (query.trim() === '') throw new HangjiaError('E_USAGE', 'The search query is empty.', { details: { query } });
     const indexes = this.loadIndexes(options.onRebuild);
+    const { access } = options;
+    const filter = this.readableChunkFilter(access);
     const model = this.components.embeddingModel;
     const vectorUsable = indexes.vector && model && indexes.manifest.vector?.modelId === this.embeddingModelId;
     const { groups, topics, citations } = this.components.lexical ?? {};
@@ -179,17 +196,74 @@ export class KnowledgeBase {
     return retrieve(
       query,
       {
-        lexical: Object.keys(evidence).length === 0 ? indexes.lexical : { search: (text, lexicalOptions) => indexes.lexical.search(text, { ...lexicalOptions, ...evidence }) },
+        lexical: { search: (text, lexicalOptions) => indexes.lexical.search(text, { ...lexicalOptions, ...evidence, ...(filter ? { filter } : {}) }) },
         ...(vectorUsable
           ? {
-              vector: indexes.vector!,
+              vector: { search: (vector, vectorOptions) => indexes.vector!.search(vector, { ...vectorOptions, ...(filter ? { filter } : {}) }) },
               embedQuery: async (text: string) => (await embedMany(model, [`${this.components.embeddingPrefixes?.query ?? ''}${text}`])).embeddings[0]!,
             }
           : {}),
-        loadChunks: (ids) => this.store.chunksByIds(ids),
+        loadChunks: (ids) => this.readableChunks(ids, access),
       },
       options,
     );
+  }
+
+  /** A chunk with its document's fields, or undefined when there is none or `access` may not read it. */
+  getChunk(id: string, options: { access?: AccessFilter } = {}): StoredChunk | undefined {
+    return this.readableChunks([id], options.access).get(id);
+  }
+
+  /** The documents `access` may read (all without it), by path then id; `offset`/`limit` page through them. */
+  listDocuments(options: { access?: AccessFilter; offset?: number; limit?: number } = {}): DocumentSummary[] {
+    return this.store.documents(options);
+  }
+
+  /**
+   * Sets the access groups every file of the sources carries (`kb sync --groups`; `[]` for none).
+   * The next sync applies them, updating documents in place without reading their files again.
+   */
+  setAccessGroups(groups: readonly string[]): void {
+    const normalized = normalizeAccessGroups(groups, '--groups');
+    const { accessGroups: _previous, ...settings } = this.settings;
+    this.store.setMeta('settings', JSON.stringify(normalized.length === 0 ? settings : { ...settings, accessGroups: normalized }));
+  }
+
+  /**
+   * Gives one document exactly `groups` (an admin's edit; `[]` makes it readable by everyone), kept
+   * across syncs and re-ingests; `null` drops the edit, so the document carries its file's groups
+   * again. Takes effect at once; the indexes are rebuilt at the next search or `reindex()`.
+   *
+   * @throws HangjiaError `E_DOCUMENT_NOT_FOUND`, `E_ACCESS_GROUP`.
+   */
+  setDocumentGroups(documentId: string, groups: readonly string[] | null): string[] {
+    if (this.store.documentAccess(documentId) === undefined) {
+      throw new HangjiaError('E_DOCUMENT_NOT_FOUND', `Knowledge base "${this.name}" has no document ${documentId}.`, { details: { name: this.name, documentId } });
+    }
+    this.store.setAccessOverride('document', documentId, groups === null ? null : normalizeAccessGroups(groups, `the groups of document ${documentId}`));
+    return this.store.documentAccess(documentId)!.groups;
+  }
+
+  /**
+   * Gives the source file at `filePath` exactly `groups` (an upload's groups field), in place of
+   * what `--groups` and the rules file would give it, kept across syncs; `null` drops that. Call it
+   * before the sync that ingests an uploaded file; a file already ingested changes at once.
+   *
+   * @throws HangjiaError `E_ACCESS_GROUP`, `E_ACCESS_RULES`.
+   */
+  setSourceFileGroups(filePath: string, groups: readonly string[] | null): void {
+    const absolute = path.resolve(filePath);
+    this.store.setAccessOverride('file', absolute, groups === null ? null : normalizeAccessGroups(groups, `the groups of ${absolute}`));
+    const row = this.store.sourceFiles().find((file) => file.path === absolute);
+    if (row) this.store.applySourceFileGroups(absolute, this.accessGroupsResolver()(row));
+  }
+
+  /**
+   * The groups a source file's documents carry: its override (upload, admin) if it has one, else
+   * the knowledge base's `accessGroups` plus those the rules file of its source folder gives it.
+   */
+  accessGroupsForFile(file: Pick<SourceFile, 'path' | 'root' | 'relativePath'>): string[] {
+    return this.accessGroupsResolver()(file);
   }
 
   /** Whether `search` can use vectors: an embedding model is configured and the chunks are embedded with it. */
@@ -197,10 +271,26 @@ export class KnowledgeBase {
     return this.loadIndexes().vector !== undefined && this.components.embeddingModel !== undefined;
   }
 
-  stats(): KnowledgeBaseStats {
-    const counts = this.store.counts();
-    const manifest = readManifest(indexDirectory(this.directory)) ?? null;
-    const failed = this.store.sourceFiles().filter((row) => row.status === 'failed');
+  /**
+   * Counts and state. Under `access`, counts cover only what that caller may read, failed files
+   * are not listed (their paths are no reader's business), and the index's most-cited titles are
+   * left out when some document is hidden from it.
+   */
+  stats(options: { access?: AccessFilter } = {}): KnowledgeBaseStats {
+    const { access } = options;
+    const counts = this.store.counts(access);
+    let manifest = readManifest(indexDirectory(this.directory)) ?? null;
+    const hidesDocuments = access !== undefined && counts.documents < this.store.counts().documents;
+    if (manifest && hidesDocuments) {
+      // Whole-index figures would count, and name, what this caller may not read.
+      const { mostCited: _mostCited, citedGroups: _citedGroups, ...lexical } = manifest.lexical;
+      manifest = {
+        ...manifest,
+        lexical: { ...lexical, chunks: counts.chunks },
+        ...(manifest.vector ? { vector: { ...manifest.vector, chunks: counts.chunks } } : {}),
+      };
+    }
+    const failed = access === undefined ? this.store.sourceFiles().filter((row) => row.status === 'failed') : [];
     const staleReason = indexStaleness(indexDirectory(this.directory), this.store, this.indexRequirements());
     return {
       name: this.name,
@@ -218,12 +308,66 @@ export class KnowledgeBase {
       indexStaleReason: staleReason ?? null,
       databaseBytes: directorySize(this.directory, (file) => file.startsWith('kb.sqlite')),
       indexBytes: directorySize(indexDirectory(this.directory)),
-      lastRuns: this.store.recentRuns(3),
+      lastRuns: hidesDocuments ? [] : this.store.recentRuns(3),
     };
   }
 
   close(): void {
     this.store.close();
+  }
+
+  /** The chunks among `ids` that exist and `access` may read. */
+  private readableChunks(ids: string[], access: AccessFilter | undefined): Map<string, StoredChunk> {
+    const found = this.store.chunksByIds(ids);
+    if (access === undefined) return found;
+    for (const [id, stored] of found) if (!canReadDocument(stored.documentGroups, access)) found.delete(id);
+    return found;
+  }
+
+  /**
+   * Chunk id → may `access` read it, for the indexes to rank within; undefined when every chunk is
+   * readable. Built per store generation from the chunks of documents with groups (one entry per
+   * distinct set of groups), so a search costs a map lookup per candidate.
+   */
+  private readableChunkFilter(access: AccessFilter | undefined): ((chunkId: string) => boolean) | undefined {
+    if (access === undefined) return undefined;
+    const generation = this.store.generation();
+    if (this.restricted?.generation !== generation) {
+      const setOfChunk = new Map<string, number>();
+      const setIndex = new Map<string, number>();
+      const groupSets: string[][] = [];
+      for (const { chunkId, groups } of this.store.iterateRestrictedChunks()) {
+        let index = setIndex.get(groups);
+        if (index === undefined) {
+          index = groupSets.push(JSON.parse(groups) as string[]) - 1;
+          setIndex.set(groups, index);
+        }
+        setOfChunk.set(chunkId, index);
+      }
+      this.restricted = { generation, setOfChunk, groupSets };
+    }
+    const { setOfChunk, groupSets } = this.restricted;
+    if (groupSets.length === 0) return undefined;
+    const allowed = groupSets.map((groups) => canReadDocument(groups, access));
+    return (chunkId) => {
+      const index = setOfChunk.get(chunkId);
+      return index === undefined || allowed[index]!;
+    };
+  }
+
+  /** Rules files are read once per call of the resolver (one sync), per source folder. */
+  private accessGroupsResolver(): (file: Pick<SourceFile, 'path' | 'root' | 'relativePath'>) => string[] {
+    const settings = this.settings;
+    const base = settings.accessGroups ?? [];
+    const overrides = this.store.fileAccessOverrides();
+    const rulesByRoot = new Map<string, AccessRules | undefined>();
+    return (file) => {
+      const override = overrides.get(file.path);
+      if (override) return override;
+      if (!rulesByRoot.has(file.root)) rulesByRoot.set(file.root, readAccessRules(file.root));
+      const fromRules = rulesByRoot.get(file.root)?.groupsFor(file.relativePath) ?? [];
+      return fromRules.length === 0 ? [...base] : [...new Set([...base, ...fromRules])].sort();
+    };
   }
 
   private loadIndexes(onRebuild?: (reason: string) => void): DerivedIndexes {

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { ACCESS_RULES_FILE } from '../access/index.js';
 import type { Chunker } from '../chunking/index.js';
 import { contentHash } from '../documents/index.js';
 import { HangjiaError } from '../errors/index.js';
@@ -37,6 +39,8 @@ export interface SyncCounters {
   documentsWritten: number;
   chunksWritten: number;
   chunksEmbedded: number;
+  /** Documents of unchanged files whose access groups changed (updated in place, not re-read). */
+  accessChanged: number;
   failures: SyncProblem[];
   skippedInputs: SyncProblem[];
   /** Non-fatal problems inside files that were ingested (e.g. a malformed JSONL line). */
@@ -51,6 +55,11 @@ export interface SyncOptions {
   embeddingModelId?: string;
   /** Put before each chunk's text when it is embedded (see `KnowledgeBaseComponents.embeddingPrefixes`). */
   documentPrefix?: string;
+  /**
+   * The access groups a file's documents carry (see `access/`). Asked for every file before
+   * anything is written, so a bad rules file stops the sync with nothing changed. Default: none.
+   */
+  accessGroupsFor?: (file: SourceFile) => readonly string[];
   onProgress?: (progress: SyncProgress) => void;
   signal?: AbortSignal;
 }
@@ -64,12 +73,16 @@ export interface SyncOptions {
 export async function syncSourceFiles(store: KnowledgeBaseStore, options: SyncOptions): Promise<SyncCounters> {
   const counters: SyncCounters = {
     filesFound: 0, added: 0, updated: 0, unchanged: 0, removed: 0, failed: 0, skipped: 0,
-    documentsWritten: 0, chunksWritten: 0, chunksEmbedded: 0, failures: [], skippedInputs: [], warnings: [],
+    documentsWritten: 0, chunksWritten: 0, chunksEmbedded: 0, accessChanged: 0, failures: [], skippedInputs: [], warnings: [],
   };
   options.onProgress?.({ phase: 'scan', done: 0, total: options.sources.length });
   const listing = await listSourceFiles(options.sources, options.sourceOptions);
   counters.filesFound = listing.files.length;
+  // Permissions first: a rules file that does not parse must stop the sync before any change.
+  const groupsByPath = new Map(listing.files.map((file) => [file.path, options.accessGroupsFor?.(file) ?? []]));
   for (const skipped of listing.skipped) {
+    // The rules file is configuration, read above; it is not an input that was passed over.
+    if (path.basename(skipped.path) === ACCESS_RULES_FILE) continue;
     counters.skipped += 1;
     counters.skippedInputs.push({ path: skipped.path, code: skipped.reason, message: skipped.message });
   }
@@ -84,7 +97,7 @@ export async function syncSourceFiles(store: KnowledgeBaseStore, options: SyncOp
   for (const file of listing.files) {
     options.signal?.throwIfAborted();
     options.onProgress?.({ phase: 'ingest', done, total: listing.files.length, path: file.path });
-    await syncOneFile(store, file, known.get(file.path), options, counters);
+    await syncOneFile(store, file, known.get(file.path), groupsByPath.get(file.path)!, options, counters);
     done += 1;
   }
   options.onProgress?.({ phase: 'ingest', done, total: listing.files.length });
@@ -95,10 +108,18 @@ export async function syncSourceFiles(store: KnowledgeBaseStore, options: SyncOp
   return counters;
 }
 
-async function syncOneFile(store: KnowledgeBaseStore, file: SourceFile, previous: SourceFileRow | undefined, options: SyncOptions, counters: SyncCounters): Promise<void> {
+async function syncOneFile(
+  store: KnowledgeBaseStore,
+  file: SourceFile,
+  previous: SourceFileRow | undefined,
+  accessGroups: readonly string[],
+  options: SyncOptions,
+  counters: SyncCounters,
+): Promise<void> {
   const base = { path: file.path, root: file.root, relativePath: file.relativePath, format: file.format, size: file.size, mtimeMs: file.mtimeMs };
   // Same size and mtime as a file that ingested fine: trust it without reading (what rsync and make do).
   if (previous?.status === 'indexed' && previous.size === file.size && previous.mtimeMs === file.mtimeMs) {
+    counters.accessChanged += store.applySourceFileGroups(file.path, accessGroups);
     counters.unchanged += 1;
     return;
   }
@@ -107,6 +128,7 @@ async function syncOneFile(store: KnowledgeBaseStore, file: SourceFile, previous
     fileHash = await hashFile(file.path);
     if (previous?.status === 'indexed' && previous.fileHash === fileHash) {
       store.touchSourceFile(file.path, file.mtimeMs, file.size);
+      counters.accessChanged += store.applySourceFileGroups(file.path, accessGroups);
       counters.unchanged += 1;
       return;
     }
@@ -116,7 +138,7 @@ async function syncOneFile(store: KnowledgeBaseStore, file: SourceFile, previous
       document,
       chunks: options.chunker.chunk(document).map((chunk) => ({ chunk, textHash: contentHash(chunk.text) })),
     }));
-    store.replaceSourceFile({ ...base, fileHash }, documents);
+    store.replaceSourceFile({ ...base, fileHash }, documents, accessGroups);
     counters.documentsWritten += documents.length;
     counters.chunksWritten += documents.reduce((sum, item) => sum + item.chunks.length, 0);
     if (previous) counters.updated += 1;
@@ -124,6 +146,8 @@ async function syncOneFile(store: KnowledgeBaseStore, file: SourceFile, previous
   } catch (error) {
     if (!HangjiaError.is(error)) throw error;
     store.markSourceFileFailed({ ...base, fileHash, errorCode: error.code, errorMessage: error.message });
+    // Its last good documents stay searchable, so they must carry the groups the rules give now.
+    counters.accessChanged += store.applySourceFileGroups(file.path, accessGroups);
     counters.failed += 1;
     counters.failures.push({ path: file.path, code: error.code, message: error.message });
   }

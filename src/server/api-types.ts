@@ -45,6 +45,7 @@ export const CreateKnowledgeBaseRequestSchema = z
       .array(z.string().min(1))
       .optional()
       .openapi({ description: 'Folders or files on the server to ingest (admin keys only). Without them the knowledge base starts empty and takes uploads.' }),
+    groups: z.array(z.string()).optional().openapi({ description: 'Access groups every document of the knowledge base carries (as kb create --groups); default none' }),
   })
   .openapi('CreateKnowledgeBaseRequest');
 export type CreateKnowledgeBaseRequest = z.infer<typeof CreateKnowledgeBaseRequestSchema>;
@@ -177,6 +178,7 @@ export const DocumentSummarySchema = z
     format: z.string(),
     chunks: z.number().int(),
     characters: z.number().int(),
+    groups: z.array(z.string()).openapi({ description: 'Its access groups (to a restricted key, only those the key holds); none: readable by every key' }),
     uploaded: z.boolean().openapi({ description: 'Uploaded through the API (can be deleted through it)' }),
   })
   .openapi('DocumentSummary');

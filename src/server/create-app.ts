@@ -8,7 +8,7 @@ import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { AnswerStream, AnswerStreamPart, ConversationTurn } from '../answer/index.js';
 import { HangjiaError } from '../errors/index.js';
-import type { Principal } from './_principal.js';
+import type { Principal } from '../access/index.js';
 import {
   AskRequestSchema,
   AskResponseSchema,

@@ -16,6 +16,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   E_SEARCH_MODE: 400,
   E_PATH_NOT_FOUND: 400,
   E_UPLOAD: 400,
+  E_ACCESS_GROUP: 400,
   E_UNAUTHORIZED: 401,
   E_FORBIDDEN: 403,
   E_KB_NOT_FOUND: 404,

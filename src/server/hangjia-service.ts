@@ -7,10 +7,10 @@ import { HangjiaError } from '../errors/index.js';
 import {
   createKnowledgeBase,
   knowledgeBaseDirectory,
-  listDocuments,
   readDocument,
   removeKnowledgeBase,
   assertKnowledgeBaseName,
+  type DocumentSummary as StoredDocumentSummary,
   type KnowledgeBase,
   type StoredChunk,
 } from '../knowledge-base/index.js';
@@ -19,15 +19,19 @@ import { createDefaultComponents, createEmbeddingModelFromConfig, createLanguage
 import type { Hit } from '../retrieval/index.js';
 import { sourceFormatOf } from '../sources/index.js';
 import {
+  ACCESS_RULES_FILE,
   accessFilterFor,
   authenticateApiKey,
+  canReadDocument,
   canReadKnowledgeBase,
   canWriteKnowledgeBase,
+  closeApiKeyStores,
   countActiveApiKeys,
   isAdmin,
+  normalizeAccessGroups,
   type AccessFilter,
   type Principal,
-} from './_principal.js';
+} from '../access/index.js';
 import type {
   AskResponse,
   Chunk,
@@ -129,12 +133,8 @@ export class HangjiaService {
     return Promise.all(
       names.map((name) =>
         this.registry.use(name, (knowledgeBase) => {
-          if (access === undefined) {
-            const counts = knowledgeBase.store.counts();
-            return { name, documents: counts.documents, chunks: counts.chunks, characters: counts.characters };
-          }
-          const visible = this.visibleDocuments(knowledgeBase, access);
-          return { name, documents: visible.length, chunks: sum(visible, 'chunks'), characters: sum(visible, 'characters') };
+          const counts = knowledgeBase.store.counts(access);
+          return { name, documents: counts.documents, chunks: counts.chunks, characters: counts.characters };
         }),
       ),
     );
@@ -143,6 +143,7 @@ export class HangjiaService {
   async createKnowledgeBase(principal: Principal, request: CreateKnowledgeBaseRequest): Promise<{ knowledgeBase: string; job: Job }> {
     if (!isAdmin(principal)) throw forbidden('Creating a knowledge base needs an admin key.');
     assertKnowledgeBaseName(request.name);
+    const accessGroups = normalizeAccessGroupsField(request.groups ?? []);
     if (this.registry.exists(request.name)) {
       throw new HangjiaError('E_KB_EXISTS', `Knowledge base "${request.name}" already exists. Add documents with POST /api/knowledge-bases/${request.name}/documents.`, {
         details: { name: request.name, param: 'name' },
@@ -161,6 +162,7 @@ export class HangjiaService {
           exclude: this.config.ingest.exclude,
           maxFileBytes: this.config.ingest.maxFileBytes,
           chunking: this.config.chunking,
+          ...(accessGroups.length > 0 ? { accessGroups } : {}),
         },
       },
       createDefaultComponents(this.config),
@@ -181,8 +183,9 @@ export class HangjiaService {
     this.requireReadable(principal, name);
     const access = accessFilterFor(principal);
     return this.registry.use(name, (knowledgeBase) => {
-      const stats = knowledgeBase.stats();
-      const base = {
+      // Under an access filter the library counts only what the key may read, and lists no failed files.
+      const stats = knowledgeBase.stats(accessOption(access));
+      return {
         name,
         sourceFiles: stats.sourceFiles,
         documents: stats.documents,
@@ -193,10 +196,6 @@ export class HangjiaService {
         indexCurrent: stats.indexCurrent,
         failedFiles: stats.failedFiles.length,
       };
-      if (access === undefined) return base;
-      // A restricted key learns nothing of documents it cannot read, not even how many there are.
-      const visible = this.visibleDocuments(knowledgeBase, access);
-      return { ...base, sourceFiles: new Set(visible.map((document) => document.sourcePath)).size, documents: visible.length, chunks: sum(visible, 'chunks'), characters: sum(visible, 'characters'), embeddings: 0, failedFiles: 0 };
     });
   }
 
@@ -219,8 +218,8 @@ export class HangjiaService {
     const access = accessFilterFor(principal);
     return this.registry.use(name, (knowledgeBase) => {
       const uploads = this.uploadsFolder(name);
-      const { total, documents } = listDocuments(knowledgeBase.store, { ...page, ...this.documentFilter(knowledgeBase, access) });
-      return { knowledgeBase: name, total, documents: documents.map((document) => toDocumentSummary(document, uploads)) };
+      const documents = knowledgeBase.listDocuments({ ...page, ...accessOption(access) });
+      return { knowledgeBase: name, total: knowledgeBase.store.counts(access).documents, documents: documents.map((document) => toDocumentSummary(document, uploads)) };
     });
   }
 
@@ -231,7 +230,7 @@ export class HangjiaService {
       const found = this.readableDocument(knowledgeBase, documentId, access);
       return {
         knowledgeBase: name,
-        document: toDocumentSummary(found.document, this.uploadsFolder(name)),
+        document: toDocumentSummary({ ...found.document, groups: found.groups }, this.uploadsFolder(name)),
         text: found.text,
         chunks: found.chunks.map(storedChunkToApi),
       };
@@ -242,7 +241,7 @@ export class HangjiaService {
   async deleteDocument(principal: Principal, name: string, documentId: string): Promise<Job> {
     this.requireWritable(principal, name);
     const access = accessFilterFor(principal);
-    const sourcePath = await this.registry.use(name, (knowledgeBase) => this.readableDocument(knowledgeBase, documentId, access).document.sourcePath);
+    const sourcePath = await this.registry.use(name, (knowledgeBase) => this.readableDocument(knowledgeBase, documentId, access).document.path);
     const uploads = this.uploadsFolder(name);
     if (!isInside(uploads, sourcePath)) {
       throw new HangjiaError('E_CONFLICT', `Document "${documentId}" comes from a source folder, not an upload: remove its file there and sync (POST /api/knowledge-bases/${name}/sync).`, {
@@ -260,6 +259,7 @@ export class HangjiaService {
    */
   async upload(principal: Principal, name: string, files: UploadedFile[], groups: string[]): Promise<{ files: string[]; job: Job }> {
     this.requireWritable(principal, name);
+    const normalizedGroups = normalizeAccessGroupsField(groups);
     if (files.length === 0) throw badRequest('The upload has no files: send them as multipart/form-data in the field "files".', 'files');
     if (files.length > this.config.server.maxUploadFiles) {
       throw badRequest(`The upload has ${files.length} files; at most ${this.config.server.maxUploadFiles} are accepted at once (server.maxUploadFiles).`, 'files');
@@ -277,7 +277,7 @@ export class HangjiaService {
     const uploads = this.uploadsFolder(name);
     fs.mkdirSync(uploads, { recursive: true });
     for (const [index, file] of files.entries()) fs.writeFileSync(path.join(uploads, names[index]!), file.bytes);
-    this.recordUploadGroups(uploads, names, groups);
+    this.recordUploadGroups(uploads, names, normalizedGroups);
     return { files: names, job: this.jobs.submit('sync', name, 'upload') };
   }
 
@@ -346,8 +346,7 @@ export class HangjiaService {
     if (name !== undefined) this.requireReadable(principal, name);
     for (const candidate of names) {
       const found = await this.registry.use(candidate, (knowledgeBase) => {
-        const stored = knowledgeBase.store.chunksByIds([chunkId]).get(chunkId);
-        return stored && this.documentVisible(knowledgeBase, stored.chunk.documentId, access) ? stored : undefined;
+        return knowledgeBase.getChunk(chunkId, accessOption(access));
       });
       if (found) return { knowledgeBase: candidate, ...storedChunkToApi(found) };
     }
@@ -388,6 +387,7 @@ export class HangjiaService {
   async close(): Promise<void> {
     await this.jobs.close();
     this.registry.closeAll();
+    closeApiKeyStores();
     await (this.model as (LanguageModel & { dispose?: () => Promise<void> }) | undefined)?.dispose?.();
   }
 
@@ -418,7 +418,7 @@ export class HangjiaService {
   }
 
   private recordUploadGroups(uploads: string, names: string[], groups: string[]): void {
-    const file = path.join(uploads, '.hangjia-access.yaml');
+    const file = path.join(uploads, ACCESS_RULES_FILE);
     const rules = (fs.existsSync(file) ? (YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, string[]> | null) : null) ?? {};
     for (const name of names) {
       // A file uploaded again under the same name takes the groups of this upload.
@@ -429,24 +429,12 @@ export class HangjiaService {
     else fs.writeFileSync(file, YAML.stringify(rules));
   }
 
-  private readableDocument(knowledgeBase: KnowledgeBase, documentId: string, access: AccessFilter | undefined): NonNullable<ReturnType<typeof readDocument>> {
-    const found = readDocument(knowledgeBase.store, documentId);
-    if (!found || !this.documentVisible(knowledgeBase, documentId, access)) {
-      throw new HangjiaError('E_DOCUMENT_NOT_FOUND', `No document "${documentId}" in knowledge base "${knowledgeBase.name}".`, { details: { documentId, param: 'documentId' } });
-    }
-    return found;
-  }
-
-  private visibleDocuments(knowledgeBase: KnowledgeBase, access: AccessFilter | undefined) {
-    return listDocuments(knowledgeBase.store, this.documentFilter(knowledgeBase, access)).documents;
-  }
-
-  private documentFilter(knowledgeBase: KnowledgeBase, access: AccessFilter | undefined): { include?: (documentId: string) => boolean } {
-    return access === undefined ? {} : { include: (documentId) => this.documentVisible(knowledgeBase, documentId, access) };
-  }
-
-  private documentVisible(_knowledgeBase: KnowledgeBase, _documentId: string, _access: AccessFilter | undefined): boolean {
-    return true;
+  private readableDocument(knowledgeBase: KnowledgeBase, documentId: string, access: AccessFilter | undefined): { document: Omit<StoredDocumentSummary, 'groups'>; groups: string[]; text: string; chunks: StoredChunk[] } {
+    const groups = knowledgeBase.store.documentAccess(documentId)?.groups;
+    const found = groups !== undefined && canReadDocument(groups, access) ? readDocument(knowledgeBase.store, documentId) : undefined;
+    // A document this key may not read is reported exactly as one that does not exist.
+    if (!found) throw new HangjiaError('E_DOCUMENT_NOT_FOUND', `No document "${documentId}" in knowledge base "${knowledgeBase.name}".`, { details: { documentId, param: 'documentId' } });
+    return { ...found, groups: access === undefined ? groups! : groups!.filter((group) => access.groups.includes(group)) };
   }
 }
 
@@ -454,12 +442,18 @@ function accessOption(access: AccessFilter | undefined): { access?: AccessFilter
   return access === undefined ? {} : { access };
 }
 
-function forbidden(message: string): HangjiaError {
-  return new HangjiaError('E_FORBIDDEN', message);
+/** The upload's `groups` field, checked as access groups; a bad one is a 400 naming the field. */
+function normalizeAccessGroupsField(groups: string[]): string[] {
+  try {
+    return normalizeAccessGroups(groups, 'the "groups" field');
+  } catch (error) {
+    if (HangjiaError.is(error, 'E_ACCESS_GROUP')) throw badRequest(error.message, 'groups');
+    throw error;
+  }
 }
 
-function sum<T extends Record<K, number>, K extends string>(items: T[], key: K): number {
-  return items.reduce((total, item) => total + item[key], 0);
+function forbidden(message: string): HangjiaError {
+  return new HangjiaError('E_FORBIDDEN', message);
 }
 
 function isInside(folder: string, file: string): boolean {
@@ -476,7 +470,8 @@ export function sanitizeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
   const cleaned = base
     .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_')
+    // Also glob syntax: the name becomes a key of the uploads folder's access rules file.
+    .replace(/[\u0000-\u001f\u007f<>:"|?*[\]{}()!]/g, '_')
     .replace(/^[.\s]+/, '')
     .trim()
     .slice(-200);
@@ -534,15 +529,16 @@ function storedChunkToApi(stored: StoredChunk): Chunk {
   };
 }
 
-function toDocumentSummary(document: ReturnType<typeof listDocuments>['documents'][number], uploads: string): DocumentSummary {
+function toDocumentSummary(document: StoredDocumentSummary, uploads: string): DocumentSummary {
   return {
     id: document.id,
     title: document.title,
-    path: document.sourcePath,
+    path: document.path,
     ...(document.rowKey === undefined ? {} : { rowKey: document.rowKey }),
     format: document.format,
     chunks: document.chunks,
     characters: document.characters,
-    uploaded: isInside(uploads, document.sourcePath),
+    groups: document.groups,
+    uploaded: isInside(uploads, document.path),
   };
 }

@@ -3,7 +3,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { HangjiaError } from '../errors/index.js';
-import type { Principal } from './_principal.js';
+import type { Principal } from '../access/index.js';
 import { errorResponse } from './error-response.js';
 import { answerToApi, type HangjiaService } from './hangjia-service.js';
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineCommand } from 'citty';
+import { normalizeAccessGroups } from '../../access/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import { createKnowledgeBase, type KnowledgeBaseSettings } from '../../knowledge-base/index.js';
 import { createDefaultComponents } from '../../presets/index.js';
@@ -19,6 +20,7 @@ export default defineCommand({
     'title-field': { type: 'string', description: 'csv/jsonl: the field holding each row\'s title (default title)' },
     'text-fields': { type: 'string', description: 'csv/jsonl: comma-separated fields that make up the text (default: every field but the id and title)' },
     'user-dictionary': { type: 'string', description: 'A UTF-8 file of domain terms, one per line, that segmentation keeps whole' },
+    groups: { type: 'string', description: 'Comma-separated access groups every file carries (besides .hangjia-access.yaml rules); only keys sharing one read them' },
     force: { type: 'boolean', description: 'Replace an existing knowledge base of the same name' },
     ...COMMON_ARGS,
   },
@@ -29,6 +31,7 @@ export default defineCommand({
     const config = loaded.config;
     const paths = args._.slice(1).map((item) => path.resolve(session.cwd, item));
     const userDictionary = args['user-dictionary'] ? readUserDictionary(path.resolve(session.cwd, args['user-dictionary'])) : undefined;
+    const accessGroups = normalizeAccessGroups(listFlag(args.groups), '--groups');
     const knowledgeBase = createKnowledgeBase(
       {
         home: config.home,
@@ -42,6 +45,7 @@ export default defineCommand({
           chunking: config.chunking,
           ...rowFieldsFromFlags(args),
           ...(userDictionary ? { userDictionary } : {}),
+          ...(accessGroups.length > 0 ? { accessGroups } : {}),
         },
       },
       createDefaultComponents(config),

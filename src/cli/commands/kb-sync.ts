@@ -2,18 +2,20 @@ import { defineCommand } from 'citty';
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import { createDefaultComponents } from '../../presets/index.js';
 import { syncWithReport } from '../_report-sync.js';
-import { COMMON_ARGS, openSession } from '../_session.js';
+import { COMMON_ARGS, listFlag, openSession } from '../_session.js';
 
 export default defineCommand({
   meta: { name: 'sync', description: 'Re-ingest changed files, remove deleted ones, embed changed chunks (resumes an interrupted ingest)' },
   args: {
     name: { type: 'positional', description: 'Knowledge base name', required: true },
+    groups: { type: 'string', description: 'Replace the access groups every file carries (comma-separated; "" for none); changed groups are applied without re-reading files' },
     ...COMMON_ARGS,
   },
   async run({ args, data }) {
     const { session, terminal, loaded } = openSession(data, args);
     const knowledgeBase = openKnowledgeBase({ home: loaded.config.home, name: args.name }, createDefaultComponents(loaded.config));
     try {
+      if (args.groups !== undefined) knowledgeBase.setAccessGroups(listFlag(args.groups));
       await syncWithReport(knowledgeBase, terminal, session);
     } finally {
       knowledgeBase.close();

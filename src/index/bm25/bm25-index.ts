@@ -236,7 +236,7 @@ export class Bm25Index {
       }
       citations?.addTitle(documentGroups[document]!, record.title);
       for (const alias of record.aliases ?? []) citations?.addTitle(documentGroups[document]!, alias);
-      citations?.addText(documentGroups[document]!, record.text);
+      if (record.citing !== false) citations?.addText(documentGroups[document]!, record.text);
       slotOfTerm.clear();
       slotTerms.length = 0;
       slotFrequencies.length = 0;

@@ -20,6 +20,12 @@ export interface LexicalRecord {
    * or matched by queries.
    */
   aliases?: readonly string[];
+  /**
+   * Whether the titles this record's text names count as citations (default true). `false` for a
+   * record only some callers may read: what it names must not raise, for everyone, the scores of
+   * the records it names (citation evidence would reveal the restricted text's references).
+   */
+  citing?: boolean;
 }
 
 /** One lexical search result, explaining itself. */
