@@ -5,13 +5,12 @@
  * loop that answers searches.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HangjiaConfig } from '../config/index.js';
 import { HangjiaError } from '../errors/index.js';
 import { openKnowledgeBase, type KnowledgeBase, type SyncProgress } from '../knowledge-base/index.js';
 import { createDefaultComponents } from '../presets/index.js';
-import { UPLOADS_FOLDER } from './hangjia-service.js';
+import { uploadsFolderOf } from './hangjia-service.js';
 
 export interface JobWorkerInput {
   config: HangjiaConfig;
@@ -39,12 +38,12 @@ const onProgress = (progress: SyncProgress): void => {
 };
 
 /**
- * Uploads go to the knowledge base's `uploads/` folder; one made by `hangjia kb create` does not
+ * Uploads go to `$HANGJIA_HOME/uploads/<name>/`; one made by `hangjia kb create` does not
  * list it among its sources until its first upload. (Done here, by the writer, because the
  * server's own connection only reads while a job runs.)
  */
 function includeUploadsFolder(knowledgeBase: KnowledgeBase): void {
-  const uploads = path.join(knowledgeBase.directory, UPLOADS_FOLDER);
+  const uploads = uploadsFolderOf(input.config.home, knowledgeBase.name);
   const settings = knowledgeBase.settings;
   if (!fs.existsSync(uploads) || settings.sources.includes(uploads)) return;
   knowledgeBase.store.setMeta('settings', JSON.stringify({ ...settings, sources: [...settings.sources, uploads] }));

@@ -6,7 +6,6 @@ import type { HangjiaConfig } from '../config/index.js';
 import { HangjiaError } from '../errors/index.js';
 import {
   createKnowledgeBase,
-  knowledgeBaseDirectory,
   readDocument,
   removeKnowledgeBase,
   assertKnowledgeBaseName,
@@ -57,8 +56,15 @@ import { RateLimiter } from './rate-limiter.js';
 /** Who calls when the server has no API keys (it then listens on loopback only): the machine's own user, unrestricted. */
 export const LOCAL_PRINCIPAL: Principal = { keyId: 'local', name: 'local (no API keys exist)', role: 'admin', knowledgeBases: '*', groups: [] };
 
-/** The folder of a knowledge base that uploads go to; it is one of the knowledge base's sources. */
-export const UPLOADS_FOLDER = 'uploads';
+/**
+ * Where uploads to knowledge base `name` are kept: `$HANGJIA_HOME/uploads/<name>/`, one of its
+ * sources. Outside the knowledge base's own folder, which the library may replace as a whole
+ * (`kb create --force`, a create made under a draft name and renamed into place).
+ */
+export function uploadsFolderOf(home: string, name: string): string {
+  assertKnowledgeBaseName(name);
+  return path.join(home, 'uploads', name);
+}
 
 /** What an upload hands the service: a file's name as the client gave it, and its bytes. */
 export interface UploadedFile {
@@ -149,8 +155,9 @@ export class HangjiaService {
         details: { name: request.name, param: 'name' },
       });
     }
-    const directory = knowledgeBaseDirectory(this.config.home, request.name);
-    const uploads = path.join(directory, UPLOADS_FOLDER);
+    const uploads = uploadsFolderOf(this.config.home, request.name);
+    // Files left by an earlier knowledge base of this name (removed with "hangjia kb remove") are not this one's.
+    fs.rmSync(uploads, { recursive: true, force: true });
     fs.mkdirSync(uploads, { recursive: true });
     const knowledgeBase = createKnowledgeBase(
       {
@@ -177,6 +184,7 @@ export class HangjiaService {
     if (this.jobs.busy(name)) throw new HangjiaError('E_CONFLICT', `Knowledge base "${name}" has a job running; remove it when the job is done.`, { details: { name } });
     this.registry.forget(name);
     removeKnowledgeBase({ home: this.config.home, name });
+    fs.rmSync(uploadsFolderOf(this.config.home, name), { recursive: true, force: true });
   }
 
   async stats(principal: Principal, name: string): Promise<StatsResponse> {
@@ -414,7 +422,7 @@ export class HangjiaService {
   }
 
   private uploadsFolder(name: string): string {
-    return path.join(knowledgeBaseDirectory(this.config.home, name), UPLOADS_FOLDER);
+    return uploadsFolderOf(this.config.home, name);
   }
 
   private recordUploadGroups(uploads: string, names: string[], groups: string[]): void {

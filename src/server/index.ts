@@ -3,7 +3,7 @@
  * OpenAPI at `/openapi.json`), MCP (stdio and streamable HTTP), jobs, limits. A thin shell over
  * the library's stage functions; `api-types.ts` holds every request and response shape.
  */
-export { HangjiaService, LOCAL_PRINCIPAL, sanitizeFileName, type HangjiaServiceOptions, type UploadedFile } from './hangjia-service.js';
+export { HangjiaService, LOCAL_PRINCIPAL, sanitizeFileName, uploadsFolderOf, type HangjiaServiceOptions, type UploadedFile } from './hangjia-service.js';
 export { createApp, UI_DIRECTORY } from './create-app.js';
 export { startServer, isLoopbackHost, type RunningServer } from './start-server.js';
 export { createMcpServer } from './mcp-server.js';

@@ -84,7 +84,7 @@ describe('REST API over loopback', () => {
     expect(upload.files).toEqual(['保密制度.md', 'hidden.md']);
     const states = await followJob(server.url, upload.job.id);
     expect(states.at(-1)).toMatchObject({ status: 'completed', reason: 'upload', result: { added: 2, failed: 0 } });
-    expect(fs.readdirSync(path.join(home, 'kb', 'legal', 'uploads')).sort()).toEqual(['hidden.md', '保密制度.md']);
+    expect(fs.readdirSync(path.join(home, 'uploads', 'legal')).sort()).toEqual(['hidden.md', '保密制度.md']);
     expect(fs.existsSync(path.join(home, 'etc'))).toBe(false);
 
     const search = await (await post(`${server.url}/api/knowledge-bases/legal/search`, { query: '客户名单' })).json() as any;
