@@ -54,7 +54,7 @@ const NUMERIC_KEYS = new Set([
   'search.titleWeight', 'search.headingsWeight', 'search.k1', 'search.groupWeight', 'search.topicWeight', 'search.citationWeight',
   'model.threads', 'model.contextSize', 'model.temperature', 'model.maxTokens', 'model.timeoutMs',
   'answer.evidenceThreshold', 'answer.historyTokens',
-  'server.port', 'server.maxBodyBytes', 'server.maxUploadFiles', 'server.maxConcurrentRequests', 'server.modelConcurrency', 'server.modelQueue', 'server.requestsPerMinute', 'server.drainMs',
+  'server.port', 'server.maxBodyBytes', 'server.maxUploadFiles', 'server.maxConcurrentRequests', 'server.modelConcurrency', 'server.modelQueue', 'server.modelQueueWaitMs', 'server.requestsPerMinute', 'server.drainMs',
 ]);
 /** Numeric settings checked here, so the error names the setting rather than the engine's parameter. */
 const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: boolean }> = {
