@@ -63,6 +63,8 @@ interface Sample {
   milliseconds: number;
   /** From a 429/503's Retry-After. */
   retryAfterSeconds?: number;
+  /** When it was sent, in ms since the benchmark started (to see when failures happen). */
+  sentAtMs: number;
 }
 
 interface RouteSummary {
@@ -84,6 +86,8 @@ interface PhaseResult {
   byRoute: Partial<Record<Route, RouteSummary>>;
   serverPeakRssMegabytes: number;
   loadAverageAfter: number;
+  /** Seconds into the phase at which each timed-out or failed request was sent. */
+  failuresSentAtSeconds: number[];
 }
 
 if (!existsSync(join(DATASET, 'corpus.jsonl'))) {
@@ -202,6 +206,7 @@ async function runPhase(name: string, clients: number, seconds: number, settings
     byRoute,
     serverPeakRssMegabytes: peakRss,
     loadAverageAfter: loadavg()[0]!,
+    failuresSentAtSeconds: samples.filter((sample) => typeof sample.status !== 'number').map((sample) => Math.round((sample.sentAtMs - started) / 100) / 10),
   };
   console.error(`${name}: ${result.requests} requests, ${result.qps.toFixed(1)} QPS, non-200: ${result.errors}, ${JSON.stringify(Object.fromEntries(Object.entries(byRoute).map(([route, summary]) => [route, summary.statuses])))}`);
   return result;
@@ -209,6 +214,7 @@ async function runPhase(name: string, clients: number, seconds: number, settings
 
 async function request(url: string, route: Route, question: string): Promise<Sample> {
   const begin = performance.now();
+  const sentAtMs = Math.round(begin);
   const [path, body] =
     route === 'search'
       ? [`/api/knowledge-bases/${KNOWLEDGE_BASE}/search`, { query: question, k: 5 }]
@@ -221,10 +227,10 @@ async function request(url: string, route: Route, question: string): Promise<Sam
     // A 200 stream that broke off is not a success.
     const status = route === 'chat-stream' && response.status === 200 && !text.trimEnd().endsWith('data: [DONE]') ? 599 : response.status;
     const retryAfter = response.headers.get('retry-after');
-    return { route, status, milliseconds: performance.now() - begin, ...(retryAfter === null ? {} : { retryAfterSeconds: Number(retryAfter) }) };
+    return { route, status, milliseconds: performance.now() - begin, sentAtMs, ...(retryAfter === null ? {} : { retryAfterSeconds: Number(retryAfter) }) };
   } catch (error) {
     const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-    return { route, status: (error as Error).name === 'TimeoutError' ? 'timeout' : `network-error:${cause?.code ?? cause?.message ?? (error as Error).message}`, milliseconds: performance.now() - begin };
+    return { route, status: (error as Error).name === 'TimeoutError' ? 'timeout' : `network-error:${cause?.code ?? cause?.message ?? (error as Error).message}`, milliseconds: performance.now() - begin, sentAtMs };
   }
 }
 
