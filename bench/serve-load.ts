@@ -51,7 +51,8 @@ const KNOWLEDGE_BASE = 'stard-legal';
 const DATASET = join(REPOSITORY_ROOT, '..', 'shared', 'datasets', KNOWLEDGE_BASE);
 const RESULTS = join(REPOSITORY_ROOT, 'bench', 'results');
 const REQUEST_TIMEOUT_MS = 30_000;
-const command = `npx tsx bench/serve-load.ts ${process.argv.slice(2).join(' ')}`.trim();
+// A --home folder is this machine's; the results name it only as <home> (it only saves building the knowledge base again).
+const command = `npx tsx bench/serve-load.ts ${process.argv.slice(2).join(' ')}`.trim().replace(/--home(=|\s+)\S+/, '--home <home>');
 
 type Route = 'search' | 'ask' | 'chat-stream';
 const ROUTES: Route[] = ['search', 'ask', 'chat-stream'];
