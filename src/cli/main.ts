@@ -26,6 +26,8 @@ export const rootCommand = defineCommand({
     data: () => import('./commands/data.js').then((module) => module.default),
     train: () => import('./commands/train.js').then((module) => module.default),
     pearl: () => import('./commands/pearl.js').then((module) => module.default),
+    serve: () => import('./commands/serve.js').then((module) => module.default),
+    mcp: () => import('./commands/mcp.js').then((module) => module.default),
     keys: () => import('./commands/keys.js').then((module) => module.default),
     graph: () => import('./commands/graph.js').then((module) => module.default),
   },

@@ -203,6 +203,34 @@ export interface HangjiaConfig {
     /** Hosts user tools may call besides loopback (127.0.0.1, ::1, localhost). */
     allowedHosts?: string[];
   };
+  /** How `hangjia serve` listens and what it admits (docs/api.md). */
+  server: {
+    /** Address to bind (default 127.0.0.1; a non-loopback address needs an API key, see `hangjia keys`). */
+    host: string;
+    /** TCP port (default 8730; 0 picks a free one). */
+    port: number;
+    /** Largest JSON request body in bytes (default 1 MiB); larger ones get 413. */
+    maxBodyBytes: number;
+    /** Most files in one upload (default 20); each is also bounded by `ingest.maxFileBytes`. */
+    maxUploadFiles: number;
+    /**
+     * Requests handled at once (default 128); over it a request gets 503 with Retry-After at once,
+     * so an overloaded server answers "busy" quickly instead of letting every caller time out.
+     */
+    maxConcurrentRequests: number;
+    /** Model calls (answers) running at once (default 4). */
+    modelConcurrency: number;
+    /** Model calls waiting for a slot (default 32); over it a request gets 503 with Retry-After. */
+    modelQueue: number;
+    /** Milliseconds a model call may wait for a slot (default 10000); after that it gets 503 with Retry-After. */
+    modelQueueWaitMs: number;
+    /** Requests per API key per minute (default 600; 0: unlimited); over it a request gets 429 with Retry-After. */
+    requestsPerMinute: number;
+    /** Origins allowed by CORS (default none: CORS off); `*` allows any. */
+    corsOrigins: string[];
+    /** Milliseconds SIGTERM/SIGINT waits for requests in flight before closing them (default 10000). */
+    drainMs: number;
+  };
 }
 
 export const DEFAULT_CONFIG: HangjiaConfig = {
@@ -215,4 +243,5 @@ export const DEFAULT_CONFIG: HangjiaConfig = {
   answer: { evidenceThreshold: 0.35 },
   reasoning: { maxSteps: 8, maxToolCalls: 12, maxRepairs: 2, tokenBudget: 60_000, timeBudgetMs: 300_000 },
   rerank: { provider: 'none', topN: 20 },
+  server: { host: '127.0.0.1', port: 8730, maxBodyBytes: 1024 * 1024, maxUploadFiles: 20, maxConcurrentRequests: 128, modelConcurrency: 4, modelQueue: 32, modelQueueWaitMs: 10_000, requestsPerMinute: 600, corsOrigins: [], drainMs: 10_000 },
 };

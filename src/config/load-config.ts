@@ -64,6 +64,7 @@ const NUMERIC_KEYS = new Set([
   'reasoning.maxSteps', 'reasoning.maxToolCalls', 'reasoning.maxRepairs', 'reasoning.tokenBudget', 'reasoning.timeBudgetMs',
   'rerank.topN',
   'ingest.maxRemovalShare',
+  'server.port', 'server.maxBodyBytes', 'server.maxUploadFiles', 'server.maxConcurrentRequests', 'server.modelConcurrency', 'server.modelQueue', 'server.modelQueueWaitMs', 'server.requestsPerMinute', 'server.drainMs',
 ]);
 /** Numeric settings checked here, so the error names the setting rather than the engine's parameter. */
 const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: boolean }> = {
@@ -81,6 +82,12 @@ const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: bool
   'reasoning.timeBudgetMs': { min: 1000, max: 86_400_000 },
   'rerank.topN': { min: 1, max: 1000 },
   'ingest.maxRemovalShare': { min: 0, max: 1 },
+  'server.port': { min: 0, max: 65535 },
+  'server.maxUploadFiles': { min: 1, max: 10_000 },
+  'server.maxConcurrentRequests': { min: 1, max: 100_000 },
+  'server.modelConcurrency': { min: 1, max: 1024 },
+  'server.modelQueue': { min: 0, max: 100_000 },
+  'server.requestsPerMinute': { min: 0, max: 1_000_000 },
 };
 const ENUM_KEYS: Record<string, readonly string[]> = {
   'embedding.provider': ['none', 'openai-compatible', 'llama-cpp', 'transformers'],
@@ -245,7 +252,7 @@ function setKey(config: HangjiaConfig, key: string, raw: unknown, layer: ConfigL
     }
     value = value === 'true';
   }
-  if ((key === 'ingest.include' || key === 'ingest.exclude') && typeof value === 'string') value = value.split(',').filter(Boolean);
+  if ((key === 'ingest.include' || key === 'ingest.exclude' || key === 'server.corsOrigins') && typeof value === 'string') value = value.split(',').filter(Boolean);
   if (key === 'reasoning.allowedHosts' && typeof value === 'string') value = value.split(',').map((host) => host.trim()).filter(Boolean);
   if (key === 'reasoning.tools' && typeof value === 'string') {
     try {

@@ -29,3 +29,4 @@ export {
   type WriteLockHolder,
   type AcquireWriteLockOptions,
 } from './write-lock.js';
+export { readDocument } from './read-document.js';

@@ -1,0 +1,112 @@
+import { HangjiaError } from '../errors/index.js';
+import { listKnowledgeBaseNames, openKnowledgeBase, type KnowledgeBase, type KnowledgeBaseComponentsSource } from '../knowledge-base/index.js';
+
+interface OpenKnowledgeBase {
+  knowledgeBase: KnowledgeBase;
+  /** Requests using this instance now; a retired instance closes when the last one ends. */
+  users: number;
+  retired: boolean;
+  /** A read transaction pins the store as it was when a job started (see `pin`). */
+  pinned: boolean;
+}
+
+/**
+ * The server's knowledge bases, each opened once and kept (its indexes stay in memory between
+ * requests), with the guarantee that a job writing one never disturbs its readers:
+ *
+ * - `pin(name)` before a job writes: the serving instance loads its indexes, then opens a read
+ *   transaction, so SQLite (WAL) shows it the store as it was — generation, chunks and all —
+ *   however far the job's own connection (a worker thread) has got. Searches keep answering from
+ *   the previous complete index and never rebuild one as a side effect.
+ * - `refresh(name)` after the job: a new instance is opened and its new indexes loaded before it
+ *   replaces the old one; the old one closes (ending its read transaction) once its last request
+ *   is done. A reader never waits for a writer.
+ */
+export class KnowledgeBaseRegistry {
+  private readonly home: string;
+  private readonly components: KnowledgeBaseComponentsSource;
+  private readonly open = new Map<string, OpenKnowledgeBase>();
+
+  constructor(home: string, components: KnowledgeBaseComponentsSource) {
+    this.home = home;
+    this.components = components;
+  }
+
+  /** Every knowledge base under the home directory, sorted. */
+  names(): string[] {
+    return listKnowledgeBaseNames(this.home);
+  }
+
+  exists(name: string): boolean {
+    return this.open.has(name) || this.names().includes(name);
+  }
+
+  /**
+   * Runs `use` with the knowledge base's serving instance, which stays open until `use` settles.
+   * `E_KB_NOT_FOUND` when it does not exist (the caller words the 404).
+   */
+  async use<T>(name: string, use: (knowledgeBase: KnowledgeBase) => T | Promise<T>): Promise<T> {
+    const entry = this.entry(name);
+    entry.users += 1;
+    try {
+      return await use(entry.knowledgeBase);
+    } finally {
+      entry.users -= 1;
+      if (entry.retired && entry.users === 0) this.close(entry);
+    }
+  }
+
+  /** Freezes what readers of `name` see until `refresh` (call before a job writes it). */
+  pin(name: string): void {
+    const entry = this.entry(name);
+    if (entry.pinned) return;
+    // Loading first: a search under the read transaction must find its indexes in memory.
+    entry.knowledgeBase.hasVectorSearch();
+    entry.knowledgeBase.store.database.exec('BEGIN');
+    entry.knowledgeBase.store.generation();
+    entry.pinned = true;
+  }
+
+  /** Swaps in an instance that sees what the job wrote, its indexes loaded before any reader uses it. */
+  refresh(name: string): void {
+    const previous = this.open.get(name);
+    this.open.delete(name);
+    if (previous) this.retire(previous);
+    if (!this.names().includes(name)) return;
+    const entry = this.entry(name);
+    entry.knowledgeBase.hasVectorSearch();
+  }
+
+  /** Closes `name` (before it is removed); requests using it finish first. */
+  forget(name: string): void {
+    const entry = this.open.get(name);
+    this.open.delete(name);
+    if (entry) this.retire(entry);
+  }
+
+  closeAll(): void {
+    for (const name of [...this.open.keys()]) this.forget(name);
+  }
+
+  private entry(name: string): OpenKnowledgeBase {
+    let entry = this.open.get(name);
+    if (!entry) {
+      if (!this.names().includes(name)) {
+        throw new HangjiaError('E_KB_NOT_FOUND', `Knowledge base "${name}" does not exist.`, { details: { name } });
+      }
+      entry = { knowledgeBase: openKnowledgeBase({ home: this.home, name }, this.components), users: 0, retired: false, pinned: false };
+      this.open.set(name, entry);
+    }
+    return entry;
+  }
+
+  private retire(entry: OpenKnowledgeBase): void {
+    entry.retired = true;
+    if (entry.users === 0) this.close(entry);
+  }
+
+  private close(entry: OpenKnowledgeBase): void {
+    if (entry.pinned && entry.knowledgeBase.store.database.inTransaction) entry.knowledgeBase.store.database.exec('COMMIT');
+    entry.knowledgeBase.close();
+  }
+}
