@@ -319,3 +319,64 @@ export type EmbeddingsResponse = z.infer<typeof EmbeddingsResponseSchema>;
 
 export const HealthSchema = z.object({ status: z.literal('ok'), knowledgeBases: z.number().int(), jobsRunning: z.number().int() }).openapi('Health');
 export type Health = z.infer<typeof HealthSchema>;
+
+// ── Who is calling, and API keys (the web UI's admin page) ────────────────────────────────────
+
+export const ApiKeyRoleSchema = z.enum(['reader', 'editor', 'admin']);
+
+/** The caller as the server sees it: the web UI shows or hides pages by it. */
+export const WhoAmISchema = z
+  .object({
+    name: z.string(),
+    role: ApiKeyRoleSchema,
+    knowledgeBases: z.union([z.literal('*'), z.array(z.string())]),
+    groups: z.array(z.string()),
+    keysExist: z.boolean().openapi({ description: 'Whether the server needs a key (false: it answers everyone on loopback as admin)' }),
+  })
+  .openapi('WhoAmI');
+export type WhoAmI = z.infer<typeof WhoAmISchema>;
+
+export const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string().openapi({ description: 'The first characters of the secret, to recognise it' }),
+    role: ApiKeyRoleSchema,
+    knowledgeBases: z.union([z.literal('*'), z.array(z.string())]),
+    groups: z.array(z.string()),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    status: z.enum(['active', 'expired', 'revoked']),
+  })
+  .openapi('ApiKey');
+export type ApiKey = z.infer<typeof ApiKeySchema>;
+
+export const ApiKeyListSchema = z.object({ keys: z.array(ApiKeySchema) }).openapi('ApiKeyList');
+export type ApiKeyList = z.infer<typeof ApiKeyListSchema>;
+
+export const CreateApiKeyRequestSchema = z
+  .object({
+    name: z.string().min(1).max(64),
+    role: ApiKeyRoleSchema.optional().openapi({ description: 'Default reader' }),
+    knowledgeBases: z.array(z.string().min(1)).optional().openapi({ description: 'Default all' }),
+    groups: z.array(z.string().min(1)).optional(),
+  })
+  .openapi('CreateApiKeyRequest');
+export type CreateApiKeyRequest = z.infer<typeof CreateApiKeyRequestSchema>;
+
+export const CreateApiKeyResponseSchema = z
+  .object({ key: ApiKeySchema, secret: z.string().openapi({ description: 'Shown this once; only its hash is stored' }) })
+  .openapi('CreateApiKeyResponse');
+export type CreateApiKeyResponse = z.infer<typeof CreateApiKeyResponseSchema>;
+
+export const ApiKeyParamsSchema = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
+
+/** The events of a streaming answer (`POST /api/knowledge-bases/{kb}/ask` with `"stream": true`), by event name. */
+export interface AskStreamEvents {
+  'retrieval-end': { query: string; hits: SearchHit[]; evidence: { score: number } };
+  'text-delta': { delta: string };
+  citation: Citation;
+  'answer-end': AskResponse;
+  error: ErrorBody;
+}
