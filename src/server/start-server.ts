@@ -60,6 +60,11 @@ export async function startServer(service: HangjiaService, options: { host: stri
     );
     listening.once('error', reject);
   });
+  // Longer than clients keep idle sockets (undici: 4 s, browsers: up to 60 s), so the server is
+  // never the side that closes a socket a client is just reusing (a reset under load otherwise).
+  const http = server as unknown as { keepAliveTimeout: number; headersTimeout: number; closeIdleConnections(): void; closeAllConnections(): void };
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   service.jobs.resumeInterrupted();
@@ -68,7 +73,6 @@ export async function startServer(service: HangjiaService, options: { host: stri
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       draining = true;
-      const http = server as unknown as { closeIdleConnections(): void; closeAllConnections(): void };
       // `close` resolves when every connection has ended, streams included. A keep-alive
       // connection goes idle when its response ends and would hold it open: sweep those.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
