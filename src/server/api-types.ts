@@ -380,3 +380,60 @@ export interface AskStreamEvents {
   'answer-end': AskResponse;
   error: ErrorBody;
 }
+
+// ── Data review (the web UI's review page; the same files as `hangjia data review`) ─────────────
+
+export const ReviewStatusSchema = z.enum(['pending', 'accept', 'edit', 'reject']);
+
+export const DatasetFileSchema = z
+  .object({
+    knowledgeBase: z.string(),
+    file: z.string().openapi({ description: 'The file name under $HANGJIA_HOME/datasets/<kb>/' }),
+    items: z.number().int(),
+    counts: z.record(ReviewStatusSchema, z.number().int()),
+  })
+  .openapi('DatasetFile');
+export type DatasetFile = z.infer<typeof DatasetFileSchema>;
+
+export const DatasetFileListSchema = z.object({ datasets: z.array(DatasetFileSchema) }).openapi('DatasetFileList');
+export type DatasetFileList = z.infer<typeof DatasetFileListSchema>;
+
+export const ReviewDecisionSchema = z
+  .object({
+    id: z.string(),
+    action: z.enum(['accept', 'edit', 'reject']),
+    edited: z.object({ instruction: z.string().optional(), output: z.string().optional() }).optional(),
+    reason: z.string().optional(),
+    decidedAt: z.string(),
+  })
+  .openapi('ReviewDecision');
+export type ReviewDecision = z.infer<typeof ReviewDecisionSchema>;
+
+export const ReviewItemSchema = z
+  .object({
+    id: z.string(),
+    status: ReviewStatusSchema,
+    instruction: z.string().openapi({ description: 'The first user turn' }),
+    output: z.string().openapi({ description: 'The last assistant turn' }),
+    chunkIds: z.array(z.string()).openapi({ description: 'The source chunks the item was generated from' }),
+    decision: ReviewDecisionSchema.nullable(),
+  })
+  .openapi('ReviewItem');
+export type ReviewItem = z.infer<typeof ReviewItemSchema>;
+
+export const ReviewItemListSchema = z
+  .object({ knowledgeBase: z.string(), file: z.string(), items: z.array(ReviewItemSchema), problems: z.array(z.object({ line: z.number().int(), message: z.string() })) })
+  .openapi('ReviewItemList');
+export type ReviewItemList = z.infer<typeof ReviewItemListSchema>;
+
+export const ReviewDecisionRequestSchema = z
+  .object({
+    id: z.string().min(1),
+    action: z.enum(['accept', 'edit', 'reject']),
+    edited: z.object({ instruction: z.string().optional(), output: z.string().optional() }).optional(),
+    reason: z.string().optional(),
+  })
+  .openapi('ReviewDecisionRequest');
+export type ReviewDecisionRequest = z.infer<typeof ReviewDecisionRequestSchema>;
+
+export const DatasetParamsSchema = KnowledgeBaseNameParamsSchema.extend({ file: z.string().min(1).openapi({ param: { name: 'file', in: 'path' } }) });

@@ -45,6 +45,7 @@ import { badRequest, errorResponse } from './error-response.js';
 import { answerToApi, citationToApi, hitToApi, type HangjiaService, type UploadedFile } from './hangjia-service.js';
 import { createMcpServer } from './mcp-server.js';
 import { registerKeyRoutes } from './key-routes.js';
+import { registerReviewRoutes } from './review-routes.js';
 
 type ServerEnv = { Variables: { principal: Principal } };
 
@@ -439,6 +440,7 @@ export function createApp(service: HangjiaService, options: { uiDirectory?: stri
   );
 
   registerKeyRoutes(app, service);
+  registerReviewRoutes(app, service);
 
   // ── MCP, OpenAPI, UI ─────────────────────────────────────────────────────────────────────
 

@@ -12,13 +12,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HANDBOOK, chatStreamEvents } from '../../src/answer/__fixtures__/handbook.js';
 import { closeApiKeyStores, createApiKey } from '../../src/access/index.js';
-import type { AskResponse, Chunk } from '../../src/server/api-types.js';
+import type { AskResponse, Chunk, SearchResponse } from '../../src/server/api-types.js';
 import { createTestKnowledgeBase, testConfig } from '../../src/server/__fixtures__/test-server.js';
 import { HangjiaService } from '../../src/server/hangjia-service.js';
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
 import { buildUi } from '../../ui/build.js';
 import { CHROMIUM, launchChromium } from '../support/chromium.js';
 import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../support/scripted-openai-server.js';
+import { runCliCaptured } from '../support/run-cli.js';
 import { useTemporaryDirectories } from '../support/temporary-directory.js';
 
 const temporaryDirectory = useTemporaryDirectories();
@@ -106,6 +107,14 @@ describe.skipIf(!CHROMIUM)('web UI in headless Chromium', () => {
     expect(marked).toContain('试用期');
     expect(chunk.text).toContain('试用期');
     await shoot(page, 'chat-citation');
+    // Phone width: the source panel stacks under the conversation; the language follows a click.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByTestId('language').click();
+    await page.getByRole('link', { name: 'Knowledge bases' }).waitFor();
+    expect(await page.getByTestId('passage').isVisible()).toBe(true);
+    await shoot(page, 'chat-phone-en');
+    await page.getByTestId('language').click();
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // Escape closes the panel (keyboard use); a new conversation clears the page.
     await page.keyboard.press('Escape');
@@ -227,5 +236,46 @@ describe.skipIf(!CHROMIUM)('web UI in headless Chromium', () => {
     expect((await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
     await shoot(adminPage, 'admin-keys');
     await adminPage.context().close();
+  });
+
+  it('reviews a generated dataset by keyboard beside its source chunk, in the same file the CLI reads and writes', async () => {
+    const home = temporaryDirectory();
+    await createTestKnowledgeBase(home, temporaryDirectory(), 'hr');
+    server = await serve(home);
+    const search = (await (await fetch(`${server.url}/api/knowledge-bases/hr/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '年休假', k: 1 }) })).json()) as SearchResponse;
+    const chunkId = search.hits[0]!.chunkId;
+    const file = path.join(home, 'datasets', 'hr', 'qa.jsonl');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const item = (id: string, question: string, answer: string) => JSON.stringify({ id, messages: [{ role: 'user', content: question }, { role: 'assistant', content: answer }], chunkIds: [chunkId], source: { knowledgeBase: 'hr' } });
+    fs.writeFileSync(file, [item('q1', '年休假有几天？', '五天。'), item('q2', '满十年呢？', '十天。'), item('q3', '重复的问题？', '重复。')].join('\n') + '\n');
+    // A decision made in the terminal shows in the UI…
+    expect((await runCliCaptured(['data', 'review', file, '--reject', 'q3', '--reason', 'duplicate'], { home })).code).toBe(0);
+
+    const page = await openPage('#/review/hr');
+    await page.getByRole('link', { name: 'qa.jsonl' }).click();
+    await page.getByTestId('review-item').filter({ hasText: '年休假有几天？' }).waitFor();
+    await page.locator('.review-source .passage').filter({ hasText: '年休假五天' }).waitFor();
+    expect(await page.locator('.review-source .heading-path').textContent()).toBe(search.hits[0]!.headingPath.join(' › '));
+    await shoot(page, 'data-review');
+
+    await page.keyboard.press('e');
+    const editor = page.getByTestId('edit-output');
+    await editor.fill('累计工作满一年不满十年的，年休假五天。');
+    await editor.press('Control+Enter');
+    await page.getByTestId('review-item').filter({ hasText: '满十年呢？' }).waitFor();
+    await page.keyboard.press('a');
+    await page.getByTestId('review-item').filter({ hasText: '重复的问题？' }).waitFor();
+    expect(await page.getByTestId('review-status').textContent()).toBe('已拒绝');
+    await page.context().close();
+
+    // …and the UI's decisions are the CLI's.
+    const listed = await runCliCaptured(['data', 'review', file, '--list', 'all', '--json'], { home });
+    expect(listed.code).toBe(0);
+    const decisions = (JSON.parse(listed.stdout) as Array<{ id: string; status: string; decision: { edited?: { output?: string }; reason?: string } | null }>).map(({ id, status, decision }) => ({ id, status, output: decision?.edited?.output, reason: decision?.reason }));
+    expect(decisions).toEqual([
+      { id: 'q1', status: 'edit', output: '累计工作满一年不满十年的，年休假五天。', reason: undefined },
+      { id: 'q2', status: 'accept', output: undefined, reason: undefined },
+      { id: 'q3', status: 'reject', output: undefined, reason: 'duplicate' },
+    ]);
   });
 });

@@ -252,10 +252,15 @@ function SourcePanel({ source, t, onClose }: { source: OpenSource; t: Messages; 
   const { citation, chunk, matchedTerms } = source;
   const close = useRef<HTMLButtonElement>(null);
   useEffect(() => close.current?.focus(), [citation]);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && onClose();
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, [onClose]);
   const text = chunk?.text ?? citation.snippet;
   const snippetAt = text.indexOf(citation.snippet);
   return (
-    <aside class="source-panel" aria-label={t.sourcePanel} data-testid="source-panel" data-chunk-id={citation.chunkId} onKeyDown={(event) => event.key === 'Escape' && onClose()}>
+    <aside class="source-panel" aria-label={t.sourcePanel} data-testid="source-panel" data-chunk-id={citation.chunkId}>
       <header>
         <h2>
           [{citation.n}] {citation.documentTitle}

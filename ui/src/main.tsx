@@ -10,15 +10,17 @@ import { api, ApiError, storedKey, storeKey } from './api.js';
 import { ChatPage } from './chat.js';
 import { initialLanguage, MESSAGES, MessagesContext, rememberLanguage, type Language, type Messages } from './i18n.js';
 import { KnowledgeBaseListPage, KnowledgeBasePage } from './knowledge-bases.js';
+import { ReviewPage } from './review.js';
 import { SearchPage } from './search.js';
 import './styles.css';
 
-type Route = { page: 'chat' | 'search' | 'kb'; knowledgeBase?: string } | { page: 'kbs' } | { page: 'admin' };
+type Route = { page: 'chat' | 'search' | 'kb'; knowledgeBase?: string } | { page: 'review'; knowledgeBase?: string; file?: string } | { page: 'kbs' } | { page: 'admin' };
 
 function parseRoute(hash: string): Route {
-  const [page, name] = hash.replace(/^#\/?/, '').split('/');
+  const [page, name, file] = hash.replace(/^#\/?/, '').split('/');
   const knowledgeBase = name ? decodeURIComponent(name) : undefined;
   if (page === 'admin') return { page: 'admin' };
+  if (page === 'review') return { page: 'review', ...(knowledgeBase ? { knowledgeBase } : {}), ...(file ? { file: decodeURIComponent(file) } : {}) };
   if (page === 'kb' && knowledgeBase) return { page: 'kb', knowledgeBase };
   if (page === 'kb') return { page: 'kbs' };
   if (page === 'search') return knowledgeBase ? { page: 'search', knowledgeBase } : { page: 'search' };
@@ -87,6 +89,11 @@ function App() {
             <a href={`#/search/${encodeURIComponent(selected ?? '')}`} aria-current={route.page === 'search' ? 'page' : undefined}>
               {t.navSearch}
             </a>
+            {me.role !== 'reader' && (
+              <a href={`#/review/${encodeURIComponent(selected ?? '')}`} aria-current={route.page === 'review' ? 'page' : undefined}>
+                {t.navReview}
+              </a>
+            )}
             {me.role === 'admin' && (
               <a href="#/admin" aria-current={route.page === 'admin' ? 'page' : undefined} data-testid="nav-admin">
                 {t.navAdmin}
@@ -95,7 +102,7 @@ function App() {
           </nav>
         )}
         <span class="spacer" />
-        {(route.page === 'chat' || route.page === 'search') && knowledgeBases.length > 0 && (
+        {(route.page === 'chat' || route.page === 'search' || route.page === 'review') && knowledgeBases.length > 0 && (
           <label class="kb-select">
             <span class="visually-hidden">{t.chooseKnowledgeBase}</span>
             <select value={selected} onChange={(event) => (location.hash = `#/${route.page}/${encodeURIComponent(event.currentTarget.value)}`)}>
@@ -134,6 +141,7 @@ function Page({ route, me, selected, t, onKnowledgeBasesChanged }: { route: Rout
   if (route.page === 'kb' && route.knowledgeBase) return <KnowledgeBasePage name={route.knowledgeBase} me={me} />;
   if (!selected) return <KnowledgeBaseListPage me={me} onChanged={onKnowledgeBasesChanged} />;
   if (route.page === 'search') return <SearchPage knowledgeBase={selected} />;
+  if (route.page === 'review') return <ReviewPage knowledgeBase={selected} file={route.file} />;
   return <ChatPage knowledgeBase={selected} />;
 }
 
