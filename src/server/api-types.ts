@@ -437,3 +437,54 @@ export const ReviewDecisionRequestSchema = z
 export type ReviewDecisionRequest = z.infer<typeof ReviewDecisionRequestSchema>;
 
 export const DatasetParamsSchema = KnowledgeBaseNameParamsSchema.extend({ file: z.string().min(1).openapi({ param: { name: 'file', in: 'path' } }) });
+
+// ── Evaluation runs and human pairwise review (the web UI's evaluation page) ──────────────────
+
+export const EvaluationRunSchema = z
+  .object({
+    name: z.string().openapi({ description: 'The run directory\'s name under $HANGJIA_HOME/evaluations/' }),
+    config: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'Its run.json' }),
+    summary: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'Its summary.json (null before the first result)' }),
+    pairwiseReview: z.boolean().openapi({ description: 'It holds answers-a.jsonl and answers-b.jsonl: a human pairwise review' }),
+  })
+  .openapi('EvaluationRun');
+export type EvaluationRun = z.infer<typeof EvaluationRunSchema>;
+
+export const EvaluationRunListSchema = z.object({ runs: z.array(EvaluationRunSchema) }).openapi('EvaluationRunList');
+export type EvaluationRunList = z.infer<typeof EvaluationRunListSchema>;
+
+export const PairwiseSummarySchema = z
+  .object({
+    items: z.number().int(),
+    decided: z.number().int(),
+    pending: z.number().int(),
+    wins: z.number().int(),
+    ties: z.number().int(),
+    losses: z.number().int(),
+    winRate: z.number().nullable(),
+    confidenceInterval: z.tuple([z.number(), z.number()]).nullable(),
+    gsb: z.number().nullable(),
+    confidenceLevel: z.number(),
+    resamples: z.number().int(),
+    seed: z.number().int(),
+  })
+  .openapi('PairwiseSummary');
+
+/** The next undecided pair, blinded: the answers in the order fixed per item by the seed, without saying which is A. */
+export const PairwiseReviewStateSchema = z
+  .object({
+    name: z.string(),
+    summary: PairwiseSummarySchema,
+    next: z
+      .object({ id: z.string(), position: z.number().int(), question: z.string(), reference: z.string().nullable(), answers: z.tuple([z.string(), z.string()]) })
+      .nullable(),
+  })
+  .openapi('PairwiseReviewState');
+export type PairwiseReviewState = z.infer<typeof PairwiseReviewStateSchema>;
+
+export const PairwiseDecisionRequestSchema = z
+  .object({ id: z.string().min(1), key: z.enum(['g', 's', 'b']).openapi({ description: 'g: answer 1 is better; s: the same; b: answer 1 is worse' }) })
+  .openapi('PairwiseDecisionRequest');
+export type PairwiseDecisionRequest = z.infer<typeof PairwiseDecisionRequestSchema>;
+
+export const EvaluationParamsSchema = z.object({ name: z.string().min(1).openapi({ param: { name: 'name', in: 'path' } }) });

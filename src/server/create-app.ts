@@ -46,6 +46,7 @@ import { answerToApi, citationToApi, hitToApi, type HangjiaService, type Uploade
 import { createMcpServer } from './mcp-server.js';
 import { registerKeyRoutes } from './key-routes.js';
 import { registerReviewRoutes } from './review-routes.js';
+import { registerEvaluationRoutes } from './evaluation-routes.js';
 
 type ServerEnv = { Variables: { principal: Principal } };
 
@@ -441,6 +442,7 @@ export function createApp(service: HangjiaService, options: { uiDirectory?: stri
 
   registerKeyRoutes(app, service);
   registerReviewRoutes(app, service);
+  registerEvaluationRoutes(app, service);
 
   // ── MCP, OpenAPI, UI ─────────────────────────────────────────────────────────────────────
 

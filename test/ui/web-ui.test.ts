@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HANDBOOK, chatStreamEvents } from '../../src/answer/__fixtures__/handbook.js';
@@ -277,5 +278,54 @@ describe.skipIf(!CHROMIUM)('web UI in headless Chromium', () => {
       { id: 'q2', status: 'accept', output: undefined, reason: undefined },
       { id: 'q3', status: 'reject', output: undefined, reason: 'duplicate' },
     ]);
+  });
+
+  it('lists evaluation runs and takes a blinded human pairwise review that the CLI resumes', async () => {
+    const home = temporaryDirectory();
+    const run = path.join(home, 'evaluations', 'tuned-vs-base');
+    fs.mkdirSync(run, { recursive: true });
+    const questions = ['试用期最长多久？', '年休假几天？', '试用期工资多少？'];
+    const answersA = ['最长六个月。', '五天到十天。', '不低于百分之八十。'];
+    const answersB = ['不知道。', '五天。', '和正式工资一样。'];
+    const write = (file: string, answers: string[]) => fs.writeFileSync(path.join(run, file), questions.map((question, index) => JSON.stringify({ id: `q${index + 1}`, question, answer: answers[index] })).join('\n') + '\n');
+    write('answers-a.jsonl', answersA);
+    write('answers-b.jsonl', answersB);
+    server = await serve(home);
+
+    const page = await openPage('#/eval');
+    await page.getByRole('link', { name: 'tuned-vs-base' }).click();
+    const shownFirst: string[] = [];
+    for (const key of ['g', 's']) {
+      const pair = page.getByTestId('pair');
+      await pair.waitFor();
+      const id = (await pair.getAttribute('data-id'))!;
+      const index = Number(id.slice(1)) - 1;
+      const first = await page.getByTestId('answer-1').textContent();
+      // Blinded: answer 1 is one of the two, without a label saying which system wrote it.
+      expect([answersA[index], answersB[index]]).toContain(first);
+      expect(await pair.textContent()).not.toMatch(/\b[AB]\b/);
+      shownFirst.push(first === answersA[index] ? 'A' : 'B');
+      await page.keyboard.press(key);
+      await page.getByTestId('pair').and(page.locator(`:not([data-id="${id}"])`)).waitFor();
+    }
+    expect(await page.getByTestId('win-rate').textContent()).toContain('已评 2/3');
+    await shoot(page, 'pairwise-review');
+    await page.context().close();
+
+    // The CLI resumes the same run directory with the last pair, and reports the UI's decisions with it.
+    const cli = await runCliCaptured(['eval', 'pairwise', path.join(run, 'answers-a.jsonl'), path.join(run, 'answers-b.jsonl'), '--human', '--run-dir', run, '--json'], { home, stdin: Readable.from(['b\n']) });
+    expect(cli.code).toBe(0);
+    const decisions = fs.readFileSync(path.join(run, 'decisions.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { id: string; key: string; shownFirst: string; outcome: string });
+    expect(decisions.map(({ id, key, shownFirst: first }) => ({ id, key, first }))).toEqual([
+      { id: 'q1', key: 'g', first: shownFirst[0] },
+      { id: 'q2', key: 's', first: shownFirst[1] },
+      { id: 'q3', key: 'b', first: expect.stringMatching(/^[AB]$/) },
+    ]);
+    expect(decisions[0]!.outcome).toBe(shownFirst[0] === 'A' ? 'win' : 'loss');
+    expect(decisions[1]!.outcome).toBe('tie');
+
+    const list = await openPage('#/eval');
+    await list.getByTestId('evaluation-runs').getByTestId('win-rate').filter({ hasText: '已评 3/3' }).waitFor();
+    await list.context().close();
   });
 });

@@ -107,6 +107,19 @@ const zh = {
   saveEdit: '保存修改（Ctrl+Enter）',
   sourceChunk: '来源片段',
   noSourceChunk: '此条没有记录来源片段。',
+  navEvaluation: '评测',
+  noRuns: '没有评测运行：运行目录放在 $HANGJIA_HOME/evaluations/ 下。',
+  runKind: '类型',
+  summary: '结果',
+  humanPairwise: '人工对比评审',
+  pairsDecided: (decided: number, items: number) => `已评 ${decided}/${items}`,
+  winRateLabel: (rate: number, low: number, high: number) => `A 胜率 ${(rate * 100).toFixed(0)}%（95% 区间 ${(low * 100).toFixed(0)}–${(high * 100).toFixed(0)}%）`,
+  pairwiseDone: '全部评完。',
+  reference: '参考答案',
+  answerN: (n: number) => `回答 ${n}`,
+  better: '回答 1 更好',
+  same: '差不多',
+  worse: '回答 1 更差',
 };
 
 export type Messages = typeof zh;
@@ -213,6 +226,19 @@ const en: Messages = {
   saveEdit: 'Save edit (Ctrl+Enter)',
   sourceChunk: 'Source chunk',
   noSourceChunk: 'This item names no source chunk.',
+  navEvaluation: 'Evaluation',
+  noRuns: 'No evaluation runs: run directories go under $HANGJIA_HOME/evaluations/.',
+  runKind: 'Kind',
+  summary: 'Result',
+  humanPairwise: 'Human pairwise review',
+  pairsDecided: (decided, items) => `${decided}/${items} decided`,
+  winRateLabel: (rate, low, high) => `A wins ${(rate * 100).toFixed(0)}% (95% interval ${(low * 100).toFixed(0)}–${(high * 100).toFixed(0)}%)`,
+  pairwiseDone: 'Every pair is decided.',
+  reference: 'Reference',
+  answerN: (n) => `Answer ${n}`,
+  better: 'Answer 1 is better',
+  same: 'The same',
+  worse: 'Answer 1 is worse',
 };
 
 export const MESSAGES = { zh, en };

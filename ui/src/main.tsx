@@ -8,18 +8,20 @@ import type { KnowledgeBaseList, WhoAmI } from '../../src/server/api-types.js';
 import { AdminPage } from './admin.js';
 import { api, ApiError, storedKey, storeKey } from './api.js';
 import { ChatPage } from './chat.js';
+import { EvaluationListPage, PairwiseReviewPage } from './evaluation.js';
 import { initialLanguage, MESSAGES, MessagesContext, rememberLanguage, type Language, type Messages } from './i18n.js';
 import { KnowledgeBaseListPage, KnowledgeBasePage } from './knowledge-bases.js';
 import { ReviewPage } from './review.js';
 import { SearchPage } from './search.js';
 import './styles.css';
 
-type Route = { page: 'chat' | 'search' | 'kb'; knowledgeBase?: string } | { page: 'review'; knowledgeBase?: string; file?: string } | { page: 'kbs' } | { page: 'admin' };
+type Route = { page: 'chat' | 'search' | 'kb'; knowledgeBase?: string } | { page: 'review'; knowledgeBase?: string; file?: string } | { page: 'eval'; run?: string } | { page: 'kbs' } | { page: 'admin' };
 
 function parseRoute(hash: string): Route {
   const [page, name, file] = hash.replace(/^#\/?/, '').split('/');
   const knowledgeBase = name ? decodeURIComponent(name) : undefined;
   if (page === 'admin') return { page: 'admin' };
+  if (page === 'eval') return name ? { page: 'eval', run: decodeURIComponent(name) } : { page: 'eval' };
   if (page === 'review') return { page: 'review', ...(knowledgeBase ? { knowledgeBase } : {}), ...(file ? { file: decodeURIComponent(file) } : {}) };
   if (page === 'kb' && knowledgeBase) return { page: 'kb', knowledgeBase };
   if (page === 'kb') return { page: 'kbs' };
@@ -94,6 +96,11 @@ function App() {
                 {t.navReview}
               </a>
             )}
+            {me.role !== 'reader' && (
+              <a href="#/eval" aria-current={route.page === 'eval' ? 'page' : undefined}>
+                {t.navEvaluation}
+              </a>
+            )}
             {me.role === 'admin' && (
               <a href="#/admin" aria-current={route.page === 'admin' ? 'page' : undefined} data-testid="nav-admin">
                 {t.navAdmin}
@@ -137,6 +144,7 @@ function App() {
 
 function Page({ route, me, selected, t, onKnowledgeBasesChanged }: { route: Route; me: WhoAmI; selected: string | undefined; t: Messages; onKnowledgeBasesChanged: () => void }) {
   if (route.page === 'admin') return me.role === 'admin' ? <AdminPage /> : <p class="page error" role="alert" data-testid="forbidden">{t.forbidden}</p>;
+  if (route.page === 'eval') return route.run ? <PairwiseReviewPage name={route.run} /> : <EvaluationListPage />;
   if (route.page === 'kbs') return <KnowledgeBaseListPage me={me} onChanged={onKnowledgeBasesChanged} />;
   if (route.page === 'kb' && route.knowledgeBase) return <KnowledgeBasePage name={route.knowledgeBase} me={me} />;
   if (!selected) return <KnowledgeBaseListPage me={me} onChanged={onKnowledgeBasesChanged} />;
