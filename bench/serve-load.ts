@@ -3,7 +3,7 @@
  * stard-legal knowledge base and answering with the instant scripted model
  * (test/support/scripted-openai-server.ts), driven over real HTTP by this process:
  *
- *   npx tsx bench/serve-load.ts [--seconds 60] [--clients 64] [--overload-seconds 30] [--overload-clients 256]
+ *   npx tsx bench/serve-load.ts [--seconds 60] [--clients 64] [--overload-seconds 30] [--overload-clients 256] [--overload-admitted 32]
  *                               [--search-seconds 15] [--search-clients 8] [--home <dir with kb/stard-legal>]
  *
  * Phases, each against a freshly started server:
@@ -14,8 +14,11 @@
  *    ask (POST …/ask) or a streaming chat (POST /v1/chat/completions, stream: true, read to
  *    [DONE]); every status but 200 counts as an error.
  * 3. overload: `--overload-clients` clients the same way against a server whose model queue is
- *    small (server.modelConcurrency 2, server.modelQueue 4): only 200, 429 and 503 are
- *    acceptable; anything else, a network error or a request over 30 s counts against it.
+ *    small (server.modelConcurrency 2, server.modelQueue 4) and which admits
+ *    `--overload-admitted` requests at once (server.maxConcurrentRequests, default 32): only 200,
+ *    429 and 503 are acceptable; anything else, a network error or a request over 30 s counts
+ *    against it. Clients wait what a 429/503's Retry-After says before their next request, as a
+ *    well-behaved client does.
  * Per route: requests, QPS, p50/p99 latency, statuses. The server's peak RSS (its own
  * `process.resourceUsage().maxRSS`, reported at exit) per phase. Writes
  * bench/results/serve-load.json and bench/results/serve-load.md.
@@ -40,6 +43,7 @@ const { values: flags } = parseArgs({
     'overload-clients': { type: 'string', default: '256' },
     'search-seconds': { type: 'string', default: '15' },
     'search-clients': { type: 'string', default: '8' },
+    'overload-admitted': { type: 'string', default: '32' },
     home: { type: 'string' },
   },
 });
@@ -57,6 +61,8 @@ interface Sample {
   /** The HTTP status, `timeout` (over 30 s), or `network-error:<code>`. */
   status: number | 'timeout' | `network-error:${string}`;
   milliseconds: number;
+  /** From a 429/503's Retry-After. */
+  retryAfterSeconds?: number;
 }
 
 interface RouteSummary {
@@ -108,7 +114,7 @@ const model = await startScriptedOpenAIServer();
 const phases: PhaseResult[] = [];
 phases.push(await runPhase('search-only', Number(flags['search-clients']), Number(flags['search-seconds']), {}, ['search']));
 phases.push(await runPhase('load', Number(flags.clients), Number(flags.seconds), {}, ROUTES));
-phases.push(await runPhase('overload', Number(flags['overload-clients']), Number(flags['overload-seconds']), { 'server.modelConcurrency': '2', 'server.modelQueue': '4' }, ROUTES));
+phases.push(await runPhase('overload', Number(flags['overload-clients']), Number(flags['overload-seconds']), { 'server.modelConcurrency': '2', 'server.modelQueue': '4', 'server.maxConcurrentRequests': flags['overload-admitted']! }, ROUTES));
 await model.close();
 if (!flags.home) rmSync(home, { recursive: true, force: true });
 
@@ -168,7 +174,10 @@ async function runPhase(name: string, clients: number, seconds: number, settings
       while (performance.now() < deadline) {
         const route = routes[turn++ % routes.length]!;
         const question = questions[next++ % questions.length]!;
-        samples.push(await request(server.url, route, question));
+        const sample = await request(server.url, route, question);
+        samples.push(sample);
+        const wait = sample.retryAfterSeconds;
+        if (wait !== undefined) await new Promise((resolve) => setTimeout(resolve, Math.min(wait * 1000, Math.max(0, deadline - performance.now()))));
       }
     }),
   );
@@ -211,7 +220,8 @@ async function request(url: string, route: Route, question: string): Promise<Sam
     const text = await response.text();
     // A 200 stream that broke off is not a success.
     const status = route === 'chat-stream' && response.status === 200 && !text.trimEnd().endsWith('data: [DONE]') ? 599 : response.status;
-    return { route, status, milliseconds: performance.now() - begin };
+    const retryAfter = response.headers.get('retry-after');
+    return { route, status, milliseconds: performance.now() - begin, ...(retryAfter === null ? {} : { retryAfterSeconds: Number(retryAfter) }) };
   } catch (error) {
     const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
     return { route, status: (error as Error).name === 'TimeoutError' ? 'timeout' : `network-error:${cause?.code ?? cause?.message ?? (error as Error).message}`, milliseconds: performance.now() - begin };

@@ -33,3 +33,5 @@ export * from './presets/index.js';
 // Both stages name a normalizeText; the documents one (display-preserving) is the public one.
 export { normalizeText } from './documents/index.js';
 export { runCli } from './cli/main.js';
+// The server's request and response types are imported from 'src/server/api-types.ts' (their names, e.g. Citation, are the wire forms).
+export { HangjiaService, startServer, createApp, createMcpServer, type RunningServer } from './server/index.js';

@@ -153,10 +153,17 @@ export interface HangjiaConfig {
     maxBodyBytes: number;
     /** Most files in one upload (default 20); each is also bounded by `ingest.maxFileBytes`. */
     maxUploadFiles: number;
+    /**
+     * Requests handled at once (default 128); over it a request gets 503 with Retry-After at once,
+     * so an overloaded server answers "busy" quickly instead of letting every caller time out.
+     */
+    maxConcurrentRequests: number;
     /** Model calls (answers) running at once (default 4). */
     modelConcurrency: number;
     /** Model calls waiting for a slot (default 32); over it a request gets 503 with Retry-After. */
     modelQueue: number;
+    /** Milliseconds a model call may wait for a slot (default 10000); after that it gets 503 with Retry-After. */
+    modelQueueWaitMs: number;
     /** Requests per API key per minute (default 600; 0: unlimited); over it a request gets 429 with Retry-After. */
     requestsPerMinute: number;
     /** Origins allowed by CORS (default none: CORS off); `*` allows any. */
@@ -174,5 +181,5 @@ export const DEFAULT_CONFIG: HangjiaConfig = {
   chunking: { maxChars: 800, maxTokens: 512, overlapChars: 100, minChars: 50 },
   search: { k: 5, mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60, titleWeight: 1.5, headingsWeight: 1.5, k1: 1.2, groupWeight: 0.2, topicWeight: 0.8, citationWeight: 0.2 },
   answer: { evidenceThreshold: 0.35 },
-  server: { host: '127.0.0.1', port: 8730, maxBodyBytes: 1024 * 1024, maxUploadFiles: 20, modelConcurrency: 4, modelQueue: 32, requestsPerMinute: 600, corsOrigins: [], drainMs: 10_000 },
+  server: { host: '127.0.0.1', port: 8730, maxBodyBytes: 1024 * 1024, maxUploadFiles: 20, maxConcurrentRequests: 128, modelConcurrency: 4, modelQueue: 32, modelQueueWaitMs: 10_000, requestsPerMinute: 600, corsOrigins: [], drainMs: 10_000 },
 };

@@ -54,7 +54,7 @@ const NUMERIC_KEYS = new Set([
   'search.titleWeight', 'search.headingsWeight', 'search.k1', 'search.groupWeight', 'search.topicWeight', 'search.citationWeight',
   'model.threads', 'model.contextSize', 'model.temperature', 'model.maxTokens', 'model.timeoutMs',
   'answer.evidenceThreshold', 'answer.historyTokens',
-  'server.port', 'server.maxBodyBytes', 'server.maxUploadFiles', 'server.modelConcurrency', 'server.modelQueue', 'server.requestsPerMinute', 'server.drainMs',
+  'server.port', 'server.maxBodyBytes', 'server.maxUploadFiles', 'server.maxConcurrentRequests', 'server.modelConcurrency', 'server.modelQueue', 'server.modelQueueWaitMs', 'server.requestsPerMinute', 'server.drainMs',
 ]);
 /** Numeric settings checked here, so the error names the setting rather than the engine's parameter. */
 const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: boolean }> = {
@@ -67,6 +67,7 @@ const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: bool
   'answer.historyTokens': { min: 0, max: 1_000_000 },
   'server.port': { min: 0, max: 65535 },
   'server.maxUploadFiles': { min: 1, max: 10_000 },
+  'server.maxConcurrentRequests': { min: 1, max: 100_000 },
   'server.modelConcurrency': { min: 1, max: 1024 },
   'server.modelQueue': { min: 0, max: 100_000 },
   'server.requestsPerMinute': { min: 0, max: 1_000_000 },

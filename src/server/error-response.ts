@@ -32,6 +32,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   E_BODY_TOO_LARGE: 413,
   E_RATE_LIMITED: 429,
   E_BUSY: 503,
+  E_KB_BUSY: 503,
   E_SHUTTING_DOWN: 503,
   E_CONTEXT_OVERFLOW: 400,
   E_PROVIDER_HTTP: 502,

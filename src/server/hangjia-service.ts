@@ -107,8 +107,8 @@ export class HangjiaService {
     this.registry = new KnowledgeBaseRegistry(this.config.home, createDefaultComponents(this.config));
     this.jobs = new JobRunner(this.config, this.registry, this.log);
     this.model = options.model ?? (this.config.model.provider === 'none' ? undefined : createLanguageModelFromConfig(this.config.model));
-    const { modelConcurrency, modelQueue } = this.config.server;
-    this.modelCalls = new ModelCallQueue({ concurrency: modelConcurrency, maxWaiting: modelQueue, maxWaitMs: this.config.model.timeoutMs });
+    const { modelConcurrency, modelQueue, modelQueueWaitMs } = this.config.server;
+    this.modelCalls = new ModelCallQueue({ concurrency: modelConcurrency, maxWaiting: modelQueue, maxWaitMs: modelQueueWaitMs });
     this.rateLimiter = new RateLimiter(this.config.server.requestsPerMinute);
   }
 

@@ -38,7 +38,7 @@ export class ModelCallQueue {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(busy(`no model slot came free within ${this.options.maxWaitMs} ms`));
+        reject(busy(`no model slot came free within ${this.options.maxWaitMs} ms (server.modelQueueWaitMs)`));
       }, this.options.maxWaitMs);
       const onAbort = (): void => {
         cleanup();

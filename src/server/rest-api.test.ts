@@ -136,6 +136,23 @@ describe('REST API over loopback', () => {
     expect((await post(`${server.url}/api/knowledge-bases/hr/ask`, { question: '试用期最长多久？' })).status).toBe(200);
   });
 
+  it('over server.maxConcurrentRequests a request is refused at once with 503 and Retry-After; /health still answers', async () => {
+    model = await startScriptedOpenAIServer();
+    const home = temporaryDirectory();
+    await createTestKnowledgeBase(home, temporaryDirectory(), 'hr');
+    server = await startTestServer(home, { modelBaseURL: model.baseURL, settings: { 'server.maxConcurrentRequests': 1 } });
+    model.enqueue('/v1/chat/completions', { delayMs: 400, events: chatStreamEvents(['试用期不得超过六个月[2]。']) });
+    const first = post(`${server.url}/api/knowledge-bases/hr/ask`, { question: '试用期最长多久？' });
+    while (model.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = await post(`${server.url}/api/knowledge-bases/hr/search`, { query: '试用期' });
+    expect(second.status).toBe(503);
+    expect(second.headers.get('retry-after')).toBe('1');
+    expect(((await second.json()) as { error: { message: string } }).error.message).toContain('server.maxConcurrentRequests');
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    expect((await first).status).toBe(200);
+    expect((await post(`${server.url}/api/knowledge-bases/hr/search`, { query: '试用期' })).status).toBe(200);
+  });
+
   it('drains a streaming answer on close, refusing new requests meanwhile', async () => {
     model = await startScriptedOpenAIServer();
     const home = temporaryDirectory();

@@ -43,15 +43,29 @@ export async function startServer(service: HangjiaService, options: { host: stri
   }
   const app = createApp(service, options.uiDirectory === undefined ? {} : { uiDirectory: options.uiDirectory });
   let draining = false;
+  let inFlight = 0;
+  const refuse = (error: HangjiaError, headers: Record<string, string>): Response => {
+    const { status, body } = errorResponse(error);
+    return Response.json(body, { status, headers });
+  };
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const listening = serve(
       {
-        fetch: async (request) => {
-          if (draining) {
-            const { status, body } = errorResponse(new HangjiaError('E_SHUTTING_DOWN', 'The server is shutting down.'));
-            return Response.json(body, { status, headers: { connection: 'close', 'retry-after': '5' } });
+        fetch: async (request: Request) => {
+          if (draining) return refuse(new HangjiaError('E_SHUTTING_DOWN', 'The server is shutting down.'), { connection: 'close', 'retry-after': '5' });
+          // Admission control: a response's handling, not its streamed body, counts (answers are bounded by the model queue).
+          if (inFlight >= service.config.server.maxConcurrentRequests && new URL(request.url).pathname !== '/health') {
+            return refuse(
+              new HangjiaError('E_BUSY', `The server is busy: ${inFlight} requests are being handled (server.maxConcurrentRequests). Retry after a moment.`, { isRetryable: true }),
+              { 'retry-after': '1' },
+            );
           }
-          return app.fetch(request);
+          inFlight += 1;
+          try {
+            return await app.fetch(request);
+          } finally {
+            inFlight -= 1;
+          }
         },
         hostname: options.host,
         port: options.port,
