@@ -72,7 +72,7 @@ describe.skipIf(!CHROMIUM)('web UI in headless Chromium', () => {
     const home = temporaryDirectory();
     await createTestKnowledgeBase(home, temporaryDirectory(), 'hr');
     server = await serve(home, model.baseURL);
-    model.enqueue('/v1/chat/completions', { events: chatStreamEvents(['劳动合同期限三年以上的，', '试用期不得超过六个月[2]。', '试用期工资另有规定[9]。']), eventDelayMs: 400 });
+    model.enqueue('/v1/chat/completions', { events: chatStreamEvents(['劳动合同期限三年以上的，', '试用期不得超过六个月[2]。', '试用期工资另有规定[9]。']), eventDelayMs: 600 });
 
     const page = await openPage('#/chat/hr');
     await page.getByRole('textbox').fill('试用期最长可以多久？');
@@ -197,7 +197,10 @@ describe.skipIf(!CHROMIUM)('web UI in headless Chromium', () => {
     const admin = createApiKey(home, { name: 'admin', role: 'admin' }).secret;
     const reader = createApiKey(home, { name: 'reader', knowledgeBases: ['hr'] }).secret;
     server = await serve(home);
-    // The admin page's API refuses non-admin keys on the server side, not only in the UI.
+    // The UI's routes need a key like the rest of the API; the admin page's API refuses non-admin keys on the server side, not only in the UI.
+    for (const route of ['/api/me', '/api/keys', '/api/evaluations', '/api/knowledge-bases/hr/datasets']) expect((await fetch(`${server.url}${route}`)).status).toBe(401);
+    expect((await fetch(`${server.url}/api/evaluations`, { headers: { authorization: `Bearer ${reader}` } })).status).toBe(403);
+    expect((await fetch(`${server.url}/api/knowledge-bases/hr/datasets`, { headers: { authorization: `Bearer ${reader}` } })).status).toBe(404);
     expect((await fetch(`${server.url}/api/keys`, { headers: { authorization: `Bearer ${reader}` } })).status).toBe(403);
     expect((await fetch(`${server.url}/api/keys`, { method: 'POST', headers: { authorization: `Bearer ${reader}`, 'content-type': 'application/json' }, body: '{"name":"sneaky","role":"admin"}' })).status).toBe(403);
 
