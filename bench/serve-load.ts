@@ -51,7 +51,8 @@ const KNOWLEDGE_BASE = 'stard-legal';
 const DATASET = join(REPOSITORY_ROOT, '..', 'shared', 'datasets', KNOWLEDGE_BASE);
 const RESULTS = join(REPOSITORY_ROOT, 'bench', 'results');
 const REQUEST_TIMEOUT_MS = 30_000;
-const command = `npx tsx bench/serve-load.ts ${process.argv.slice(2).join(' ')}`.trim();
+// A --home folder is this machine's; the results name it only as <home> (it only saves building the knowledge base again).
+const command = `npx tsx bench/serve-load.ts ${process.argv.slice(2).join(' ')}`.trim().replace(/--home(=|\s+)\S+/, '--home <home>');
 
 type Route = 'search' | 'ask' | 'chat-stream';
 const ROUTES: Route[] = ['search', 'ask', 'chat-stream'];
@@ -63,6 +64,8 @@ interface Sample {
   milliseconds: number;
   /** From a 429/503's Retry-After. */
   retryAfterSeconds?: number;
+  /** When it was sent, in ms since the benchmark started (to see when failures happen). */
+  sentAtMs: number;
 }
 
 interface RouteSummary {
@@ -84,6 +87,8 @@ interface PhaseResult {
   byRoute: Partial<Record<Route, RouteSummary>>;
   serverPeakRssMegabytes: number;
   loadAverageAfter: number;
+  /** Seconds into the phase at which each timed-out or failed request was sent. */
+  failuresSentAtSeconds: number[];
 }
 
 if (!existsSync(join(DATASET, 'corpus.jsonl'))) {
@@ -202,6 +207,7 @@ async function runPhase(name: string, clients: number, seconds: number, settings
     byRoute,
     serverPeakRssMegabytes: peakRss,
     loadAverageAfter: loadavg()[0]!,
+    failuresSentAtSeconds: samples.filter((sample) => typeof sample.status !== 'number').map((sample) => Math.round((sample.sentAtMs - started) / 100) / 10),
   };
   console.error(`${name}: ${result.requests} requests, ${result.qps.toFixed(1)} QPS, non-200: ${result.errors}, ${JSON.stringify(Object.fromEntries(Object.entries(byRoute).map(([route, summary]) => [route, summary.statuses])))}`);
   return result;
@@ -209,6 +215,7 @@ async function runPhase(name: string, clients: number, seconds: number, settings
 
 async function request(url: string, route: Route, question: string): Promise<Sample> {
   const begin = performance.now();
+  const sentAtMs = Math.round(begin);
   const [path, body] =
     route === 'search'
       ? [`/api/knowledge-bases/${KNOWLEDGE_BASE}/search`, { query: question, k: 5 }]
@@ -221,10 +228,10 @@ async function request(url: string, route: Route, question: string): Promise<Sam
     // A 200 stream that broke off is not a success.
     const status = route === 'chat-stream' && response.status === 200 && !text.trimEnd().endsWith('data: [DONE]') ? 599 : response.status;
     const retryAfter = response.headers.get('retry-after');
-    return { route, status, milliseconds: performance.now() - begin, ...(retryAfter === null ? {} : { retryAfterSeconds: Number(retryAfter) }) };
+    return { route, status, milliseconds: performance.now() - begin, sentAtMs, ...(retryAfter === null ? {} : { retryAfterSeconds: Number(retryAfter) }) };
   } catch (error) {
     const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-    return { route, status: (error as Error).name === 'TimeoutError' ? 'timeout' : `network-error:${cause?.code ?? cause?.message ?? (error as Error).message}`, milliseconds: performance.now() - begin };
+    return { route, status: (error as Error).name === 'TimeoutError' ? 'timeout' : `network-error:${cause?.code ?? cause?.message ?? (error as Error).message}`, milliseconds: performance.now() - begin, sentAtMs };
   }
 }
 

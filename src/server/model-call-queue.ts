@@ -42,7 +42,7 @@ export class ModelCallQueue {
       }, this.options.maxWaitMs);
       const onAbort = (): void => {
         cleanup();
-        reject(signal!.reason ?? new HangjiaError('E_ABORTED', 'The request was cancelled while waiting for the model.'));
+        reject(new HangjiaError('E_ABORTED', 'The request was cancelled while waiting for the model.', { cause: signal!.reason }));
       };
       const cleanup = (): void => {
         clearTimeout(timer);
