@@ -117,6 +117,14 @@ describe.skipIf(!CHROMIUM)('web UI in headless Chromium', () => {
     await page.getByTestId('language').click();
     await page.setViewportSize({ width: 1280, height: 800 });
 
+    // Copy answer with sources: the answer text, then each source with its heading path and offsets.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await turn.getByRole('button', { name: '复制回答及出处' }).click();
+    await turn.getByRole('button', { name: '已复制' }).waitFor();
+    const copied = (await page.evaluate('navigator.clipboard.readText()')) as string;
+    expect(copied.startsWith('劳动合同期限三年以上的，试用期不得超过六个月[2]。')).toBe(true);
+    expect(copied).toContain(`[2] ${cited.documentTitle} › ${cited.headingPath.join(' › ')} (${cited.documentPath}:${cited.start}-${cited.end})`);
+
     // Escape closes the panel (keyboard use); a new conversation clears the page.
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });
