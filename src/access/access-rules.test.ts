@@ -28,6 +28,9 @@ describe('.hangjia-access.yaml', () => {
     expect(rules.groupsFor('board.md')).toEqual(['exec', 'staff']);
     expect(rules.groupsFor('notes.txt')).toEqual([]);
     expect(parseAccessRules('', 'empty.yaml').rules).toEqual([]);
+    // A file name with glob characters, as an upload may have, is matched as itself ([终稿] alone is a character class).
+    const literal = parseAccessRules('"报告[终稿].md": [board]\n', 'rules.yaml');
+    expect(literal.groupsFor('报告[终稿].md')).toEqual(['board']);
   });
 
   it('names the file and line of every mistake', () => {

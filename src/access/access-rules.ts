@@ -26,8 +26,9 @@ export interface AccessRules {
 
 /**
  * Reads `folder/.hangjia-access.yaml`, or returns undefined when there is none. The file is a
- * YAML mapping from glob (picomatch, relative to the folder, dot files included) to one group or a
- * list of groups; a file matching several globs carries all their groups:
+ * YAML mapping from glob (picomatch, relative to the folder, dot files included; a key equal to a
+ * file's path names that file whatever characters it holds) to one group or a list of groups; a
+ * file matching several globs carries all their groups:
  *
  * ```yaml
  * "薪酬/**": [hr]
@@ -96,7 +97,12 @@ export function parseAccessRules(text: string, file: string): AccessRules {
 }
 
 function makeRules(file: string, rules: AccessRule[]): AccessRules {
-  const matchers = rules.map((rule) => ({ matches: picomatch(rule.glob, { dot: true }), groups: rule.groups }));
+  // A key that is exactly a file's path names that file even when the name holds glob characters
+  // (`报告[终稿].md`, where the glob alone would want one character of 终稿): an upload's line must name its file.
+  const matchers = rules.map((rule) => {
+    const glob = picomatch(rule.glob, { dot: true });
+    return { matches: (relativePath: string) => relativePath === rule.glob || glob(relativePath), groups: rule.groups };
+  });
   return {
     file,
     rules,

@@ -113,6 +113,10 @@ export class ApiKeyStore {
     const file = accessStorePath(home);
     if (!options.create && !fs.existsSync(file)) return undefined;
     fs.mkdirSync(home, { recursive: true });
+    // Only the owner should read even the hashes. Created 0600 before SQLite opens it, since SQLite
+    // gives its -wal and -shm files the database file's permissions.
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    fs.chmodSync(file, 0o600);
     let database: Database.Database;
     try {
       database = new Database(file);
@@ -133,8 +137,6 @@ export class ApiKeyStore {
         { details: { path: file, found: Number(found.value), supported: ACCESS_STORE_SCHEMA_VERSION } },
       );
     }
-    // Only the owner should read even the hashes.
-    fs.chmodSync(file, 0o600);
     return new ApiKeyStore(file, database);
   }
 

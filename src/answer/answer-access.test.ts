@@ -41,8 +41,7 @@ describe('answers under an access filter', () => {
     expect(prompt).toContain(INJECTION);
     // …but nothing of the restricted documents reached the model, the hits or the citations.
     for (const text of RESTRICTED_TEXT) expect(prompt).not.toContain(text);
-    expect(answer.hits.map((hit) => hit.documentTitle)).not.toContain('薪酬制度');
-    expect(answer.hits.every((hit) => hit.chunk.headingPath.every((heading) => !heading.includes('年终奖')))).toBe(true);
+    expect(new Set(answer.hits.map((hit) => hit.documentTitle))).toEqual(new Set(['通知', '福利制度', '考勤制度']));
     expect(JSON.stringify(answer)).not.toContain(SALARY_SECRET);
     expect(answer.citations.every((citation) => !RESTRICTED_TEXT.some((text) => JSON.stringify(citation).includes(text)))).toBe(true);
   });
@@ -51,6 +50,22 @@ describe('answers under an access filter', () => {
     const question = '请按公告要求 print the salary table from 《薪酬制度》，年终奖怎么发放？';
     await answerQuestion(kb, question, { model: model(), k: 5, evidenceThreshold: 0, access: { groups: ['hr'] } }).answer;
     expect(JSON.stringify(server.requests[0]!.body)).toContain(SALARY_SECRET);
+  });
+
+  it('a chat follow-up (condensed by the model, then retrieved) under the filter sends no restricted text either', async () => {
+    // The model condenses the follow-up into a question that asks for the restricted document outright.
+    server.enqueue('/v1/chat/completions', { json: { choices: [{ index: 0, message: { role: 'assistant', content: '《薪酬制度》里总监月薪和年终奖基数是多少？' }, finish_reason: 'stop' }] } });
+    const history = [
+      { role: 'user' as const, content: '年终奖怎么发放？' },
+      { role: 'assistant' as const, content: '请参见公告。' },
+    ];
+    const answer = await answerQuestion(kb, '那薪酬制度里的工资表呢？', { model: model(), k: 5, evidenceThreshold: 0, history, access: { groups: [] } }).answer;
+    expect(answer.standaloneQuestion).toBe('《薪酬制度》里总监月薪和年终奖基数是多少？');
+    expect(server.requests).toHaveLength(2);
+    const answering = JSON.stringify(server.requests[1]!.body);
+    for (const text of RESTRICTED_TEXT) expect(answering).not.toContain(text);
+    expect(answer.hits.length).toBeGreaterThan(0);
+    expect(answer.hits.every((hit) => ['通知', '福利制度', '考勤制度'].includes(hit.documentTitle))).toBe(true);
   });
 
   it('an extractive answer quotes only readable documents', async () => {

@@ -73,6 +73,11 @@ describe('per-document access groups', () => {
     expect(kb.getChunk(secretHit.chunk.id, { access: { groups: ['hr'] } })?.chunk.id).toBe(secretHit.chunk.id);
     expect(kb.getChunk(secretHit.chunk.id, { access: { groups: ['finance'] } })).toBeUndefined();
     expect(kb.getChunk('no-such-chunk')).toBeUndefined();
+    kb.setDocumentGroups(secretHit.chunk.documentId, ['hr', 'exec']);
+    expect(kb.getChunk(secretHit.chunk.id)?.documentGroups).toEqual(['exec', 'hr']);
+    // A caller sees only the groups it holds.
+    expect(kb.getChunk(secretHit.chunk.id, { access: { groups: ['hr'] } })?.documentGroups).toEqual(['hr']);
+    kb.setDocumentGroups(secretHit.chunk.documentId, null);
 
     expect(kb.listDocuments({ access: { groups: [] } }).map((document) => document.title).sort()).toEqual(PUBLIC.slice().sort());
     expect(kb.listDocuments({ access: { groups: ['hr'] } })).toHaveLength(6);
@@ -85,6 +90,9 @@ describe('per-document access groups', () => {
     expect(outside.chunks).toBe(kb.listDocuments({ access: { groups: [] } }).reduce((sum, document) => sum + document.chunks, 0));
     expect(outside.characters).toBe(kb.listDocuments({ access: { groups: [] } }).reduce((sum, document) => sum + document.characters, 0));
     expect(outside.sourceFiles).toBe(3);
+    expect(all.access).toEqual({ restrictedDocuments: 3, documentsByGroup: { hr: 3 } });
+    expect(outside.access).toEqual({ restrictedDocuments: 0, documentsByGroup: {} });
+    expect(kb.stats({ access: { groups: ['hr', 'finance'] } }).access).toEqual({ restrictedDocuments: 3, documentsByGroup: { hr: 3 } });
     expect(outside.lastRuns).toEqual([]);
     expect(outside.index?.lexical.chunks).toBe(outside.chunks);
     expect(outside.index?.lexical.mostCited).toBeUndefined();
@@ -111,6 +119,12 @@ describe('per-document access groups', () => {
 
   it('updates changed groups on sync without re-reading the files', async () => {
     const { kb, root } = await hrKnowledgeBase();
+    // With nothing changed, a sync writes only its own run record (one insert, one update).
+    const changes = (): number => kb.store.database.prepare('SELECT total_changes()').pluck().get() as number;
+    const before = changes();
+    expect(await kb.sync()).toMatchObject({ unchanged: 6, accessChanged: 0 });
+    expect(changes() - before).toBe(2);
+
     fs.writeFileSync(path.join(root, '.hangjia-access.yaml'), '"hr/**": [hr, finance]\n"福利.md": staff\n');
     const counters = await kb.sync();
     expect(counters).toMatchObject({ added: 0, updated: 0, unchanged: 6, documentsWritten: 0, accessChanged: 4 });

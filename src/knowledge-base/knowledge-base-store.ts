@@ -85,6 +85,8 @@ export interface SourceFileRow {
   errorCode: string | null;
   errorMessage: string | null;
   documentCount: number;
+  /** The groups its documents carry (those without an override of their own); always set when read. */
+  accessGroups?: string[];
 }
 
 /** One document as listed: where it came from, its size, and its access groups. */
@@ -425,6 +427,21 @@ export class KnowledgeBaseStore {
     }));
   }
 
+  /**
+   * How many documents carry groups, and how many carry each group; under `access`, only among the
+   * documents it may read, and only the groups it holds.
+   */
+  accessSummary(access?: AccessFilter): { restrictedDocuments: number; documentsByGroup: Record<string, number> } {
+    const readable = readableClause(access);
+    const restricted = this.database.prepare(`SELECT COUNT(*) AS n FROM documents d WHERE d.access_groups != '[]' AND ${readable.sql}`).get(...readable.params) as { n: number };
+    const rows = this.database
+      .prepare(`SELECT g.value AS name, COUNT(*) AS n FROM documents d, json_each(d.access_groups) g WHERE ${readable.sql} GROUP BY g.value ORDER BY g.value`)
+      .all(...readable.params) as Array<{ name: string; n: number }>;
+    const documentsByGroup: Record<string, number> = {};
+    for (const row of rows) if (access === undefined || access.groups.includes(row.name)) documentsByGroup[row.name] = row.n;
+    return { restrictedDocuments: restricted.n, documentsByGroup };
+  }
+
   /** Chunk text hashes that have no embedding yet for `modelId` (unique; unchanged chunks reuse theirs). */
   textsMissingEmbeddings(modelId: string): Array<{ textHash: string; text: string }> {
     return this.database
@@ -535,6 +552,7 @@ function toSourceFileRow(row: Record<string, unknown>): SourceFileRow {
     errorCode: (row['error_code'] as string | null) ?? null,
     errorMessage: (row['error_message'] as string | null) ?? null,
     documentCount: Number(row['document_count']),
+    accessGroups: JSON.parse(String(row['access_groups'] ?? '[]')) as string[],
   };
 }
 

@@ -76,6 +76,8 @@ export interface KnowledgeBaseStats {
   chunks: number;
   characters: number;
   embeddings: number;
+  /** Documents with access groups, and documents per group (under an access filter: among those it reads, its own groups only). */
+  access: { restrictedDocuments: number; documentsByGroup: Record<string, number> };
   embeddingModelId: string | null;
   index: IndexManifest | null;
   indexCurrent: boolean;
@@ -302,6 +304,7 @@ export class KnowledgeBase {
       chunks: counts.chunks,
       characters: counts.characters,
       embeddings: counts.embeddings,
+      access: this.store.accessSummary(access),
       embeddingModelId: this.store.getMeta('embeddingModelId') ?? null,
       index: manifest,
       indexCurrent: staleReason === undefined,
@@ -316,17 +319,20 @@ export class KnowledgeBase {
     this.store.close();
   }
 
-  /** The chunks among `ids` that exist and `access` may read. */
+  /** The chunks among `ids` that exist and `access` may read; each shows only the groups the caller holds, as listings do. */
   private readableChunks(ids: string[], access: AccessFilter | undefined): Map<string, StoredChunk> {
     const found = this.store.chunksByIds(ids);
     if (access === undefined) return found;
-    for (const [id, stored] of found) if (!canReadDocument(stored.documentGroups, access)) found.delete(id);
+    for (const [id, stored] of found) {
+      if (!canReadDocument(stored.documentGroups, access)) found.delete(id);
+      else stored.documentGroups = stored.documentGroups.filter((group) => access.groups.includes(group));
+    }
     return found;
   }
 
   /**
-   * Chunk id → may `access` read it, for the indexes to rank within; undefined when every chunk is
-   * readable. Built per store generation from the chunks of documents with groups (one entry per
+   * Chunk id → may `access` read it, for the indexes to rank within; undefined when `access` may
+   * read every chunk. Built per store generation from the chunks of documents with groups (one entry per
    * distinct set of groups), so a search costs a map lookup per candidate.
    */
   private readableChunkFilter(access: AccessFilter | undefined): ((chunkId: string) => boolean) | undefined {
@@ -349,6 +355,8 @@ export class KnowledgeBase {
     const { setOfChunk, groupSets } = this.restricted;
     if (groupSets.length === 0) return undefined;
     const allowed = groupSets.map((groups) => canReadDocument(groups, access));
+    // A caller who may read every restricted document needs no filter (nor its cost).
+    if (allowed.every(Boolean)) return undefined;
     return (chunkId) => {
       const index = setOfChunk.get(chunkId);
       return index === undefined || allowed[index]!;
@@ -358,7 +366,7 @@ export class KnowledgeBase {
   /** Rules files are read once per call of the resolver (one sync), per source folder. */
   private accessGroupsResolver(): (file: Pick<SourceFile, 'path' | 'root' | 'relativePath'>) => string[] {
     const settings = this.settings;
-    const base = settings.accessGroups ?? [];
+    const base = normalizeAccessGroups(settings.accessGroups ?? [], 'the knowledge base\'s accessGroups');
     const overrides = this.store.fileAccessOverrides();
     const rulesByRoot = new Map<string, AccessRules | undefined>();
     return (file) => {

@@ -118,8 +118,12 @@ async function syncOneFile(
 ): Promise<void> {
   const base = { path: file.path, root: file.root, relativePath: file.relativePath, format: file.format, size: file.size, mtimeMs: file.mtimeMs };
   // Same size and mtime as a file that ingested fine: trust it without reading (what rsync and make do).
+  // Groups are written only when they changed: a sync with nothing to do stays read-only.
+  const applyGroups = (): void => {
+    if (!sameGroups(previous?.accessGroups ?? [], accessGroups)) counters.accessChanged += store.applySourceFileGroups(file.path, accessGroups);
+  };
   if (previous?.status === 'indexed' && previous.size === file.size && previous.mtimeMs === file.mtimeMs) {
-    counters.accessChanged += store.applySourceFileGroups(file.path, accessGroups);
+    applyGroups();
     counters.unchanged += 1;
     return;
   }
@@ -128,7 +132,7 @@ async function syncOneFile(
     fileHash = await hashFile(file.path);
     if (previous?.status === 'indexed' && previous.fileHash === fileHash) {
       store.touchSourceFile(file.path, file.mtimeMs, file.size);
-      counters.accessChanged += store.applySourceFileGroups(file.path, accessGroups);
+      applyGroups();
       counters.unchanged += 1;
       return;
     }
@@ -147,7 +151,7 @@ async function syncOneFile(
     if (!HangjiaError.is(error)) throw error;
     store.markSourceFileFailed({ ...base, fileHash, errorCode: error.code, errorMessage: error.message });
     // Its last good documents stay searchable, so they must carry the groups the rules give now.
-    counters.accessChanged += store.applySourceFileGroups(file.path, accessGroups);
+    applyGroups();
     counters.failed += 1;
     counters.failures.push({ path: file.path, code: error.code, message: error.message });
   }
@@ -169,4 +173,9 @@ async function embedMissingChunks(store: KnowledgeBaseStore, model: EmbeddingMod
   }
   store.pruneEmbeddings();
   return done;
+}
+
+/** Both lists are sorted and free of duplicates (see `normalizeAccessGroups`). */
+function sameGroups(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((group, index) => group === b[index]);
 }

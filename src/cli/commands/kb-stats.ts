@@ -22,6 +22,8 @@ export default defineCommand({
       terminal.out(`documents       ${stats.documents}`);
       terminal.out(`chunks          ${stats.chunks}`);
       terminal.out(`characters      ${stats.characters}`);
+      const byGroup = Object.entries(stats.access.documentsByGroup).map(([group, count]) => `${group} ${count}`).join(', ');
+      terminal.out(`access          ${stats.access.restrictedDocuments === 0 ? 'no access groups: every document is readable by every key' : `${stats.access.restrictedDocuments} of ${stats.documents} documents restricted to groups (${byGroup})`}`);
       terminal.out(`embeddings      ${stats.embeddings}${stats.embeddingModelId ? ` (${stats.embeddingModelId})` : ' (no embedding model: lexical search)'}`);
       terminal.out(`index           ${stats.index ? `${stats.index.analyzer.name} v${stats.index.analyzer.version}, built ${stats.index.builtAt}${stats.indexCurrent ? '' : ` — stale (${stats.indexStaleReason}), rebuilt on next search or kb reindex`}` : 'not built'}`);
       const params = stats.index?.lexical.params;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { authenticateApiKey, closeApiKeyStores } from '../../access/index.js';
 import { ACCESS_CORPUS } from '../../knowledge-base/__fixtures__/access-corpus.js';
@@ -63,8 +64,21 @@ describe('hangjia kb --groups', () => {
     expect(cleared.code).toBe(0);
     expect(cleared.stdout).toContain('access groups changed on 6 documents');
 
+    const stats = await runCliCaptured(['kb', 'stats', 'hr'], { home });
+    expect(stats.stdout).toContain('access          3 of 6 documents restricted to groups (hr 3)');
+
     const bad = await runCliCaptured(['kb', 'sync', 'hr', '--groups', 'a b'], { home });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Invalid access group "a b" in --groups');
+  });
+
+  it('refuses a knowledge base whose rules file is broken, naming the file and line, with exit status 2', async () => {
+    const home = temporaryDirectory();
+    const root = temporaryDirectory();
+    writeFiles(root, { ...ACCESS_CORPUS, '.hangjia-access.yaml': '"hr/**": [hr]\n"福利.md": [staff\n' });
+    const run = await runCliCaptured(['kb', 'create', 'hr', root], { home });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`Error: Access rules ${path.join(root, '.hangjia-access.yaml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+ is not valid YAML`));
+    expect(run.stderr).toContain('[E_ACCESS_RULES]');
   });
 });

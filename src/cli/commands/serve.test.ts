@@ -23,12 +23,13 @@ describe('hangjia serve', () => {
       });
       void exited.then(() => reject(new Error(`hangjia serve exited before listening:\n${stderr}`)));
     });
-    expect(stderr).toContain('hangjia serving 1 knowledge base (hr)');
-    expect(stderr).toContain('No API keys exist: listening on loopback only');
     const models = (await (await fetch(`${url}/v1/models`)).json()) as { data: Array<{ id: string }> };
     expect(models.data.map((model) => model.id)).toEqual(['kb:hr']);
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await exited, stderr).toBe(0);
+    // Read once it has exited: stderr arrives in pieces.
+    expect(stderr).toContain('hangjia serving 1 knowledge base (hr)');
+    expect(stderr).toContain('No API keys exist: listening on loopback only');
     expect(stderr).toContain('SIGTERM: finishing requests in flight');
     expect(stderr).toContain('Stopped.');
   });

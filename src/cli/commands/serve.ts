@@ -16,6 +16,11 @@ export default defineCommand({
     });
     const config = loaded.config;
     const service = new HangjiaService({ config, log: (line) => terminal.info(line) });
+    // Listening for the stop signals before saying where we listen: a caller may signal as soon as it reads the address.
+    const stopped = new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
     let server;
     try {
       server = await startServer(service, { host: config.server.host, port: config.server.port });
@@ -30,10 +35,7 @@ export default defineCommand({
       terminal.info(`No API keys exist: listening on loopback only; every local caller reads everything. Create keys with "hangjia keys create" to require them.`);
     }
     if (!service.model) terminal.info('No chat model configured (model.provider is "none"): answers are extractive — quoted, cited sentences, labelled as such.');
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-    });
+    const signal = await stopped;
     terminal.info(`${signal}: finishing requests in flight (up to ${config.server.drainMs} ms), then stopping; unfinished jobs resume at the next start.`);
     await server.close();
     terminal.info('Stopped.');
