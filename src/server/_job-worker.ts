@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HangjiaConfig } from '../config/index.js';
 import { HangjiaError } from '../errors/index.js';
-import { openKnowledgeBase, type KnowledgeBase, type SyncProgress } from '../knowledge-base/index.js';
+import { openKnowledgeBase, withWriteLock, type KnowledgeBase, type SyncProgress } from '../knowledge-base/index.js';
 import { createDefaultComponents } from '../presets/index.js';
 import { uploadsFolderOf } from './hangjia-service.js';
 
@@ -16,6 +16,8 @@ export interface JobWorkerInput {
   config: HangjiaConfig;
   knowledgeBase: string;
   kind: 'sync' | 'reindex';
+  /** Why the job was queued: a sync after deleting a document removes what the caller asked to remove. */
+  reason?: string;
 }
 
 export type JobWorkerMessage =
@@ -52,14 +54,20 @@ function includeUploadsFolder(knowledgeBase: KnowledgeBase): void {
 try {
   const knowledgeBase = openKnowledgeBase({ home: input.config.home, name: input.knowledgeBase }, createDefaultComponents(input.config));
   try {
-    if (input.kind === 'sync') {
-      includeUploadsFolder(knowledgeBase);
-      const { failures, skippedInputs: _skippedInputs, warnings, ...counters } = await knowledgeBase.sync({ onProgress });
-      post({ type: 'completed', result: { ...counters, failures: failures.map(({ code, message }) => ({ code, message })), warnings: warnings.length } });
-    } else {
-      const manifest = knowledgeBase.reindex({ onProgress });
-      post({ type: 'completed', result: { generation: manifest.generation } });
-    }
+    // The same write lock as the CLI's writers: a `kb sync` run beside the server waits for this job, and the reverse.
+    await withWriteLock(knowledgeBase.directory, async () => {
+      if (input.kind === 'sync') {
+        includeUploadsFolder(knowledgeBase);
+        // A sync the server queues after deleting an upload may remove every document (the last upload went);
+        // any other sync keeps the guard against an emptied or unmounted source folder.
+        const maxRemovalShare = input.reason === 'delete-document' ? 1 : input.config.ingest.maxRemovalShare;
+        const { failures, skippedInputs: _skippedInputs, warnings, ...counters } = await knowledgeBase.sync({ onProgress, maxRemovalShare });
+        post({ type: 'completed', result: { ...counters, failures: failures.map(({ code, message }) => ({ code, message })), warnings: warnings.length } });
+      } else {
+        const manifest = knowledgeBase.reindex({ onProgress });
+        post({ type: 'completed', result: { generation: manifest.generation } });
+      }
+    }, { command: `hangjia serve (${input.kind} job)` });
   } finally {
     knowledgeBase.close();
   }

@@ -319,3 +319,172 @@ export type EmbeddingsResponse = z.infer<typeof EmbeddingsResponseSchema>;
 
 export const HealthSchema = z.object({ status: z.literal('ok'), knowledgeBases: z.number().int(), jobsRunning: z.number().int() }).openapi('Health');
 export type Health = z.infer<typeof HealthSchema>;
+
+// ── Who is calling, and API keys (the web UI's admin page) ────────────────────────────────────
+
+export const ApiKeyRoleSchema = z.enum(['reader', 'editor', 'admin']);
+
+/** The caller as the server sees it: the web UI shows or hides pages by it. */
+export const WhoAmISchema = z
+  .object({
+    name: z.string(),
+    role: ApiKeyRoleSchema,
+    knowledgeBases: z.union([z.literal('*'), z.array(z.string())]),
+    groups: z.array(z.string()),
+    keysExist: z.boolean().openapi({ description: 'Whether the server needs a key (false: it answers everyone on loopback as admin)' }),
+  })
+  .openapi('WhoAmI');
+export type WhoAmI = z.infer<typeof WhoAmISchema>;
+
+export const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string().openapi({ description: 'The first characters of the secret, to recognise it' }),
+    role: ApiKeyRoleSchema,
+    knowledgeBases: z.union([z.literal('*'), z.array(z.string())]),
+    groups: z.array(z.string()),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    status: z.enum(['active', 'expired', 'revoked']),
+  })
+  .openapi('ApiKey');
+export type ApiKey = z.infer<typeof ApiKeySchema>;
+
+export const ApiKeyListSchema = z.object({ keys: z.array(ApiKeySchema) }).openapi('ApiKeyList');
+export type ApiKeyList = z.infer<typeof ApiKeyListSchema>;
+
+export const CreateApiKeyRequestSchema = z
+  .object({
+    name: z.string().min(1).max(64),
+    role: ApiKeyRoleSchema.optional().openapi({ description: 'Default reader' }),
+    knowledgeBases: z.array(z.string().min(1)).optional().openapi({ description: 'Default all' }),
+    groups: z.array(z.string().min(1)).optional(),
+  })
+  .openapi('CreateApiKeyRequest');
+export type CreateApiKeyRequest = z.infer<typeof CreateApiKeyRequestSchema>;
+
+export const CreateApiKeyResponseSchema = z
+  .object({ key: ApiKeySchema, secret: z.string().openapi({ description: 'Shown this once; only its hash is stored' }) })
+  .openapi('CreateApiKeyResponse');
+export type CreateApiKeyResponse = z.infer<typeof CreateApiKeyResponseSchema>;
+
+export const ApiKeyParamsSchema = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
+
+/** The events of a streaming answer (`POST /api/knowledge-bases/{kb}/ask` with `"stream": true`), by event name. */
+export interface AskStreamEvents {
+  'retrieval-end': { query: string; hits: SearchHit[]; evidence: { score: number } };
+  'text-delta': { delta: string };
+  citation: Citation;
+  'answer-end': AskResponse;
+  error: ErrorBody;
+}
+
+// ── Data review (the web UI's review page; the same files as `hangjia data review`) ─────────────
+
+export const ReviewStatusSchema = z.enum(['pending', 'accept', 'edit', 'reject']);
+
+export const DatasetFileSchema = z
+  .object({
+    knowledgeBase: z.string(),
+    file: z.string().openapi({ description: 'The file name under $HANGJIA_HOME/datasets/<kb>/' }),
+    items: z.number().int(),
+    counts: z.record(ReviewStatusSchema, z.number().int()),
+  })
+  .openapi('DatasetFile');
+export type DatasetFile = z.infer<typeof DatasetFileSchema>;
+
+export const DatasetFileListSchema = z.object({ datasets: z.array(DatasetFileSchema) }).openapi('DatasetFileList');
+export type DatasetFileList = z.infer<typeof DatasetFileListSchema>;
+
+export const ReviewDecisionSchema = z
+  .object({
+    id: z.string(),
+    action: z.enum(['accept', 'edit', 'reject']),
+    edited: z.object({ instruction: z.string().optional(), output: z.string().optional() }).optional(),
+    reason: z.string().optional(),
+    decidedAt: z.string(),
+  })
+  .openapi('ReviewDecision');
+export type ReviewDecision = z.infer<typeof ReviewDecisionSchema>;
+
+export const ReviewItemSchema = z
+  .object({
+    id: z.string(),
+    status: ReviewStatusSchema,
+    instruction: z.string().openapi({ description: 'The first user turn' }),
+    output: z.string().openapi({ description: 'The last assistant turn' }),
+    chunkIds: z.array(z.string()).openapi({ description: 'The source chunks the item was generated from' }),
+    decision: ReviewDecisionSchema.nullable(),
+  })
+  .openapi('ReviewItem');
+export type ReviewItem = z.infer<typeof ReviewItemSchema>;
+
+export const ReviewItemListSchema = z
+  .object({ knowledgeBase: z.string(), file: z.string(), items: z.array(ReviewItemSchema), problems: z.array(z.object({ line: z.number().int(), message: z.string() })) })
+  .openapi('ReviewItemList');
+export type ReviewItemList = z.infer<typeof ReviewItemListSchema>;
+
+export const ReviewDecisionRequestSchema = z
+  .object({
+    id: z.string().min(1),
+    action: z.enum(['accept', 'edit', 'reject']),
+    edited: z.object({ instruction: z.string().optional(), output: z.string().optional() }).optional(),
+    reason: z.string().optional(),
+  })
+  .openapi('ReviewDecisionRequest');
+export type ReviewDecisionRequest = z.infer<typeof ReviewDecisionRequestSchema>;
+
+export const DatasetParamsSchema = KnowledgeBaseNameParamsSchema.extend({ file: z.string().min(1).openapi({ param: { name: 'file', in: 'path' } }) });
+
+// ── Evaluation runs and human pairwise review (the web UI's evaluation page) ──────────────────
+
+export const EvaluationRunSchema = z
+  .object({
+    name: z.string().openapi({ description: 'The run directory\'s name under $HANGJIA_HOME/runs/' }),
+    config: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'Its run.json' }),
+    summary: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'Its summary.json (null before the first result)' }),
+    pairwiseReview: z.boolean().openapi({ description: 'It holds answers-a.jsonl and answers-b.jsonl: a human pairwise review' }),
+  })
+  .openapi('EvaluationRun');
+export type EvaluationRun = z.infer<typeof EvaluationRunSchema>;
+
+export const EvaluationRunListSchema = z.object({ runs: z.array(EvaluationRunSchema) }).openapi('EvaluationRunList');
+export type EvaluationRunList = z.infer<typeof EvaluationRunListSchema>;
+
+export const PairwiseSummarySchema = z
+  .object({
+    items: z.number().int(),
+    decided: z.number().int(),
+    pending: z.number().int(),
+    wins: z.number().int(),
+    ties: z.number().int(),
+    losses: z.number().int(),
+    winRate: z.number().nullable(),
+    confidenceInterval: z.tuple([z.number(), z.number()]).nullable(),
+    gsb: z.number().nullable(),
+    confidenceLevel: z.number(),
+    resamples: z.number().int(),
+    seed: z.number().int(),
+  })
+  .openapi('PairwiseSummary');
+
+/** The next undecided pair, blinded: the answers in the order fixed per item by the seed, without saying which is A. */
+export const PairwiseReviewStateSchema = z
+  .object({
+    name: z.string(),
+    summary: PairwiseSummarySchema,
+    next: z
+      .object({ id: z.string(), position: z.number().int(), question: z.string(), reference: z.string().nullable(), answers: z.tuple([z.string(), z.string()]) })
+      .nullable(),
+  })
+  .openapi('PairwiseReviewState');
+export type PairwiseReviewState = z.infer<typeof PairwiseReviewStateSchema>;
+
+export const PairwiseDecisionRequestSchema = z
+  .object({ id: z.string().min(1), key: z.enum(['g', 's', 'b']).openapi({ description: 'g: answer 1 is better; s: the same; b: answer 1 is worse' }) })
+  .openapi('PairwiseDecisionRequest');
+export type PairwiseDecisionRequest = z.infer<typeof PairwiseDecisionRequestSchema>;
+
+export const EvaluationParamsSchema = z.object({ name: z.string().min(1).openapi({ param: { name: 'name', in: 'path' } }) });

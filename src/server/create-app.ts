@@ -44,6 +44,9 @@ import {
 import { badRequest, errorResponse } from './error-response.js';
 import { answerToApi, citationToApi, hitToApi, type HangjiaService, type UploadedFile } from './hangjia-service.js';
 import { createMcpServer } from './mcp-server.js';
+import { registerKeyRoutes } from './key-routes.js';
+import { registerReviewRoutes } from './review-routes.js';
+import { registerEvaluationRoutes } from './evaluation-routes.js';
 
 type ServerEnv = { Variables: { principal: Principal } };
 
@@ -67,7 +70,7 @@ const bearer = [{ bearerAuth: [] }];
  * a built web UI at `/` when `dist/ui` exists. Every error leaves through `onError` and
  * `errorResponse`; every route but `/health` authenticates first.
  */
-export function createApp(service: HangjiaService): OpenAPIHono<ServerEnv> {
+export function createApp(service: HangjiaService, options: { uiDirectory?: string } = {}): OpenAPIHono<ServerEnv> {
   const { server: limits } = service.config;
   const app = new OpenAPIHono<ServerEnv>({
     defaultHook: (result) => {
@@ -437,6 +440,10 @@ export function createApp(service: HangjiaService): OpenAPIHono<ServerEnv> {
     },
   );
 
+  registerKeyRoutes(app, service);
+  registerReviewRoutes(app, service);
+  registerEvaluationRoutes(app, service);
+
   // ── MCP, OpenAPI, UI ─────────────────────────────────────────────────────────────────────
 
   app.all('/mcp', async (c) => {
@@ -457,7 +464,8 @@ export function createApp(service: HangjiaService): OpenAPIHono<ServerEnv> {
     info: { title: 'hangjia API', version: '1', description: 'Knowledge bases, grounded answers with citations, OpenAI-compatible endpoints and MCP. See docs/api.md.' },
   });
 
-  if (fs.existsSync(UI_DIRECTORY)) app.use('/*', serveStatic({ root: UI_DIRECTORY }));
+  const uiDirectory = options.uiDirectory ?? UI_DIRECTORY;
+  if (fs.existsSync(uiDirectory)) app.use('/*', serveStatic({ root: uiDirectory }));
   return app;
 }
 

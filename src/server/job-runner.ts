@@ -135,7 +135,7 @@ export class JobRunner {
       return;
     }
     this.update(job, { status: 'running', attempts: job.attempts + 1 });
-    const input: JobWorkerInput = { config: this.config, knowledgeBase, kind: job.kind };
+    const input: JobWorkerInput = { config: this.config, knowledgeBase, kind: job.kind, reason: job.reason };
     const worker = createJobWorker(input);
     this.running.set(knowledgeBase, worker);
     let settled = false;

@@ -33,7 +33,7 @@ export function isLoopbackHost(host: string): boolean {
  * // … server.url …
  * await server.close();
  */
-export async function startServer(service: HangjiaService, options: { host: string; port: number }): Promise<RunningServer> {
+export async function startServer(service: HangjiaService, options: { host: string; port: number; /** The built web UI to serve at `/` (default `dist/ui`). */ uiDirectory?: string }): Promise<RunningServer> {
   if (!isLoopbackHost(options.host) && !service.keysExist()) {
     throw new HangjiaError(
       'E_CONFIG',
@@ -41,7 +41,7 @@ export async function startServer(service: HangjiaService, options: { host: stri
       { details: { setting: 'server.host', value: options.host } },
     );
   }
-  const app = createApp(service);
+  const app = createApp(service, options.uiDirectory === undefined ? {} : { uiDirectory: options.uiDirectory });
   let draining = false;
   let inFlight = 0;
   const refuse = (error: HangjiaError, headers: Record<string, string>): Response => {
