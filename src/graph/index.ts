@@ -15,7 +15,7 @@ export { parseGraphSchema, findAttribute, ATTRIBUTE_TYPES, type GraphSchema, typ
 export { SCHEMA_PRESETS, SCHEMA_PRESET_NAMES, type SchemaPresetName } from './schema-presets.js';
 export { saveGraphSchema, readGraphSchema, readGraphSchemaText } from './graph-schema-store.js';
 export { buildGraph, refreshGraph, estimateModelExtraction, DEFAULT_CONFIRM_ABOVE_CHUNKS, type BuildGraphOptions, type GraphBuildEstimate, type GraphBuildProgress, type GraphBuildResult } from './build-graph.js';
-export { openGraph, queryGraph, graphMatchesToRows, type GraphQueryRow } from './open-graph.js';
+export { openGraph, queryGraph, graphMatchesToRows, hasGraph, type GraphQueryRow } from './open-graph.js';
 export { KnowledgeGraph, sentenceAround, type GraphNode, type GraphAttribute, type GraphEdge, type AttributeConflict, type LocatedEvidence, type NodeFacts, type Provenance } from './knowledge-graph.js';
 export { parseGraphPattern, matchGraphPattern, type GraphPattern, type GraphMatch, type NodePattern, type EdgePattern, type ComparisonOperator } from './graph-pattern.js';
 export { exportGraph, GRAPH_EXPORT_FORMATS, type GraphExportFormat } from './export-graph.js';

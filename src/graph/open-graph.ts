@@ -2,6 +2,7 @@ import type { KnowledgeBase } from '../knowledge-base/index.js';
 import { refreshGraph } from './build-graph.js';
 import { matchGraphPattern, parseGraphPattern, type GraphMatch } from './graph-pattern.js';
 import { readGraphSchema } from './graph-schema-store.js';
+import { GRAPH_META } from './graph-store.js';
 import { KnowledgeGraph, type LocatedEvidence } from './knowledge-graph.js';
 
 /**
@@ -16,6 +17,11 @@ import { KnowledgeGraph, type LocatedEvidence } from './knowledge-graph.js';
 export function openGraph(kb: KnowledgeBase): KnowledgeGraph {
   refreshGraph(kb);
   return new KnowledgeGraph(kb.store, readGraphSchema(kb.store));
+}
+
+/** Whether the knowledge base has a graph: facts were built (`graph build`) or a schema was set for one. */
+export function hasGraph(kb: KnowledgeBase): boolean {
+  return kb.store.getMeta(GRAPH_META.factsRevision) !== undefined || kb.store.getMeta(GRAPH_META.schema) !== undefined;
 }
 
 /** One match of {@link queryGraph}, in plain data: node names, relations, values and their evidence. */

@@ -8,6 +8,7 @@ import { runPearl, type PearlPlan } from './pearl/run-pearl.js';
 import type { ReasoningLimits } from './reasoning-limits.js';
 import type { ReasoningTrace } from './reasoning-trace.js';
 import { BUILT_IN_TOOLS } from './tools/built-in-tools.js';
+import { graphQueryTool, hasKnowledgeGraph } from './tools/graph-query-tool.js';
 import type { ReasoningKnowledgeBase } from './tools/reasoning-knowledge-base.js';
 import type { ReasoningTool } from './tools/reasoning-tool.js';
 
@@ -88,7 +89,7 @@ export async function answerWithStrategy(kb: ReasoningKnowledgeBase, question: s
     const { answer, trace } = await runAgent(kb, standalone, {
       ...common,
       model,
-      tools: [...BUILT_IN_TOOLS, ...(options.tools ?? [])],
+      tools: [...BUILT_IN_TOOLS, ...(hasKnowledgeGraph(kb) ? [graphQueryTool] : []), ...(options.tools ?? [])],
       ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
       ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
     });

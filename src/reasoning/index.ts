@@ -17,6 +17,7 @@ export { STARTER_PLAN_EXAMPLES } from './pearl/plan-examples.js';
 export { readActionsFile, writeActionsFile, type ActionsFile, type PlanExample } from './pearl/actions-file.js';
 export { mineActions, mergeProposals, normalizeActionName, type MiningQuestion, type MiningProgress, type MineActionsOptions, type MineActionsResult, type ActionProposal } from './pearl/mine-actions.js';
 export { BUILT_IN_TOOLS } from './tools/built-in-tools.js';
+export { graphQueryTool, hasKnowledgeGraph } from './tools/graph-query-tool.js';
 export { createHttpTools, type HttpToolSpecification } from './tools/http-tool.js';
 export type { ReasoningTool, ToolContext } from './tools/reasoning-tool.js';
 export type { ReasoningKnowledgeBase } from './tools/reasoning-knowledge-base.js';

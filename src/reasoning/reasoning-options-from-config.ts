@@ -3,6 +3,7 @@ import type { HangjiaConfig } from '../config/index.js';
 import type { AnswerWithStrategyOptions } from './answer-with-strategy.js';
 import { readActionsFile } from './pearl/actions-file.js';
 import { BUILT_IN_TOOLS } from './tools/built-in-tools.js';
+import { graphQueryTool } from './tools/graph-query-tool.js';
 import { createHttpTools } from './tools/http-tool.js';
 
 /**
@@ -15,7 +16,7 @@ export function reasoningOptionsFromConfig(settings: HangjiaConfig['reasoning'],
   const actionsFile = settings.actions === undefined || settings.actions === '' ? undefined : readActionsFile(path.resolve(cwd, settings.actions));
   const tools = createHttpTools(settings.tools ?? [], {
     ...(settings.allowedHosts ? { allowedHosts: settings.allowedHosts } : {}),
-    reservedNames: BUILT_IN_TOOLS.map((tool) => tool.definition.name),
+    reservedNames: [...BUILT_IN_TOOLS, graphQueryTool].map((tool) => tool.definition.name),
   });
   return {
     limits: { maxSteps, maxToolCalls, maxRepairs, tokenBudget, timeBudgetMs },

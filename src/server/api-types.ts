@@ -140,12 +140,30 @@ export type Citation = z.infer<typeof CitationSchema>;
 
 export const ConversationTurnSchema = z.object({ role: z.enum(['user', 'assistant']), content: z.string() }).openapi('ConversationTurn');
 
+/** hangjia's strategy fields (the reasoning stage's ANSWER_STRATEGIES, spelled out so a browser importing these types pulls no Node code) of an ask or chat-completion request (functions: hoisted above the schemas that spread them). */
+function StrategyRequestFields() {
+  return {
+    strategy: z.enum(['rag', 'pearl', 'agent']).optional().openapi({ description: 'rag (default: retrieve once, answer), pearl (plan, execute, answer) or agent (tool-calling loop); pearl and agent answer whole, not streamed' }),
+    trace: z.boolean().optional().openapi({ description: 'pearl/agent: include the reasoning trace (every model and tool call) in the response' }),
+  };
+}
+
+/** How a pearl/agent answer was made: the strategy, why it fell back to RAG, and (asked for) its trace. */
+function StrategyResponseFields() {
+  return {
+    strategy: z.enum(['rag', 'pearl', 'agent']).optional(),
+    fallback: z.object({ from: z.enum(['pearl', 'agent']), reason: z.string(), message: z.string() }).optional(),
+    trace: z.unknown().optional().openapi({ description: 'The reasoning trace, when "trace": true was asked' }),
+  };
+}
+
 export const AskRequestSchema = z
   .object({
     question: z.string().min(1).openapi({ example: '试用期最长可以多久？' }),
     history: z.array(ConversationTurnSchema).optional().openapi({ description: 'Earlier turns, oldest first (follow-ups are condensed with them)' }),
     k: z.number().int().min(1).max(100).optional(),
     stream: z.boolean().optional().openapi({ description: 'Answer as server-sent events (also chosen by Accept: text/event-stream)' }),
+    ...StrategyRequestFields(),
   })
   .openapi('AskRequest');
 export type AskRequest = z.infer<typeof AskRequestSchema>;
@@ -165,6 +183,7 @@ export const AskResponseSchema = z
     unsupportedSentences: z.array(z.object({ sentence: z.string(), start: z.number(), end: z.number(), cited: z.array(z.number()), support: z.number(), reason: z.string() })),
     evidence: z.object({ score: z.number(), threshold: z.number() }),
     model: z.object({ provider: z.string(), modelId: z.string() }).nullable(),
+    ...StrategyResponseFields(),
   })
   .openapi('AskResponse');
 export type AskResponse = z.infer<typeof AskResponseSchema>;
@@ -252,6 +271,7 @@ export const ChatCompletionRequestSchema = z
     temperature: z.number().min(0).max(2).optional(),
     max_tokens: z.number().int().min(1).optional(),
     max_completion_tokens: z.number().int().min(1).optional(),
+    ...StrategyRequestFields(),
   })
   .passthrough()
   .openapi('ChatCompletionRequest');
@@ -265,6 +285,7 @@ export const AnswerMetaSchema = z
     standaloneQuestion: z.string(),
     evidence: z.object({ score: z.number(), threshold: z.number() }),
     unsupportedSentences: z.number().int(),
+    ...StrategyResponseFields(),
   })
   .openapi('AnswerMeta');
 export type AnswerMeta = z.infer<typeof AnswerMetaSchema>;

@@ -47,6 +47,7 @@ import { createMcpServer } from './mcp-server.js';
 import { registerKeyRoutes } from './key-routes.js';
 import { registerReviewRoutes } from './review-routes.js';
 import { registerEvaluationRoutes } from './evaluation-routes.js';
+import type { AnsweringStrategy, StrategyAnswer, StrategyFallback } from '../reasoning/index.js';
 
 type ServerEnv = { Variables: { principal: Principal } };
 
@@ -142,16 +143,18 @@ export function createApp(service: HangjiaService, options: { uiDirectory?: stri
       const { question, history } = conversationOf(request.messages);
       const id = `chatcmpl-${crypto.randomUUID()}`;
       const created = Math.floor(Date.now() / 1000);
-      const { stream, release } = await service.ask(c.get('principal'), knowledgeBase, {
+      const { stream, release, strategyAnswer } = await service.ask(c.get('principal'), knowledgeBase, {
         question,
         history,
         ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
         ...(request.max_completion_tokens ?? request.max_tokens ? { maxTokens: (request.max_completion_tokens ?? request.max_tokens)! } : {}),
         signal: c.req.raw.signal,
+        ...(request.strategy ? { strategy: request.strategy } : {}),
       });
       if (!request.stream) {
         try {
           const answer = await stream.answer;
+          const strategy = await strategyFields(strategyAnswer, request.trace);
           const completion: ChatCompletion = {
             id,
             object: 'chat.completion',
@@ -160,7 +163,7 @@ export function createApp(service: HangjiaService, options: { uiDirectory?: stri
             choices: [{ index: 0, message: { role: 'assistant', content: answer.text }, finish_reason: finishReason(answer) }],
             usage: usageOf(answer),
             citations: answer.citations.map(citationToApi),
-            hangjia: answerMeta(answer),
+            hangjia: { ...answerMeta(answer), ...strategy },
           };
           return c.json(completion, 200);
         } finally {
@@ -177,7 +180,8 @@ export function createApp(service: HangjiaService, options: { uiDirectory?: stri
             if (part.type === 'text-delta') await sse.writeSSE({ data: chunk({ content: part.delta }) });
           }
           const answer = await stream.answer;
-          await sse.writeSSE({ data: chunk({}, { citations: answer.citations.map(citationToApi), hangjia: answerMeta(answer) }, finishReason(answer)) });
+          const strategy = await strategyFields(strategyAnswer, request.trace);
+          await sse.writeSSE({ data: chunk({}, { citations: answer.citations.map(citationToApi), hangjia: { ...answerMeta(answer), ...strategy } }, finishReason(answer)) });
         } catch (error) {
           await sse.writeSSE({ data: JSON.stringify(errorResponse(error).body) });
         } finally {
@@ -294,15 +298,17 @@ export function createApp(service: HangjiaService, options: { uiDirectory?: stri
     async (c) => {
       const name = c.req.valid('param').kb;
       const request = c.req.valid('json');
-      const { stream, release } = await service.ask(c.get('principal'), name, {
+      const { stream, release, strategyAnswer } = await service.ask(c.get('principal'), name, {
         question: request.question,
         ...(request.history ? { history: request.history } : {}),
         ...(request.k === undefined ? {} : { k: request.k }),
         signal: c.req.raw.signal,
+        ...(request.strategy ? { strategy: request.strategy } : {}),
       });
       if (!(request.stream ?? c.req.header('accept')?.includes('text/event-stream'))) {
         try {
-          return c.json(answerToApi(await stream.answer, name), 200);
+          const answer = await stream.answer;
+          return c.json({ ...answerToApi(answer, name), ...(await strategyFields(strategyAnswer, request.trace)) }, 200);
         } finally {
           release();
         }
@@ -502,6 +508,13 @@ function usageOf(answer: Answer): ChatCompletion['usage'] {
   const prompt = answer.usage.inputTokens ?? answer.tokens.prompt;
   const completion = answer.usage.outputTokens ?? answer.tokens.answer;
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+}
+
+/** A pearl/agent answer's strategy, fallback and (asked for) trace; nothing for plain RAG. */
+async function strategyFields(strategyAnswer: Promise<StrategyAnswer> | undefined, withTrace: boolean | undefined): Promise<{ strategy?: AnsweringStrategy; fallback?: StrategyFallback; trace?: unknown }> {
+  if (!strategyAnswer) return {};
+  const { strategy, fallback, trace } = await strategyAnswer;
+  return { strategy, ...(fallback ? { fallback } : {}), ...(withTrace && trace ? { trace } : {}) };
 }
 
 function answerMeta(answer: Answer): ChatCompletion['hangjia'] {

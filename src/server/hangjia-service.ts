@@ -17,6 +17,7 @@ import { embedMany, type EmbeddingModel, type LanguageModel } from '../models/in
 import { createDefaultComponents, createEmbeddingModelFromConfig, createLanguageModelFromConfig } from '../presets/index.js';
 import type { Hit } from '../retrieval/index.js';
 import { sourceFormatOf } from '../sources/index.js';
+import { answerWithStrategy, reasoningOptionsFromConfig, type AnsweringStrategy, type StrategyAnswer } from '../reasoning/index.js';
 import {
   ACCESS_RULES_FILE,
   accessFilterFor,
@@ -314,18 +315,31 @@ export class HangjiaService {
   async ask(
     principal: Principal,
     name: string,
-    request: { question: string; history?: ConversationTurn[]; k?: number; temperature?: number; maxTokens?: number; signal?: AbortSignal },
-  ): Promise<{ stream: AnswerStream; release: () => void }> {
+    request: { question: string; history?: ConversationTurn[]; k?: number; temperature?: number; maxTokens?: number; signal?: AbortSignal; strategy?: AnsweringStrategy },
+  ): Promise<{ stream: AnswerStream; release: () => void; strategyAnswer?: Promise<StrategyAnswer> }> {
     this.requireReadable(principal, name);
     if (request.question.trim() === '') throw badRequest('The question is empty.', 'question');
     const release = this.model ? await this.modelCalls.acquire(request.signal) : () => undefined;
     let releaseKnowledgeBase!: () => void;
     const held = new Promise<void>((resolve) => (releaseKnowledgeBase = resolve));
     try {
+      let strategyAnswer: Promise<StrategyAnswer> | undefined;
       const stream = await new Promise<AnswerStream>((resolve, reject) => {
         this.registry
           .use(name, async (knowledgeBase) => {
-            resolve(answerQuestion(knowledgeBase, request.question, this.answerOptions(knowledgeBase, accessFilterFor(principal), request)));
+            const options = this.answerOptions(knowledgeBase, accessFilterFor(principal), request);
+            if (request.strategy === undefined || request.strategy === 'rag') {
+              resolve(answerQuestion(knowledgeBase, request.question, options));
+            } else {
+              const access = accessFilterFor(principal);
+              strategyAnswer = answerWithStrategy(knowledgeBase, request.question, {
+                ...options,
+                ...reasoningOptionsFromConfig(this.config.reasoning, process.cwd()),
+                strategy: request.strategy,
+                ...accessOption(access),
+              });
+              resolve(finishedAnswerStream(strategyAnswer.then(({ answer }) => answer)));
+            }
             await held;
           })
           .catch(reject);
@@ -333,6 +347,7 @@ export class HangjiaService {
       let released = false;
       return {
         stream,
+        ...(strategyAnswer ? { strategyAnswer } : {}),
         release: () => {
           if (released) return;
           released = true;
@@ -548,5 +563,28 @@ function toDocumentSummary(document: StoredDocumentSummary, uploads: string): Do
     characters: document.characters,
     groups: document.groups,
     uploaded: isInside(uploads, document.path),
+  };
+}
+
+/**
+ * A PEARL or agent answer (made whole, not streamed) as an answer stream: its text as one delta,
+ * its citations, then `answer-end` — so the streaming routes serve every strategy alike.
+ */
+function finishedAnswerStream(answer: Promise<Answer>): AnswerStream {
+  answer.catch(() => undefined);
+  return {
+    answer,
+    async *[Symbol.asyncIterator]() {
+      let finished: Answer;
+      try {
+        finished = await answer;
+      } catch (error) {
+        yield { type: 'error', error: error instanceof HangjiaError ? error : new HangjiaError('E_INTERNAL', String(error)) };
+        return;
+      }
+      yield { type: 'text-delta', delta: finished.text };
+      for (const citation of finished.citations) yield { type: 'citation', citation };
+      yield { type: 'answer-end', answer: finished };
+    },
   };
 }
