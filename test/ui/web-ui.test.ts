@@ -377,7 +377,8 @@ describe.skipIf(!CHROMIUM)('web UI in headless Chromium', () => {
     expect(await frame.getAttribute('sandbox')).toBe('');
     await page.frameLocator('[data-testid="comparison-report"]').getByRole('heading', { name: '策略比较报告' }).waitFor();
     // The sandbox runs no script the report might carry.
-    expect(await page.frameLocator('[data-testid="comparison-report"]').locator('html').evaluate(() => document.title)).not.toBe('ran');
+    const reportFrame = await (await frame.elementHandle())!.contentFrame();
+    expect(await reportFrame!.evaluate('document.title')).not.toBe('ran');
     await page.context().close();
   });
 });
