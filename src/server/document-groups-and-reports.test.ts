@@ -43,6 +43,9 @@ describe('document access groups and comparison reports over HTTP', () => {
     expect(handbook).toBeDefined();
     const route = `/api/knowledge-bases/hr/documents/${handbook.id}/groups`;
 
+    expect((await fetch(`${server.url}${route}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"groups":[]}' })).status).toBe(401);
+    const openapi = (await (await call(admin, '/openapi.json')).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/knowledge-bases/{kb}/documents/{documentId}/groups', '/api/evaluations/{name}/report']));
     for (const key of [reader, editor]) {
       const refused = await call(key, route, { method: 'PUT', body: { groups: ['hr'] } });
       expect(refused.status).toBe(403);
@@ -99,6 +102,7 @@ describe('document access groups and comparison reports over HTTP', () => {
     expect(await report.text()).toBe(html);
 
     expect((await call(reader, '/api/evaluations/compare-1/report')).status).toBe(403);
+    expect((await fetch(`${server.url}/api/evaluations/compare-1/report`)).status).toBe(401);
     expect((await call(editor, '/api/evaluations/exam-1/report')).status).toBe(404);
     for (const name of ['..', '..%2Fsecret.html', '%2E%2E', '.hidden']) {
       const response = await call(editor, `/api/evaluations/${name}/report`);
