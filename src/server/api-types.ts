@@ -247,6 +247,18 @@ export const JobIdParamsSchema = z.object({ id: z.string().min(1).openapi({ para
 export const DocumentParamsSchema = KnowledgeBaseNameParamsSchema.extend({ documentId: z.string().min(1).openapi({ param: { name: 'documentId', in: 'path' } }) });
 export const ChunkParamsSchema = KnowledgeBaseNameParamsSchema.extend({ chunkId: z.string().min(1).openapi({ param: { name: 'chunkId', in: 'path' } }) });
 
+export const DocumentGroupsRequestSchema = z
+  .object({
+    groups: z.array(z.string()).nullable().openapi({ description: 'The groups that may read the document ([] = everyone); null = back to the groups its file gives it' }),
+  })
+  .openapi('DocumentGroupsRequest');
+export type DocumentGroupsRequest = z.infer<typeof DocumentGroupsRequestSchema>;
+
+export const DocumentGroupsResponseSchema = z
+  .object({ groups: z.array(z.string()).openapi({ description: 'The groups the document now carries' }), job: JobSchema })
+  .openapi('DocumentGroupsResponse');
+export type DocumentGroupsResponse = z.infer<typeof DocumentGroupsResponseSchema>;
+
 export const UploadFormSchema = z
   .object({
     files: z.any().openapi({ type: 'array', items: { type: 'string', format: 'binary' }, description: 'One or more files (field name "files")' }),
@@ -467,6 +479,7 @@ export const EvaluationRunSchema = z
     config: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'Its run.json' }),
     summary: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'Its summary.json (null before the first result)' }),
     pairwiseReview: z.boolean().openapi({ description: 'It holds answers-a.jsonl and answers-b.jsonl: a human pairwise review' }),
+    report: z.boolean().openapi({ description: 'It holds report.html (an `eval compare` run): GET /api/evaluations/{name}/report serves it' }),
   })
   .openapi('EvaluationRun');
 export type EvaluationRun = z.infer<typeof EvaluationRunSchema>;

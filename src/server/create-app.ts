@@ -21,6 +21,8 @@ import {
   DocumentDetailSchema,
   DocumentListSchema,
   DocumentParamsSchema,
+  DocumentGroupsRequestSchema,
+  DocumentGroupsResponseSchema,
   EmbeddingsRequestSchema,
   EmbeddingsResponseSchema,
   ErrorBodySchema,
@@ -389,6 +391,22 @@ export function createApp(service: HangjiaService, options: { uiDirectory?: stri
     async (c) => {
       const { kb, documentId } = c.req.valid('param');
       return c.json({ job: await service.deleteDocument(c.get('principal'), kb, documentId) }, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/knowledge-bases/{kb}/documents/{documentId}/groups',
+      tags: ['Documents'],
+      summary: "Set a document's access groups (admin; null = its file's groups again); a job reindexes",
+      security: bearer,
+      request: { params: DocumentParamsSchema, body: { content: { 'application/json': { schema: DocumentGroupsRequestSchema } }, required: true } },
+      responses: { 202: json(DocumentGroupsResponseSchema, 'Changed; the job rebuilds the indexes'), ...errorResponses, 403: json(ErrorBodySchema, 'Not an admin key'), 503: json(ErrorBodySchema, 'A job or CLI writer holds the knowledge base') },
+    }),
+    async (c) => {
+      const { kb, documentId } = c.req.valid('param');
+      return c.json(await service.setDocumentGroups(c.get('principal'), kb, documentId, c.req.valid('json').groups), 202);
     },
   );
 

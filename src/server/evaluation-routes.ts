@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { createRoute, type OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import { createRoute, z, type OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { Principal } from '../access/index.js';
 import { HangjiaError } from '../errors/index.js';
 import { groupSeed, PAIRWISE_DECISIONS_FILE, readPairwiseAnswers, reviewPairwise, summarizePairwiseOutcomes, type PairwiseDecision } from '../eval/index.js';
@@ -21,6 +21,19 @@ const bearer = [{ bearerAuth: [] }];
 export const PAIRWISE_ANSWER_FILES = ['answers-a.jsonl', 'answers-b.jsonl'] as const;
 
 /** Where the server looks for evaluation run directories: `$HANGJIA_HOME/runs/<name>/`. */
+/** The self-contained HTML report `hangjia eval compare` writes into its run directory. */
+export const COMPARISON_REPORT_FILE = 'report.html';
+
+/**
+ * Headers of a served report: the report is inline CSS and SVG only, so it may load nothing,
+ * run nothing and submit nothing (`sandbox`), and the browser must not sniff another type.
+ */
+const REPORT_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
+  'X-Content-Type-Options': 'nosniff',
+} as const;
+
 export function evaluationsFolderOf(home: string): string {
   return path.join(home, 'runs');
 }
@@ -77,7 +90,7 @@ export function registerEvaluationRoutes(app: OpenAPIHono<ServerEnv>, service: H
       const names = fs.existsSync(folder) ? fs.readdirSync(folder, { withFileTypes: true }).filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name).sort() : [];
       const runs = names.map((name): EvaluationRun => {
         const directory = path.join(folder, name);
-        return { name, config: readJson(path.join(directory, 'run.json')), summary: readJson(path.join(directory, 'summary.json')), pairwiseReview: isPairwiseReview(directory) };
+        return { name, config: readJson(path.join(directory, 'run.json')), summary: readJson(path.join(directory, 'summary.json')), pairwiseReview: isPairwiseReview(directory), report: fs.existsSync(path.join(directory, COMPARISON_REPORT_FILE)) };
       });
       return c.json({ runs }, 200);
     },
@@ -114,6 +127,25 @@ export function registerEvaluationRoutes(app: OpenAPIHono<ServerEnv>, service: H
       await reviewPairwise(items, { input: Readable.from([`${request.key}\n`]), output: { write: () => true }, runDirectory: state.directory, seed: state.seed });
       const { summary, next } = reviewState(name);
       return c.json({ name, summary, next }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/evaluations/{name}/report',
+      tags: ['Evaluation'],
+      summary: 'The report.html of an `eval compare` run (self-contained HTML, served sandboxed)',
+      security: bearer,
+      request: { params: EvaluationParamsSchema },
+      responses: { 200: { description: 'The report', content: { 'text/html': { schema: z.string() } } }, ...errors },
+    }),
+    (c) => {
+      requireReviewer(c.get('principal'));
+      const name = c.req.valid('param').name;
+      const report = path.join(runDirectory(name), COMPARISON_REPORT_FILE);
+      if (!fs.existsSync(report)) throw new HangjiaError('E_NOT_FOUND', `Run "${name}" has no ${COMPARISON_REPORT_FILE} (only \`hangjia eval compare\` writes one).`, { details: { param: 'name' } });
+      return c.body(fs.readFileSync(report, 'utf8'), 200, REPORT_HEADERS);
     },
   );
 }

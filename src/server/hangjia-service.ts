@@ -9,6 +9,7 @@ import {
   readDocument,
   removeKnowledgeBase,
   assertKnowledgeBaseName,
+  tryAcquireWriteLock,
   type DocumentSummary as StoredDocumentSummary,
   type KnowledgeBase,
   type StoredChunk,
@@ -259,6 +260,31 @@ export class HangjiaService {
     }
     fs.rmSync(sourcePath, { force: true });
     return this.jobs.submit('sync', name, 'delete-document');
+  }
+
+  /**
+   * Gives a document exactly `groups` (admin only; `null` = back to its file's groups) and queues a
+   * reindex job, so no search rebuilds an index inside a request. Refused with `E_KB_BUSY` while a
+   * job or a CLI writer holds the knowledge base: the server's connection only reads then.
+   */
+  async setDocumentGroups(principal: Principal, name: string, documentId: string, groups: string[] | null): Promise<{ groups: string[]; job: Job }> {
+    this.requireWritable(principal, name);
+    if (!isAdmin(principal)) throw forbidden(`Changing the access groups of a document needs an admin key (this key's role is ${principal.role}).`);
+    const normalized = groups === null ? null : normalizeAccessGroupsField(groups);
+    const applied = await this.registry.use(name, (knowledgeBase) => {
+      const busy = (): HangjiaError =>
+        new HangjiaError('E_KB_BUSY', `Knowledge base "${name}" is being written (a job or a CLI command); change the groups of ${documentId} when it is done.`, { details: { retryAfterSeconds: 5 } });
+      // Checked and written in one synchronous step, so no job can start (and pin this connection) in between.
+      if (this.jobs.busy(name)) throw busy();
+      const lock = tryAcquireWriteLock(knowledgeBase.directory, 'hangjia serve (document groups)');
+      if (!lock) throw busy();
+      try {
+        return knowledgeBase.setDocumentGroups(documentId, normalized);
+      } finally {
+        lock.release();
+      }
+    });
+    return { groups: applied, job: this.jobs.submit('reindex', name, 'document-groups') };
   }
 
   /**

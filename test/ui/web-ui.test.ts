@@ -339,4 +339,46 @@ describe.skipIf(!CHROMIUM)('web UI in headless Chromium', () => {
     await list.getByTestId('evaluation-runs').getByTestId('win-rate').filter({ hasText: '已评 3/3' }).waitFor();
     await list.context().close();
   });
+
+  it("lets an admin edit a document's access groups (a reader key cannot, and then no longer sees it) and opens a comparison report", async () => {
+    const home = temporaryDirectory();
+    await createTestKnowledgeBase(home, temporaryDirectory(), 'hr', { 'handbook.md': HANDBOOK, 'notice.md': '# 通知\n\n## 第一条 班车\n\n班车每天早上八点发车。\n' });
+    const run = path.join(home, 'runs', 'compare-strategies');
+    fs.mkdirSync(run, { recursive: true });
+    fs.writeFileSync(path.join(run, 'report.html'), '<!doctype html><html><body><h1>策略比较报告</h1><script>document.title = "ran"</script></body></html>');
+    const admin = createApiKey(home, { name: 'admin', role: 'admin' }).secret;
+    const reader = createApiKey(home, { name: 'reader', knowledgeBases: ['hr'] }).secret;
+    server = await serve(home);
+    const readerDocuments = async () =>
+      ((await (await fetch(`${server!.url}/api/knowledge-bases/hr/documents`, { headers: { authorization: `Bearer ${reader}` } })).json()) as { documents: Array<{ path: string }> }).documents.map((document) => path.basename(document.path));
+    expect(await readerDocuments()).toContain('handbook.md');
+
+    const readerPage = await openPage('#/kb/hr');
+    await readerPage.getByTestId('key-input').fill(reader);
+    await readerPage.getByTestId('key-input').press('Enter');
+    await readerPage.getByTestId('document-row').first().waitFor();
+    expect(await readerPage.getByRole('button', { name: '修改访问组' }).count()).toBe(0);
+    await readerPage.context().close();
+
+    const page = await openPage('#/kb/hr');
+    await page.getByTestId('key-input').fill(admin);
+    await page.getByTestId('key-input').press('Enter');
+    const row = page.getByTestId('document-row').filter({ hasText: 'handbook.md' });
+    await row.getByRole('button', { name: '修改访问组' }).click();
+    await row.getByRole('textbox', { name: '修改访问组' }).fill('hr, legal');
+    await row.getByRole('button', { name: '保存' }).click();
+    await row.getByTestId('document-groups').filter({ hasText: 'hr, legal' }).waitFor();
+    expect(await readerDocuments()).not.toContain('handbook.md');
+    expect(await readerDocuments()).toContain('notice.md');
+
+    await page.goto(`${server.url}/#/eval`);
+    await page.getByRole('button', { name: '查看比较报告' }).click();
+    const frame = page.getByTestId('comparison-report');
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    await page.frameLocator('[data-testid="comparison-report"]').getByRole('heading', { name: '策略比较报告' }).waitFor();
+    // The sandbox runs no script the report might carry.
+    const reportFrame = await (await frame.elementHandle())!.contentFrame();
+    expect(await reportFrame!.evaluate('document.title')).not.toBe('ran');
+    await page.context().close();
+  });
 });

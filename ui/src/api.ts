@@ -51,6 +51,13 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
+/** GETs a text resource (a report's HTML) with the key, which an iframe's own request could not send. */
+export async function apiText(path: string): Promise<string> {
+  const response = await fetch(path, { headers: authHeaders() });
+  if (!response.ok) throw await failure(response);
+  return response.text();
+}
+
 /** POSTs `body` and hands each server-sent event to `onEvent` as it arrives. */
 export async function streamEvents(path: string, body: unknown | undefined, onEvent: (event: string, data: unknown) => void, signal?: AbortSignal): Promise<void> {
   const response = await fetch(path, {

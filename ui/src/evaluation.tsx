@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { EvaluationRun, EvaluationRunList, PairwiseDecisionRequest, PairwiseReviewState } from '../../src/server/api-types.js';
-import { api } from './api.js';
+import { api, apiText } from './api.js';
 import { useMessages, type Messages } from './i18n.js';
 
 type PairwiseSummary = PairwiseReviewState['summary'];
@@ -9,6 +9,7 @@ export function EvaluationListPage() {
   const t = useMessages();
   const [runs, setRuns] = useState<EvaluationRun[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [report, setReport] = useState<{ name: string; html: string } | null>(null);
   useEffect(() => void api<EvaluationRunList>('GET', '/api/evaluations').then(({ runs: loaded }) => setRuns(loaded), (failure: Error) => setError(failure.message)), []);
   return (
     <section class="page">
@@ -27,13 +28,30 @@ export function EvaluationListPage() {
           <tbody>
             {runs.map((run) => (
               <tr key={run.name}>
-                <td>{run.pairwiseReview ? <a href={`#/eval/${encodeURIComponent(run.name)}`}>{run.name}</a> : run.name}</td>
+                <td>
+                  {run.pairwiseReview ? <a href={`#/eval/${encodeURIComponent(run.name)}`}>{run.name}</a> : run.name}
+                  {run.report && (
+                    <button
+                      type="button"
+                      class="link"
+                      onClick={() =>
+                        void apiText(`/api/evaluations/${encodeURIComponent(run.name)}/report`).then((html) => setReport({ name: run.name, html }), (failure: Error) => setError(failure.message))
+                      }
+                    >
+                      {t.openReport}
+                    </button>
+                  )}
+                </td>
                 <td>{run.pairwiseReview ? t.humanPairwise : String(run.config?.['mode'] ?? run.config?.['kind'] ?? '')}</td>
                 <td>{isPairwiseSummary(run.summary?.['summary']) ? <WinRate summary={run.summary['summary']} t={t} /> : <Numbers values={run.summary} />}</td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {report && (
+        // The report is self-contained HTML (inline CSS and SVG): an empty sandbox lets it run nothing and reach nothing.
+        <iframe class="report" data-testid="comparison-report" title={t.comparisonReport(report.name)} sandbox="" srcdoc={report.html} />
       )}
     </section>
   );

@@ -1,6 +1,6 @@
 import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { CreateKnowledgeBaseResponse, DocumentDetail, DocumentList, Job, JobAccepted, KnowledgeBaseList, StatsResponse, UploadResponse, WhoAmI } from '../../src/server/api-types.js';
+import type { CreateKnowledgeBaseResponse, DocumentDetail, DocumentGroupsRequest, DocumentGroupsResponse, DocumentList, Job, JobAccepted, KnowledgeBaseList, StatsResponse, UploadResponse, WhoAmI } from '../../src/server/api-types.js';
 import { api, followJob, uploadFiles } from './api.js';
 import { useMessages, type Messages } from './i18n.js';
 
@@ -103,6 +103,7 @@ export function KnowledgeBasePage({ name, me }: { name: string; me: WhoAmI }) {
   const [syncJob, setSyncJob] = useState<Job | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
+  const [editingGroups, setEditingGroups] = useState<{ id: string; text: string } | null>(null);
   const picker = useRef<HTMLInputElement>(null);
   const canWrite = me.role === 'admin' || (me.role === 'editor' && (me.knowledgeBases === '*' || me.knowledgeBases.includes(name)));
 
@@ -153,6 +154,18 @@ export function KnowledgeBasePage({ name, me }: { name: string; me: WhoAmI }) {
       const { job } = await api<JobAccepted>('DELETE', `${kbPath(name)}/documents/${encodeURIComponent(id)}`);
       await followJob(job.id, () => undefined);
       if (open?.document.id === id) setOpen(null);
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+    await load();
+  }
+
+  /** Admin edit of a document's groups; the reindex job is followed so the list shows the new state. */
+  async function saveGroups(id: string, groups: DocumentGroupsRequest['groups']) {
+    try {
+      const { job } = await api<DocumentGroupsResponse>('PUT', `${kbPath(name)}/documents/${encodeURIComponent(id)}/groups`, { groups } satisfies DocumentGroupsRequest);
+      setEditingGroups(null);
+      await followJob(job.id, () => undefined);
     } catch (failure) {
       setError((failure as Error).message);
     }
@@ -255,7 +268,35 @@ export function KnowledgeBasePage({ name, me }: { name: string; me: WhoAmI }) {
                   <td class="path">{document.path}</td>
                   <td class="number">{document.chunks}</td>
                   <td class="number">{formatSize(document.characters)}</td>
-                  <td>{document.groups.length > 0 ? document.groups.join(', ') : <span class="muted">{t.noGroups}</span>}</td>
+                  <td data-testid="document-groups">
+                    {editingGroups?.id === document.id ? (
+                      <form
+                        class="groups-editor"
+                        onSubmit={(event) => {
+                          event.preventDefault();
+                          void saveGroups(document.id, editingGroups.text.split(/[,，\s]+/u).filter((group) => group !== ''));
+                        }}
+                      >
+                        <input aria-label={t.editGroups} title={t.groupsHint} placeholder={t.groupsHint} value={editingGroups.text} onInput={(event) => setEditingGroups({ id: document.id, text: event.currentTarget.value })} />
+                        <button type="submit">{t.save}</button>
+                        <button type="button" class="link" onClick={() => void saveGroups(document.id, null)}>
+                          {t.fileGroups}
+                        </button>
+                        <button type="button" class="link" onClick={() => setEditingGroups(null)}>
+                          {t.cancel}
+                        </button>
+                      </form>
+                    ) : (
+                      <>
+                        {document.groups.length > 0 ? document.groups.join(', ') : <span class="muted">{t.noGroups}</span>}
+                        {me.role === 'admin' && (
+                          <button type="button" class="link" onClick={() => setEditingGroups({ id: document.id, text: document.groups.join(', ') })}>
+                            {t.editGroups}
+                          </button>
+                        )}
+                      </>
+                    )}
+                  </td>
                   <td class="actions">
                     <button type="button" class="link" aria-expanded={open?.document.id === document.id} onClick={() => void toggle(document.id)}>
                       {open?.document.id === document.id ? t.hideChunks : t.showChunks}
