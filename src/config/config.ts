@@ -220,7 +220,7 @@ export interface HangjiaConfig {
     maxConcurrentRequests: number;
     /** Model calls (answers) running at once (default 4). */
     modelConcurrency: number;
-    /** Model calls waiting for a slot (default 32); over it a request gets 503 with Retry-After. */
+    /** Model calls waiting for a slot (default 128: a team's burst of questions waits rather than fails); over it a request gets 503 with Retry-After. */
     modelQueue: number;
     /** Milliseconds a model call may wait for a slot (default 10000); after that it gets 503 with Retry-After. */
     modelQueueWaitMs: number;
@@ -243,5 +243,5 @@ export const DEFAULT_CONFIG: HangjiaConfig = {
   answer: { evidenceThreshold: 0.35 },
   reasoning: { maxSteps: 8, maxToolCalls: 12, maxRepairs: 2, tokenBudget: 60_000, timeBudgetMs: 300_000 },
   rerank: { provider: 'none', topN: 20 },
-  server: { host: '127.0.0.1', port: 8730, maxBodyBytes: 1024 * 1024, maxUploadFiles: 20, maxConcurrentRequests: 128, modelConcurrency: 4, modelQueue: 32, modelQueueWaitMs: 10_000, requestsPerMinute: 600, corsOrigins: [], drainMs: 10_000 },
+  server: { host: '127.0.0.1', port: 8730, maxBodyBytes: 1024 * 1024, maxUploadFiles: 20, maxConcurrentRequests: 128, modelConcurrency: 4, modelQueue: 128, modelQueueWaitMs: 10_000, requestsPerMinute: 600, corsOrigins: [], drainMs: 10_000 },
 };
