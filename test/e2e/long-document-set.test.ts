@@ -3,11 +3,13 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildLongDocumentSet } from '../../bench/build-long-document-set.js';
 import { runCliCaptured } from '../support/run-cli.js';
+import { needsSharedDataset } from '../support/shared-dataset.js';
 import { startScriptedOpenAIServer, textReply, toolCallsReply, type ScriptedOpenAIServer } from '../support/scripted-openai-server.js';
 import { useTemporaryDirectories, writeFiles } from '../support/temporary-directory.js';
 
 const temporaryDirectory = useTemporaryDirectories();
-const STARD = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'datasets', 'stard-legal');
+const stardLegal = needsSharedDataset('stard-legal');
+const STARD = stardLegal.path;
 
 const article = (id: string, title: string, text: string) => JSON.stringify({ id, title, text: `${text}\n` });
 const CORPUS = [
@@ -34,8 +36,7 @@ describe('the long-document question set', () => {
     expect(set.skipped).toEqual({ 'not-train': 1, 'no-evidence': 1, 'unknown-article': 1, 'more-than-two-laws': 1 });
   });
 
-  it.skipIf(!fs.existsSync(STARD) && process.env['CI'] !== 'true')('builds from ../shared/datasets/stard-legal (skipped when absent; CI must have it)', () => {
-    expect(fs.existsSync(STARD), `${STARD} is missing`).toBe(true);
+  stardLegal.it('builds from ../shared/datasets/stard-legal', () => {
     const read = (name: string) => fs.readFileSync(path.join(STARD, name), 'utf8').split('\n');
     const set = buildLongDocumentSet(read('corpus.jsonl'), read('qa_pool.jsonl'));
     expect(set.articles).toBe(58435);
