@@ -1,25 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chatStreamEvents, HANDBOOK } from '../../answer/__fixtures__/handbook.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { chatStreamEvents } from '../../answer/__fixtures__/handbook.js';
 import { runCliCaptured } from '../../../test/support/run-cli.js';
-import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../../../test/support/scripted-openai-server.js';
+import type { ScriptedOpenAIServer } from '../../../test/support/scripted-openai-server.js';
 import { useTemporaryDirectories, writeFiles } from '../../../test/support/temporary-directory.js';
+import { useHandbookKnowledgeBase } from '../../../test/support/handbook-knowledge-base.js';
 
 const temporaryDirectory = useTemporaryDirectories();
 
 /** Issue 11, item 3: refusals however worded, and --strict for users who prefer less to unsupported. */
 describe('hangjia ask: refusals and --strict', () => {
+  const handbook = useHandbookKnowledgeBase('hr');
   let server: ScriptedOpenAIServer;
   let home: string;
-  beforeEach(async () => {
-    server = await startScriptedOpenAIServer();
-    home = temporaryDirectory();
-    const root = temporaryDirectory();
-    writeFiles(root, { 'handbook.md': HANDBOOK });
-    const created = await runCliCaptured(['kb', 'create', 'hr', root, '--quiet'], { home });
-    expect(created.code, created.stderr).toBe(0);
-  });
-  afterEach(async () => {
-    await server.close();
+  beforeEach(() => {
+    ({ server, home } = handbook);
   });
   const env = (): NodeJS.ProcessEnv => ({ HANGJIA_BASE_URL: server.baseURL, HANGJIA_MODEL: 'scripted-model' });
 

@@ -1,24 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chatStreamEvents, HANDBOOK } from '../../answer/__fixtures__/handbook.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { chatStreamEvents } from '../../answer/__fixtures__/handbook.js';
 import { runCliCaptured } from '../../../test/support/run-cli.js';
 import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../../../test/support/scripted-openai-server.js';
-import { useTemporaryDirectories, writeFiles } from '../../../test/support/temporary-directory.js';
-
-const temporaryDirectory = useTemporaryDirectories();
+import { useHandbookKnowledgeBase } from '../../../test/support/handbook-knowledge-base.js';
 
 describe('hangjia ask', () => {
+  const handbook = useHandbookKnowledgeBase('hr');
   let server: ScriptedOpenAIServer;
   let home: string;
-  beforeEach(async () => {
-    server = await startScriptedOpenAIServer();
-    home = temporaryDirectory();
-    const root = temporaryDirectory();
-    writeFiles(root, { 'handbook.md': HANDBOOK });
-    const created = await runCliCaptured(['kb', 'create', 'hr', root, '--quiet'], { home });
-    expect(created.code, created.stderr).toBe(0);
-  });
-  afterEach(async () => {
-    await server.close();
+  beforeEach(() => {
+    ({ server, home } = handbook);
   });
   const modelEnv = () => ({ HANGJIA_MODEL_PROVIDER: 'openai-compatible', HANGJIA_BASE_URL: server.baseURL, HANGJIA_MODEL: 'scripted-model' });
 

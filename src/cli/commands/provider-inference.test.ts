@@ -1,25 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chatStreamEvents, HANDBOOK } from '../../answer/__fixtures__/handbook.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { chatStreamEvents } from '../../answer/__fixtures__/handbook.js';
 import { runCliCaptured } from '../../../test/support/run-cli.js';
-import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../../../test/support/scripted-openai-server.js';
-import { useTemporaryDirectories, writeFiles } from '../../../test/support/temporary-directory.js';
-
-const temporaryDirectory = useTemporaryDirectories();
+import type { ScriptedOpenAIServer } from '../../../test/support/scripted-openai-server.js';
+import { useHandbookKnowledgeBase } from '../../../test/support/handbook-knowledge-base.js';
 
 /** Issue 11, item 2: an endpoint and a model name are enough; the provider follows from them. */
 describe('the model provider inferred from what is set', () => {
+  const handbook = useHandbookKnowledgeBase('demo');
   let server: ScriptedOpenAIServer;
   let home: string;
-  beforeEach(async () => {
-    server = await startScriptedOpenAIServer();
-    home = temporaryDirectory();
-    const root = temporaryDirectory();
-    writeFiles(root, { 'handbook.md': HANDBOOK });
-    const created = await runCliCaptured(['kb', 'create', 'demo', root, '--quiet'], { home });
-    expect(created.code, created.stderr).toBe(0);
-  });
-  afterEach(async () => {
-    await server.close();
+  beforeEach(() => {
+    ({ server, home } = handbook);
   });
 
   it('HANGJIA_BASE_URL and HANGJIA_MODEL alone give a generated, cited answer from the endpoint', async () => {
