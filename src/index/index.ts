@@ -19,4 +19,16 @@ export { TitleCitations, titleReferences } from './citations/index.js';
 export { TopicModel, WordSequences, DEFAULT_TOPIC_MODEL_OPTIONS, type TopicModelOptions } from './topics/index.js';
 export { FlatVectorIndex, FLAT_VECTOR_SERIALIZATION_VERSION } from './vector/index.js';
 export type { FlatVectorIndexOptions, VectorMatch, VectorSearchOptions } from './vector/index.js';
+export { FlatVectorStore, createInProcessVectorStoreConnector, createMilvusVectorStoreConnector, createQdrantVectorStoreConnector, mayReadPoint, vectorCollectionName, vectorPointStamp } from './vector/index.js';
+export type {
+  MilvusClientLike,
+  MilvusConnectorOptions,
+  QdrantConnectorOptions,
+  StoredVectorPoint,
+  VectorCollectionSpec,
+  VectorPoint,
+  VectorStore,
+  VectorStoreConnector,
+  VectorStoreSearchOptions,
+} from './vector/index.js';
 export { TopK, compareStrings } from './top-k.js';
