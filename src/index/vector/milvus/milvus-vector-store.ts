@@ -25,13 +25,25 @@ export interface MilvusStatus {
   reason?: string;
 }
 
-/** A row as this adapter writes it: see {@link milvusCollectionFields}. */
-export interface MilvusRow {
+/** A row as this adapter writes it: see {@link milvusCollectionFields}. (A type, not an interface: the SDK's `RowData` is an index signature.) */
+export type MilvusRow = {
   id: string;
   vector: number[];
   groups: string[];
   public: boolean;
   stamp: string;
+};
+
+/** One field of the collection's schema, as `createCollection` takes it (`FieldType` in the SDK). */
+export interface MilvusFieldSpec {
+  name: string;
+  data_type: 'VarChar' | 'FloatVector' | 'Array' | 'Bool';
+  element_type?: 'VarChar';
+  is_primary_key?: boolean;
+  autoID?: boolean;
+  max_length?: number;
+  max_capacity?: number;
+  dim?: number;
 }
 
 /**
@@ -43,7 +55,7 @@ export interface MilvusClientLike {
   createCollection(request: {
     collection_name: string;
     consistency_level: string;
-    fields: Array<Record<string, unknown>>;
+    fields: MilvusFieldSpec[];
     index_params: { field_name: string; index_type: string; metric_type: string };
   }): Promise<MilvusStatus>;
   loadCollection(request: { collection_name: string }): Promise<MilvusStatus>;
@@ -112,7 +124,7 @@ async function loadMilvusClient(options: MilvusConnectorOptions): Promise<Milvus
 }
 
 /** The collection's schema (see {@link createMilvusVectorStoreConnector}). */
-export function milvusCollectionFields(dimensions: number): Array<Record<string, unknown>> {
+export function milvusCollectionFields(dimensions: number): MilvusFieldSpec[] {
   return [
     { name: 'id', data_type: 'VarChar', is_primary_key: true, autoID: false, max_length: MAX_ID_LENGTH },
     { name: 'vector', data_type: 'FloatVector', dim: dimensions },
