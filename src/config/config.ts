@@ -10,6 +10,9 @@ export type LanguageModelProviderName = 'none' | 'openai-compatible' | 'llama-cp
 /** Which reranking adapter reorders the first-stage hits; `none` keeps the first-stage order. */
 export type RerankingProviderName = 'none' | 'http' | 'transformers';
 
+/** Where the vectors of a knowledge base are searched (docs/vectors.md). */
+export type VectorStoreName = 'flat' | 'qdrant' | 'milvus';
+
 /** How `search` combines retrievers. `auto` is hybrid when the knowledge base has embeddings, lexical otherwise. */
 export type SearchMode = 'auto' | 'lexical' | 'vector' | 'hybrid';
 
@@ -203,6 +206,19 @@ export interface HangjiaConfig {
     /** Hosts user tools may call besides loopback (127.0.0.1, ::1, localhost). */
     allowedHosts?: string[];
   };
+  /** Vector database (issue 18; docs/vectors.md). */
+  vectors: {
+    /**
+     * Default `flat`: the exact in-process index, derived beside the lexical one (`HANGJIA_VECTORS_STORE`).
+     * `qdrant` or `milvus`: a collection per knowledge base and embedding model in that server,
+     * filtered by access groups inside its search, kept current by `kb sync`.
+     */
+    store: VectorStoreName;
+    /** The server: Qdrant's REST URL (`http://127.0.0.1:6333`) or Milvus's gRPC address (`127.0.0.1:19530`) (`HANGJIA_VECTORS_URL`). */
+    url?: string;
+    /** Qdrant's `api-key`, or Milvus's token (`user:password`, or a Zilliz Cloud key); never written to disk or logs (`HANGJIA_VECTORS_API_KEY`). */
+    apiKey?: string;
+  };
   /** How `hangjia serve` listens and what it admits (docs/api.md). */
   server: {
     /** Address to bind (default 127.0.0.1; a non-loopback address needs an API key, see `hangjia keys`). */
@@ -243,5 +259,6 @@ export const DEFAULT_CONFIG: HangjiaConfig = {
   answer: { evidenceThreshold: 0.35 },
   reasoning: { maxSteps: 8, maxToolCalls: 12, maxRepairs: 2, tokenBudget: 60_000, timeBudgetMs: 300_000 },
   rerank: { provider: 'none', topN: 20 },
+  vectors: { store: 'flat' },
   server: { host: '127.0.0.1', port: 8730, maxBodyBytes: 1024 * 1024, maxUploadFiles: 20, maxConcurrentRequests: 128, modelConcurrency: 4, modelQueue: 128, modelQueueWaitMs: 10_000, requestsPerMinute: 600, corsOrigins: [], drainMs: 10_000 },
 };

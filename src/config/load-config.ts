@@ -53,6 +53,10 @@ const ENVIRONMENT_KEYS: ReadonlyArray<[string, string]> = [
   ['HANGJIA_RERANK_MODEL_DIR', 'rerank.modelDir'],
   ['HANGJIA_RERANK_TOP_N', 'rerank.topN'],
   ['HANGJIA_ANSWER_GRAPH', 'answer.graph'],
+  // Vector database (docs/vectors.md).
+  ['HANGJIA_VECTORS_STORE', 'vectors.store'],
+  ['HANGJIA_VECTORS_URL', 'vectors.url'],
+  ['HANGJIA_VECTORS_API_KEY', 'vectors.apiKey'],
 ];
 
 const NUMERIC_KEYS = new Set([
@@ -94,11 +98,12 @@ const ENUM_KEYS: Record<string, readonly string[]> = {
   'search.mode': ['auto', 'lexical', 'vector', 'hybrid'],
   'model.provider': ['none', 'openai-compatible', 'llama-cpp'],
   'rerank.provider': ['none', 'http', 'transformers'],
+  'vectors.store': ['flat', 'qdrant', 'milvus'],
 };
 /** Settings that are true or false (written `true`/`false`, `1`/`0`, `yes`/`no` in the environment and --set). */
 const BOOLEAN_KEYS = new Set(['answer.strict', 'answer.graph']);
 /** Settings that must never be printed or saved. */
-export const SECRET_KEYS = new Set(['embedding.apiKey', 'model.apiKey', 'rerank.apiKey']);
+export const SECRET_KEYS = new Set(['embedding.apiKey', 'model.apiKey', 'rerank.apiKey', 'vectors.apiKey']);
 
 /**
  * Merges defaults, config file, environment and flags, recording where each value came from
@@ -275,6 +280,7 @@ function optionalKeys(): string[] {
     'answer.strict',
     ...['baseURL', 'apiKey', 'model', 'modelDir'].map((name) => `rerank.${name}`),
     'answer.graph',
+    'vectors.url', 'vectors.apiKey',
   ];
 }
 

@@ -5,7 +5,7 @@ import { canReadDocument, normalizeAccessGroups, readAccessRules, type AccessFil
 import type { Analyzer } from '../analysis/index.js';
 import type { Chunker, ChunkingOptions } from '../chunking/index.js';
 import { HangjiaError } from '../errors/index.js';
-import type { Bm25ParamsInput, Bm25SearchOptions, CitationParams, GroupParams, TopicParams } from '../index/index.js';
+import type { Bm25ParamsInput, Bm25SearchOptions, CitationParams, GroupParams, TopicParams, VectorStore, VectorStoreConnector } from '../index/index.js';
 import { embedMany, type EmbeddingModel } from '../models/index.js';
 import { retrieve, type RetrievalResult, type RetrieveOptions } from '../retrieval/index.js';
 import type { SourceFile, SourceOptions } from '../sources/index.js';
@@ -14,6 +14,7 @@ import { assertWritable, databasePath, isWritable, indexDirectory, knowledgeBase
 import { KnowledgeBaseStore, type DocumentSummary, type StoredChunk } from './knowledge-base-store.js';
 import { describeWriteLockHolder, tryAcquireWriteLock, writeLockHolder, type WriteLock, type WriteLockHolder } from './write-lock.js';
 import { syncSourceFiles, type SyncCounters, type SyncOptions, type SyncProgress } from './sync-knowledge-base.js';
+import { syncVectorStore, VECTOR_SYNC_META_KEY, type VectorSyncState } from './vector-sync.js';
 
 /** What `search` says about the index it uses (for a log line; searching goes on either way). */
 export interface IndexNotices {
@@ -65,6 +66,12 @@ export interface KnowledgeBaseComponents {
   embeddingPrefixes?: { query?: string; document?: string };
   /** Lexical engine settings; unset ones keep the engine's defaults. */
   lexical?: LexicalSettings;
+  /**
+   * Where the vectors are searched: absent, the in-process flat index derived beside the lexical
+   * one; else an external vector database (Qdrant, Milvus), kept current by `sync` and filtered by
+   * access groups inside its own search. See docs/vectors.md.
+   */
+  vectorStore?: VectorStoreConnector;
 }
 
 /** How the lexical index is built (`params`: an index built otherwise is rebuilt) and searched. */
@@ -98,6 +105,8 @@ export interface KnowledgeBaseStats {
   databaseBytes: number;
   indexBytes: number;
   lastRuns: ReturnType<KnowledgeBaseStore['recentRuns']>;
+  /** The external vector store's last complete sync (absent with the flat index, or before the first sync). */
+  vectorStore?: VectorSyncState;
 }
 
 /**
@@ -126,6 +135,9 @@ export class KnowledgeBase {
   private readonly components: KnowledgeBaseComponents;
   private indexes: DerivedIndexes | undefined;
   private restricted: { generation: number; setOfChunk: Map<string, number>; groupSets: string[][] } | undefined;
+  /** Opened external collections by dimension count, and the vector sync running now (one at a time). */
+  private readonly openVectorStores = new Map<number, Promise<VectorStore>>();
+  private vectorSync: Promise<VectorSyncState | undefined> | undefined;
 
   constructor(name: string, directory: string, store: KnowledgeBaseStore, components: KnowledgeBaseComponents) {
     this.name = name;
@@ -176,6 +188,7 @@ export class KnowledgeBase {
     if (counters.chunksEmbedded > 0 || indexStaleness(indexDirectory(this.directory), this.store, this.indexRequirements()) !== undefined) {
       this.reindex({ onProgress: options.onProgress });
     }
+    await this.syncVectors();
     this.store.finishRun(runId, counters.failed > 0 ? 'completed-with-errors' : 'completed', summarizeCounters(counters));
     return counters;
   }
@@ -204,7 +217,9 @@ export class KnowledgeBase {
     const { access } = options;
     const filter = this.readableChunkFilter(access);
     const model = this.components.embeddingModel;
+    const external = this.components.vectorStore ? this.indexedEmbeddingModelId() : undefined;
     const vectorUsable = indexes.vector && model && indexes.manifest.vector?.modelId === this.embeddingModelId;
+    const embedQuery = async (text: string): Promise<Float32Array> => (await embedMany(model!, [`${this.components.embeddingPrefixes?.query ?? ''}${text}`])).embeddings[0]!;
     const { groups, topics, citations } = this.components.lexical ?? {};
     const evidence: Bm25SearchOptions = {
       ...(groups === undefined ? {} : { groups }),
@@ -215,12 +230,18 @@ export class KnowledgeBase {
       query,
       {
         lexical: { search: (text, lexicalOptions) => indexes.lexical.search(text, { ...lexicalOptions, ...evidence, ...(filter ? { filter } : {}) }) },
-        ...(vectorUsable
+        ...(model && external
           ? {
-              vector: { search: (vector, vectorOptions) => indexes.vector!.search(vector, { ...vectorOptions, ...(filter ? { filter } : {}) }) },
-              embedQuery: async (text: string) => (await embedMany(model, [`${this.components.embeddingPrefixes?.query ?? ''}${text}`])).embeddings[0]!,
+              // The access rule travels with the query and is applied inside the database's search.
+              vector: { search: async (vector, vectorOptions) => (await this.currentVectorStore(vector.length)).search(vector, { ...vectorOptions, ...(access ? { readerGroups: access.groups } : {}) }) },
+              embedQuery,
             }
-          : {}),
+          : vectorUsable
+            ? {
+                vector: { search: (vector, vectorOptions) => indexes.vector!.search(vector, { ...vectorOptions, ...(filter ? { filter } : {}) }) },
+                embedQuery,
+              }
+            : {}),
         loadChunks: (ids) => this.readableChunks(ids, access),
       },
       options,
@@ -286,7 +307,9 @@ export class KnowledgeBase {
 
   /** Whether `search` can use vectors: an embedding model is configured and the chunks are embedded with it. */
   hasVectorSearch(): boolean {
-    return this.loadIndexes().vector !== undefined && this.components.embeddingModel !== undefined;
+    if (this.components.embeddingModel === undefined) return false;
+    if (this.components.vectorStore) return this.indexedEmbeddingModelId() !== undefined;
+    return this.loadIndexes().vector !== undefined;
   }
 
   /**
@@ -328,11 +351,59 @@ export class KnowledgeBase {
       databaseBytes: directorySize(this.directory, (file) => file.startsWith('kb.sqlite')),
       indexBytes: directorySize(indexDirectory(this.directory)),
       lastRuns: hidesDocuments ? [] : this.store.recentRuns(3),
+      ...(this.components.vectorStore && !hidesDocuments && this.vectorSyncState() ? { vectorStore: this.vectorSyncState()! } : {}),
     };
   }
 
   close(): void {
+    // Collections stay; only their connections are released (nothing to wait for: the store closes next).
+    for (const opened of this.openVectorStores.values()) void opened.then((vectors) => vectors.close()).catch(() => {});
+    this.openVectorStores.clear();
     this.store.close();
+  }
+
+  /**
+   * Brings the external vector store in line with the store (see `syncVectorStore`): after every
+   * `sync`, and before a search when the store has changed since (an admin's group edit, a sync
+   * that died before this step). Nothing to do without an external store or embeddings, or on a
+   * read-only knowledge base (it cannot record the result; the post-read access check still holds).
+   */
+  async syncVectors(): Promise<VectorSyncState | undefined> {
+    const modelId = this.indexedEmbeddingModelId();
+    if (!this.components.vectorStore || !modelId || this.store.readOnly) return undefined;
+    // One at a time: a second caller waits for the running sync and then checks again.
+    while (this.vectorSync) await this.vectorSync.catch(() => undefined);
+    if (this.vectorSyncState()?.generation === this.store.generation()) return this.vectorSyncState();
+    this.vectorSync = (async () => {
+      const dimensions = firstEmbeddingLength(this.store, modelId);
+      if (dimensions === undefined) return undefined;
+      const state = await syncVectorStore(this.store, await this.currentVectorStore(dimensions, false), modelId);
+      this.store.setMeta(VECTOR_SYNC_META_KEY, JSON.stringify(state));
+      return state;
+    })();
+    try {
+      return await this.vectorSync;
+    } finally {
+      this.vectorSync = undefined;
+    }
+  }
+
+  private vectorSyncState(): VectorSyncState | undefined {
+    const recorded = this.store.getMeta(VECTOR_SYNC_META_KEY);
+    return recorded === undefined ? undefined : (JSON.parse(recorded) as VectorSyncState);
+  }
+
+  /** The external collection for this knowledge base, its model and `dimensions`; brought up to date first unless `converge` is false. */
+  private async currentVectorStore(dimensions: number, converge = true): Promise<VectorStore> {
+    if (converge && this.vectorSyncState()?.generation !== this.store.generation()) await this.syncVectors();
+    let opened = this.openVectorStores.get(dimensions);
+    if (!opened) {
+      opened = this.components.vectorStore!.open({ knowledgeBase: this.name, embeddingModelId: this.indexedEmbeddingModelId()!, dimensions });
+      // A failed open (server down) is not cached: the next search tries again.
+      opened.catch(() => this.openVectorStores.delete(dimensions));
+      this.openVectorStores.set(dimensions, opened);
+    }
+    return opened;
   }
 
   /** The chunks among `ids` that exist and `access` may read; each shows only the groups the caller holds, as listings do. */
@@ -446,7 +517,8 @@ export class KnowledgeBase {
 
   /** What the derived indexes must be built with: this knowledge base's analyzer, lexical settings and embedding model. */
   private indexRequirements(): IndexRequirements {
-    const modelId = this.indexedEmbeddingModelId();
+    // With an external vector store the vectors live there: no flat index is derived.
+    const modelId = this.components.vectorStore ? undefined : this.indexedEmbeddingModelId();
     return {
       analyzer: this.components.analyzer,
       ...(this.components.lexical?.params ? { lexicalParams: this.components.lexical.params } : {}),
@@ -557,6 +629,12 @@ export { listKnowledgeBaseNames };
 function summarizeCounters(counters: SyncCounters): Record<string, number> {
   const { failures, skippedInputs, warnings, ...numbers } = counters;
   return { ...numbers, warnings: warnings.length };
+}
+
+/** The length of the first stored embedding of `modelId`, or undefined when there is none. */
+function firstEmbeddingLength(store: KnowledgeBaseStore, modelId: string): number | undefined {
+  for (const { vector } of store.iterateChunkEmbeddings(modelId)) return vector.length;
+  return undefined;
 }
 
 function directorySize(directory: string, filter: (name: string) => boolean = () => true): number {

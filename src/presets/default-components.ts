@@ -4,6 +4,7 @@ import type { HangjiaConfig } from '../config/index.js';
 import { HangjiaError } from '../errors/index.js';
 import type { KnowledgeBaseComponents, KnowledgeBaseSettings, LexicalSettings } from '../knowledge-base/index.js';
 import type { Reranker } from '../retrieval/index.js';
+import { createMilvusVectorStoreConnector, createQdrantVectorStoreConnector, type VectorStoreConnector } from '../index/index.js';
 import { rerank, type DisposableRerankingModel, type EmbeddingModel, type LanguageModel, type ProviderRetry, type RerankingModel } from '../models/index.js';
 import {
   createHttpRerankingModel,
@@ -57,6 +58,8 @@ export function createEmbeddingModelFromConfig(embedding: HangjiaConfig['embeddi
  * const kb = openKnowledgeBase({ home: config.home, name: 'law' }, createDefaultComponents(config));
  */
 export function createDefaultComponents(config: HangjiaConfig): (settings: KnowledgeBaseSettings) => KnowledgeBaseComponents {
+  // One connector (one client, one connection pool) for every knowledge base opened with this configuration.
+  const vectorStore = createVectorStoreConnectorFromConfig(config.vectors);
   return (settings) => {
     const embeddingModel = createEmbeddingModelFromConfig(config.embedding);
     return {
@@ -67,8 +70,27 @@ export function createDefaultComponents(config: HangjiaConfig): (settings: Knowl
         ? { embeddingPrefixes: { query: config.embedding.queryPrefix ?? '', document: config.embedding.documentPrefix ?? '' } }
         : {}),
       lexical: lexicalSettingsFromConfig(config.search),
+      ...(vectorStore ? { vectorStore } : {}),
     };
   };
+}
+
+/**
+ * The vector database the configuration names, or undefined for `flat` (the in-process index).
+ * Its client package is imported on the first collection opened, not here.
+ */
+export function createVectorStoreConnectorFromConfig(vectors: HangjiaConfig['vectors']): VectorStoreConnector | undefined {
+  if (vectors.store === 'flat') return undefined;
+  if (!vectors.url) {
+    throw new HangjiaError(
+      'E_CONFIG',
+      `vectors.store is "${vectors.store}", which needs vectors.url (${vectors.store === 'qdrant' ? 'e.g. http://127.0.0.1:6333' : 'e.g. 127.0.0.1:19530'}): set it in hangjia.config.yaml or with HANGJIA_VECTORS_URL.`,
+      { details: { setting: 'vectors.url', store: vectors.store } },
+    );
+  }
+  return vectors.store === 'qdrant'
+    ? createQdrantVectorStoreConnector({ url: vectors.url, ...(vectors.apiKey ? { apiKey: vectors.apiKey } : {}) })
+    : createMilvusVectorStoreConnector({ address: vectors.url, ...(vectors.apiKey ? { token: vectors.apiKey } : {}) });
 }
 
 /** The lexical engine settings in `search` (field weights, k1, group, topic and citation evidence), as the index layer takes them. */

@@ -7,7 +7,8 @@ import type { Reranker } from './rerank.js';
 /** What `retrieve` searches: any lexical and/or vector index plus a way to fetch chunks by id. */
 export interface RetrievalSources {
   lexical?: { search(query: string, options: { k: number }): Array<{ id: string; score: number; matchedTerms?: string[]; citedBy?: number }> };
-  vector?: { search(vector: Float32Array, options: { k: number }): Array<{ id: string; score: number }> };
+  /** In process (the flat index) or a vector database (a promise). */
+  vector?: { search(vector: Float32Array, options: { k: number }): Array<{ id: string; score: number }> | Promise<Array<{ id: string; score: number }>> };
   /** Embeds the query with the same model the vector index was built with. */
   embedQuery?: (query: string) => Promise<Float32Array>;
   loadChunks(ids: string[]): Map<string, { chunk: Chunk; documentPath: string; documentTitle: string; documentRowKey?: string }>;
@@ -81,7 +82,7 @@ export async function retrieve(query: string, sources: RetrievalSources, options
   if (wantsVector && sources.vector && sources.embedQuery) {
     const vectorStarted = performance.now();
     const vector = await sources.embedQuery(query);
-    lists.push({ retriever: 'vector', weight: options.vectorWeight ?? 1, hits: sources.vector.search(vector, { k: candidates }) });
+    lists.push({ retriever: 'vector', weight: options.vectorWeight ?? 1, hits: await sources.vector.search(vector, { k: candidates }) });
     timings.vectorMs = performance.now() - vectorStarted;
   }
 
