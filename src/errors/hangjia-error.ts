@@ -49,4 +49,5 @@ export const USAGE_ERROR_CODES = new Set([
   'E_GRAPH_QUERY',
   'E_GRAPH_CONFIRM',
   'E_GRAPH_NOT_FOUND',
+  'E_VECTOR_STORE_PACKAGE',
 ]);

@@ -395,7 +395,8 @@ export class KnowledgeBase {
 
   /** The external collection for this knowledge base, its model and `dimensions`; brought up to date first unless `converge` is false. */
   private async currentVectorStore(dimensions: number, converge = true): Promise<VectorStore> {
-    if (converge && this.vectorSyncState()?.generation !== this.store.generation()) await this.syncVectors();
+    // A writer holding the lock converges the collection itself when it finishes; a search does not write beside it.
+    if (converge && this.vectorSyncState()?.generation !== this.store.generation() && writeLockHolder(this.directory) === undefined) await this.syncVectors();
     let opened = this.openVectorStores.get(dimensions);
     if (!opened) {
       opened = this.components.vectorStore!.open({ knowledgeBase: this.name, embeddingModelId: this.indexedEmbeddingModelId()!, dimensions });

@@ -42,6 +42,8 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   E_PROVIDER_UNREACHABLE: 502,
   E_MODEL_OUTPUT: 502,
   E_PROVIDER_TIMEOUT: 504,
+  // A vector database (Qdrant, Milvus) that failed or could not be reached: an upstream failure, like a model endpoint.
+  E_VECTOR_STORE: 502,
 };
 
 const TYPE_BY_STATUS: Record<number, string> = {

@@ -36,6 +36,8 @@ export default defineCommand({
       if (citedGroups !== undefined) terminal.out(`cited           ${citedGroups > 0 ? `${citedGroups} documents named by title (《…》) in other documents` : 'no document is named by title in another'}`);
       const mostCited = stats.index?.lexical.mostCited ?? [];
       if (mostCited.length > 0) terminal.out(`most named      ${mostCited.map(({ title, citedBy }) => `${title} (${citedBy})`).join(', ')}`);
+      const vectors = stats.vectorStore;
+      if (vectors) terminal.out(`vector store    ${vectors.kind} collection ${vectors.collection}: ${vectors.points} points, synced ${vectors.syncedAt}`);
       terminal.out(`size            database ${formatBytes(stats.databaseBytes)}, indexes ${formatBytes(stats.indexBytes)}`);
       for (const failed of stats.failedFiles) terminal.out(`  ✗ ${failed.path}: ${failed.message ?? ''} [${failed.code ?? ''}]`);
       const last = stats.lastRuns[0];
