@@ -43,6 +43,7 @@ const queryCount = Number(flags.queries);
 const FILE_SIZE = 1000;
 const MODEL_ID = 'bench:random';
 const K = 50;
+const LOCATION = 'in-process';
 const RESULTS = join(REPOSITORY_ROOT, 'bench', 'results');
 
 const home = mkdtempSync(join(tmpdir(), 'hangjia-vector-sync-'));
@@ -100,14 +101,14 @@ const runners: Record<'flat' | 'external', () => Promise<void>> = {
   external: async () => {
     external = new FlatVectorStore(spec);
     const target = external;
-    await time('external first push', async () => (await syncVectorStore(store, target, MODEL_ID)).upserted);
+    await time('external first push', async () => (await syncVectorStore(store, target, MODEL_ID, LOCATION)).upserted);
     await time('external no-op resync', async () => {
-      const state = await syncVectorStore(store, target, MODEL_ID);
+      const state = await syncVectorStore(store, target, MODEL_ID, LOCATION);
       return state.upserted + state.deleted;
     });
     // File 0 is public; it alternates between ['hr'] and [] so every round changes 1,000 chunks.
     store.applySourceFileGroups(filePaths[0]!, ['hr']);
-    await time('external resync after a group change', async () => (await syncVectorStore(store, target, MODEL_ID)).upserted);
+    await time('external resync after a group change', async () => (await syncVectorStore(store, target, MODEL_ID, LOCATION)).upserted);
     store.applySourceFileGroups(filePaths[0]!, []);
   },
 };
@@ -119,7 +120,7 @@ for (let round = 0; round < rounds; round++) {
 }
 
 // Search with the access filter: an outsider (no groups) reads public chunks only.
-await syncVectorStore(store, external!, MODEL_ID);
+await syncVectorStore(store, external!, MODEL_ID, LOCATION);
 const restricted = new Set<string>();
 for (const { chunkId } of store.iterateRestrictedChunks()) restricted.add(chunkId);
 const queries = Array.from({ length: queryCount }, randomVector);

@@ -373,11 +373,11 @@ export class KnowledgeBase {
     if (!this.components.vectorStore || !modelId || this.store.readOnly) return undefined;
     // One at a time: a second caller waits for the running sync and then checks again.
     while (this.vectorSync) await this.vectorSync.catch(() => undefined);
-    if (this.vectorSyncState()?.generation === this.store.generation()) return this.vectorSyncState();
+    if (this.vectorsCurrent()) return this.vectorSyncState();
     this.vectorSync = (async () => {
       const dimensions = firstEmbeddingLength(this.store, modelId);
       if (dimensions === undefined) return undefined;
-      const state = await syncVectorStore(this.store, await this.currentVectorStore(dimensions, false), modelId);
+      const state = await syncVectorStore(this.store, await this.currentVectorStore(dimensions, false), modelId, this.components.vectorStore!.location);
       this.store.setMeta(VECTOR_SYNC_META_KEY, JSON.stringify(state));
       return state;
     })();
@@ -388,6 +388,20 @@ export class KnowledgeBase {
     }
   }
 
+  /**
+   * Whether the last recorded vector sync reflects the store now, in this server and for this
+   * model: switching servers or models makes the next sync or search push everything again.
+   */
+  private vectorsCurrent(): boolean {
+    const state = this.vectorSyncState();
+    return (
+      state !== undefined &&
+      state.generation === this.store.generation() &&
+      state.location === this.components.vectorStore?.location &&
+      state.embeddingModelId === this.indexedEmbeddingModelId()
+    );
+  }
+
   private vectorSyncState(): VectorSyncState | undefined {
     const recorded = this.store.getMeta(VECTOR_SYNC_META_KEY);
     return recorded === undefined ? undefined : (JSON.parse(recorded) as VectorSyncState);
@@ -396,7 +410,7 @@ export class KnowledgeBase {
   /** The external collection for this knowledge base, its model and `dimensions`; brought up to date first unless `converge` is false. */
   private async currentVectorStore(dimensions: number, converge = true): Promise<VectorStore> {
     // A writer holding the lock converges the collection itself when it finishes; a search does not write beside it.
-    if (converge && this.vectorSyncState()?.generation !== this.store.generation() && writeLockHolder(this.directory) === undefined) await this.syncVectors();
+    if (converge && !this.vectorsCurrent() && writeLockHolder(this.directory) === undefined) await this.syncVectors();
     let opened = this.openVectorStores.get(dimensions);
     if (!opened) {
       opened = this.components.vectorStore!.open({ knowledgeBase: this.name, embeddingModelId: this.indexedEmbeddingModelId()!, dimensions });

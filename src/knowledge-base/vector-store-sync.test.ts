@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG } from '../config/index.js';
 import { createInProcessVectorStoreConnector, type VectorStore, type VectorStoreConnector } from '../index/index.js';
 import type { DisposableEmbeddingModel } from '../models/index.js';
 import { createTransformersEmbeddingModel } from '../providers/index.js';
-import { createKnowledgeBase, type KnowledgeBase, type KnowledgeBaseComponents } from './index.js';
+import { createKnowledgeBase, openKnowledgeBase, type KnowledgeBase, type KnowledgeBaseComponents } from './index.js';
 
 const temporaryDirectory = useTemporaryDirectories();
 const models: DisposableEmbeddingModel[] = [];
@@ -114,6 +114,23 @@ describe('a knowledge base whose vectors live in an external vector store (in-pr
     kb.close();
   });
 
+  it('pushes everything again to another server, though the store has not changed', async () => {
+    const root = temporaryDirectory();
+    writeFiles(root, { 'a.md': '# 甲\n\n年终奖按月发放。\n', 'b.md': '# 乙\n\n试用期最长六个月。\n' });
+    const first = createInProcessVectorStoreConnector();
+    const kb = await makeKnowledgeBase(root, 'moved', first);
+    await kb.sync();
+    const home = path.dirname(path.dirname(kb.directory));
+    kb.close();
+    // The same knowledge base opened with a connector to another (empty) server.
+    const second = createInProcessVectorStoreConnector();
+    const moved = openKnowledgeBase({ home, name: 'moved' }, await components(second));
+    expect((await moved.search('年终奖', { k: 1, mode: 'vector' })).hits).toHaveLength(1);
+    expect(moved.stats().vectorStore).toMatchObject({ location: second.location, upserted: 2, points: 2 });
+    expect([...(await pointsOf(second, moved)).keys()].sort()).toEqual(chunkIds(moved));
+    moved.close();
+  });
+
   it('converges after a sync killed half-way through writing the vectors', async () => {
     const root = temporaryDirectory();
     writeFiles(root, corpus());
@@ -122,6 +139,7 @@ describe('a knowledge base whose vectors live in an external vector store (in-pr
     // The database accepts half of the first batch, then the connection drops.
     const flaky: VectorStoreConnector = {
       kind: inner.kind,
+      location: inner.location,
       async open(spec) {
         const real = await inner.open(spec);
         const wrapper: VectorStore = Object.create(real) as VectorStore;

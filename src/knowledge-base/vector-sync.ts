@@ -14,6 +14,9 @@ export interface VectorSyncCounters {
 /** What the store's meta records after a complete vector sync (`vectorStore` key). */
 export interface VectorSyncState extends VectorSyncCounters {
   kind: string;
+  /** The server (see `VectorStoreConnector.location`). */
+  location: string;
+  embeddingModelId: string;
   collection: string;
   /** The store generation the collection reflects. */
   generation: number;
@@ -37,7 +40,7 @@ const UPSERT_BATCH = 256;
  * in memory once: on the first push of a knowledge base that is every vector, the same memory the
  * flat index takes; afterwards only what changed.
  */
-export async function syncVectorStore(store: KnowledgeBaseStore, vectors: VectorStore, embeddingModelId: string): Promise<VectorSyncState> {
+export async function syncVectorStore(store: KnowledgeBaseStore, vectors: VectorStore, embeddingModelId: string, location: string): Promise<VectorSyncState> {
   const generation = store.generation();
   const stored = new Map<string, string>();
   for await (const page of vectors.listPoints()) for (const point of page) stored.set(point.id, point.stamp);
@@ -68,5 +71,5 @@ export async function syncVectorStore(store: KnowledgeBaseStore, vectors: Vector
 
   for (let start = 0; start < changed.length; start += UPSERT_BATCH) await vectors.upsert(changed.slice(start, start + UPSERT_BATCH));
   if (gone.length > 0) await vectors.delete(gone);
-  return { kind: vectors.kind, collection: vectors.collection, generation, points, upserted: changed.length, deleted: gone.length, unchanged, syncedAt: new Date().toISOString() };
+  return { kind: vectors.kind, location, embeddingModelId, collection: vectors.collection, generation, points, upserted: changed.length, deleted: gone.length, unchanged, syncedAt: new Date().toISOString() };
 }

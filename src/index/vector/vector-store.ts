@@ -71,6 +71,8 @@ export interface VectorCollectionSpec {
 /** Opens (creating when missing) the collection of a knowledge base in one vector database. */
 export interface VectorStoreConnector {
   readonly kind: string;
+  /** Which server (its URL or address; no credentials), so state recorded for one is not taken for another's. */
+  readonly location: string;
   open(spec: VectorCollectionSpec): Promise<VectorStore>;
 }
 
@@ -170,6 +172,8 @@ export class FlatVectorStore implements VectorStore {
   async close(): Promise<void> {}
 }
 
+let inProcessConnectors = 0;
+
 /**
  * Flat stores kept in this process, one per collection: an in-memory "database" for tests and for
  * trying the external-store code path without a server. Opening a collection again returns the
@@ -177,8 +181,10 @@ export class FlatVectorStore implements VectorStore {
  */
 export function createInProcessVectorStoreConnector(): VectorStoreConnector {
   const collections = new Map<string, FlatVectorStore>();
+  inProcessConnectors += 1;
   return {
     kind: 'flat',
+    location: `in-process:${process.pid}:${inProcessConnectors}`,
     async open(spec) {
       const name = vectorCollectionName(spec);
       let store = collections.get(name);

@@ -101,6 +101,7 @@ export function createMilvusVectorStoreConnector(options: MilvusConnectorOptions
   let client: Promise<MilvusClientLike> | undefined = options.client ? Promise.resolve(options.client) : undefined;
   return {
     kind: 'milvus',
+    location: options.address,
     async open(spec) {
       client ??= loadMilvusClient(options);
       return openMilvusCollection(await client, spec, options.address);

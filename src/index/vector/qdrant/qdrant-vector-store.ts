@@ -42,6 +42,7 @@ export function createQdrantVectorStoreConnector(options: QdrantConnectorOptions
   let client: Promise<QdrantClient> | undefined;
   return {
     kind: 'qdrant',
+    location: options.url,
     async open(spec) {
       client ??= loadQdrantClient(options);
       return openQdrantCollection(await client, spec, options.url);
