@@ -4,7 +4,7 @@ import { EXIT } from './_exit-codes.js';
 import type { CliSession } from './_session.js';
 import type { Terminal } from './_terminal.js';
 
-const PHASE_LABELS: Record<SyncProgress['phase'], string> = { scan: 'scan', ingest: 'ingest', rows: 'rows', embed: 'embed', index: 'index', topics: 'topics' };
+const PHASE_LABELS: Record<SyncProgress['phase'], string> = { scan: 'scan', ingest: 'ingest', rows: 'rows', embed: 'embed', index: 'index', topics: 'topics', vectors: 'vectors' };
 
 /**
  * Runs a sync with a progress bar, prints the final counters, and sets a failing exit status if

@@ -188,7 +188,7 @@ export class KnowledgeBase {
     if (counters.chunksEmbedded > 0 || indexStaleness(indexDirectory(this.directory), this.store, this.indexRequirements()) !== undefined) {
       this.reindex({ onProgress: options.onProgress });
     }
-    await this.syncVectors();
+    await this.syncVectors({ onProgress: options.onProgress });
     this.store.finishRun(runId, counters.failed > 0 ? 'completed-with-errors' : 'completed', summarizeCounters(counters));
     return counters;
   }
@@ -368,7 +368,7 @@ export class KnowledgeBase {
    * that died before this step). Nothing to do without an external store or embeddings, or on a
    * read-only knowledge base (it cannot record the result; the post-read access check still holds).
    */
-  async syncVectors(): Promise<VectorSyncState | undefined> {
+  async syncVectors(options: { onProgress?: (progress: SyncProgress) => void } = {}): Promise<VectorSyncState | undefined> {
     const modelId = this.indexedEmbeddingModelId();
     if (!this.components.vectorStore || !modelId || this.store.readOnly) return undefined;
     // One at a time: a second caller waits for the running sync and then checks again.
@@ -377,7 +377,7 @@ export class KnowledgeBase {
     this.vectorSync = (async () => {
       const dimensions = firstEmbeddingLength(this.store, modelId);
       if (dimensions === undefined) return undefined;
-      const state = await syncVectorStore(this.store, await this.currentVectorStore(dimensions, false), modelId, this.components.vectorStore!.location);
+      const state = await syncVectorStore(this.store, await this.currentVectorStore(dimensions, false), modelId, this.components.vectorStore!.location, options.onProgress);
       this.store.setMeta(VECTOR_SYNC_META_KEY, JSON.stringify(state));
       return state;
     })();

@@ -8,7 +8,8 @@ import { hashFile, listSourceFiles, readSourceFile, type SourceFile, type Source
 import type { DocumentWithChunks, KnowledgeBaseStore, SourceFileRow } from './knowledge-base-store.js';
 
 /** `rows`: documents of one large csv/jsonl file, within `ingest` (see `SyncOptions.rowBatchSize`). */
-export type SyncPhase = 'scan' | 'ingest' | 'rows' | 'embed' | 'index' | 'topics';
+/** `vectors`: writing changed vectors to an external vector store (docs/vectors.md). */
+export type SyncPhase = 'scan' | 'ingest' | 'rows' | 'embed' | 'index' | 'topics' | 'vectors';
 
 export interface SyncProgress {
   phase: SyncPhase;

@@ -95,7 +95,9 @@ describe('a knowledge base whose vectors live in an external vector store (in-pr
     writeFiles(root, { 'a.md': '# 甲\n\n年终奖按月发放。\n', 'b.md': '# 乙\n\n试用期最长六个月。\n' });
     const connector = createInProcessVectorStoreConnector();
     const kb = await makeKnowledgeBase(root, 'changes', connector);
-    await kb.sync();
+    const progress: Array<[number, number]> = [];
+    await kb.sync({ onProgress: ({ phase, done, total }) => phase === 'vectors' && progress.push([done, total]) });
+    expect(progress).toEqual([[0, 2], [2, 2]]);
     expect(kb.stats().vectorStore).toMatchObject({ kind: 'flat', points: 2, upserted: 2, deleted: 0, unchanged: 0, generation: kb.store.generation() });
     const before = await pointsOf(connector, kb);
 

@@ -40,7 +40,13 @@ const UPSERT_BATCH = 256;
  * in memory once: on the first push of a knowledge base that is every vector, the same memory the
  * flat index takes; afterwards only what changed.
  */
-export async function syncVectorStore(store: KnowledgeBaseStore, vectors: VectorStore, embeddingModelId: string, location: string): Promise<VectorSyncState> {
+export async function syncVectorStore(
+  store: KnowledgeBaseStore,
+  vectors: VectorStore,
+  embeddingModelId: string,
+  location: string,
+  onProgress?: (progress: { phase: 'vectors'; done: number; total: number }) => void,
+): Promise<VectorSyncState> {
   const generation = store.generation();
   const stored = new Map<string, string>();
   for await (const page of vectors.listPoints()) for (const point of page) stored.set(point.id, point.stamp);
@@ -69,7 +75,15 @@ export async function syncVectorStore(store: KnowledgeBaseStore, vectors: Vector
   // What is left in `stored` has no chunk in the store any more.
   const gone = [...stored.keys()];
 
-  for (let start = 0; start < changed.length; start += UPSERT_BATCH) await vectors.upsert(changed.slice(start, start + UPSERT_BATCH));
-  if (gone.length > 0) await vectors.delete(gone);
+  const total = changed.length + gone.length;
+  onProgress?.({ phase: 'vectors', done: 0, total });
+  for (let start = 0; start < changed.length; start += UPSERT_BATCH) {
+    await vectors.upsert(changed.slice(start, start + UPSERT_BATCH));
+    onProgress?.({ phase: 'vectors', done: Math.min(start + UPSERT_BATCH, changed.length), total });
+  }
+  if (gone.length > 0) {
+    await vectors.delete(gone);
+    onProgress?.({ phase: 'vectors', done: total, total });
+  }
   return { kind: vectors.kind, location, embeddingModelId, collection: vectors.collection, generation, points, upserted: changed.length, deleted: gone.length, unchanged, syncedAt: new Date().toISOString() };
 }
