@@ -74,22 +74,35 @@ describe('Qdrant adapter requests (scripted server answering with documented res
     ]);
   });
 
-  it('opens an existing collection without creating anything', async () => {
-    const server = await start({ 'GET /collections/{collection}/exists': ['collection-exists-true'] });
+  it('opens an existing collection with its payload indexes without creating anything', async () => {
+    const server = await start({ 'GET /collections/{collection}/exists': ['collection-exists-true'], 'GET /collections/{collection}': ['get-collection-indexed'] });
     await createQdrantVectorStoreConnector({ url: server.url }).open(SPEC);
-    expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /collections/{collection}/exists']);
+    expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /collections/{collection}/exists', 'GET /collections/{collection}']);
     expect(server.requests[0]?.apiKey).toBeUndefined();
   });
 
+  it('adds the payload indexes an existing collection lacks (a process killed right after creating it)', async () => {
+    const server = await start({
+      'GET /collections/{collection}/exists': ['collection-exists-true'],
+      'GET /collections/{collection}': ['get-collection-unindexed'],
+      'PUT /collections/{collection}/index': ['create-payload-index', 'create-payload-index'],
+    });
+    await createQdrantVectorStoreConnector({ url: server.url }).open(SPEC);
+    expect(server.requests.slice(2).map((request) => [request.method, request.path, request.body])).toEqual([
+      ['PUT', '/collections/{collection}/index?wait=true', { field_name: 'groups', field_schema: 'keyword' }],
+      ['PUT', '/collections/{collection}/index?wait=true', { field_name: 'public', field_schema: 'bool' }],
+    ]);
+  });
+
   it('upserts points under UUIDs derived from chunk ids, with chunk id, groups, public flag and stamp as payload', async () => {
-    const server = await start({ 'GET /collections/{collection}/exists': ['collection-exists-true'], 'PUT /collections/{collection}/points': ['upsert-points'] });
+    const server = await start({ 'GET /collections/{collection}/exists': ['collection-exists-true'], 'GET /collections/{collection}': ['get-collection-indexed'], 'PUT /collections/{collection}/points': ['upsert-points'] });
     const store = await createQdrantVectorStoreConnector({ url: server.url }).open(SPEC);
     const points = [
       { id: 'doc-public#0', vector: Float32Array.of(0.5, 0.25, 1), groups: [], stamp: vectorPointStamp([0.5, 0.25, 1], []) },
       { id: 'doc-hr#1', vector: [1, 0, 0], groups: ['hr', 'legal'], stamp: vectorPointStamp([1, 0, 0], ['hr', 'legal']) },
     ];
     await store.upsert(points);
-    expect(server.requests[1]).toEqual({
+    expect(server.requests[2]).toEqual({
       method: 'PUT',
       path: '/collections/{collection}/points?wait=true',
       body: {
@@ -104,7 +117,7 @@ describe('Qdrant adapter requests (scripted server answering with documented res
   });
 
   it('searches with the access filter in the query request (public, or sharing a group) and maps payload chunk ids back', async () => {
-    const server = await start({ 'GET /collections/{collection}/exists': ['collection-exists-true'], 'POST /collections/{collection}/points/query': ['query-points', 'query-points', 'query-points'] });
+    const server = await start({ 'GET /collections/{collection}/exists': ['collection-exists-true'], 'GET /collections/{collection}': ['get-collection-indexed'], 'POST /collections/{collection}/points/query': ['query-points', 'query-points', 'query-points'] });
     const store = await createQdrantVectorStoreConnector({ url: server.url }).open(SPEC);
     const matches = await store.search([0.1, 0.2, 0.3], { k: 7, readerGroups: ['hr', 'finance'] });
     expect(matches).toEqual([
@@ -114,7 +127,7 @@ describe('Qdrant adapter requests (scripted server answering with documented res
     await store.search([0.1, 0.2, 0.3], { k: 7, readerGroups: [] });
     await store.search([0.1, 0.2, 0.3], { k: 7 });
     const isPublic = { key: 'public', match: { value: true } };
-    expect(server.requests.slice(1).map((request) => [request.path, request.body])).toEqual([
+    expect(server.requests.slice(2).map((request) => [request.path, request.body])).toEqual([
       ['/collections/{collection}/points/query', { query: [0.1, 0.2, 0.3], limit: 7, with_payload: ['chunk_id'], filter: { should: [isPublic, { key: 'groups', match: { any: ['hr', 'finance'] } }] } }],
       // No groups: public points only (an empty `any` is not a condition to rely on).
       ['/collections/{collection}/points/query', { query: [0.1, 0.2, 0.3], limit: 7, with_payload: ['chunk_id'], filter: { should: [isPublic] } }],
@@ -125,7 +138,7 @@ describe('Qdrant adapter requests (scripted server answering with documented res
 
   it('deletes by derived point ids and lists points page by page through scroll offsets', async () => {
     const server = await start({
-      'GET /collections/{collection}/exists': ['collection-exists-true'],
+      'GET /collections/{collection}/exists': ['collection-exists-true'], 'GET /collections/{collection}': ['get-collection-indexed'],
       'POST /collections/{collection}/points/delete': ['delete-points'],
       'POST /collections/{collection}/points/scroll': ['scroll-points-page-1', 'scroll-points-page-2'],
     });
@@ -134,7 +147,7 @@ describe('Qdrant adapter requests (scripted server answering with documented res
     const pages = [];
     for await (const page of store.listPoints()) pages.push(page);
     expect(pages).toEqual([[{ id: 'doc-hr#1', stamp: 'a1b2c3d4e5f60718' }], [{ id: 'doc-public#0', stamp: '0918f7e6d5c4b3a2' }]]);
-    expect(server.requests.slice(1).map((request) => [request.path, request.body])).toEqual([
+    expect(server.requests.slice(2).map((request) => [request.path, request.body])).toEqual([
       ['/collections/{collection}/points/delete?wait=true', { points: [qdrantPointId('doc-old#0'), qdrantPointId('doc-old#1')] }],
       ['/collections/{collection}/points/scroll', { limit: 1000, with_payload: ['chunk_id', 'stamp'], with_vector: false }],
       ['/collections/{collection}/points/scroll', { limit: 1000, with_payload: ['chunk_id', 'stamp'], with_vector: false, offset: '5b2c1d1e-9a4f-4f3e-8d7a-1c2b3a4d5e6f' }],
@@ -142,7 +155,7 @@ describe('Qdrant adapter requests (scripted server answering with documented res
   });
 
   it('turns an error response into E_VECTOR_STORE naming the server, collection and step, never the API key', async () => {
-    const server = await start({ 'GET /collections/{collection}/exists': ['collection-exists-true'], 'POST /collections/{collection}/points/query': ['query-points-not-found'] });
+    const server = await start({ 'GET /collections/{collection}/exists': ['collection-exists-true'], 'GET /collections/{collection}': ['get-collection-indexed'], 'POST /collections/{collection}/points/query': ['query-points-not-found'] });
     const store = await createQdrantVectorStoreConnector({ url: server.url, apiKey: 'secret-key' }).open(SPEC);
     const error = await store.search([1, 0, 0], { k: 3 }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'E_VECTOR_STORE', details: { store: 'qdrant', url: server.url, collection: store.collection, step: 'search', status: 404 }, isRetryable: false });

@@ -70,6 +70,7 @@ export async function openQdrantCollection(client: QdrantClient, spec: VectorCol
   const collection = vectorCollectionName(spec);
   const call = qdrantCaller(url, collection);
   const { exists } = await call('check the collection', () => client.collectionExists(collection));
+  let indexed: string[] = [];
   if (!exists) {
     try {
       await client.createCollection(collection, { vectors: { size: spec.dimensions, distance: 'Cosine' } });
@@ -78,11 +79,22 @@ export async function openQdrantCollection(client: QdrantClient, spec: VectorCol
       const again = await call('check the collection', () => client.collectionExists(collection));
       if (!again.exists) throw qdrantError(url, collection, 'create the collection', error);
     }
-    await call('index the groups payload', () => client.createPayloadIndex(collection, { field_name: 'groups', field_schema: 'keyword', wait: true }));
-    await call('index the public payload', () => client.createPayloadIndex(collection, { field_name: 'public', field_schema: 'bool', wait: true }));
+  } else {
+    // A process killed between creating the collection and its payload indexes left it without them.
+    const info = await call('read the collection', () => client.getCollection(collection));
+    indexed = Object.keys(info.payload_schema ?? {});
+  }
+  for (const [field, schema] of PAYLOAD_INDEXES) {
+    if (!indexed.includes(field)) await call(`index the ${field} payload`, () => client.createPayloadIndex(collection, { field_name: field, field_schema: schema, wait: true }));
   }
   return new QdrantVectorStore(client, collection, spec.dimensions, call);
 }
+
+/** Payload indexes the access filter runs on inside the HNSW search. */
+const PAYLOAD_INDEXES = [
+  ['groups', 'keyword'],
+  ['public', 'bool'],
+] as const;
 
 type QdrantCall = <T>(step: string, request: () => Promise<T>) => Promise<T>;
 
