@@ -2,6 +2,7 @@ import type { Analyzer } from '../analysis/index.js';
 import { splitSentences } from '../chunking/index.js';
 import type { Hit } from '../retrieval/index.js';
 import type { Citation, RemovedMarker, SentenceCheck } from './answer.js';
+import { citableLocation } from './citable-location.js';
 import { defaultTermWeight, hitTerms, type TermWeight } from './evidence-score.js';
 
 /**
@@ -125,18 +126,7 @@ export function checkAnswer(rawText: string, sources: readonly Hit[], options: C
 
 /** A citation of source `n`. */
 export function citationFor(n: number, hit: Hit, snippet: string): Citation {
-  return {
-    n,
-    chunkId: hit.chunk.id,
-    documentId: hit.chunk.documentId,
-    documentPath: hit.documentPath,
-    documentTitle: hit.documentTitle,
-    ...(hit.documentRowKey === undefined ? {} : { documentRowKey: hit.documentRowKey }),
-    headingPath: hit.chunk.headingPath,
-    start: hit.chunk.start,
-    end: hit.chunk.end,
-    snippet,
-  };
+  return { n, ...citableLocation(hit), snippet };
 }
 
 /** The sentence of `passage` sharing the most weighted terms with `text` (the passage's first sentence when none does). */

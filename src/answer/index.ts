@@ -7,6 +7,8 @@ export { answerQuestion, DEFAULT_EVIDENCE_THRESHOLD, KB_SYSTEM_PROMPT_KEY } from
 export type { AnswerKnowledgeBase, AnswerQuestionOptions } from './answer-question.js';
 export type { Answer, AnswerKind, AnswerRefusal, AnswerSource, AnswerStream, AnswerStreamPart, Citation, RemovedMarker, SentenceCheck } from './answer.js';
 export { scoreEvidence, defaultTermWeight, hitTerms, type EvidenceScore, type EvidenceOptions, type TermWeight } from './evidence-score.js';
+export { answerToJson, hitToJson, type AnswerJson, type AnswerJsonDetail } from './answer-json.js';
+export { citableLocation, type CitableLocation } from './citable-location.js';
 export { checkAnswer, findMarkers, bestSentence, type AnswerCheck, type CheckAnswerOptions, type CheckedSentence } from './check-answer.js';
 export { extractAnswer, EXTRACTIVE_LABEL, type ExtractAnswerOptions, type ExtractedAnswer } from './extractive-answer.js';
 export { isRefusalReply, isRefusalSentence } from './refusal.js';

@@ -15,15 +15,15 @@ import {
   type RagWork,
 } from '../../eval/index.js';
 import type { LanguageModel } from '../../models/index.js';
-import { createEmbeddingModelFromConfig, createLanguageModelFromConfig } from '../../presets/index.js';
+import { createEmbeddingModelFromConfig, createLanguageModelFromConfig, requireChatModel, type Answering } from '../../presets/index.js';
 import { answerWithStrategy, evidenceRecall, type StrategyAnswer } from '../../reasoning/index.js';
+import { ANSWER_ARGS, openAnsweringFromFlags } from '../_answering.js';
 import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted, type Interrupts } from '../_interrupts.js';
 import { chooseRunDirectory, modelSource } from '../_run-directory.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 import { fileDigest } from '../../support/index.js';
 import type { Terminal } from '../_terminal.js';
-import { ANSWER_ARGS, openAnswering } from './ask.js';
 
 export default defineCommand({
   meta: {
@@ -58,7 +58,7 @@ export default defineCommand({
     // threshold below which it refuses) must not receive it, or a strict judge would turn answers into refusals.
     const { threshold: supportThreshold, ...answeringArgs } = args;
     if (args.rerank !== undefined && !args.kb) throw new HangjiaError('E_USAGE', '--rerank needs --kb: it reorders the passages the answers are made from.', { details: { flag: 'rerank' } });
-    const answering = args.kb ? await openAnswering(data, { ...answeringArgs, kb: args.kb }) : undefined;
+    const answering = args.kb ? await openAnsweringFromFlags(data, { ...answeringArgs, kb: args.kb }) : undefined;
     const { session, terminal, loaded } = answering ? { ...answering, loaded: { config: answering.config } } : openSession(data, args);
     const config = loaded.config;
     const file = path.resolve(session.cwd, args.file);
@@ -73,11 +73,7 @@ export default defineCommand({
 
       let evaluator: RagEvaluator;
       if (args.judge || args['judge-model'] !== undefined) {
-        if (config.model.provider === 'none') {
-          throw new HangjiaError('E_CONFIG', '--judge needs a chat model, and model.provider is "none". Configure one (HANGJIA_MODEL_PROVIDER, HANGJIA_BASE_URL, HANGJIA_MODEL), or drop --judge for the lexical variant.', {
-            details: { setting: 'model.provider', value: 'none' },
-          });
-        }
+        requireChatModel(config.model, '--judge needs a chat model, and model.provider is "none". Configure one (HANGJIA_MODEL_PROVIDER, HANGJIA_BASE_URL, HANGJIA_MODEL), or drop --judge for the lexical variant.');
         judge = createLanguageModelFromConfig(args['judge-model'] === undefined ? config.model : { ...config.model, model: args['judge-model'] });
         const embeddingModel = createEmbeddingModelFromConfig(config.embedding);
         evaluator = createModelRagEvaluator({
@@ -192,7 +188,7 @@ export default defineCommand({
  * error naming the setting, instead of mixing answers made two ways. The model's own settings sit
  * under `model`, so an extractive run (no model) is not tied to a temperature it never used.
  */
-function answeringSettings(answering: Awaited<ReturnType<typeof openAnswering>>, knowledgeBase: string): Record<string, unknown> {
+function answeringSettings(answering: Answering, knowledgeBase: string): Record<string, unknown> {
   const { options, model, config, reasoning } = answering;
   return {
     // Recorded only for pearl and agent, so that RAG runs made before strategies existed still resume.
