@@ -1,6 +1,6 @@
 import type { HangjiaError } from '../errors/index.js';
 import type { FinishReason, LanguageModelUsage } from '../models/index.js';
-import type { PromptLanguage } from '../prompt/index.js';
+import type { Language } from '../prompt/index.js';
 import type { Hit } from '../retrieval/index.js';
 import type { CitableLocation } from './citable-location.js';
 import type { EvidenceScore } from './evidence-score.js';
@@ -69,7 +69,7 @@ export interface Answer {
   question: string;
   /** The question used for retrieval (condensed from the conversation; equals `question` for a first turn). */
   standaloneQuestion: string;
-  language: PromptLanguage;
+  language: Language;
   /** The answer with dangling markers removed. */
   text: string;
   /** What the model wrote, before the post-check (generated answers only). */

@@ -1,6 +1,6 @@
 import { HangjiaError } from '../../errors/index.js';
 import type { LanguageModel } from '../../models/index.js';
-import type { PromptLanguage } from '../../prompt/index.js';
+import type { Language } from '../../prompt/index.js';
 import { JsonlAppender, openGenericRunDirectory, writeRunSummary, type RunIdentityMismatch } from '../_run-directory.js';
 import { judgePair, type PairJudgment } from './judge-pair.js';
 import type { PairwiseItem } from './pairwise-item.js';
@@ -19,7 +19,7 @@ export interface PairwiseRunConfig {
   input?: string;
   /** The rubric text, or `default` for {@link DEFAULT_PAIRWISE_RUBRIC}. */
   rubric: string;
-  language: PromptLanguage | 'auto';
+  language: Language | 'auto';
   temperature: number;
   seed: number;
   createdAt: string;
@@ -42,7 +42,7 @@ export interface RunPairwiseComparisonOptions {
   inputDigest?: string;
   /** Default: the built-in rubric in the question's language. */
   rubric?: string;
-  language?: PromptLanguage | 'auto';
+  language?: Language | 'auto';
   /** Default 0. */
   temperature?: number;
   /** Pairs in flight at once, 1–64 (each is two calls, one after the other). Default 2. */
