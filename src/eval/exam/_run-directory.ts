@@ -1,4 +1,5 @@
-import { JsonlAppender, openGenericRunDirectory, writeRunSummary, type OpenedRunDirectory, type RunIdentityMismatch } from '../_run-directory.js';
+import { JsonlAppender, openGenericRunDirectory, writeRunSummary, type OpenedRunDirectory } from '../_run-directory.js';
+import type { RunIdentityMismatch } from '../resumable-run.js';
 import type { ExamRecord, ExamRunConfig } from './exam-record.js';
 
 /** The exam runner's records file inside a run directory. Private to `eval/exam/`. */

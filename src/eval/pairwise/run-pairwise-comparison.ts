@@ -1,7 +1,8 @@
 import { HangjiaError } from '../../errors/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import type { Language } from '../../prompt/index.js';
-import { JsonlAppender, openGenericRunDirectory, writeRunSummary, type RunIdentityMismatch } from '../_run-directory.js';
+import { JsonlAppender, openGenericRunDirectory, writeRunSummary } from '../_run-directory.js';
+import type { ResumableRunOptions } from '../resumable-run.js';
 import { judgePair, type PairJudgment } from './judge-pair.js';
 import type { PairwiseItem } from './pairwise-item.js';
 import { summarizePairwiseOutcomes, type PairwiseSummary } from './pairwise-summary.js';
@@ -31,11 +32,8 @@ export interface PairwiseJudgmentRecord extends PairJudgment {
 }
 
 /** Options for {@link runPairwiseComparison}. */
-export interface RunPairwiseComparisonOptions {
+export interface RunPairwiseComparisonOptions extends ResumableRunOptions {
   model: LanguageModel;
-  runDirectory: string;
-  /** A run directory holding a run with other settings: `error` (default) or `new-directory` (see `runExam`). */
-  onIdentityMismatch?: RunIdentityMismatch;
   /** Where `model` is served, recorded and compared: two servers are two judges. */
   judgeEndpoint?: string;
   /** Identifies the answers compared (e.g. `fileDigest(a, b)`), recorded and compared. */
@@ -47,11 +45,6 @@ export interface RunPairwiseComparisonOptions {
   temperature?: number;
   /** Pairs in flight at once, 1–64 (each is two calls, one after the other). Default 2. */
   concurrency?: number;
-  seed?: number;
-  resamples?: number;
-  signal?: AbortSignal;
-  onProgress?: (progress: { done: number; total: number }) => void;
-  clock?: () => Date;
 }
 
 export interface PairwiseRunResult {
