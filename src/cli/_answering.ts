@@ -59,7 +59,7 @@ export async function openAnsweringFromFlags(data: unknown, args: AnsweringFlags
 }
 
 /** One stderr line per retry: which attempt failed, why, and how long until the next. */
-export function describeRetry(retry: ProviderRetry): string {
+function describeRetry(retry: ProviderRetry): string {
   const { details, code } = retry.error;
   const reason =
     code === 'E_PROVIDER_TIMEOUT'

@@ -9,8 +9,8 @@ import { describeRunIdentityDifference, findRunIdentityDifference, runIdentityDi
  * config and record types: the exam runner, RAG evaluation and pairwise comparison all keep their
  * runs this way. Private to `eval/`.
  */
-export const RUN_CONFIG_FILE = 'run.json';
-export const SUMMARY_FILE = 'summary.json';
+const RUN_CONFIG_FILE = 'run.json';
+const SUMMARY_FILE = 'summary.json';
 
 /** What {@link openGenericRunDirectory} found. */
 export interface OpenedRunDirectory<C, R> {
