@@ -200,7 +200,7 @@ function answeringSettings(answering: Answering, knowledgeBase: string): Record<
       ? {
           provider: model.provider,
           modelId: model.modelId,
-          // Two servers answering to one model name are two models (issue 11).
+          // Two servers answering to one model name are two models (docs/design.md, "Answers and numbers a team can trust").
           ...(modelSource(config.model) === undefined ? {} : { source: modelSource(config.model) }),
           ...(config.model.provider === 'llama-cpp' && config.model.loraPath ? { loraPath: config.model.loraPath } : {}),
           // Sets the token budget of the passages in the prompt (see answerQuestion), and so the contexts scored.
