@@ -9,6 +9,7 @@ export type { Answer, AnswerKind, AnswerRefusal, AnswerSource, AnswerStream, Ans
 export { scoreEvidence, defaultTermWeight, hitTerms, type EvidenceScore, type EvidenceOptions, type TermWeight } from './evidence-score.js';
 export { answerToJson, hitToJson, type AnswerJson, type AnswerJsonDetail } from './answer-json.js';
 export { citableLocation, type CitableLocation } from './citable-location.js';
+export { finishedAnswerStream } from './finished-answer-stream.js';
 export { citedSentenceSpans, findMarkers, stripMarkers, type CitedSentenceSpan } from './cited-sentences.js';
 export { checkAnswer, bestSentence, type AnswerCheck, type CheckAnswerOptions, type CheckedSentence } from './check-answer.js';
 export { extractAnswer, EXTRACTIVE_LABEL, type ExtractAnswerOptions, type ExtractedAnswer } from './extractive-answer.js';

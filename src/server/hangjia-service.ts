@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { answerQuestion, citableLocation, type Answer, type AnswerQuestionOptions, type AnswerStream, type ConversationTurn } from '../answer/index.js';
+import { answerQuestion, citableLocation, finishedAnswerStream, type Answer, type AnswerQuestionOptions, type AnswerStream, type ConversationTurn } from '../answer/index.js';
 import type { HangjiaConfig } from '../config/index.js';
 import { HangjiaError } from '../errors/index.js';
 import {
@@ -559,28 +559,5 @@ function toDocumentSummary(document: StoredDocumentSummary, uploads: string): Do
     characters: document.characters,
     groups: document.groups,
     uploaded: isInside(uploads, document.path),
-  };
-}
-
-/**
- * A PEARL or agent answer (made whole, not streamed) as an answer stream: its text as one delta,
- * its citations, then `answer-end` — so the streaming routes serve every strategy alike.
- */
-function finishedAnswerStream(answer: Promise<Answer>): AnswerStream {
-  answer.catch(() => undefined);
-  return {
-    answer,
-    async *[Symbol.asyncIterator]() {
-      let finished: Answer;
-      try {
-        finished = await answer;
-      } catch (error) {
-        yield { type: 'error', error: error instanceof HangjiaError ? error : new HangjiaError('E_INTERNAL', String(error)) };
-        return;
-      }
-      yield { type: 'text-delta', delta: finished.text };
-      for (const citation of finished.citations) yield { type: 'citation', citation };
-      yield { type: 'answer-end', answer: finished };
-    },
   };
 }

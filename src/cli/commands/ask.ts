@@ -1,9 +1,9 @@
 import { defineCommand } from 'citty';
-import { answerQuestion, answerToJson, type Answer } from '../../answer/index.js';
+import { answerQuestion, answerToJson, finishedAnswerStream, type Answer } from '../../answer/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import { answerWithStrategy } from '../../reasoning/index.js';
 import { ANSWER_ARGS, openAnsweringFromFlags, printAnswerStream } from '../_answering.js';
-import { finishedAnswerStream, printStrategyDetails, strategyToJson } from '../_strategy-output.js';
+import { printStrategyDetails, strategyToJson } from '../_strategy-output.js';
 import { EXIT } from '../_exit-codes.js';
 
 export default defineCommand({

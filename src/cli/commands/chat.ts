@@ -1,10 +1,10 @@
 import readline from 'node:readline';
 import { defineCommand } from 'citty';
-import { answerQuestion, answerToJson, type ConversationTurn } from '../../answer/index.js';
+import { answerQuestion, answerToJson, finishedAnswerStream, type ConversationTurn } from '../../answer/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import { answerWithStrategy } from '../../reasoning/index.js';
 import { ANSWER_ARGS, openAnsweringFromFlags, printAnswerStream } from '../_answering.js';
-import { finishedAnswerStream, printStrategyDetails, strategyToJson } from '../_strategy-output.js';
+import { printStrategyDetails, strategyToJson } from '../_strategy-output.js';
 
 export default defineCommand({
   meta: { name: 'chat', description: 'Talk with a knowledge base in the terminal; follow-ups are condensed for retrieval and answered with the recent turns in view (/exit to leave)' },
