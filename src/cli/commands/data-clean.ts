@@ -24,6 +24,7 @@ import { HangjiaError } from '../../errors/index.js';
 import { openKnowledgeBase, type KnowledgeBase } from '../../knowledge-base/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import { createDefaultComponents, createLanguageModelFromConfig, requireChatModel } from '../../presets/index.js';
+import type { Language } from '../../prompt/index.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 
 export default defineCommand({
@@ -75,7 +76,7 @@ export default defineCommand({
         )
       : undefined;
     const rules = {
-      ...(args.language ? { language: args.language as 'zh' | 'en' | 'any' } : {}),
+      ...(args.language ? { language: args.language as Language | 'any' } : {}),
       ...optional('minLanguageRatio', numberFlag('min-language-ratio', args['min-language-ratio'], { min: 0, max: 1 })),
       ...optional('minCharacters', numberFlag('min-chars', args['min-chars'], { min: 0, max: 1e9 })),
       ...optional('maxCharacters', numberFlag('max-chars', args['max-chars'], { min: 1, max: 1e9 })),
