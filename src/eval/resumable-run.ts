@@ -8,7 +8,9 @@ export type RunIdentityMismatch = 'error' | 'new-directory';
 
 /**
  * The options every resumable runner takes (`runExam`, `runRagEvaluation`,
- * `runPairwiseComparison`): where the run lives, what stops it, and its bootstrap intervals.
+ * `runPairwiseComparison`): where the run lives, what stops it, and its bootstrap intervals. The
+ * comparisons, which keep one such run per strategy under their own folder, take its seed,
+ * resamples, signal and clock.
  * Each item's record is appended as it finishes, so a run stopped by `signal`, a failing endpoint
  * or a crash resumes where it was when re-run over the same directory with the same settings.
  */
