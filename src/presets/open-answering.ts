@@ -6,6 +6,7 @@ import { withGraphFacts } from '../graph/index.js';
 import { openKnowledgeBase } from '../knowledge-base/index.js';
 import type { LanguageModel, ProviderRetry } from '../models/index.js';
 import { reasoningOptionsFromConfig, type AnsweringStrategy } from '../reasoning/index.js';
+import { modelSource } from './model-source.js';
 import { createDefaultComponents, createLanguageModelFromConfig, createRerankingSearchOptions, INTERACTIVE_MODEL_TIMEOUTS, type ModelReranker, type RerankChoice } from './default-components.js';
 
 /** Options for {@link openAnswering}; everything else comes from the configuration. */
@@ -85,6 +86,55 @@ export async function openAnswering(loaded: LoadedConfig, options: OpenAnswering
   const strategy = options.strategy ?? 'rag';
   const reasoning = { strategy, ...(strategy === 'rag' ? {} : reasoningOptionsFromConfig(config.reasoning, options.cwd)) };
   return { config, knowledgeBase, answerSource, model, options: answerOptions(config), reasoning, close };
+}
+
+/**
+ * Every setting that changes the answers `eval rag --kb` scores, as `run.json` records them
+ * (`runRagEvaluation`'s `answering`): a re-run over the same run directory with any of them changed stops with an
+ * error naming the setting, instead of mixing answers made two ways. The model's own settings sit
+ * under `model`, so an extractive run (no model) is not tied to a temperature it never used.
+ */
+export function answeringIdentity(answering: Answering): Record<string, unknown> {
+  const { options, model, config, reasoning } = answering;
+  return {
+    // Recorded only for pearl and agent, so that RAG runs made before strategies existed still resume.
+    ...(reasoning.strategy === 'rag' ? {} : { strategy: reasoning.strategy, reasoning: { ...config.reasoning } }),
+    knowledgeBase: answering.knowledgeBase.name,
+    // A sync that changed the documents changes what can be retrieved, so the answers.
+    knowledgeBaseGeneration: answering.knowledgeBase.store.generation(),
+    model: model
+      ? {
+          provider: model.provider,
+          modelId: model.modelId,
+          // Two servers answering to one model name are two models (docs/design.md, "Answers and numbers a team can trust").
+          ...(modelSource(config.model) === undefined ? {} : { source: modelSource(config.model) }),
+          ...(config.model.provider === 'llama-cpp' && config.model.loraPath ? { loraPath: config.model.loraPath } : {}),
+          // Sets the token budget of the passages in the prompt (see answerQuestion), and so the contexts scored.
+          contextSize: config.model.contextSize ?? null,
+          temperature: options.temperature,
+          maxTokens: options.maxTokens,
+        }
+      : 'extractive',
+    k: options.k,
+    evidenceThreshold: options.evidenceThreshold,
+    // --strict (answer.strict) takes unsupported sentences out of the answers scored.
+    ...(options.strict ? { strict: true } : {}),
+    // Graph facts are extra sources: answers made with them are not answers made without.
+    ...(config.answer.graph ? { graph: true } : {}),
+    search: { mode: options.search?.mode ?? 'auto', lexicalWeight: options.search?.lexicalWeight, vectorWeight: options.search?.vectorWeight, rrfK: options.search?.rrfK },
+    // Only when on, so runs made before reranking existed still resume.
+    ...(options.search?.reranker ? { rerank: { reranker: options.search.reranker.name, topN: options.search.rerankTopN ?? null } } : {}),
+    // The lexical engine's settings (search.k1, titleWeight, headingsWeight, groupWeight) rank the passages too.
+    lexical: { k1: config.search.k1, titleWeight: config.search.titleWeight, headingsWeight: config.search.headingsWeight, groupWeight: config.search.groupWeight, topicWeight: config.search.topicWeight, citationWeight: config.search.citationWeight },
+    // The model whose vectors retrieval fuses in (its key includes any document prefix), or null when search is lexical only.
+    embeddingModel: answering.knowledgeBase.hasVectorSearch() ? (answering.knowledgeBase.store.getMeta('embeddingModelId') ?? null) : null,
+    ...(answering.knowledgeBase.hasVectorSearch() && config.embedding.queryPrefix ? { embeddingQueryPrefix: config.embedding.queryPrefix } : {}),
+    // What an item's contexts are: the passages as the prompt gave them to the model (see
+    // answerToRagSample), with refusals left out of faithfulness and the citation metrics. Earlier runs
+    // recorded nothing here, scored every retrieved hit and scored refusals as claims, so they do
+    // not resume into this one.
+    contexts: 'as-prompted',
+  };
 }
 
 /** The notice that reranking is on, as every command that reranks shows it. */

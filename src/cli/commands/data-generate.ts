@@ -4,10 +4,9 @@ import { GENERATION_METHODS, generateDataset, loadPromptTemplates, readSeedTasks
 import { HangjiaError } from '../../errors/index.js';
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import type { LanguageModel } from '../../models/index.js';
-import { createDefaultComponents, createLanguageModelFromConfig, requireChatModel } from '../../presets/index.js';
+import { createDefaultComponents, createLanguageModelFromConfig, modelSource, requireChatModel } from '../../presets/index.js';
 import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted } from '../_interrupts.js';
-import { modelSource } from '../_run-directory.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 
 export default defineCommand({

@@ -21,10 +21,9 @@ import {
 import { createExamplePool, createExampleSelector, EXAMPLE_SELECTOR_NAMES, type ExampleSelectorName } from '../../examples/index.js';
 import { openKnowledgeBase, type KnowledgeBase } from '../../knowledge-base/index.js';
 import type { LanguageModel } from '../../models/index.js';
-import { createDefaultComponents, createLanguageModelFromConfig, requireChatModel } from '../../presets/index.js';
+import { createDefaultComponents, createLanguageModelFromConfig, modelSource, requireChatModel } from '../../presets/index.js';
 import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted, type Interrupts } from '../_interrupts.js';
-import { modelSource } from '../_run-directory.js';
 import { COMMON_ARGS, listFlag, numberFlag, openSession } from '../_session.js';
 import { questionFileFormat, runFreeFormComparison } from './_eval-compare-free-form.js';
 import { RERANK_ARGS } from '../_rerank.js';

@@ -4,10 +4,10 @@ import { defineCommand } from 'citty';
 import { HangjiaError } from '../../errors/index.js';
 import { readPairwiseAnswers, reviewPairwise, runPairwiseComparison, type PairwiseSummary } from '../../eval/index.js';
 import type { LanguageModel } from '../../models/index.js';
-import { createLanguageModelFromConfig, requireChatModel } from '../../presets/index.js';
+import { createLanguageModelFromConfig, modelSource, requireChatModel } from '../../presets/index.js';
 import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted } from '../_interrupts.js';
-import { chooseRunDirectory, modelSource } from '../_run-directory.js';
+import { chooseRunDirectory } from '../_run-directory.js';
 import { fileDigest } from '../../support/index.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 
