@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../config/index.js';
-import { createKnowledgeBase } from '../knowledge-base/index.js';
-import { createDefaultComponents } from '../presets/index.js';
-import { useTemporaryDirectories, writeFiles } from '../../test/support/temporary-directory.js';
-import { HANDBOOK } from './__fixtures__/handbook.js';
+import { useTemporaryDirectories } from '../../test/support/temporary-directory.js';
+import { createHandbookKnowledgeBase } from './__fixtures__/handbook.js';
 import { answerQuestion, answerToJson, type Answer } from './index.js';
 
 const temporaryDirectory = useTemporaryDirectories();
 
 /** An extractive answer (no model) from the handbook: real hits, citations and evidence. */
 async function handbookAnswer(): Promise<Answer> {
-  const root = temporaryDirectory();
-  writeFiles(root, { 'handbook.md': HANDBOOK });
-  const kb = createKnowledgeBase(
-    { home: temporaryDirectory(), name: 'hr', settings: { sources: [root], include: [], exclude: [], maxFileBytes: 1e8, chunking: DEFAULT_CONFIG.chunking } },
-    createDefaultComponents(DEFAULT_CONFIG),
-  );
+  const kb = await createHandbookKnowledgeBase(temporaryDirectory);
   try {
-    await kb.sync();
     return await answerQuestion(kb, '试用期最长多久？', { k: 3 }).answer;
   } finally {
     kb.close();
