@@ -39,7 +39,7 @@ import { openKnowledgeBase } from '../src/knowledge-base/index.js';
 import { createDefaultComponents } from '../src/presets/index.js';
 import { createSeededRandom } from '../src/support/index.js';
 import { runCliCaptured, type CliRun } from '../test/support/run-cli.js';
-import { startScriptedOpenAIServer, type RecordedRequest, type ScriptedOpenAIServer } from '../test/support/scripted-openai-server.js';
+import { startScriptedOpenAIServer, type RecordedRequest } from '../test/support/scripted-openai-server.js';
 import { describeCodeVersion, describeMachine } from './machine-info.js';
 import { REPOSITORY_ROOT } from './retrieval-config.js';
 

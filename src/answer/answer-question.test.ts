@@ -1,29 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../analysis/index.js';
 import { splitSentences } from '../chunking/index.js';
-import { DEFAULT_CONFIG } from '../config/index.js';
-import { createKnowledgeBase, type KnowledgeBase } from '../knowledge-base/index.js';
-import { createDefaultComponents } from '../presets/index.js';
+import type { KnowledgeBase } from '../knowledge-base/index.js';
 import { createLlamaCppChatModel, createOpenAICompatibleChatModel } from '../providers/index.js';
 import { ensureTinyGguf } from '../../test/fixtures/make-tiny-gguf.js';
 import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../../test/support/scripted-openai-server.js';
-import { useTemporaryDirectories, writeFiles } from '../../test/support/temporary-directory.js';
-import { chatStreamEvents, HANDBOOK } from './__fixtures__/handbook.js';
+import { useTemporaryDirectories } from '../../test/support/temporary-directory.js';
+import { chatStreamEvents, createHandbookKnowledgeBase } from './__fixtures__/handbook.js';
 import { ANSWER_PROMPT_TEMPLATES } from '../prompt/index.js';
 import { answerQuestion, condenseQuestion, EXTRACTIVE_LABEL, KB_SYSTEM_PROMPT_KEY, type AnswerStreamPart } from './index.js';
 
 const temporaryDirectory = useTemporaryDirectories();
 const analyzer = createAnalyzer();
 
-async function handbookKnowledgeBase(): Promise<KnowledgeBase> {
-  const root = temporaryDirectory();
-  writeFiles(root, { 'handbook.md': HANDBOOK });
-  const kb = createKnowledgeBase(
-    { home: temporaryDirectory(), name: 'hr', settings: { sources: [root], include: [], exclude: [], maxFileBytes: 1e8, chunking: DEFAULT_CONFIG.chunking } },
-    createDefaultComponents(DEFAULT_CONFIG),
-  );
-  await kb.sync();
-  return kb;
+function handbookKnowledgeBase(): Promise<KnowledgeBase> {
+  return createHandbookKnowledgeBase(temporaryDirectory);
 }
 
 async function collect(stream: AsyncIterable<AnswerStreamPart>): Promise<AnswerStreamPart[]> {

@@ -4,10 +4,11 @@ import { estimateTokens } from '../chunking/index.js';
 import { HangjiaError } from '../errors/index.js';
 import { renderFewShotMessages, type ExampleSelector } from '../examples/index.js';
 import { streamText, type LanguageModel } from '../models/index.js';
-import { ANSWER_PROMPT_TEMPLATES, buildAnswerPrompt, detectLanguage, type PromptLanguage } from '../prompt/index.js';
+import { ANSWER_PROMPT_TEMPLATES, buildAnswerPrompt, detectLanguage, type Language } from '../prompt/index.js';
 import type { RetrievalResult, RetrieveOptions } from '../retrieval/index.js';
 import type { Answer, AnswerStream, AnswerStreamPart, SentenceCheck } from './answer.js';
-import { checkAnswer, findMarkers } from './check-answer.js';
+import { checkAnswer } from './check-answer.js';
+import { findMarkers } from './cited-sentences.js';
 import { condenseQuestion, type ConversationTurn } from './condense-question.js';
 import { scoreEvidence, type TermWeight } from './evidence-score.js';
 import { extractAnswer } from './extractive-answer.js';
@@ -62,7 +63,7 @@ export interface AnswerQuestionOptions {
   analyzer?: Analyzer;
   termWeight?: TermWeight;
   /** Default `auto` (from the question). */
-  language?: PromptLanguage | 'auto';
+  language?: Language | 'auto';
   /** Overrides the knowledge base's stored system prompt. */
   systemPrompt?: string;
   /** Tokens for sources and earlier turns together (default: the model's context minus maxTokens minus 512, at least 256; 3000 when unknown). */

@@ -1,23 +1,14 @@
 import type { HangjiaError } from '../errors/index.js';
 import type { FinishReason, LanguageModelUsage } from '../models/index.js';
-import type { PromptLanguage } from '../prompt/index.js';
+import type { Language } from '../prompt/index.js';
 import type { Hit } from '../retrieval/index.js';
+import type { CitableLocation } from './citable-location.js';
 import type { EvidenceScore } from './evidence-score.js';
 
 /** A `[n]` marker of the answer resolved to the passage it points at. */
-export interface Citation {
+export interface Citation extends CitableLocation {
   /** The marker number, as in `[n]`. */
   n: number;
-  chunkId: string;
-  documentId: string;
-  documentPath: string;
-  documentTitle: string;
-  /** For a row of a csv/jsonl source: its key, so the row can be cited. */
-  documentRowKey?: string;
-  headingPath: string[];
-  /** The chunk's offsets in its document text (UTF-16 code units). */
-  start: number;
-  end: number;
   /** The chunk sentence that best supports what cites it (extractive: the quoted sentence). */
   snippet: string;
 }
@@ -78,7 +69,7 @@ export interface Answer {
   question: string;
   /** The question used for retrieval (condensed from the conversation; equals `question` for a first turn). */
   standaloneQuestion: string;
-  language: PromptLanguage;
+  language: Language;
   /** The answer with dangling markers removed. */
   text: string;
   /** What the model wrote, before the post-check (generated answers only). */

@@ -2,23 +2,9 @@ import type { Analyzer } from '../analysis/index.js';
 import { splitSentences } from '../chunking/index.js';
 import type { Hit } from '../retrieval/index.js';
 import type { Citation, RemovedMarker, SentenceCheck } from './answer.js';
+import { citableLocation } from './citable-location.js';
+import { blankMarkers, citedSentenceSpans, findMarkers, tidyAfterMarkerRemoval } from './cited-sentences.js';
 import { defaultTermWeight, hitTerms, type TermWeight } from './evidence-score.js';
-
-/**
- * Citation markers as models write them: `[1]`, `[1][2]`, `[1, 2]`, `[1，2]`, `[1、2]`, and the
- * full-width `［1］` some Chinese models produce.
- */
-const MARKER = /[[［]\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[\]］]/gu;
-const LEADING_MARKERS = /^(?:\s*[[［]\s*\d{1,3}(?:\s*[,，、]\s*\d{1,3})*\s*[\]］])+/u;
-
-/** Every marker in `text`: where it is and which numbers it names. */
-export function findMarkers(text: string): Array<{ marker: string; offset: number; numbers: number[] }> {
-  return [...text.matchAll(MARKER)].map((match) => ({
-    marker: match[0],
-    offset: match.index,
-    numbers: match[1]!.split(/[,，、]/u).map((part) => Number(part.trim())),
-  }));
-}
 
 /** Options for {@link checkAnswer}. */
 export interface CheckAnswerOptions {
@@ -72,8 +58,7 @@ export function checkAnswer(rawText: string, sources: readonly Hit[], options: C
     cursor = found.offset + found.marker.length;
   }
   text += rawText.slice(cursor);
-  // Removing a marker can leave a space before punctuation ("months [9].") — tidy that one case.
-  if (removedMarkers.length > 0) text = text.replace(/[ \t]+([.,;:!?。，；：！？])/gu, '$1');
+  if (removedMarkers.length > 0) text = tidyAfterMarkerRemoval(text);
 
   const termCache = new Map<number, Set<string>>();
   const termsOf = (n: number): Set<string> => {
@@ -82,21 +67,11 @@ export function checkAnswer(rawText: string, sources: readonly Hit[], options: C
     return terms;
   };
 
-  // Sentences with the markers that belong to them.
-  const spans = splitSentences(text).map((span) => ({ ...span, cited: [] as number[] }));
-  spans.forEach((span, index) => {
-    const leading = LEADING_MARKERS.exec(text.slice(span.start, span.end));
-    if (leading && index > 0) {
-      for (const found of findMarkers(leading[0])) spans[index - 1]!.cited.push(...found.numbers);
-      span.start += leading[0].length;
-    }
-  });
   const sentences: CheckedSentence[] = [];
-  for (const span of spans) {
+  for (const span of citedSentenceSpans(text)) {
     const sentence = text.slice(span.start, span.end).trim();
-    for (const found of findMarkers(sentence)) span.cited.push(...found.numbers);
-    const cited = [...new Set(span.cited)];
-    const content = sentence.replace(MARKER, ' ');
+    const { cited } = span;
+    const content = blankMarkers(sentence);
     const terms = [...new Set(analyzer.analyze(content))].filter((term) => weigh(term) > 0);
     if (terms.length === 0) continue;
     const total = terms.reduce((sum, term) => sum + weigh(term), 0);
@@ -125,18 +100,7 @@ export function checkAnswer(rawText: string, sources: readonly Hit[], options: C
 
 /** A citation of source `n`. */
 export function citationFor(n: number, hit: Hit, snippet: string): Citation {
-  return {
-    n,
-    chunkId: hit.chunk.id,
-    documentId: hit.chunk.documentId,
-    documentPath: hit.documentPath,
-    documentTitle: hit.documentTitle,
-    ...(hit.documentRowKey === undefined ? {} : { documentRowKey: hit.documentRowKey }),
-    headingPath: hit.chunk.headingPath,
-    start: hit.chunk.start,
-    end: hit.chunk.end,
-    snippet,
-  };
+  return { n, ...citableLocation(hit), snippet };
 }
 
 /** The sentence of `passage` sharing the most weighted terms with `text` (the passage's first sentence when none does). */

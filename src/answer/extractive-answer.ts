@@ -1,6 +1,6 @@
 import type { Analyzer } from '../analysis/index.js';
 import { splitSentences } from '../chunking/index.js';
-import { ANSWER_PROMPT_TEMPLATES, type PromptLanguage } from '../prompt/index.js';
+import { ANSWER_PROMPT_TEMPLATES, type Language } from '../prompt/index.js';
 import type { Hit } from '../retrieval/index.js';
 import type { Citation } from './answer.js';
 import { citationFor, isHeadingLine } from './check-answer.js';
@@ -9,14 +9,14 @@ import { defaultTermWeight, type TermWeight } from './evidence-score.js';
 /** Options for {@link extractAnswer}. */
 export interface ExtractAnswerOptions {
   analyzer: Analyzer;
-  language: PromptLanguage;
+  language: Language;
   termWeight?: TermWeight;
   /** Most sentences quoted (default 3). */
   maxSentences?: number;
 }
 
 /** The label that opens every extractive answer, so it can never pass for a generated one. */
-export const EXTRACTIVE_LABEL: Readonly<Record<PromptLanguage, string>> = {
+export const EXTRACTIVE_LABEL: Readonly<Record<Language, string>> = {
   // The wording lives with the prompt templates, which strip it from earlier turns of a chat.
   zh: ANSWER_PROMPT_TEMPLATES.zh.extractiveLabel,
   en: ANSWER_PROMPT_TEMPLATES.en.extractiveLabel,

@@ -1,4 +1,8 @@
-import type { Hit } from '../retrieval/index.js';
+import { snippet } from '../support/index.js';
+
+// `search` and the commands that print passages take these from here, beside the terminal-only helpers.
+export { hitToJson } from '../answer/index.js';
+export { snippet };
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -10,12 +14,6 @@ export function formatBytes(bytes: number): string {
     unit += 1;
   }
   return `${value.toFixed(1)} ${units[unit]}`;
-}
-
-/** One line of a chunk for terminals: whitespace collapsed, cut to `width` characters. */
-export function snippet(text: string, width = 160): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
 }
 
 /**
@@ -42,26 +40,6 @@ export function snippetAround(text: string, words: readonly string[], width = 16
   const space = before.lastIndexOf(' ', before.length - Math.floor(width / 12));
   const start = sentenceEnd >= 0 ? earliest + sentenceEnd + 1 : space >= 0 ? earliest + space + 1 : Math.max(0, at - Math.floor(width / 6));
   return `…${snippet(flat.slice(start).trimStart(), width - 1)}`;
-}
-
-/** A hit as the CLI's --json prints it: everything a script needs to cite it. */
-export function hitToJson(hit: Hit, rank: number): Record<string, unknown> {
-  return {
-    rank,
-    score: hit.score,
-    chunkId: hit.chunk.id,
-    documentId: hit.chunk.documentId,
-    documentPath: hit.documentPath,
-    documentTitle: hit.documentTitle,
-    ...(hit.documentRowKey === undefined ? {} : { documentRowKey: hit.documentRowKey }),
-    headingPath: hit.chunk.headingPath,
-    start: hit.chunk.start,
-    end: hit.chunk.end,
-    matchedTerms: hit.matchedTerms,
-    ...(hit.citedBy === undefined ? {} : { citedBy: hit.citedBy }),
-    scores: hit.scores,
-    text: hit.chunk.text,
-  };
 }
 
 /** Where a hit or citation comes from: the file, and the row for a csv/jsonl source. */

@@ -1,16 +1,5 @@
-import type { Answer, AnswerStream } from '../answer/index.js';
 import type { StrategyAnswer } from '../reasoning/index.js';
 import type { Terminal } from './_terminal.js';
-
-/** A finished answer as an `AnswerStream`, so `printAnswerStream` prints PEARL and agent answers as it prints `ask`'s. */
-export function finishedAnswerStream(answer: Answer): AnswerStream {
-  return {
-    answer: Promise.resolve(answer),
-    async *[Symbol.asyncIterator]() {
-      yield { type: 'text-delta' as const, delta: answer.text };
-    },
-  };
-}
 
 /** The strategy's part of `--json`: strategy, fallback, plan, and with `--trace` the trace. */
 export function strategyToJson(result: StrategyAnswer, withTrace: boolean): Record<string, unknown> {

@@ -11,7 +11,7 @@ import { colourForStream, parentWithFullName } from './_usage.js';
 const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Commands are loaded on demand, so `hangjia kb list` never loads a model runtime. */
-export const rootCommand = defineCommand({
+const rootCommand = defineCommand({
   meta: { name: 'hangjia', version: packageVersion, description: '行家 hangjia — Chinese-first knowledge bases and domain expertise for open LLMs, on your own machines' },
   subCommands: {
     kb: () => import('./commands/kb.js').then((module) => module.default),

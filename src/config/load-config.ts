@@ -160,8 +160,8 @@ const PROVIDER_EVIDENCE = {
 
 /**
  * Sets `model.provider` and `embedding.provider` from what is configured when no layer set them
- * (issue 11: `HANGJIA_BASE_URL=… HANGJIA_MODEL=… hangjia ask` used to answer extractively, the
- * endpoint silently unused). The provenance says `inferred from <key>, set by <layer>`, so
+ * (otherwise `HANGJIA_BASE_URL=… HANGJIA_MODEL=… hangjia ask` would answer extractively, the
+ * endpoint silently unused; docs/design.md, "Answers and numbers a team can trust"). The provenance says `inferred from <key>, set by <layer>`, so
  * `config show` tells an inferred provider from a chosen one. Settings for two adapters at once
  * are an error naming both, since either guess could be the wrong one.
  */

@@ -15,7 +15,7 @@ export function normalizeForDedup(text: string): string {
 }
 
 /** Whether a code unit is a CJK ideograph/kana/hangul (BMP blocks; astral ideographs are rare in training text). */
-export function isCjkCode(code: number): boolean {
+function isCjkCode(code: number): boolean {
   return (
     (code >= 0x4e00 && code <= 0x9fff) ||
     (code >= 0x3400 && code <= 0x4dbf) ||
@@ -76,20 +76,14 @@ export function fmix32(value: number): number {
 }
 
 /** FNV-1a over UTF-16 code units, 32 bits. */
-export function hashString32(text: string, seed = 0x811c9dc5): number {
-  let hash = seed;
+export function hashString32(text: string): number {
+  let hash = 0x811c9dc5;
   for (let index = 0; index < text.length; index += 1) {
     hash ^= text.charCodeAt(index);
     hash = Math.imul(hash, 0x01000193);
   }
   return hash >>> 0;
 }
-
-/** A 52-bit hash of a string (two independent 32-bit hashes), safe as a Set/Map number key. */
-export function hashString52(text: string): number {
-  return (hashString32(text) & 0xfffff) * 0x100000000 + hashString32(text, 0x9747b28c);
-}
-
 
 /** Fisher–Yates shuffle of 0…length-1 with a seeded generator. */
 export function shuffledIndices(length: number, seed: number): number[] {

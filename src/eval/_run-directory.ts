@@ -1,6 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { HangjiaError } from '../errors/index.js';
+import type { RunIdentityMismatch } from './resumable-run.js';
 import { describeRunIdentityDifference, findRunIdentityDifference, runIdentityDigest } from '../support/index.js';
 
 /**
@@ -8,16 +9,8 @@ import { describeRunIdentityDifference, findRunIdentityDifference, runIdentityDi
  * config and record types: the exam runner, RAG evaluation and pairwise comparison all keep their
  * runs this way. Private to `eval/`.
  */
-export const RUN_CONFIG_FILE = 'run.json';
-export const SUMMARY_FILE = 'summary.json';
-
-/**
- * What to do when a run directory holds a run with other settings: `error` (the caller named the
- * directory, e.g. `--run-dir`: `E_USAGE` naming the setting) or `new-directory` (the directory was
- * a default: use `<directory>.<identity digest>` and say why). Answers made one way are never
- * resumed into a run made another way.
- */
-export type RunIdentityMismatch = 'error' | 'new-directory';
+const RUN_CONFIG_FILE = 'run.json';
+const SUMMARY_FILE = 'summary.json';
 
 /** What {@link openGenericRunDirectory} found. */
 export interface OpenedRunDirectory<C, R> {

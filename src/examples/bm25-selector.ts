@@ -7,8 +7,9 @@ import { checkSelectOptions } from './_select-options.js';
 export interface Bm25SelectorOptions {
   /**
    * Pseudo-relevance feedback of the BM25 index (expand the input with terms of its best matches,
-   * then search again), or `false` for one pass. Default: the index's default (on), which finds
-   * examples phrased differently from the input at about twice the cost of one pass.
+   * then search again): `true` for the index's feedback settings, or settings of your own. It finds
+   * examples phrased differently from the input, at about twice the cost of one pass. Default: off
+   * (one pass), as in the index.
    */
   feedback?: Bm25SearchOptions['feedback'];
 }

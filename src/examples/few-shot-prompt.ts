@@ -1,3 +1,4 @@
+import type { Language } from '../prompt/index.js';
 import type { Example, SelectedExample } from './example.js';
 import { fillTemplate } from './_fill-template.js';
 
@@ -17,7 +18,7 @@ export interface FewShotPromptTemplate {
 }
 
 /** Default prompt templates, by language. */
-export const FEW_SHOT_PROMPT_TEMPLATES: Readonly<Record<'zh' | 'en', Readonly<FewShotPromptTemplate>>> = {
+export const FEW_SHOT_PROMPT_TEMPLATES: Readonly<Record<Language, Readonly<FewShotPromptTemplate>>> = {
   zh: {
     preamble: '请参考以下示例的格式和思路回答最后的问题。',
     example: '问题：{{input}}\n回答：{{output}}',
@@ -37,7 +38,7 @@ export interface FewShotPromptOptions {
   /** The new input, placed last. */
   input: string;
   /** Which default template to use when `template` is not given. Default `zh`. */
-  language?: 'zh' | 'en';
+  language?: Language;
   /** Overrides the language's default template. */
   template?: FewShotPromptTemplate;
 }

@@ -7,9 +7,7 @@ import type { KnowledgeBaseStore } from './knowledge-base-store.js';
 
 /**
  * Bumped when the manifest, the set of derived files or the records' shape changes; an index
- * with another version is rebuilt. 2: statute-article documents are grouped by statute. 3: the
- * lexical index carries topic vectors (serialization version 3). 4: and which documents others name
- * by title (serialization version 4).
+ * with another version is rebuilt. What each version changed: docs/design.md, "On-disk versions".
  */
 export const MANIFEST_VERSION = 4;
 

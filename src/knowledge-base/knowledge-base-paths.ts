@@ -23,7 +23,7 @@ export function knowledgeBaseDirectory(home: string, name: string): string {
 }
 
 /** `E_HOME_NOT_DIRECTORY` when `home` (or its `kb` folder) exists but is not a folder: every command says so, none pretends it is empty. */
-export function assertHomeIsUsable(home: string): void {
+function assertHomeIsUsable(home: string): void {
   for (const folder of [home, path.join(home, 'kb')]) {
     let stats: fs.Stats | undefined;
     try {
@@ -49,7 +49,7 @@ const PERMISSION_CODES: Record<string, string> = { EACCES: 'permission denied', 
  * `E_KB_READ_ONLY` for a file-system error that means "you may not write here" (EACCES, EPERM,
  * EROFS), naming the path and the permission; any other error is returned unchanged.
  */
-export function writeAccessError(target: string, error: unknown, action: string): unknown {
+function writeAccessError(target: string, error: unknown, action: string): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const permission = code === undefined ? undefined : PERMISSION_CODES[code];
   if (permission === undefined) return error;

@@ -6,8 +6,8 @@ import type { Document, SourceFormat } from '../documents/index.js';
 import { HangjiaError } from '../errors/index.js';
 
 /**
- * Bumped when the tables change shape; an older file is migrated, a newer one refused.
- * 2: access groups on documents and source files, and the access overrides table.
+ * Bumped when the tables change shape; an older file is migrated, a newer one refused. What each
+ * version changed: docs/design.md, "On-disk versions".
  */
 export const STORE_SCHEMA_VERSION = 2;
 

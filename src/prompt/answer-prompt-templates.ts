@@ -1,4 +1,4 @@
-import type { PromptLanguage } from './detect-language.js';
+import type { Language } from './detect-language.js';
 
 /** The wording of a grounded-answer prompt in one language. */
 export interface AnswerPromptTemplate {
@@ -31,7 +31,7 @@ export interface AnswerPromptTemplate {
  * earlier turns in the prompt, one more line says they only show what is being asked: every claim
  * still comes from this turn's numbered sources.
  */
-export const ANSWER_PROMPT_TEMPLATES: Readonly<Record<PromptLanguage, AnswerPromptTemplate>> = {
+export const ANSWER_PROMPT_TEMPLATES: Readonly<Record<Language, AnswerPromptTemplate>> = {
   zh: {
     instructions: [
       '你是一个严谨的知识库问答助手。请只根据下面编号的资料回答用户的问题，不要使用资料以外的知识，不要编造。',

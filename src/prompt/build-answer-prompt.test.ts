@@ -54,6 +54,16 @@ describe('buildAnswerPrompt', () => {
     expect(detectLanguage('XR-5400怎么重置')).toBe('zh');
   });
 
+  it('detects a passage\'s language by the share of Han word units when asked for one', () => {
+    // 2 Han characters against 58 Latin letters (11.6 words): share 0.15, under 0.2 but over 0.
+    const manual = 'Hold the reset button of the router 主板 for ten seconds until lights blink';
+    expect(detectLanguage(manual)).toBe('zh');
+    expect(detectLanguage(manual, 0.2)).toBe('en');
+    // 8 Han characters against 2 Latin letters (0.4 words; digits do not count): share 0.95.
+    expect(detectLanguage('XR5400的主板怎么重置呢', 0.2)).toBe('zh');
+    expect(detectLanguage('no Han at all', 0)).toBe('en');
+  });
+
   it('drops the lowest-ranked hits and cuts the last one at a sentence boundary to fit the budget', () => {
     const long = hit('d#0', '第一句讲试用期的期限和次数限制。第二句讲试用期工资的最低标准和计算。第三句讲违法约定试用期的赔偿责任。', ['第二十一条']);
     // [1] header "[1] 劳动合同法 › 第十九条" = 12 tokens, text 24 → 36; "[2] … 第二十一条 （节选）" header = 16 tokens.

@@ -3,7 +3,7 @@ import { HangjiaError } from '../errors/index.js';
 import type { LanguageModelMessage } from '../models/index.js';
 import type { Hit } from '../retrieval/index.js';
 import { ANSWER_PROMPT_TEMPLATES } from './answer-prompt-templates.js';
-import { detectLanguage, type PromptLanguage } from './detect-language.js';
+import { detectLanguage, type Language } from './detect-language.js';
 import { fitConversationHistory, type HistoryTurn } from './fit-conversation-history.js';
 
 /** Options for {@link buildAnswerPrompt}. */
@@ -12,7 +12,7 @@ export interface BuildAnswerPromptOptions {
   /** Retrieved hits, best first; they become sources `[1]`, `[2]`, … in this order. */
   hits: readonly Hit[];
   /** Answer language; `auto` (default) detects it from the question (see `detectLanguage`). */
-  language?: PromptLanguage | 'auto';
+  language?: Language | 'auto';
   /**
    * A knowledge base's own instructions (domain, tone, audience), placed before the grounding
    * rules, which always apply. Default: none.
@@ -65,7 +65,7 @@ export interface DroppedHit {
 /** What {@link buildAnswerPrompt} returns. */
 export interface AnswerPrompt {
   messages: LanguageModelMessage[];
-  language: PromptLanguage;
+  language: Language;
   sources: PromptSource[];
   dropped: DroppedHit[];
   /** Estimated tokens of the numbered sources block (≤ the budget less `historyTokens`). */

@@ -72,7 +72,7 @@ export async function waitToRetry(options: PostJsonOptions, attempt: number, out
 }
 
 /** Exponential backoff with equal jitter before retry number `attempt` (1-based): 250–500 ms, 500–1000 ms, … */
-export function backoffDelayMs(attempt: number, random: () => number): number {
+function backoffDelayMs(attempt: number, random: () => number): number {
   return INITIAL_RETRY_DELAY_MS * 2 ** (attempt - 1) * (0.5 + random() / 2);
 }
 

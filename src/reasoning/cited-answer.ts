@@ -2,7 +2,7 @@ import type { Analyzer } from '../analysis/index.js';
 import { checkAnswer, scoreEvidence, type Answer } from '../answer/index.js';
 import { estimateTokens } from '../chunking/index.js';
 import type { LanguageModel } from '../models/index.js';
-import { ANSWER_PROMPT_TEMPLATES, type PromptLanguage } from '../prompt/index.js';
+import { ANSWER_PROMPT_TEMPLATES, type Language } from '../prompt/index.js';
 import type { ReasoningTrace } from './reasoning-trace.js';
 import type { SourceList } from './tools/source-list.js';
 
@@ -17,7 +17,7 @@ export function citedAnswer(options: {
   text: string;
   sources: SourceList;
   analyzer: Analyzer;
-  language: PromptLanguage;
+  language: Language;
   model: LanguageModel;
   trace: ReasoningTrace;
   evidenceThreshold: number;

@@ -25,7 +25,7 @@ export const KnowledgeBaseNameParamsSchema = z.object({
   kb: z.string().min(1).openapi({ param: { name: 'kb', in: 'path' }, example: 'demo' }),
 });
 
-export const KnowledgeBaseSummarySchema = z
+const KnowledgeBaseSummarySchema = z
   .object({
     name: z.string(),
     documents: z.number().int(),
@@ -50,8 +50,8 @@ export const CreateKnowledgeBaseRequestSchema = z
   .openapi('CreateKnowledgeBaseRequest');
 export type CreateKnowledgeBaseRequest = z.infer<typeof CreateKnowledgeBaseRequestSchema>;
 
-export const JobStatusSchema = z.enum(['queued', 'running', 'completed', 'failed']);
-export const JobKindSchema = z.enum(['sync', 'reindex']);
+const JobStatusSchema = z.enum(['queued', 'running', 'completed', 'failed']);
+const JobKindSchema = z.enum(['sync', 'reindex']);
 
 export const JobSchema = z
   .object({
@@ -72,7 +72,6 @@ export const JobSchema = z
   })
   .openapi('Job');
 export type Job = z.infer<typeof JobSchema>;
-export type JobStatus = z.infer<typeof JobStatusSchema>;
 export type JobKind = z.infer<typeof JobKindSchema>;
 
 export const JobAcceptedSchema = z.object({ job: JobSchema }).openapi('JobAccepted');
@@ -81,7 +80,7 @@ export type JobAccepted = z.infer<typeof JobAcceptedSchema>;
 export const CreateKnowledgeBaseResponseSchema = z.object({ knowledgeBase: z.string(), job: JobSchema }).openapi('CreateKnowledgeBaseResponse');
 export type CreateKnowledgeBaseResponse = z.infer<typeof CreateKnowledgeBaseResponseSchema>;
 
-export const SearchModeSchema = z.enum(['auto', 'lexical', 'vector', 'hybrid']);
+const SearchModeSchema = z.enum(['auto', 'lexical', 'vector', 'hybrid']);
 
 export const SearchRequestSchema = z
   .object({
@@ -92,7 +91,7 @@ export const SearchRequestSchema = z
   .openapi('SearchRequest');
 export type SearchRequest = z.infer<typeof SearchRequestSchema>;
 
-export const SearchHitSchema = z
+const SearchHitSchema = z
   .object({
     rank: z.number().int(),
     score: z.number(),
@@ -122,7 +121,7 @@ export const SearchResponseSchema = z
 export type SearchResponse = z.infer<typeof SearchResponseSchema>;
 
 /** A `[n]` marker of an answer resolved to its passage: what a client needs to render a citation. */
-export const CitationSchema = z
+const CitationSchema = z
   .object({
     n: z.number().int().openapi({ description: 'The marker number, as in [n]' }),
     chunkId: z.string(),
@@ -138,7 +137,7 @@ export const CitationSchema = z
   .openapi('Citation');
 export type Citation = z.infer<typeof CitationSchema>;
 
-export const ConversationTurnSchema = z.object({ role: z.enum(['user', 'assistant']), content: z.string() }).openapi('ConversationTurn');
+const ConversationTurnSchema = z.object({ role: z.enum(['user', 'assistant']), content: z.string() }).openapi('ConversationTurn');
 
 /** hangjia's strategy fields (the reasoning stage's ANSWER_STRATEGIES, spelled out so a browser importing these types pulls no Node code) of an ask or chat-completion request (functions: hoisted above the schemas that spread them). */
 function StrategyRequestFields() {
@@ -168,7 +167,7 @@ export const AskRequestSchema = z
   .openapi('AskRequest');
 export type AskRequest = z.infer<typeof AskRequestSchema>;
 
-export const AnswerKindSchema = z.enum(['generated', 'extractive', 'refused']);
+const AnswerKindSchema = z.enum(['generated', 'extractive', 'refused']);
 
 export const AskResponseSchema = z
   .object({
@@ -188,7 +187,7 @@ export const AskResponseSchema = z
   .openapi('AskResponse');
 export type AskResponse = z.infer<typeof AskResponseSchema>;
 
-export const DocumentSummarySchema = z
+const DocumentSummarySchema = z
   .object({
     id: z.string(),
     title: z.string(),
@@ -290,7 +289,7 @@ export const ChatCompletionRequestSchema = z
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequestSchema>;
 
 /** hangjia's extra fields on a completion (and on the final stream chunk): how the answer was made. */
-export const AnswerMetaSchema = z
+const AnswerMetaSchema = z
   .object({
     kind: AnswerKindSchema,
     refusal: z.enum(['evidence-threshold', 'model']).nullable(),
@@ -355,7 +354,7 @@ export type Health = z.infer<typeof HealthSchema>;
 
 // ── Who is calling, and API keys (the web UI's admin page) ────────────────────────────────────
 
-export const ApiKeyRoleSchema = z.enum(['reader', 'editor', 'admin']);
+const ApiKeyRoleSchema = z.enum(['reader', 'editor', 'admin']);
 
 /** The caller as the server sees it: the web UI shows or hides pages by it. */
 export const WhoAmISchema = z
@@ -416,9 +415,9 @@ export interface AskStreamEvents {
 
 // ── Data review (the web UI's review page; the same files as `hangjia data review`) ─────────────
 
-export const ReviewStatusSchema = z.enum(['pending', 'accept', 'edit', 'reject']);
+const ReviewStatusSchema = z.enum(['pending', 'accept', 'edit', 'reject']);
 
-export const DatasetFileSchema = z
+const DatasetFileSchema = z
   .object({
     knowledgeBase: z.string(),
     file: z.string().openapi({ description: 'The file name under $HANGJIA_HOME/datasets/<kb>/' }),
@@ -442,7 +441,7 @@ export const ReviewDecisionSchema = z
   .openapi('ReviewDecision');
 export type ReviewDecision = z.infer<typeof ReviewDecisionSchema>;
 
-export const ReviewItemSchema = z
+const ReviewItemSchema = z
   .object({
     id: z.string(),
     status: ReviewStatusSchema,
@@ -473,7 +472,7 @@ export const DatasetParamsSchema = KnowledgeBaseNameParamsSchema.extend({ file: 
 
 // ── Evaluation runs and human pairwise review (the web UI's evaluation page) ──────────────────
 
-export const EvaluationRunSchema = z
+const EvaluationRunSchema = z
   .object({
     name: z.string().openapi({ description: 'The run directory\'s name under $HANGJIA_HOME/runs/' }),
     config: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'Its run.json' }),
@@ -487,7 +486,7 @@ export type EvaluationRun = z.infer<typeof EvaluationRunSchema>;
 export const EvaluationRunListSchema = z.object({ runs: z.array(EvaluationRunSchema) }).openapi('EvaluationRunList');
 export type EvaluationRunList = z.infer<typeof EvaluationRunListSchema>;
 
-export const PairwiseSummarySchema = z
+const PairwiseSummarySchema = z
   .object({
     items: z.number().int(),
     decided: z.number().int(),

@@ -6,7 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import type { AnswerStream, AnswerStreamPart, ConversationTurn } from '../answer/index.js';
+import { answerToJson, type AnswerStream, type AnswerStreamPart, type ConversationTurn } from '../answer/index.js';
 import { HangjiaError } from '../errors/index.js';
 import type { Principal } from '../access/index.js';
 import {
@@ -44,7 +44,7 @@ import {
   type Job,
 } from './api-types.js';
 import { badRequest, errorResponse } from './error-response.js';
-import { answerToApi, citationToApi, hitToApi, type HangjiaService, type UploadedFile } from './hangjia-service.js';
+import { citationToApi, hitToApi, type HangjiaService, type UploadedFile } from './hangjia-service.js';
 import { createMcpServer } from './mcp-server.js';
 import { registerKeyRoutes } from './key-routes.js';
 import { registerReviewRoutes } from './review-routes.js';
@@ -310,7 +310,7 @@ export function createApp(service: HangjiaService, options: { uiDirectory?: stri
       if (!(request.stream ?? c.req.header('accept')?.includes('text/event-stream'))) {
         try {
           const answer = await stream.answer;
-          return c.json({ ...answerToApi(answer, name), ...(await strategyFields(strategyAnswer, request.trace)) }, 200);
+          return c.json({ ...answerToJson(answer, name, 'summary'), ...(await strategyFields(strategyAnswer, request.trace)) }, 200);
         } finally {
           release();
         }
@@ -586,6 +586,6 @@ async function writeAnswerPart(sse: SSEStreamingApi, part: AnswerStreamPart, kno
     case 'error':
       return sse.writeSSE({ event: part.type, data: JSON.stringify(errorResponse(part.error).body) });
     case 'answer-end':
-      return sse.writeSSE({ event: part.type, data: JSON.stringify(answerToApi(part.answer, knowledgeBase)) });
+      return sse.writeSSE({ event: part.type, data: JSON.stringify(answerToJson(part.answer, knowledgeBase, 'summary')) });
   }
 }

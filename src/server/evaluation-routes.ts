@@ -18,11 +18,11 @@ const errors = {
 const bearer = [{ bearerAuth: [] }];
 
 /** The answer files that make a run directory a human pairwise review (`eval pairwise <a> <b> --human --run-dir <it>`). */
-export const PAIRWISE_ANSWER_FILES = ['answers-a.jsonl', 'answers-b.jsonl'] as const;
+const PAIRWISE_ANSWER_FILES = ['answers-a.jsonl', 'answers-b.jsonl'] as const;
 
 /** Where the server looks for evaluation run directories: `$HANGJIA_HOME/runs/<name>/`. */
 /** The self-contained HTML report `hangjia eval compare` writes into its run directory. */
-export const COMPARISON_REPORT_FILE = 'report.html';
+const COMPARISON_REPORT_FILE = 'report.html';
 
 /**
  * Headers of a served report: the report is inline CSS and SVG only, so it may load nothing,
@@ -34,7 +34,7 @@ const REPORT_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
 } as const;
 
-export function evaluationsFolderOf(home: string): string {
+function evaluationsFolderOf(home: string): string {
   return path.join(home, 'runs');
 }
 

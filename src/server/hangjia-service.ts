@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { answerQuestion, type Answer, type AnswerQuestionOptions, type AnswerStream, type ConversationTurn } from '../answer/index.js';
+import { answerQuestion, citableLocation, finishedAnswerStream, type Answer, type AnswerQuestionOptions, type AnswerStream, type ConversationTurn } from '../answer/index.js';
 import type { HangjiaConfig } from '../config/index.js';
 import { HangjiaError } from '../errors/index.js';
 import {
@@ -34,7 +34,6 @@ import {
   type Principal,
 } from '../access/index.js';
 import type {
-  AskResponse,
   Chunk,
   Citation,
   CreateKnowledgeBaseRequest,
@@ -528,40 +527,11 @@ export function sanitizeFileName(name: string): string {
 }
 
 export function hitToApi(hit: Hit, index: number): SearchHit {
-  return {
-    rank: index + 1,
-    score: hit.score,
-    chunkId: hit.chunk.id,
-    documentId: hit.chunk.documentId,
-    documentTitle: hit.documentTitle,
-    documentPath: hit.documentPath,
-    ...(hit.documentRowKey === undefined ? {} : { documentRowKey: hit.documentRowKey }),
-    headingPath: hit.chunk.headingPath,
-    start: hit.chunk.start,
-    end: hit.chunk.end,
-    matchedTerms: hit.matchedTerms,
-    text: hit.chunk.text,
-  };
+  return { rank: index + 1, score: hit.score, ...citableLocation(hit), matchedTerms: hit.matchedTerms, text: hit.chunk.text };
 }
 
 export function citationToApi(citation: Answer['citations'][number]): Citation {
   return { ...citation };
-}
-
-export function answerToApi(answer: Answer, knowledgeBase: string): AskResponse {
-  return {
-    knowledgeBase,
-    question: answer.question,
-    standaloneQuestion: answer.standaloneQuestion,
-    kind: answer.kind,
-    refusal: answer.refusal ?? null,
-    answer: answer.text,
-    incomplete: answer.incomplete,
-    citations: answer.citations.map(citationToApi),
-    unsupportedSentences: answer.unsupportedSentences,
-    evidence: { score: answer.evidence.score, threshold: answer.evidenceThreshold },
-    model: answer.model ?? null,
-  };
 }
 
 function storedChunkToApi(stored: StoredChunk): Chunk {
@@ -589,28 +559,5 @@ function toDocumentSummary(document: StoredDocumentSummary, uploads: string): Do
     characters: document.characters,
     groups: document.groups,
     uploaded: isInside(uploads, document.path),
-  };
-}
-
-/**
- * A PEARL or agent answer (made whole, not streamed) as an answer stream: its text as one delta,
- * its citations, then `answer-end` — so the streaming routes serve every strategy alike.
- */
-function finishedAnswerStream(answer: Promise<Answer>): AnswerStream {
-  answer.catch(() => undefined);
-  return {
-    answer,
-    async *[Symbol.asyncIterator]() {
-      let finished: Answer;
-      try {
-        finished = await answer;
-      } catch (error) {
-        yield { type: 'error', error: error instanceof HangjiaError ? error : new HangjiaError('E_INTERNAL', String(error)) };
-        return;
-      }
-      yield { type: 'text-delta', delta: finished.text };
-      for (const citation of finished.citations) yield { type: 'citation', citation };
-      yield { type: 'answer-end', answer: finished };
-    },
   };
 }

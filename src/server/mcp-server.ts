@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { HangjiaError } from '../errors/index.js';
 import type { Principal } from '../access/index.js';
 import { errorResponse } from './error-response.js';
-import { answerToApi, type HangjiaService } from './hangjia-service.js';
+import { answerToJson } from '../answer/index.js';
+import type { HangjiaService } from './hangjia-service.js';
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -45,7 +46,7 @@ export function createMcpServer(service: HangjiaService, principal: Principal): 
       run(async () => {
         const { stream, release } = await service.ask(principal, kb, { question, signal: extra.signal });
         try {
-          return answerToApi(await stream.answer, kb);
+          return answerToJson(await stream.answer, kb, 'summary');
         } finally {
           release();
         }

@@ -27,7 +27,7 @@ const errors = {
 const bearer = [{ bearerAuth: [] }];
 
 /** Where a knowledge base's generated datasets live for review in the web UI: `$HANGJIA_HOME/datasets/<kb>/*.jsonl`. */
-export function datasetsFolderOf(home: string, knowledgeBase: string): string {
+function datasetsFolderOf(home: string, knowledgeBase: string): string {
   return path.join(home, 'datasets', knowledgeBase);
 }
 

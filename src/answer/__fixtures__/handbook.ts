@@ -1,3 +1,8 @@
+import { DEFAULT_CONFIG } from '../../config/index.js';
+import { createKnowledgeBase, type KnowledgeBase } from '../../knowledge-base/index.js';
+import { createDefaultComponents } from '../../presets/index.js';
+import { writeFiles } from '../../../test/support/temporary-directory.js';
+
 /** A four-article employee handbook: small enough to reason about every hit in the answer tests. */
 export const HANDBOOK = `# 星河网络员工手册
 
@@ -30,4 +35,16 @@ export function chatStreamEvents(pieces: string[], usage = { prompt_tokens: 120,
     { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } },
     '[DONE]',
   ];
+}
+
+/** A synced knowledge base `hr` over {@link HANDBOOK}, in folders from `temporaryDirectory`. */
+export async function createHandbookKnowledgeBase(temporaryDirectory: () => string): Promise<KnowledgeBase> {
+  const root = temporaryDirectory();
+  writeFiles(root, { 'handbook.md': HANDBOOK });
+  const kb = createKnowledgeBase(
+    { home: temporaryDirectory(), name: 'hr', settings: { sources: [root], include: [], exclude: [], maxFileBytes: 1e8, chunking: DEFAULT_CONFIG.chunking } },
+    createDefaultComponents(DEFAULT_CONFIG),
+  );
+  await kb.sync();
+  return kb;
 }

@@ -31,7 +31,7 @@ import {
 import { createExamplePool, createExampleSelector, type ExampleSelector, type ExampleSelectorName } from '../../examples/index.js';
 import { openKnowledgeBase, type KnowledgeBase } from '../../knowledge-base/index.js';
 import type { LanguageModel } from '../../models/index.js';
-import { createDefaultComponents, createEmbeddingModelFromConfig, createLanguageModelFromConfig } from '../../presets/index.js';
+import { createDefaultComponents, createEmbeddingModelFromConfig, createLanguageModelFromConfig, requireChatModel } from '../../presets/index.js';
 import { reasoningOptionsFromConfig } from '../../reasoning/index.js';
 import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted, type Interrupts } from '../_interrupts.js';
@@ -165,11 +165,7 @@ export async function runFreeFormComparison(request: FreeFormComparisonRequest, 
 
     let judge: LanguageModel | undefined;
     if (request.judge || request.judgeModel !== undefined) {
-      if (config.model.provider === 'none') {
-        throw new HangjiaError('E_CONFIG', '--judge needs a chat model, and model.provider is "none". Configure one (HANGJIA_MODEL_PROVIDER, HANGJIA_BASE_URL, HANGJIA_MODEL), or drop --judge for the lexical measures.', {
-          details: { setting: 'model.provider', value: 'none' },
-        });
-      }
+      requireChatModel(config.model, '--judge needs a chat model, and model.provider is "none". Configure one (HANGJIA_MODEL_PROVIDER, HANGJIA_BASE_URL, HANGJIA_MODEL), or drop --judge for the lexical measures.');
       judge = createLanguageModelFromConfig(request.judgeModel === undefined ? config.model : { ...config.model, model: request.judgeModel });
       models.push(judge);
     }

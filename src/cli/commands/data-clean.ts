@@ -23,7 +23,8 @@ import {
 import { HangjiaError } from '../../errors/index.js';
 import { openKnowledgeBase, type KnowledgeBase } from '../../knowledge-base/index.js';
 import type { LanguageModel } from '../../models/index.js';
-import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
+import { createDefaultComponents, createLanguageModelFromConfig, requireChatModel } from '../../presets/index.js';
+import type { Language } from '../../prompt/index.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 
 export default defineCommand({
@@ -60,13 +61,7 @@ export default defineCommand({
     if (!args.judge && (args.rubric || minJudgeScore !== undefined || judgeConcurrency !== undefined)) {
       throw new HangjiaError('E_USAGE', '--rubric, --min-judge-score and --judge-concurrency only apply with --judge.', { details: { setting: 'judge' } });
     }
-    if (args.judge && loaded.config.model.provider === 'none') {
-      throw new HangjiaError(
-        'E_CONFIG',
-        'Judging quality (--judge) needs a chat model, and none is configured (model.provider is "none"). Set model.provider in hangjia.config.yaml, or HANGJIA_MODEL_PROVIDER=openai-compatible with HANGJIA_BASE_URL and HANGJIA_MODEL, or HANGJIA_MODEL_PROVIDER=llama-cpp with HANGJIA_MODEL_PATH; or drop --judge.',
-        { details: { setting: 'model.provider', value: 'none' } },
-      );
-    }
+    if (args.judge) requireChatModel(loaded.config.model, 'Judging quality (--judge) needs a chat model, and none is configured (model.provider is "none"). Set model.provider in hangjia.config.yaml, or HANGJIA_MODEL_PROVIDER=openai-compatible with HANGJIA_BASE_URL and HANGJIA_MODEL, or HANGJIA_MODEL_PROVIDER=llama-cpp with HANGJIA_MODEL_PATH; or drop --judge.');
     const rubric = args.rubric ? readRubric(path.resolve(session.cwd, args.rubric)) : undefined;
     const threshold = numberFlag('near-dup-threshold', args['near-dup-threshold'], { min: 0.01, max: 1 }) ?? 0.8;
     const shingleSize = numberFlag('shingle-size', args['shingle-size'], { min: 1, max: 64 });
@@ -81,7 +76,7 @@ export default defineCommand({
         )
       : undefined;
     const rules = {
-      ...(args.language ? { language: args.language as 'zh' | 'en' | 'any' } : {}),
+      ...(args.language ? { language: args.language as Language | 'any' } : {}),
       ...optional('minLanguageRatio', numberFlag('min-language-ratio', args['min-language-ratio'], { min: 0, max: 1 })),
       ...optional('minCharacters', numberFlag('min-chars', args['min-chars'], { min: 0, max: 1e9 })),
       ...optional('maxCharacters', numberFlag('max-chars', args['max-chars'], { min: 1, max: 1e9 })),

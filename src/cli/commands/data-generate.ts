@@ -4,10 +4,9 @@ import { GENERATION_METHODS, generateDataset, loadPromptTemplates, readSeedTasks
 import { HangjiaError } from '../../errors/index.js';
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import type { LanguageModel } from '../../models/index.js';
-import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
+import { createDefaultComponents, createLanguageModelFromConfig, modelSource, requireChatModel } from '../../presets/index.js';
 import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted } from '../_interrupts.js';
-import { modelSource } from '../_run-directory.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 
 export default defineCommand({
@@ -39,14 +38,8 @@ export default defineCommand({
       throw Object.assign(new Error('Give a knowledge base and --out <file.jsonl> (or --write-prompts <dir>).'), { name: 'CLIError', code: 'E_USAGE' });
     }
     const config = loaded.config;
-    if (config.model.provider === 'none') {
-      // Unlike `ask`, there is no extractive fallback: every item is written by a model.
-      throw new HangjiaError(
-        'E_CONFIG',
-        'Generating data needs a chat model, and none is configured (model.provider is "none"). Set model.provider in hangjia.config.yaml, or HANGJIA_MODEL_PROVIDER=openai-compatible with HANGJIA_BASE_URL and HANGJIA_MODEL (any OpenAI-compatible endpoint: vLLM, Ollama, llama.cpp server), or HANGJIA_MODEL_PROVIDER=llama-cpp with HANGJIA_MODEL_PATH (see "hangjia model pull").',
-        { details: { setting: 'model.provider', value: 'none' } },
-      );
-    }
+    // Unlike `ask`, there is no extractive fallback: every item is written by a model.
+    requireChatModel(config.model, 'Generating data needs a chat model, and none is configured (model.provider is "none"). Set model.provider in hangjia.config.yaml, or HANGJIA_MODEL_PROVIDER=openai-compatible with HANGJIA_BASE_URL and HANGJIA_MODEL (any OpenAI-compatible endpoint: vLLM, Ollama, llama.cpp server), or HANGJIA_MODEL_PROVIDER=llama-cpp with HANGJIA_MODEL_PATH (see "hangjia model pull").');
     const method = (args.method ?? 'self-qa') as GenerationMethod;
     const { templates, overridden } = loadPromptTemplates(args.prompts ? path.resolve(session.cwd, args.prompts) : undefined);
     const seeds = args.seeds ? readSeedTasks(path.resolve(session.cwd, args.seeds)) : undefined;

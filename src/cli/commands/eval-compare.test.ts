@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { bootstrapAccuracyInterval, readExam, type ExamItem } from '../../eval/index.js';
 import { createKeyLookup, lastUserMessage } from '../../eval/exam/__fixtures__/scripted-examinee.js';
 import { runCliCaptured } from '../../../test/support/run-cli.js';

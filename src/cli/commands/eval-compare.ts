@@ -2,7 +2,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { defineCommand } from 'citty';
 import { createAnalyzer } from '../../analysis/index.js';
-import { HangjiaError } from '../../errors/index.js';
 import {
   checkGeneralAbility,
   compareStrategies,
@@ -22,10 +21,9 @@ import {
 import { createExamplePool, createExampleSelector, EXAMPLE_SELECTOR_NAMES, type ExampleSelectorName } from '../../examples/index.js';
 import { openKnowledgeBase, type KnowledgeBase } from '../../knowledge-base/index.js';
 import type { LanguageModel } from '../../models/index.js';
-import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
+import { createDefaultComponents, createLanguageModelFromConfig, modelSource, requireChatModel } from '../../presets/index.js';
 import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted, type Interrupts } from '../_interrupts.js';
-import { modelSource } from '../_run-directory.js';
 import { COMMON_ARGS, listFlag, numberFlag, openSession } from '../_session.js';
 import { questionFileFormat, runFreeFormComparison } from './_eval-compare-free-form.js';
 import { RERANK_ARGS } from '../_rerank.js';
@@ -90,11 +88,7 @@ export default defineCommand({
       }
     }
     if (args.general && endpoints.length === 0) throw usage('--general compares the base model with a tuned one: also give --endpoint name=baseURL,model for the tuned model.');
-    if (config.model.provider === 'none' && kinds.length > 0) {
-      throw new HangjiaError('E_CONFIG', 'A comparison needs the base chat model, and model.provider is "none". Configure one, e.g. HANGJIA_MODEL_PROVIDER=openai-compatible HANGJIA_BASE_URL=http://127.0.0.1:11434/v1 HANGJIA_MODEL=qwen2.5:7b-instruct', {
-        details: { setting: 'model.provider', value: 'none' },
-      });
-    }
+    if (kinds.length > 0) requireChatModel(config.model, 'A comparison needs the base chat model, and model.provider is "none". Configure one, e.g. HANGJIA_MODEL_PROVIDER=openai-compatible HANGJIA_BASE_URL=http://127.0.0.1:11434/v1 HANGJIA_MODEL=qwen2.5:7b-instruct');
 
     if (questionFileFormat(examPath) === 'free-form') {
       if (args.general) throw usage('--general (the forgetting check) takes an exam; the question file is a RAG question set (free-form answers).');

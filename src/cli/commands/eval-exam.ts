@@ -1,14 +1,13 @@
 import path from 'node:path';
 import { defineCommand } from 'citty';
 import { createAnalyzer } from '../../analysis/index.js';
-import { HangjiaError } from '../../errors/index.js';
 import { examItemsToExamples, readExam, runExam, type ExamAccuracy, type ExamItem, type ExamPromptTemplateName, type MalformedExamItem } from '../../eval/index.js';
 import { createExamplePool, createExampleSelector, EXAMPLE_SELECTOR_NAMES, type ExampleSelector } from '../../examples/index.js';
 import type { LanguageModel } from '../../models/index.js';
-import { createLanguageModelFromConfig } from '../../presets/index.js';
+import { createLanguageModelFromConfig, modelSource, requireChatModel } from '../../presets/index.js';
 import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted } from '../_interrupts.js';
-import { chooseRunDirectory, modelSource } from '../_run-directory.js';
+import { chooseRunDirectory } from '../_run-directory.js';
 import { COMMON_ARGS, listFlag, numberFlag, openSession } from '../_session.js';
 import { fileDigest } from '../../support/index.js';
 import type { Terminal } from '../_terminal.js';
@@ -72,11 +71,7 @@ export default defineCommand({
       selector = createExampleSelector(pool, args.selector, { seed });
     }
 
-    if (loaded.config.model.provider === 'none') {
-      throw new HangjiaError('E_CONFIG', 'An exam needs a chat model, and model.provider is "none". Configure one, e.g. HANGJIA_MODEL_PROVIDER=openai-compatible HANGJIA_BASE_URL=http://127.0.0.1:11434/v1 HANGJIA_MODEL=qwen2.5:7b-instruct; check it with: hangjia models test', {
-        details: { setting: 'model.provider', value: 'none' },
-      });
-    }
+    requireChatModel(loaded.config.model, 'An exam needs a chat model, and model.provider is "none". Configure one, e.g. HANGJIA_MODEL_PROVIDER=openai-compatible HANGJIA_BASE_URL=http://127.0.0.1:11434/v1 HANGJIA_MODEL=qwen2.5:7b-instruct; check it with: hangjia models test');
     const model: LanguageModel = createLanguageModelFromConfig(loaded.config.model);
     const circular = Boolean(args.circular);
     const chosen = chooseRunDirectory(loaded.config, session.cwd, args['run-dir'], defaultRunDirectory(files, model, shots, selector?.name, circular));

@@ -5,7 +5,7 @@ import { HangjiaError } from '../../errors/index.js';
 import { makeEvaluationSet, readTrainingChunkIds } from '../../eval/index.js';
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import type { LanguageModel } from '../../models/index.js';
-import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
+import { createDefaultComponents, createLanguageModelFromConfig, requireChatModel } from '../../presets/index.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 
 export default defineCommand({
@@ -44,13 +44,7 @@ export default defineCommand({
       excluded = training.chunkIds;
       terminal.info(`Excluding ${excluded.size} chunks used by ${training.linesWithIds} of ${training.lines} training records in ${trainingFile}.`);
     }
-    if (config.model.provider === 'none') {
-      throw new HangjiaError(
-        'E_CONFIG',
-        'eval make writes questions with a chat model, and none is configured (model.provider is "none"); no set was written. Configure one, e.g. HANGJIA_MODEL_PROVIDER=openai-compatible HANGJIA_BASE_URL=http://127.0.0.1:11434/v1 HANGJIA_MODEL=qwen2.5:7b-instruct; check it with: hangjia models test',
-        { details: { setting: 'model.provider', value: 'none' } },
-      );
-    }
+    requireChatModel(config.model, 'eval make writes questions with a chat model, and none is configured (model.provider is "none"); no set was written. Configure one, e.g. HANGJIA_MODEL_PROVIDER=openai-compatible HANGJIA_BASE_URL=http://127.0.0.1:11434/v1 HANGJIA_MODEL=qwen2.5:7b-instruct; check it with: hangjia models test');
     const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, createDefaultComponents(config));
     const model: LanguageModel = createLanguageModelFromConfig(config.model);
     try {

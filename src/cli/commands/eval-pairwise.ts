@@ -4,10 +4,10 @@ import { defineCommand } from 'citty';
 import { HangjiaError } from '../../errors/index.js';
 import { readPairwiseAnswers, reviewPairwise, runPairwiseComparison, type PairwiseSummary } from '../../eval/index.js';
 import type { LanguageModel } from '../../models/index.js';
-import { createLanguageModelFromConfig } from '../../presets/index.js';
+import { createLanguageModelFromConfig, modelSource, requireChatModel } from '../../presets/index.js';
 import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted } from '../_interrupts.js';
-import { chooseRunDirectory, modelSource } from '../_run-directory.js';
+import { chooseRunDirectory } from '../_run-directory.js';
 import { fileDigest } from '../../support/index.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 
@@ -51,11 +51,7 @@ export default defineCommand({
       return print(result.summary, runDirectory, 'human');
     }
 
-    if (loaded.config.model.provider === 'none') {
-      throw new HangjiaError('E_CONFIG', 'A judged comparison needs a chat model, and model.provider is "none". Configure one (HANGJIA_MODEL_PROVIDER, HANGJIA_BASE_URL, HANGJIA_MODEL), or review the pairs yourself with --human.', {
-        details: { setting: 'model.provider', value: 'none' },
-      });
-    }
+    requireChatModel(loaded.config.model, 'A judged comparison needs a chat model, and model.provider is "none". Configure one (HANGJIA_MODEL_PROVIDER, HANGJIA_BASE_URL, HANGJIA_MODEL), or review the pairs yourself with --human.');
     const judge: LanguageModel = createLanguageModelFromConfig(args['judge-model'] === undefined ? loaded.config.model : { ...loaded.config.model, model: args['judge-model'] });
     const chosen = chooseRunDirectory(loaded.config, session.cwd, args['run-dir'], `pairwise.${name(fileA)}-vs-${name(fileB)}.${slug(path.basename(judge.modelId))}`);
     terminal.info(`Pairwise: ${items.length} pairs; judge ${judge.provider} "${judge.modelId}", both orders; rubric ${args.rubric ?? 'built-in'}`);

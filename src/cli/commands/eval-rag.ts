@@ -8,22 +8,22 @@ import {
   createModelRagEvaluator,
   readRagSamples,
   runRagEvaluation,
+  strategyWork,
   RAG_METRIC_NAMES,
   type MalformedRagSample,
   type RagEvaluator,
   type RagMetricSummary,
-  type RagWork,
 } from '../../eval/index.js';
 import type { LanguageModel } from '../../models/index.js';
-import { createEmbeddingModelFromConfig, createLanguageModelFromConfig } from '../../presets/index.js';
-import { answerWithStrategy, evidenceRecall, type StrategyAnswer } from '../../reasoning/index.js';
+import { answeringIdentity, createEmbeddingModelFromConfig, createLanguageModelFromConfig, modelSource, requireChatModel } from '../../presets/index.js';
+import { answerWithStrategy, type StrategyAnswer } from '../../reasoning/index.js';
+import { ANSWER_ARGS, openAnsweringFromFlags } from '../_answering.js';
 import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted, type Interrupts } from '../_interrupts.js';
-import { chooseRunDirectory, modelSource } from '../_run-directory.js';
+import { chooseRunDirectory } from '../_run-directory.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 import { fileDigest } from '../../support/index.js';
 import type { Terminal } from '../_terminal.js';
-import { ANSWER_ARGS, openAnswering } from './ask.js';
 
 export default defineCommand({
   meta: {
@@ -58,7 +58,7 @@ export default defineCommand({
     // threshold below which it refuses) must not receive it, or a strict judge would turn answers into refusals.
     const { threshold: supportThreshold, ...answeringArgs } = args;
     if (args.rerank !== undefined && !args.kb) throw new HangjiaError('E_USAGE', '--rerank needs --kb: it reorders the passages the answers are made from.', { details: { flag: 'rerank' } });
-    const answering = args.kb ? await openAnswering(data, { ...answeringArgs, kb: args.kb }) : undefined;
+    const answering = args.kb ? await openAnsweringFromFlags(data, { ...answeringArgs, kb: args.kb }) : undefined;
     const { session, terminal, loaded } = answering ? { ...answering, loaded: { config: answering.config } } : openSession(data, args);
     const config = loaded.config;
     const file = path.resolve(session.cwd, args.file);
@@ -73,11 +73,7 @@ export default defineCommand({
 
       let evaluator: RagEvaluator;
       if (args.judge || args['judge-model'] !== undefined) {
-        if (config.model.provider === 'none') {
-          throw new HangjiaError('E_CONFIG', '--judge needs a chat model, and model.provider is "none". Configure one (HANGJIA_MODEL_PROVIDER, HANGJIA_BASE_URL, HANGJIA_MODEL), or drop --judge for the lexical variant.', {
-            details: { setting: 'model.provider', value: 'none' },
-          });
-        }
+        requireChatModel(config.model, '--judge needs a chat model, and model.provider is "none". Configure one (HANGJIA_MODEL_PROVIDER, HANGJIA_BASE_URL, HANGJIA_MODEL), or drop --judge for the lexical variant.');
         judge = createLanguageModelFromConfig(args['judge-model'] === undefined ? config.model : { ...config.model, model: args['judge-model'] });
         const embeddingModel = createEmbeddingModelFromConfig(config.embedding);
         evaluator = createModelRagEvaluator({
@@ -123,7 +119,7 @@ export default defineCommand({
                 }
                 return { ...answerToRagSample(answer), work: strategyWork(result, input.evidence) };
               },
-              answering: answeringSettings(answering, args.kb!),
+              answering: answeringIdentity(answering),
             }
           : {}),
         signal: interrupts.signal,
@@ -186,55 +182,6 @@ export default defineCommand({
   },
 });
 
-/**
- * Every setting that changes the answers `eval rag --kb` scores, as `run.json` records them
- * (`answering`): a re-run over the same run directory with any of them changed stops with an
- * error naming the setting, instead of mixing answers made two ways. The model's own settings sit
- * under `model`, so an extractive run (no model) is not tied to a temperature it never used.
- */
-function answeringSettings(answering: Awaited<ReturnType<typeof openAnswering>>, knowledgeBase: string): Record<string, unknown> {
-  const { options, model, config, reasoning } = answering;
-  return {
-    // Recorded only for pearl and agent, so that RAG runs made before strategies existed still resume.
-    ...(reasoning.strategy === 'rag' ? {} : { strategy: reasoning.strategy, reasoning: { ...config.reasoning } }),
-    knowledgeBase,
-    // A sync that changed the documents changes what can be retrieved, so the answers.
-    knowledgeBaseGeneration: answering.knowledgeBase.store.generation(),
-    model: model
-      ? {
-          provider: model.provider,
-          modelId: model.modelId,
-          // Two servers answering to one model name are two models (issue 11).
-          ...(modelSource(config.model) === undefined ? {} : { source: modelSource(config.model) }),
-          ...(config.model.provider === 'llama-cpp' && config.model.loraPath ? { loraPath: config.model.loraPath } : {}),
-          // Sets the token budget of the passages in the prompt (see answerQuestion), and so the contexts scored.
-          contextSize: config.model.contextSize ?? null,
-          temperature: options.temperature,
-          maxTokens: options.maxTokens,
-        }
-      : 'extractive',
-    k: options.k,
-    evidenceThreshold: options.evidenceThreshold,
-    // --strict (answer.strict) takes unsupported sentences out of the answers scored.
-    ...(options.strict ? { strict: true } : {}),
-    // Graph facts are extra sources: answers made with them are not answers made without.
-    ...(config.answer.graph ? { graph: true } : {}),
-    search: { mode: options.search?.mode ?? 'auto', lexicalWeight: options.search?.lexicalWeight, vectorWeight: options.search?.vectorWeight, rrfK: options.search?.rrfK },
-    // Only when on, so runs made before reranking existed still resume.
-    ...(options.search?.reranker ? { rerank: { reranker: options.search.reranker.name, topN: options.search.rerankTopN ?? null } } : {}),
-    // The lexical engine's settings (search.k1, titleWeight, headingsWeight, groupWeight) rank the passages too.
-    lexical: { k1: config.search.k1, titleWeight: config.search.titleWeight, headingsWeight: config.search.headingsWeight, groupWeight: config.search.groupWeight, topicWeight: config.search.topicWeight, citationWeight: config.search.citationWeight },
-    // The model whose vectors retrieval fuses in (its key includes any document prefix), or null when search is lexical only.
-    embeddingModel: answering.knowledgeBase.hasVectorSearch() ? (answering.knowledgeBase.store.getMeta('embeddingModelId') ?? null) : null,
-    ...(answering.knowledgeBase.hasVectorSearch() && config.embedding.queryPrefix ? { embeddingQueryPrefix: config.embedding.queryPrefix } : {}),
-    // What an item's contexts are: the passages as the prompt gave them to the model (see
-    // answerToRagSample), with refusals left out of faithfulness and the citation metrics. Earlier runs
-    // recorded nothing here, scored every retrieved hit and scored refusals as claims, so they do
-    // not resume into this one.
-    contexts: 'as-prompted',
-  };
-}
-
 function percent(rate: number): string {
   return `${(rate * 100).toFixed(1)}%`;
 }
@@ -250,20 +197,4 @@ function reportSkipped(skipped: readonly MalformedRagSample[], terminal: Termina
   const byReason = new Map<string, number>();
   for (const entry of skipped) byReason.set(entry.reason, (byReason.get(entry.reason) ?? 0) + 1);
   terminal.warn(`Skipped ${skipped.length} malformed items (${[...byReason].map(([reason, count]) => `${reason} ${count}`).join(', ')}).`);
-}
-
-/**
- * Steps, tokens and evidence recall of one answer: RAG takes one step and reads the passages its
- * prompt held (or, refusing on the evidence threshold, the hits it judged); PEARL and agent runs
- * report their trace's steps and read every passage their steps and tools showed (`answer.hits`).
- */
-function strategyWork(result: StrategyAnswer, gold: readonly string[] | undefined): RagWork {
-  const { answer } = result;
-  const read = result.trace && !result.fallback ? answer.hits : answer.refusal === 'evidence-threshold' ? answer.hits : answer.sources.map((source) => answer.hits[source.rank - 1]!).filter(Boolean);
-  return {
-    strategy: result.fallback ? `${result.strategy} (fallback: rag)` : result.strategy,
-    steps: result.trace && !result.fallback ? result.trace.totals.steps : 1,
-    tokens: (answer.usage.inputTokens ?? 0) + (answer.usage.outputTokens ?? 0) + (result.fallback && result.trace ? result.trace.totals.inputTokens + result.trace.totals.outputTokens : 0),
-    evidenceRecall: evidenceRecall(gold ?? [], read),
-  };
 }

@@ -8,7 +8,7 @@ import { catchInterrupts, reportInterrupted } from '../_interrupts.js';
 import { COMMON_ARGS, openSession } from '../_session.js';
 
 /** Where recommended models are downloaded from; `HANGJIA_MODEL_PULL_URL` replaces it (a mirror, or a test server). */
-export const MODEL_PULL_BASE_URL = 'https://huggingface.co';
+const MODEL_PULL_BASE_URL = 'https://huggingface.co';
 
 /**
  * Small instruct models that answer Chinese and English on a laptop CPU, as GGUF Q4_K_M files.

@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import type { ConfigLayer, HangjiaConfig, LoadedConfig } from '../../config/index.js';
+import type { ConfigLayer, LoadedConfig } from '../../config/index.js';
 import { describeConfig } from '../../config/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import { embedMany, streamText, type EmbeddingModel, type LanguageModel } from '../../models/index.js';

@@ -4,7 +4,7 @@ import { defineCommand } from 'citty';
 import { HangjiaError } from '../../errors/index.js';
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import type { LanguageModel } from '../../models/index.js';
-import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
+import { createDefaultComponents, createLanguageModelFromConfig, requireChatModel } from '../../presets/index.js';
 import { mineActions, writeActionsFile, type MiningQuestion } from '../../reasoning/index.js';
 import { EXIT } from '../_exit-codes.js';
 import { catchInterrupts, reportInterrupted } from '../_interrupts.js';
@@ -28,11 +28,7 @@ export default defineCommand({
   async run({ args, data }) {
     const { session, terminal, loaded } = openSession(data, args);
     const config = loaded.config;
-    if (config.model.provider === 'none') {
-      throw new HangjiaError('E_CONFIG', 'Mining actions needs a chat model, and none is configured (model.provider is "none"). Set HANGJIA_MODEL_PROVIDER with HANGJIA_BASE_URL and HANGJIA_MODEL, or HANGJIA_MODEL_PATH. PEARL runs without mining on the built-in starter actions.', {
-        details: { setting: 'model.provider', value: 'none' },
-      });
-    }
+    requireChatModel(config.model, 'Mining actions needs a chat model, and none is configured (model.provider is "none"). Set HANGJIA_MODEL_PROVIDER with HANGJIA_BASE_URL and HANGJIA_MODEL, or HANGJIA_MODEL_PATH. PEARL runs without mining on the built-in starter actions.');
     const questionsFile = path.resolve(session.cwd, args.questions);
     const limit = numberFlag('limit', args.limit, { min: 1, max: Number.MAX_SAFE_INTEGER });
     const all = readMiningQuestions(questionsFile);

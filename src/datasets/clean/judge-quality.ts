@@ -1,14 +1,15 @@
 import { HangjiaError } from '../../errors/index.js';
 import { generateObject, type JsonSchema, type LanguageModel } from '../../models/index.js';
 import type { DatasetRecord } from '../dataset-record.js';
-import { chunkLanguage, type GenerationLanguage } from '../generate/index.js';
+import { detectLanguage, type Language } from '../../prompt/index.js';
+import { CHUNK_MINIMUM_HAN_SHARE } from '../generate/index.js';
 
 /**
  * The default written rubric, per language of the item. Kept short and concrete so a small judge
  * model can follow it; the JSON answer format is added to every call apart from the rubric, so an
  * overriding rubric (`--rubric file`) only has to say what a good item is.
  */
-export const DEFAULT_JUDGE_RUBRICS: Readonly<Record<GenerationLanguage, string>> = {
+export const DEFAULT_JUDGE_RUBRICS: Readonly<Record<Language, string>> = {
   zh: [
     '你是微调数据的质检员。按以下标准给这条问答打 1–5 分：',
     '1. 正确性：答案与给出的来源原文一致，没有编造来源之外的事实（未给来源时按常识判断）；',
@@ -48,7 +49,7 @@ const JUDGE_SCHEMA: JsonSchema = {
   additionalProperties: false,
 };
 
-const ANSWER_FORMAT: Record<GenerationLanguage, string> = {
+const ANSWER_FORMAT: Record<Language, string> = {
   zh: '只输出 JSON：{"score": 1 到 5 的整数, "reason": "一句话理由"}。',
   en: 'Answer only with JSON: {"score": an integer 1 to 5, "reason": "one sentence"}.',
 };
@@ -160,7 +161,7 @@ export async function judgeQuality(records: readonly DatasetRecord[], options: J
 /** System: the rubric; user: the item (turns labelled by role) and, when known, its source. */
 function judgeMessages(record: DatasetRecord, rubric: string | undefined, source: string | undefined): Array<{ role: 'system' | 'user'; content: string }> {
   const item = record.kind === 'text' ? record.text : record.turns.map((turn) => `${turn.role}: ${turn.content}`).join('\n');
-  const language = chunkLanguage(item);
+  const language = detectLanguage(item, CHUNK_MINIMUM_HAN_SHARE);
   const labels = language === 'zh' ? { source: '来源原文', item: '待评条目', none: '（未提供来源）' } : { source: 'Source text', item: 'Item to score', none: '(no source given)' };
   return [
     { role: 'system', content: `${rubric ?? DEFAULT_JUDGE_RUBRICS[language]}\n\n${ANSWER_FORMAT[language]}` },

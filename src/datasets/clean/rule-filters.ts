@@ -3,6 +3,7 @@
  * undefined; cleanDataset applies them in the order of RULE_FILTER_ORDER and records the first
  * that fires. Thresholds are options with documented defaults (DEFAULT_RULE_FILTER_OPTIONS).
  */
+import type { Language } from '../../prompt/index.js';
 import { cjkShare, normalizeForDedup } from '../_text.js';
 
 export interface RuleFilterOptions {
@@ -16,7 +17,7 @@ export interface RuleFilterOptions {
    * Expected language: `zh` needs at least `minLanguageRatio` CJK characters among letters,
    * `en` at most 1 − minLanguageRatio; `any` (default) skips the check.
    */
-  language: 'zh' | 'en' | 'any';
+  language: Language | 'any';
   /** Default 0.5. */
   minLanguageRatio: number;
   /** n for the repetition check, in characters of the normalised text (default 10). */

@@ -1,10 +1,11 @@
 import { HangjiaError } from '../../errors/index.js';
 import { generateObject, type LanguageModel, type LanguageModelUsage } from '../../models/index.js';
+import { detectLanguage, type Language } from '../../prompt/index.js';
 import { normalizeForDedup } from '../_text.js';
 import { EVOL_OPERATIONS, generationSchema, toExchange, type GeneratedExchange, type GenerationMethod, type GenerationOutput } from './generation-method.js';
 import type { GenerationRejectReason, TokenUsage } from './_job-state.js';
 import { findPassageReference } from './passage-reference.js';
-import { chunkLanguage, fillPromptTemplate, GENERATION_SYSTEM_PROMPTS, type GenerationLanguage, type PromptTemplates } from './prompt-templates.js';
+import { CHUNK_MINIMUM_HAN_SHARE, fillPromptTemplate, GENERATION_SYSTEM_PROMPTS, type PromptTemplates } from './prompt-templates.js';
 import type { SeedTask } from './seed-task.js';
 
 export interface ChunkInput {
@@ -35,7 +36,7 @@ export interface ChunkGenerationContext {
 }
 
 export interface ChunkGeneration {
-  language: GenerationLanguage;
+  language: Language;
   exchanges: GeneratedExchange[];
   rejected: Record<GenerationRejectReason, number>;
   attempts: number;
@@ -43,7 +44,7 @@ export interface ChunkGeneration {
   error?: unknown;
 }
 
-const DEFAULT_SEEDS: Record<GenerationLanguage, SeedTask[]> = {
+const DEFAULT_SEEDS: Record<Language, SeedTask[]> = {
   zh: [
     { instruction: '用通俗的话解释“诉讼时效”是什么意思。', output: '诉讼时效是权利人请求法院保护其权利的法定期间……' },
     { instruction: '比较劳动合同的试用期与见习期有什么不同。', output: '试用期是用人单位与劳动者约定的考察期……' },
@@ -64,7 +65,7 @@ const DEFAULT_SEEDS: Record<GenerationLanguage, SeedTask[]> = {
  * tokens go to `context.recordUsage`. Throws only the abort reason.
  */
 export async function generateForChunk(context: ChunkGenerationContext, chunk: ChunkInput, ordinal: number): Promise<ChunkGeneration> {
-  const language = chunkLanguage(chunk.text);
+  const language = detectLanguage(chunk.text, CHUNK_MINIMUM_HAN_SHARE);
   const accepted: GeneratedExchange[] = [];
   const seen = new Set<string>();
   const rejected: Record<GenerationRejectReason, number> = { 'passage-reference': 0, duplicate: 0, empty: 0 };
@@ -157,14 +158,14 @@ function rotate<T>(values: readonly T[], by: number): T[] {
   return [...values.slice(offset), ...values.slice(0, offset)];
 }
 
-function formatSeeds(seeds: readonly SeedTask[], language: GenerationLanguage): string {
+function formatSeeds(seeds: readonly SeedTask[], language: Language): string {
   const labels = language === 'zh' ? ['示例', '指令', '输入', '输出'] : ['Example', 'Instruction', 'Input', 'Output'];
   return seeds
     .map((seed, index) => [`${labels[0]} ${index + 1}`, `${labels[1]}: ${seed.instruction}`, ...(seed.input ? [`${labels[2]}: ${seed.input}`] : []), ...(seed.output ? [`${labels[3]}: ${seed.output}`] : [])].join('\n'))
     .join('\n\n');
 }
 
-function avoidList(accepted: readonly GeneratedExchange[], language: GenerationLanguage): string {
+function avoidList(accepted: readonly GeneratedExchange[], language: Language): string {
   if (accepted.length === 0) return '';
   const heading = language === 'zh' ? '以下内容已经写过，不要重复：' : 'Already written; do not repeat:';
   return `${heading}\n${accepted.map((exchange) => `- ${exchange.turns[0]!.user}`).join('\n')}\n`;

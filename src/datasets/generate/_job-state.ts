@@ -90,7 +90,7 @@ export function readJobState(file: string): GenerationJobState | undefined {
  * (rewriting thousands of ids per chunk would cost more than the chunks); without this journal a
  * process killed in that second would generate its last chunks again.
  */
-export function doneJournalPath(stateFile: string): string {
+function doneJournalPath(stateFile: string): string {
   return `${stateFile}.done`;
 }
 

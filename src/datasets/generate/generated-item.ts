@@ -1,5 +1,5 @@
 import type { EvolOperation, GenerationMethod } from './generation-method.js';
-import type { GenerationLanguage } from './prompt-templates.js';
+import type { Language } from '../../prompt/index.js';
 
 /**
  * One line of a generated dataset. The layout is OpenAI `messages` (so `readDatasetFile`,
@@ -13,7 +13,7 @@ export interface GeneratedItem {
   messages: Array<{ role: 'user' | 'assistant'; content: string }>;
   /** The knowledge-base chunks the item was generated from. */
   chunkIds: string[];
-  language: GenerationLanguage;
+  language: Language;
   source: { knowledgeBase?: string; documentPath: string; documentTitle: string; headingPath: string[] };
   /** evol: which rewriting was applied, and the instruction it started from. */
   operation?: EvolOperation;

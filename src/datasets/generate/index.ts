@@ -6,8 +6,8 @@
  */
 export type { EvolOperation, GeneratedExchange, GenerationMethod } from './generation-method.js';
 export { EVOL_OPERATIONS, GENERATION_METHODS, generationSchema } from './generation-method.js';
-export type { GenerationLanguage, PromptTemplates } from './prompt-templates.js';
-export { chunkLanguage, DEFAULT_PROMPT_TEMPLATES, fillPromptTemplate, GENERATION_SYSTEM_PROMPTS, loadPromptTemplates, PROMPT_TEMPLATE_KEYS, writePromptTemplates } from './prompt-templates.js';
+export type { PromptTemplates } from './prompt-templates.js';
+export { CHUNK_MINIMUM_HAN_SHARE, DEFAULT_PROMPT_TEMPLATES, fillPromptTemplate, GENERATION_SYSTEM_PROMPTS, loadPromptTemplates, PROMPT_TEMPLATE_KEYS, writePromptTemplates } from './prompt-templates.js';
 export { findPassageReference } from './passage-reference.js';
 export type { GroundingCheck, GroundingOptions, UngroundedRecord } from './check-grounding.js';
 export { checkGrounding, filterUngrounded, groundingUnits } from './check-grounding.js';

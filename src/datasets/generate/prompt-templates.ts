@@ -1,17 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HangjiaError } from '../../errors/index.js';
+import type { Language } from '../../prompt/index.js';
 import { writeFileAtomic } from '../_atomic-write.js';
 import { GENERATION_METHODS, type GenerationMethod } from './generation-method.js';
 
-/** The languages generation prompts are written in; a chunk's language picks one (`chunkLanguage`). */
-export type GenerationLanguage = 'zh' | 'en';
-
 /** One template per method and language, keyed `<method>.<language>` (also the file name, plus `.md`). */
-export type PromptTemplates = Record<`${GenerationMethod}.${GenerationLanguage}`, string>;
+export type PromptTemplates = Record<`${GenerationMethod}.${Language}`, string>;
 
 /** System messages: short, language-matched, and insisting on the text as the only source of facts. */
-export const GENERATION_SYSTEM_PROMPTS: Record<GenerationLanguage, string> = {
+export const GENERATION_SYSTEM_PROMPTS: Record<Language, string> = {
   zh: '你是严谨的领域训练数据编写者。所有事实只能来自给定资料，不得编造；只输出符合要求的 JSON。',
   en: 'You write careful domain training data. Every fact must come from the given material; never invent any. Output only the requested JSON.',
 };
@@ -187,13 +185,8 @@ export function fillPromptTemplate(template: string, values: Record<string, stri
 }
 
 /**
- * The language to write a chunk's items in: `zh` when Han characters make up at least a fifth of
- * its word units (Han characters plus Latin words, a word counted as five letters), else `en`. A
- * share, not "any Han character" as question language detection uses, because English manuals
- * quote Chinese names and Chinese statutes quote Latin codes.
+ * A chunk's items are written in the chunk's language: `zh` when Han characters make up at least a
+ * fifth of its word units (see `detectLanguage`). A share, not "any Han character" as questions
+ * use, because English manuals quote Chinese names and Chinese statutes quote Latin codes.
  */
-export function chunkLanguage(text: string): GenerationLanguage {
-  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
-  const latinWords = (text.match(/[A-Za-z]/gu)?.length ?? 0) / 5;
-  return han > 0 && han / (han + latinWords) >= 0.2 ? 'zh' : 'en';
-}
+export const CHUNK_MINIMUM_HAN_SHARE = 0.2;

@@ -12,6 +12,7 @@ import {
   type RagRunResult,
 } from '../rag/index.js';
 import { pairedMeanDifference, type PairedMeanDifference } from '../runs/index.js';
+import type { ResumableRunOptions } from '../resumable-run.js';
 import { strategySlug } from './compare-strategies.js';
 import type { FreeFormAnswerer } from './free-form-answerers.js';
 import { recommendStrategy, type Recommendation, type StrategyKind } from './recommend-strategy.js';
@@ -53,7 +54,7 @@ export const ANSWER_COMPARISON_METRICS = [
 export type AnswerComparisonMetric = (typeof ANSWER_COMPARISON_METRICS)[number];
 
 /** Options for {@link compareAnswerStrategies}. */
-export interface CompareAnswerStrategiesOptions {
+export interface CompareAnswerStrategiesOptions extends Pick<ResumableRunOptions, 'seed' | 'resamples' | 'signal' | 'clock'> {
   strategies: readonly AnswerStrategy[];
   /** Report folder; each strategy's run directory is `<outDirectory>/runs/<name>` (re-running resumes). */
   outDirectory: string;
@@ -69,10 +70,7 @@ export interface CompareAnswerStrategiesOptions {
   concurrency?: number;
   /** Seeds bootstrap intervals and randomization tests; recorded. Default 0. */
   seed?: number;
-  resamples?: number;
-  signal?: AbortSignal;
   onProgress?: (strategy: string, progress: { done: number; total: number }) => void;
-  clock?: () => Date;
   /** Milliseconds clock for latency (default `performance.now`). */
   now?: () => number;
 }

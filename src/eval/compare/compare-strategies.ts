@@ -4,6 +4,7 @@ import type { ExampleSelector } from '../../examples/index.js';
 import type { LanguageModel } from '../../models/index.js';
 import { EXAM_PROMPT_TEMPLATES, runExam, type ExamItem, type ExamProgress, type ExamPromptTemplateName, type ExamRecord, type ExamRunFailure } from '../exam/index.js';
 import { diffExamRuns, type RunProvenance } from '../runs/index.js';
+import type { ResumableRunOptions } from '../resumable-run.js';
 import { examDigest, writeOrCheckProvenance } from './_provenance.js';
 import {
   DEFAULT_EXAM_RETRIEVAL,
@@ -35,7 +36,7 @@ export interface ComparisonStrategy {
 }
 
 /** Options for {@link compareStrategies}. */
-export interface CompareStrategiesOptions {
+export interface CompareStrategiesOptions extends Pick<ResumableRunOptions, 'seed' | 'resamples' | 'signal' | 'clock'> {
   strategies: readonly ComparisonStrategy[];
   /** Report folder; each strategy's run directory is `<outDirectory>/runs/<name>` (re-running resumes). */
   outDirectory: string;
@@ -53,12 +54,7 @@ export interface CompareStrategiesOptions {
   template?: ExamPromptTemplateName;
   temperature?: number;
   maxTokens?: number;
-  /** Seeds bootstrap intervals; recorded. Default 0. */
-  seed?: number;
-  resamples?: number;
-  signal?: AbortSignal;
   onProgress?: (strategy: string, progress: ExamProgress) => void;
-  clock?: () => Date;
 }
 
 /** One strategy's line of the report. */

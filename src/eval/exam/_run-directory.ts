@@ -1,8 +1,9 @@
-import { JsonlAppender, openGenericRunDirectory, writeRunSummary, type OpenedRunDirectory, type RunIdentityMismatch } from '../_run-directory.js';
+import { JsonlAppender, openGenericRunDirectory, writeRunSummary, type OpenedRunDirectory } from '../_run-directory.js';
+import type { RunIdentityMismatch } from '../resumable-run.js';
 import type { ExamRecord, ExamRunConfig } from './exam-record.js';
 
 /** The exam runner's records file inside a run directory. Private to `eval/exam/`. */
-export const RECORDS_FILE = 'answers.jsonl';
+const RECORDS_FILE = 'answers.jsonl';
 
 /** The run's identity: settings a resumed run must share with the run that started the directory. */
 const COMPARED: readonly (keyof ExamRunConfig)[] = ['formatVersion', 'model', 'endpoint', 'exam', 'dev', 'template', 'shots', 'shotSelection', 'circular', 'temperature', 'maxTokens', 'seed'];

@@ -1,17 +1,17 @@
 import type { Example } from '../../examples/index.js';
 import type { LanguageModelMessage } from '../../models/index.js';
+import { detectLanguage, type Language } from '../../prompt/index.js';
 import type { ExamItem } from './exam-item.js';
 
 /** The language of an exam prompt; `auto` picks Chinese when the question has Han characters. */
-export type ExamPromptLanguage = 'zh' | 'en';
-export type ExamPromptTemplateName = ExamPromptLanguage | 'auto';
+export type ExamPromptTemplateName = Language | 'auto';
 
 /**
  * How an exam item becomes chat messages. Placeholders: `{{subject}}` in the system texts,
  * `{{answer}}` (letters run together, `B` or `AC`) in `answer`.
  */
 export interface ExamPromptTemplate {
-  language: ExamPromptLanguage;
+  language: Language;
   /** The system message for single-answer items. */
   system: string;
   /** The system message for multi-answer items (JEC-QA): says several letters may be right. */
@@ -29,7 +29,7 @@ export interface ExamPromptTemplate {
  * are solved user/assistant turns before it. The answer format doubles as a cue for
  * {@link extractChoiceAnswer}.
  */
-export const EXAM_PROMPT_TEMPLATES: Readonly<Record<ExamPromptLanguage, ExamPromptTemplate>> = {
+export const EXAM_PROMPT_TEMPLATES: Readonly<Record<Language, ExamPromptTemplate>> = {
   zh: {
     language: 'zh',
     system: '以下是中国关于{{subject}}考试的单项选择题，请选出其中的正确答案。请直接给出答案，格式为“答案：选项字母”。',
@@ -46,16 +46,14 @@ export const EXAM_PROMPT_TEMPLATES: Readonly<Record<ExamPromptLanguage, ExamProm
   },
 };
 
-const HAN = /\p{Script=Han}/u;
-
 /** The template language for `item` under `name` (`auto`: Chinese when the question has a Han character). */
-export function examPromptLanguage(item: Pick<ExamItem, 'question'>, name: ExamPromptTemplateName): ExamPromptLanguage {
+export function examPromptLanguage(item: Pick<ExamItem, 'question'>, name: ExamPromptTemplateName): Language {
   if (name !== 'auto') return name;
-  return HAN.test(item.question) ? 'zh' : 'en';
+  return detectLanguage(item.question);
 }
 
 /** The user turn for `item`: the passage if any, the question, then one `A. …` line per option. */
-export function renderExamQuestion(item: Pick<ExamItem, 'question' | 'choices' | 'context'>, language: ExamPromptLanguage): string {
+export function renderExamQuestion(item: Pick<ExamItem, 'question' | 'choices' | 'context'>, language: Language): string {
   const template = EXAM_PROMPT_TEMPLATES[language];
   const lines: string[] = [];
   if (item.context !== undefined) lines.push(`${template.contextLabel}${item.context}`, '');
@@ -65,7 +63,7 @@ export function renderExamQuestion(item: Pick<ExamItem, 'question' | 'choices' |
 }
 
 /** The assistant turn of a solved example: `答案：B`, `Answer: AC`. */
-export function renderExamAnswer(letters: readonly string[], language: ExamPromptLanguage): string {
+export function renderExamAnswer(letters: readonly string[], language: Language): string {
   return EXAM_PROMPT_TEMPLATES[language].answer.replace('{{answer}}', letters.join(''));
 }
 

@@ -41,8 +41,8 @@ export interface ExamRunConfig {
   model: { provider: string; modelId: string };
   /**
    * Where the model was served (an OpenAI-compatible base URL), when the caller said. Part of the
-   * run's identity: two servers answering to the same model name are two examinees (issue 11: an
-   * always-"A" server resumed a key-answering server's run and reported its accuracy).
+   * run's identity: two servers answering to the same model name are two examinees; without it an
+   * always-"A" server could resume a key-answering server's run and report its accuracy.
    */
   endpoint?: string;
   /** sha256 of the exam as given (the files, from the CLI; else the items asked). Part of the identity. */

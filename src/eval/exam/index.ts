@@ -15,7 +15,6 @@ export {
   renderExamQuestion,
   EXAM_PROMPT_TEMPLATES,
   type BuildExamMessagesOptions,
-  type ExamPromptLanguage,
   type ExamPromptTemplate,
   type ExamPromptTemplateName,
 } from './exam-prompt.js';

@@ -1,7 +1,7 @@
 import type { ExampleSelector } from '../../examples/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import { generateText, type LanguageModel } from '../../models/index.js';
-import type { RunIdentityMismatch } from '../_run-directory.js';
+import type { ResumableRunOptions } from '../resumable-run.js';
 import { examItemsDigest } from './exam-digest.js';
 import { RecordWriter, openRunDirectory, writeSummary } from './_run-directory.js';
 import { rotateExamItem, rotationCount } from './circular.js';
@@ -12,18 +12,10 @@ import { summarizeExam, type ExamSummary } from './exam-statistics.js';
 import { extractChoiceAnswer } from './extract-choice-answer.js';
 
 /** Options for {@link runExam}. */
-export interface RunExamOptions {
+export interface RunExamOptions extends ResumableRunOptions<ExamProgress> {
   model: LanguageModel;
   /** Where `model` is served (e.g. its base URL), recorded in run.json so runs can be told apart. */
   endpoint?: string;
-  /** Where `run.json`, `answers.jsonl` and `summary.json` go; re-running the same directory resumes. */
-  runDirectory: string;
-  /**
-   * When `runDirectory` holds a run with other settings: `error` (default; `E_USAGE` naming the
-   * setting) or `new-directory` (for a default directory: `<runDirectory>.<digest>`, reported in
-   * `runDirectoryNote`).
-   */
-  onIdentityMismatch?: RunIdentityMismatch;
   /** Identifies the exam in the run's identity (e.g. `fileDigest` of the exam files). Default: a digest of `items`. */
   examDigest?: string;
   /** Solved examples per prompt, 0–50. Default 0 (zero-shot). Needs `devPool`. */
@@ -46,15 +38,6 @@ export interface RunExamOptions {
   temperature?: number;
   /** Most tokens per reply. Default 128: enough for "答案：B" plus a sentence of reasoning. */
   maxTokens?: number;
-  /** Seeds the bootstrap intervals; recorded in the run. Default 0. */
-  seed?: number;
-  /** Bootstrap resamples. Default 1000. */
-  resamples?: number;
-  /** Stops starting questions; those in flight are aborted. The run ends incomplete, resumable. */
-  signal?: AbortSignal;
-  onProgress?: (progress: ExamProgress) => void;
-  /** Injected clock for `createdAt`. Default `() => new Date()`. */
-  clock?: () => Date;
 }
 
 /** Reported after each answered question. */

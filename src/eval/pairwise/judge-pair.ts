@@ -1,5 +1,5 @@
 import { generateObject, type JsonSchema, type LanguageModel } from '../../models/index.js';
-import { detectLanguage, type PromptLanguage } from '../../prompt/index.js';
+import { detectLanguage, type Language } from '../../prompt/index.js';
 import type { PairwiseItem, PairwiseOutcome } from './pairwise-item.js';
 import { DEFAULT_PAIRWISE_RUBRIC } from './pairwise-rubric.js';
 
@@ -30,7 +30,7 @@ export interface JudgePairOptions {
   /** Default {@link DEFAULT_PAIRWISE_RUBRIC} in the prompt language. */
   rubric?: string;
   /** Default `auto`: Chinese when the question has Han characters. */
-  language?: PromptLanguage | 'auto';
+  language?: Language | 'auto';
   /** Default 0. */
   temperature?: number;
   /** Default 1024. */
@@ -99,7 +99,7 @@ export async function judgePair(item: PairwiseItem, options: JudgePairOptions): 
   };
 }
 
-const LABELS: Record<PromptLanguage, { role: string; reply: string; question: string; reference: string; answer: string }> = {
+const LABELS: Record<Language, { role: string; reply: string; question: string; reference: string; answer: string }> = {
   zh: {
     role: '你是一位严格、公正的评审，负责比较两个 AI 助手对同一问题的回答。',
     reply: '先简要说明理由，再给出结论：回答 1 更好填 "1"，回答 2 更好填 "2"，相当填 "tie"。用 JSON 回复：{"reason": "...", "verdict": "1" | "2" | "tie"}。',

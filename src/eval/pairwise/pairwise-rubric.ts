@@ -1,4 +1,4 @@
-import type { PromptLanguage } from '../../prompt/index.js';
+import type { Language } from '../../prompt/index.js';
 
 /**
  * The default rubric of pairwise judging, in Chinese and English: accuracy first, then grounding,
@@ -7,7 +7,7 @@ import type { PromptLanguage } from '../../prompt/index.js';
  * invents a figure must lose to a plain one that gets it right (the Gudibande et al. caution:
  * judge facts, not style).
  */
-export const DEFAULT_PAIRWISE_RUBRIC: Readonly<Record<PromptLanguage, string>> = {
+export const DEFAULT_PAIRWISE_RUBRIC: Readonly<Record<Language, string>> = {
   zh: [
     '按以下标准比较两个回答，按重要性排序：',
     '1. 准确性：事实、数字、条款、名称是否正确；有参考答案时以参考答案为准。有事实错误的回答不能胜出。',

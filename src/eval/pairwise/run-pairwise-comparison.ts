@@ -1,7 +1,8 @@
 import { HangjiaError } from '../../errors/index.js';
 import type { LanguageModel } from '../../models/index.js';
-import type { PromptLanguage } from '../../prompt/index.js';
-import { JsonlAppender, openGenericRunDirectory, writeRunSummary, type RunIdentityMismatch } from '../_run-directory.js';
+import type { Language } from '../../prompt/index.js';
+import { JsonlAppender, openGenericRunDirectory, writeRunSummary } from '../_run-directory.js';
+import type { ResumableRunOptions } from '../resumable-run.js';
 import { judgePair, type PairJudgment } from './judge-pair.js';
 import type { PairwiseItem } from './pairwise-item.js';
 import { summarizePairwiseOutcomes, type PairwiseSummary } from './pairwise-summary.js';
@@ -19,7 +20,7 @@ export interface PairwiseRunConfig {
   input?: string;
   /** The rubric text, or `default` for {@link DEFAULT_PAIRWISE_RUBRIC}. */
   rubric: string;
-  language: PromptLanguage | 'auto';
+  language: Language | 'auto';
   temperature: number;
   seed: number;
   createdAt: string;
@@ -31,27 +32,19 @@ export interface PairwiseJudgmentRecord extends PairJudgment {
 }
 
 /** Options for {@link runPairwiseComparison}. */
-export interface RunPairwiseComparisonOptions {
+export interface RunPairwiseComparisonOptions extends ResumableRunOptions {
   model: LanguageModel;
-  runDirectory: string;
-  /** A run directory holding a run with other settings: `error` (default) or `new-directory` (see `runExam`). */
-  onIdentityMismatch?: RunIdentityMismatch;
   /** Where `model` is served, recorded and compared: two servers are two judges. */
   judgeEndpoint?: string;
   /** Identifies the answers compared (e.g. `fileDigest(a, b)`), recorded and compared. */
   inputDigest?: string;
   /** Default: the built-in rubric in the question's language. */
   rubric?: string;
-  language?: PromptLanguage | 'auto';
+  language?: Language | 'auto';
   /** Default 0. */
   temperature?: number;
   /** Pairs in flight at once, 1–64 (each is two calls, one after the other). Default 2. */
   concurrency?: number;
-  seed?: number;
-  resamples?: number;
-  signal?: AbortSignal;
-  onProgress?: (progress: { done: number; total: number }) => void;
-  clock?: () => Date;
 }
 
 export interface PairwiseRunResult {

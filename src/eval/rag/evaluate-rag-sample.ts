@@ -1,4 +1,4 @@
-import { stripMarkers } from './_sentences.js';
+import { stripMarkers } from '../../answer/index.js';
 import { characterF1 } from './character-f1.js';
 import { exactMatch } from './exact-match.js';
 import { rougeL } from './rouge-l.js';

@@ -33,6 +33,7 @@ export { createLexicalRagEvaluator, type LexicalRagEvaluatorOptions } from './le
 export { createModelRagEvaluator, RAG_JUDGE_TASKS, type ModelRagEvaluatorOptions } from './model-rag-evaluator.js';
 export { evaluateRagSample, type RagSampleEvaluation } from './evaluate-rag-sample.js';
 export { answerToRagSample, scoredAnswerText } from './answer-to-rag-sample.js';
+export { strategyWork } from './strategy-work.js';
 export { judgeAnswerCorrectness, ANSWER_CORRECTNESS_TASK, type AnswerCorrectnessVerdict } from './judge-answer-correctness.js';
 export { readRagSamples, type MalformedRagSample, type MalformedRagSampleReason, type RagInput, type ReadRagSamplesOptions } from './read-rag-samples.js';
 export {

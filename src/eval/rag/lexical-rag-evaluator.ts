@@ -2,7 +2,7 @@ import { createAnalyzer, type Analyzer } from '../../analysis/index.js';
 import { defaultTermWeight, type TermWeight } from '../../answer/index.js';
 import { citedPassage, citedSentences } from './_sentences.js';
 import { citationScores, contextPrecisionScore, contextRecallScore, faithfulnessScore } from './rag-scores.js';
-import type { CitationVerdict, ClaimVerdict, RagEvaluator, RagSample } from './rag-sample.js';
+import type { CitationVerdict, ClaimVerdict, RagEvaluator } from './rag-sample.js';
 
 /** Options for {@link createLexicalRagEvaluator}. */
 export interface LexicalRagEvaluatorOptions {

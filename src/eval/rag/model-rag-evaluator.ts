@@ -1,7 +1,7 @@
 import { createAnalyzer, type Analyzer } from '../../analysis/index.js';
 import { defaultTermWeight, type TermWeight } from '../../answer/index.js';
 import { embedMany, generateObject, type EmbeddingModel, type JsonSchema, type LanguageModel, type LanguageModelMessage } from '../../models/index.js';
-import { detectLanguage, type PromptLanguage } from '../../prompt/index.js';
+import { detectLanguage, type Language } from '../../prompt/index.js';
 import { citedPassage, citedSentences } from './_sentences.js';
 import { citationScores, contextPrecisionScore, contextRecallScore, cosineSimilarity, faithfulnessScore } from './rag-scores.js';
 import type { CitationVerdict, RagEvaluator, RagSample } from './rag-sample.js';
@@ -26,7 +26,7 @@ export interface ModelRagEvaluatorOptions {
   /** Most tokens per judge reply. Default 2048 (a verdict with a reason per claim). */
   maxTokens?: number;
   /** Prompt language: `auto` follows the question (Chinese when it has Han characters). Default `auto`. */
-  language?: PromptLanguage | 'auto';
+  language?: Language | 'auto';
 }
 
 /** Schema names sent with each judge call (`response_format.json_schema.name`), one per task. */
@@ -81,7 +81,7 @@ export function createModelRagEvaluator(options: ModelRagEvaluatorOptions): RagE
   const questionCount = options.questionCount ?? 3;
   const analyzer = options.analyzer ?? createAnalyzer();
   const weigh = options.termWeight ?? defaultTermWeight;
-  const languageOf = (sample: RagSample): PromptLanguage =>
+  const languageOf = (sample: RagSample): Language =>
     options.language === undefined || options.language === 'auto' ? detectLanguage(sample.question) : options.language;
 
   const judge = async <T>(task: string, system: string, user: string, schema: JsonSchema, signal: AbortSignal | undefined): Promise<T> => {
@@ -243,7 +243,7 @@ function numbered(items: readonly string[]): string {
 }
 
 /** The judge prompts, after the RAGAS prompts (rephrased, with Chinese versions). */
-const PROMPTS: Record<PromptLanguage, {
+const PROMPTS: Record<Language, {
   question: string; answer: string; reference: string; context: string; contexts: string; statementsHeading: string;
   pair: string; sentence: string; passage: string;
   statements: string; faithfulness: string; questions: (count: number) => string; contextPrecision: string; contextRecall: string; citations: string;

@@ -1,6 +1,7 @@
 import { HangjiaError } from '../../errors/index.js';
 import { DEFAULT_BOOTSTRAP_RESAMPLES, groupSeed } from '../exam/index.js';
-import { JsonlAppender, openGenericRunDirectory, writeRunSummary, type RunIdentityMismatch } from '../_run-directory.js';
+import { JsonlAppender, openGenericRunDirectory, writeRunSummary } from '../_run-directory.js';
+import type { ResumableRunOptions } from '../resumable-run.js';
 import { bootstrapMeanInterval } from '../exam/index.js';
 import { meanOf } from './bootstrap-mean.js';
 import { evaluateRagSample, type RagSampleEvaluation } from './evaluate-rag-sample.js';
@@ -60,12 +61,8 @@ export interface RagSummary {
 }
 
 /** Options for {@link runRagEvaluation}. */
-export interface RunRagEvaluationOptions {
+export interface RunRagEvaluationOptions extends ResumableRunOptions {
   evaluator: RagEvaluator;
-  /** Where `run.json`, `scores.jsonl` and `summary.json` go; re-running the same directory resumes. */
-  runDirectory: string;
-  /** A run directory holding a run with other settings: `error` (default) or `new-directory` (see `runExam`). */
-  onIdentityMismatch?: RunIdentityMismatch;
   /** Where the judge model is served (its base URL), recorded and compared: two servers are two judges. */
   judgeEndpoint?: string;
   /** Identifies the evaluation set (e.g. `fileDigest` of its file), recorded and compared. */
@@ -80,14 +77,6 @@ export interface RunRagEvaluationOptions {
   answering?: Record<string, unknown>;
   /** Samples in flight at once, 1–64. Default 2. */
   concurrency?: number;
-  /** Seeds the bootstrap (each metric from `groupSeed(seed, metric)`). Default 0. */
-  seed?: number;
-  /** Bootstrap resamples. Default 1000. */
-  resamples?: number;
-  signal?: AbortSignal;
-  onProgress?: (progress: { done: number; total: number }) => void;
-  /** Injected clock for `createdAt`. */
-  clock?: () => Date;
 }
 
 export interface RagRunResult {

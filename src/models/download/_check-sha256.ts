@@ -31,6 +31,6 @@ export function checkSha256(input: { file: string; destination: string; actual: 
   );
 }
 
-export function describeSha256Source(from: Sha256Source): string {
+function describeSha256Source(from: Sha256Source): string {
   return from === 'sha256 option' ? 'the sha256 option' : `the server's ${from}`;
 }

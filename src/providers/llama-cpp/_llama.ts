@@ -18,7 +18,7 @@ const RECENT_LOG_LINE_LIMIT = 20;
 let sharedLlama: Promise<{ library: NodeLlamaCpp; llama: Llama }> | undefined;
 
 /** Imports node-llama-cpp and loads the CPU backend once; a failed attempt is forgotten so a later call can retry. */
-export function getSharedLlama(modelId: string): Promise<{ library: NodeLlamaCpp; llama: Llama }> {
+function getSharedLlama(modelId: string): Promise<{ library: NodeLlamaCpp; llama: Llama }> {
   sharedLlama ??= loadLlama(modelId).catch((error: unknown) => {
     sharedLlama = undefined;
     throw error;

@@ -1,7 +1,6 @@
 import type { HangjiaError } from '../../errors/index.js';
 import type {
   FinishReason,
-  LanguageModel,
   LanguageModelCallOptions,
   LanguageModelStreamPart,
   LanguageModelToolCall,

@@ -2,7 +2,7 @@ import type { AccessFilter } from '../../access/index.js';
 import type { Answer } from '../../answer/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import { generateWithTools, validateJsonSchema, type LanguageModelToolCall, type ToolCallingLanguageModel, type ToolConversationMessage } from '../../models/index.js';
-import { ANSWER_PROMPT_TEMPLATES, type PromptLanguage } from '../../prompt/index.js';
+import { ANSWER_PROMPT_TEMPLATES, type Language } from '../../prompt/index.js';
 import { citedAnswer } from '../cited-answer.js';
 import { DEFAULT_REASONING_LIMITS, type ReasoningLimits } from '../reasoning-limits.js';
 import { TraceRecorder, type ReasoningTrace, type StopReason } from '../reasoning-trace.js';
@@ -14,7 +14,7 @@ import { agentSystemPrompt, answerNowMessage } from './agent-prompt.js';
 export interface RunAgentOptions {
   model: ToolCallingLanguageModel;
   tools: readonly ReasoningTool[];
-  language: PromptLanguage;
+  language: Language;
   limits?: Partial<ReasoningLimits>;
   /** Default 0.2. */
   temperature?: number;
@@ -190,7 +190,7 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-function describeStop(reason: StopReason, language: PromptLanguage): string {
+function describeStop(reason: StopReason, language: Language): string {
   const zh: Record<StopReason, string> = {
     'max-steps': '已达到最多步数',
     'max-tool-calls': '工具调用次数已用完',

@@ -1,7 +1,7 @@
 import type { AccessFilter } from '../../access/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import { generateText, type LanguageModel, type LanguageModelUsage } from '../../models/index.js';
-import type { PromptLanguage } from '../../prompt/index.js';
+import type { Language } from '../../prompt/index.js';
 import type { ReasoningLimits } from '../reasoning-limits.js';
 import type { TraceRecorder } from '../reasoning-trace.js';
 import { calculateExpression } from '../tools/calculate-expression.js';
@@ -22,7 +22,7 @@ const NO_USAGE: LanguageModelUsage = { inputTokens: undefined, outputTokens: und
 export interface ExecutePlanOptions {
   model: LanguageModel;
   actions: readonly PlanAction[];
-  language: PromptLanguage;
+  language: Language;
   limits: ReasoningLimits;
   sources: SourceList;
   trace: TraceRecorder;

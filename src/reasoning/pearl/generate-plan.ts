@@ -1,6 +1,6 @@
 import type { ExampleSelector } from '../../examples/index.js';
 import { generateText, type LanguageModel, type LanguageModelMessage } from '../../models/index.js';
-import type { PromptLanguage } from '../../prompt/index.js';
+import type { Language } from '../../prompt/index.js';
 import type { TraceRecorder } from '../reasoning-trace.js';
 import type { PlanAction } from './plan-action.js';
 import { formatPlanErrors, parsePlan, QUESTION_VARIABLE, validatePlan, type ParsedPlan, type PlanError } from './plan-language.js';
@@ -10,7 +10,7 @@ export interface GeneratePlanOptions {
   actions: readonly PlanAction[];
   /** Picks the solved plans shown (dynamic few-shot); their `input` is a question, `output` its plan. */
   examples?: { selector: ExampleSelector; k: number };
-  language: PromptLanguage;
+  language: Language;
   maxSteps: number;
   /** Repair rounds after the first plan. */
   maxRepairs: number;
@@ -63,7 +63,7 @@ export async function generatePlan(question: string, options: GeneratePlanOption
   }
 }
 
-function planningInstructions(actions: readonly PlanAction[], language: PromptLanguage, maxSteps: number): string {
+function planningInstructions(actions: readonly PlanAction[], language: Language, maxSteps: number): string {
   const list = actions.map((action) => `- ${action.name}(${action.parameters.join(', ')}): ${action.description}`).join('\n');
   return language === 'zh'
     ? `你为回答问题编写计划。计划每行一步，格式为：

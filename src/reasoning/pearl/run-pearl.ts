@@ -2,7 +2,7 @@ import type { AccessFilter } from '../../access/index.js';
 import type { Answer } from '../../answer/index.js';
 import { createExamplePool, createExampleSelector } from '../../examples/index.js';
 import { generateText, type LanguageModel } from '../../models/index.js';
-import { ANSWER_PROMPT_TEMPLATES, type PromptLanguage } from '../../prompt/index.js';
+import { ANSWER_PROMPT_TEMPLATES, type Language } from '../../prompt/index.js';
 import { citedAnswer } from '../cited-answer.js';
 import { DEFAULT_REASONING_LIMITS, type ReasoningLimits } from '../reasoning-limits.js';
 import { TraceRecorder, type ReasoningTrace } from '../reasoning-trace.js';
@@ -23,7 +23,7 @@ export interface RunPearlOptions {
   examples?: readonly PlanExample[];
   /** Plans shown in the prompt, picked by the BM25 selector over the examples' questions. Default 3. */
   shots?: number;
-  language: PromptLanguage;
+  language: Language;
   limits?: Partial<ReasoningLimits>;
   evidenceThreshold: number;
   supportThreshold?: number;
@@ -119,7 +119,7 @@ export async function runPearl(kb: ReasoningKnowledgeBase, question: string, opt
   return { status: 'answered', answer, plan: { text: outcome.text, valid: true, repairs: outcome.repairs, errors: [] }, trace: finished };
 }
 
-function finalAnswerMessages(question: string, outputs: StepOutputs, language: PromptLanguage) {
+function finalAnswerMessages(question: string, outputs: StepOutputs, language: Language) {
   const notCovered = ANSWER_PROMPT_TEMPLATES[language].notCovered;
   const steps = outputs.map(({ step, output }) => `${step.number}. ${step.variable} = ${step.action}(…)\n${output}`).join('\n\n');
   return [

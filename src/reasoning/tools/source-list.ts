@@ -1,7 +1,7 @@
 import type { Hit } from '../../retrieval/index.js';
 
 /** Characters of one passage shown to the model in a tool result or step input. */
-export const PASSAGE_CHARACTERS = 600;
+const PASSAGE_CHARACTERS = 600;
 
 /**
  * The passages a run has read, numbered in the order first read: `[n]` in every tool result and
@@ -27,7 +27,7 @@ export class SourceList {
   }
 }
 
-export function renderPassage(n: number, hit: Hit): string {
+function renderPassage(n: number, hit: Hit): string {
   const heading = hit.chunk.headingPath.filter((title) => title !== hit.documentTitle).join(' › ');
   const text = hit.chunk.text.trim();
   const shown = text.length > PASSAGE_CHARACTERS ? `${text.slice(0, PASSAGE_CHARACTERS)}…` : text;
