@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HangjiaError } from '../../errors/index.js';
-import { parseStoreUrl, redactStoreUrl, resolveStoreUrl, testSchemaForHome } from './store-url.js';
+import { parseStoreUrl, resolveStoreUrl, testSchemaForHome } from './store-url.js';
 
 function errorOf(run: () => unknown): HangjiaError {
   try {
@@ -44,13 +44,6 @@ describe('parseStoreUrl', () => {
     expect(errorOf(() => parseStoreUrl('postgres://127.0.0.1:5432')).message).toContain('must name one database');
     expect(errorOf(() => parseStoreUrl('postgres://127.0.0.1/kb?schema=Robert;drop')).message).toContain('has schema "Robert;drop"');
     expect(errorOf(() => parseStoreUrl('127.0.0.1:5432/kb')).message).toContain('store.url is not a URL');
-  });
-});
-
-describe('redactStoreUrl', () => {
-  it('hides the password and keeps everything else', () => {
-    expect(redactStoreUrl('postgres://app:p%40ss@h:1/d')).toBe('postgres://app:***@h:1/d');
-    expect(redactStoreUrl('postgres://app@h:1/d')).toBe('postgres://app@h:1/d');
   });
 });
 

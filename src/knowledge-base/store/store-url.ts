@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { HangjiaError } from '../../errors/index.js';
+import { redactUrlPassword } from '../../support/index.js';
 
 /** The PostgreSQL schema that holds hangjia's tables when the URL names none. */
 export const DEFAULT_STORE_SCHEMA = 'hangjia';
@@ -30,7 +31,7 @@ const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
  * @param setting Where the URL came from, for the message (`store.url`, `HANGJIA_STORE_URL`).
  */
 export function parseStoreUrl(url: string, setting = 'store.url'): StoreLocation {
-  const shown = redactStoreUrl(url);
+  const shown = redactUrlPassword(url);
   const invalid = (problem: string): HangjiaError =>
     new HangjiaError(
       'E_STORE_URL',
@@ -63,11 +64,6 @@ export function parseStoreUrl(url: string, setting = 'store.url'): StoreLocation
     schema,
     display: `${parsed.protocol}//${encodeURIComponent(user)}@${parsed.hostname}:${port}/${encodeURIComponent(database)}?schema=${schema}`,
   };
-}
-
-/** `url` with its password replaced by `***` (for messages about a URL that may not even parse). */
-export function redactStoreUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*):[^@/?#]*@/i, '$1:***@');
 }
 
 /**
