@@ -548,6 +548,11 @@ export function removeKnowledgeBase(options: { home: string; name: string }): vo
   discardDirectory(directory);
 }
 
+/** Whether a knowledge base called `name` exists under `home`. */
+export function knowledgeBaseExists(options: { home: string; name: string }): boolean {
+  return fs.existsSync(databasePath(knowledgeBaseDirectory(options.home, options.name)));
+}
+
 export { listKnowledgeBaseNames };
 
 function summarizeCounters(counters: SyncCounters): Record<string, number> {

@@ -23,6 +23,8 @@ export interface HeaderRecord {
   exportedAt: string;
   /** The knowledge base's own records: `settings`, `createdAt`, `embeddingModelId`. */
   meta: Record<string, string>;
+  /** How many documents follow (for an import's progress; the footer is what it verifies against). */
+  documents: number;
 }
 
 export interface FileOverrideRecord {

@@ -5,7 +5,7 @@ import type { KnowledgeBaseStore } from '../store/knowledge-base-store.js';
 import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, EXPORTED_META_KEYS, walkKnowledgeBase, type ExportRecord, type TransferDigest } from './export-format.js';
 
 /** What `exportKnowledgeBase` wrote. */
-export interface ExportResult {
+export interface KnowledgeBaseExportResult {
   file: string;
   exportId: string;
   /** Lines written, header and footer included. */
@@ -14,7 +14,7 @@ export interface ExportResult {
   digest: TransferDigest;
 }
 
-export interface ExportOptions {
+export interface KnowledgeBaseExportOptions {
   /** The knowledge base's name, recorded in the header (an import takes it unless given another). */
   name: string;
   /** Where to write; written as `<file>.partial` and renamed at the end, so a killed export leaves no file that looks whole. */
@@ -39,7 +39,7 @@ const WRITE_BUFFER_BYTES = 1 << 20;
  * const result = exportKnowledgeBase(knowledgeBase.store, { name: 'law', file: 'law.hangjia.jsonl' });
  * console.log(result.digest.chunks); // { count: 58210, sha256: '…' }
  */
-export function exportKnowledgeBase(store: KnowledgeBaseStore, options: ExportOptions): ExportResult {
+export function exportKnowledgeBase(store: KnowledgeBaseStore, options: KnowledgeBaseExportOptions): KnowledgeBaseExportResult {
   const exportId = options.exportId ?? randomUUID();
   const partial = `${options.file}.partial`;
   let descriptor: number;
@@ -74,7 +74,7 @@ export function exportKnowledgeBase(store: KnowledgeBaseStore, options: ExportOp
       const value = store.getMeta(key);
       if (value !== undefined) meta[key] = value;
     }
-    write({ type: 'header', format: EXPORT_FORMAT, version: EXPORT_FORMAT_VERSION, exportId, name: options.name, exportedAt: (options.now?.() ?? new Date()).toISOString(), meta });
+    write({ type: 'header', format: EXPORT_FORMAT, version: EXPORT_FORMAT_VERSION, exportId, name: options.name, exportedAt: (options.now?.() ?? new Date()).toISOString(), meta, documents: store.counts().documents });
     const digest = walkKnowledgeBase(store, (record) => {
       write(record);
       if (record.type === 'document') counts.documents += 1;

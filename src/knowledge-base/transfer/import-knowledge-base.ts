@@ -30,7 +30,7 @@ export interface ImportRecord {
   status: 'running' | 'verified';
 }
 
-export interface ImportOptions {
+export interface KnowledgeBaseImportOptions {
   /** The export file (`exportKnowledgeBase`). */
   file: string;
   /** Documents written per transaction (default 200): what a killed import loses at most. */
@@ -39,7 +39,7 @@ export interface ImportOptions {
   now?: () => Date;
 }
 
-export interface ImportResult {
+export interface KnowledgeBaseImportResult {
   exportId: string;
   exportedName: string;
   /** Documents written now, and those an earlier, interrupted import of the same export had written. */
@@ -71,7 +71,7 @@ export async function readExportHeader(file: string): Promise<HeaderRecord> {
  * `E_IMPORT_TRUNCATED` (no footer), `E_IMPORT_CONFLICT` (the store holds another import or
  * knowledge base), `E_IMPORT_VERIFY`.
  */
-export async function importKnowledgeBase(store: KnowledgeBaseStore, options: ImportOptions): Promise<ImportResult> {
+export async function importKnowledgeBase(store: KnowledgeBaseStore, options: KnowledgeBaseImportOptions): Promise<KnowledgeBaseImportResult> {
   const batchSize = options.batchSize ?? 200;
   const records = readRecords(options.file)[Symbol.asyncIterator]();
   const first = await records.next();
@@ -198,7 +198,7 @@ export async function importKnowledgeBase(store: KnowledgeBaseStore, options: Im
  * Records the import in the store, or checks that the store holds an unfinished import of this
  * same export (then the import resumes). Returns whether it resumes.
  */
-function beginImport(store: KnowledgeBaseStore, header: HeaderRecord, options: ImportOptions): boolean {
+function beginImport(store: KnowledgeBaseStore, header: HeaderRecord, options: KnowledgeBaseImportOptions): boolean {
   const existing = store.getMeta(IMPORT_META_KEY);
   if (existing !== undefined) {
     const previous = JSON.parse(existing) as ImportRecord;
