@@ -16,7 +16,7 @@ export default defineCommand({
   run({ args, data }) {
     const { session, terminal, loaded } = openSession(data, args);
     const file = path.resolve(session.cwd, args.file);
-    const knowledgeBase = openKnowledgeBase({ home: loaded.config.home, name: args.name, readOnly: true }, createDefaultComponents({ ...loaded.config, embedding: { provider: 'none' } }));
+    const knowledgeBase = openKnowledgeBase({ home: loaded.config.home, storeUrl: loaded.config.store.url, name: args.name, readOnly: true }, createDefaultComponents({ ...loaded.config, embedding: { provider: 'none' } }));
     const total = knowledgeBase.store.counts().documents;
     // One snapshot for the whole export: a sync running meanwhile is neither half in nor half out.
     knowledgeBase.store.pinSnapshot();

@@ -3,6 +3,7 @@ import { defineCommand } from 'citty';
 import {
   assertKnowledgeBaseName,
   createKnowledgeBase,
+  describeKnowledgeBaseStore,
   importKnowledgeBase,
   knowledgeBaseExists,
   knowledgeBaseDirectory,
@@ -36,12 +37,13 @@ export default defineCommand({
     await whileHoldingWriteLock(knowledgeBaseDirectory(home, name), name, 'kb import', terminal, async () => {
       // An existing knowledge base is either an interrupted import of this export (continued) or refused by the import.
       const exported = JSON.parse(header.meta['settings'] ?? 'null') as KnowledgeBaseSettings | null;
-      const knowledgeBase = knowledgeBaseExists({ home, name })
-        ? openKnowledgeBase({ home, name }, components)
+      const storeUrl = loaded.config.store.url;
+      const knowledgeBase = knowledgeBaseExists({ home, storeUrl, name })
+        ? openKnowledgeBase({ home, storeUrl, name }, components)
         : // The sources named in the export may not exist here; the import records the exported settings itself.
-          createKnowledgeBase({ home, name, settings: { ...(exported ?? emptySettings(loaded.config)), sources: [] } }, components);
+          createKnowledgeBase({ home, storeUrl, name, settings: { ...(exported ?? emptySettings(loaded.config)), sources: [] } }, components);
       try {
-        terminal.info(`importing ${file} (export ${header.exportId} of "${header.name}", ${header.exportedAt}) into "${name}"`);
+        terminal.info(`importing ${file} (export ${header.exportId} of "${header.name}", ${header.exportedAt}) into "${name}" (${describeKnowledgeBaseStore({ home, storeUrl })})`);
         const result = await importKnowledgeBase(knowledgeBase.store, {
           file,
           ...(batchSize === undefined ? {} : { batchSize }),

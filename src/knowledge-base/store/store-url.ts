@@ -7,7 +7,7 @@ import { redactUrlPassword } from '../../support/index.js';
 export const DEFAULT_STORE_SCHEMA = 'hangjia';
 
 /** A `store.url` taken apart: where to connect, which schema, and how to show it without its password. */
-export interface StoreLocation {
+export interface ParsedStoreUrl {
   /** What `pg` connects with: the URL without hangjia's own `schema` parameter. */
   connectionString: string;
   host: string;
@@ -30,7 +30,7 @@ const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
  *
  * @param setting Where the URL came from, for the message (`store.url`, `HANGJIA_STORE_URL`).
  */
-export function parseStoreUrl(url: string, setting = 'store.url'): StoreLocation {
+export function parseStoreUrl(url: string, setting = 'store.url'): ParsedStoreUrl {
   const shown = redactUrlPassword(url);
   const invalid = (problem: string): HangjiaError =>
     new HangjiaError(
