@@ -11,6 +11,12 @@ const input = workerData as BridgeWorkerData<{ url: string }>;
 let connecting: Promise<pg.Client> | undefined;
 
 serveSyncBridge(input, async (method) => {
+  if (method === 'close') {
+    // The bridge's last call before it ends the thread; a connection that failed has nothing to end.
+    const client = await connecting?.catch(() => undefined);
+    await client?.end();
+    return undefined;
+  }
   // Connecting migrates the schema as opening a store does, so a fresh database lists as empty.
   connecting ??= connectPostgresStore(parsePostgresStoreUrl(input.data.url));
   const client = await connecting;

@@ -78,7 +78,11 @@ export function parseStoreUrl(url: string, setting = 'store.url'): ParsedStoreUr
  * which inherit the environment but nothing a setup file does in memory.
  */
 export function resolveStoreUrl(home: string, configured: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (configured !== undefined && configured !== '') return configured;
+  if (configured !== undefined && configured !== '') {
+    // Checked here, before any store is opened, so every command fails alike on a URL that is not PostgreSQL's.
+    parseStoreUrl(configured, 'store.url (or HANGJIA_STORE_URL)');
+    return configured;
+  }
   const testUrl = env['HANGJIA_TEST_STORE_URL'];
   if (testUrl === undefined || testUrl === '') return undefined;
   const withSchema = new URL(testUrl);
