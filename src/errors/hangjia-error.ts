@@ -49,4 +49,7 @@ export const USAGE_ERROR_CODES = new Set([
   'E_GRAPH_QUERY',
   'E_GRAPH_CONFIRM',
   'E_GRAPH_NOT_FOUND',
+  'E_STORE_URL',
+  'E_IMPORT_FORMAT',
+  'E_IMPORT_CONFLICT',
 ]);
