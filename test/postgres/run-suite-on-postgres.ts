@@ -6,11 +6,12 @@
  * either the pass is skipped with one line saying why — except under `CI=true`, where `.ci/run`
  * installs PostgreSQL, so a missing server is a failure rather than coverage silently not had.
  *
- * Run: `npx tsx test/postgres/run-suite-on-postgres.ts [vitest arguments…]` (extra arguments, e.g.
- * a test file, replace the default selection).
+ * Run: `npx tsx test/postgres/run-suite-on-postgres.ts [test paths…] [vitest flags…]` (paths replace
+ * the default selection; flags such as `--maxWorkers=1` are passed on).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { redactUrlPassword } from '../../src/support/index.js';
 import { findServerBinaries, startThrowawayCluster, type ThrowawayCluster } from './throwaway-cluster.js';
 
 /**
@@ -23,11 +24,12 @@ export const STORE_TEST_PATHS = ['src/knowledge-base', 'src/server', 'src/cli', 
 const repositoryRoot = path.resolve(import.meta.dirname, '..', '..');
 
 async function main(): Promise<number> {
-  const selection = process.argv.slice(2);
-  const vitestArguments = ['run', ...(selection.length ? selection : STORE_TEST_PATHS)];
+  const extra = process.argv.slice(2);
+  const paths = extra.filter((argument) => !argument.startsWith('-'));
+  const vitestArguments = ['run', ...(paths.length ? paths : STORE_TEST_PATHS), ...extra.filter((argument) => argument.startsWith('-'))];
   const given = process.env['HANGJIA_TEST_STORE_URL'];
   if (given) {
-    process.stderr.write(`PostgreSQL pass: the store tests against HANGJIA_TEST_STORE_URL (${redactPassword(given)})\n`);
+    process.stderr.write(`PostgreSQL pass: the store tests against HANGJIA_TEST_STORE_URL (${redactUrlPassword(given)})\n`);
     return runVitest(vitestArguments, given);
   }
   const binaries = findServerBinaries();
@@ -41,6 +43,8 @@ async function main(): Promise<number> {
   }
   let cluster: ThrowawayCluster | undefined;
   const stopOnSignal = (signal: NodeJS.Signals): void => {
+    // A signal sent to this process alone (not the terminal's whole group) must still stop the tests.
+    running?.kill(signal);
     cluster?.stop();
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
@@ -56,6 +60,9 @@ async function main(): Promise<number> {
   }
 }
 
+/** The vitest run in progress, for the signal handler. */
+let running: ChildProcess | undefined;
+
 /** Runs vitest with `HANGJIA_TEST_STORE_URL`, its output passed through; resolves to its exit code. */
 function runVitest(vitestArguments: string[], storeUrl: string): Promise<number> {
   const vitest = path.join(repositoryRoot, 'node_modules', 'vitest', 'vitest.mjs');
@@ -65,13 +72,10 @@ function runVitest(vitestArguments: string[], storeUrl: string): Promise<number>
       stdio: 'inherit',
       env: { ...process.env, HANGJIA_TEST_STORE_URL: storeUrl },
     });
+    running = child;
     child.once('error', reject);
     child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 1)));
   });
-}
-
-function redactPassword(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
 }
 
 process.exitCode = await main();
