@@ -10,7 +10,7 @@ import { embedMany, type EmbeddingModel } from '../models/index.js';
 import { retrieve, type RetrievalResult, type RetrieveOptions } from '../retrieval/index.js';
 import type { SourceFile, SourceOptions } from '../sources/index.js';
 import { buildDerivedIndexes, indexStaleness, loadDerivedIndexes, loadLastCompleteIndexes, readManifest, type DerivedIndexes, type IndexManifest, type IndexRequirements } from './derived-indexes.js';
-import { assertWritable, databasePath, isWritable, indexDirectory, knowledgeBaseDirectory, listKnowledgeBaseNames as listSqliteKnowledgeBaseNames } from './knowledge-base-paths.js';
+import { assertHomeIsUsable, assertWritable, databasePath, isWritable, indexDirectory, knowledgeBaseDirectory, listKnowledgeBaseNames as listSqliteKnowledgeBaseNames } from './knowledge-base-paths.js';
 import { listPostgresKnowledgeBases } from './store/postgres-catalog.js';
 import { PostgresKnowledgeBaseStore } from './store/postgres-store.js';
 import { parseStoreUrl, resolveStoreUrl } from './store/store-url.js';
@@ -632,7 +632,10 @@ export function knowledgeBaseExists(options: { home: string; name: string } & St
 /** The knowledge bases' names, sorted: folders under `home`, or the PostgreSQL store's `knowledge_bases`. */
 export function listKnowledgeBaseNames(home: string, selection: StoreSelection = {}): string[] {
   const storeUrl = resolveStoreUrl(home, selection.storeUrl);
-  return storeUrl === undefined ? listSqliteKnowledgeBaseNames(home) : listPostgresKnowledgeBases(storeUrl);
+  if (storeUrl === undefined) return listSqliteKnowledgeBaseNames(home);
+  // The home still holds the index caches: a home that is a file is the same error with either store.
+  assertHomeIsUsable(home);
+  return listPostgresKnowledgeBases(storeUrl);
 }
 
 /**
