@@ -74,5 +74,6 @@ describe('hangjia kb export / kb import', () => {
     const again = await runCliCaptured(['kb', 'import', file], { home: otherHome });
     expect(again.stdout).toContain(`0 documents written, ${FILE_COUNT} kept`);
     expect(fs.existsSync(`${file}.partial`)).toBe(false);
-  });
+    // Generous: in the PostgreSQL pass each of the 300 one-document transactions is a round trip, on a shared machine.
+  }, 300_000);
 });

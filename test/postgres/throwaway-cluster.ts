@@ -57,7 +57,8 @@ export function findServerBinaries(): ServerBinaries {
  * Settings favour speed over durability (no fsync): the data is thrown away.
  */
 export async function startThrowawayCluster(binaries: string, options: { database?: string; maxConnections?: number } = {}): Promise<ThrowawayCluster> {
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'hangjia-pg-'));
+  removeAbandonedClusters();
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), FOLDER_PREFIX));
   const runAs = serverUser();
   if (runAs) fs.chownSync(folder, runAs.uid, runAs.gid);
   const data = path.join(folder, 'data');
@@ -73,7 +74,8 @@ export async function startThrowawayCluster(binaries: string, options: { databas
       // Immediate: a throwaway cluster needs no clean checkpoint, and a test that failed may hold connections open.
       spawnSync(...asServerUser(runAs, path.join(binaries, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']), { stdio: 'ignore' });
     }
-    fs.rmSync(folder, { recursive: true, force: true });
+    // Retried: the server's last files may still be going away (ENOTEMPTY); what is left anyway, the next start removes.
+    fs.rmSync(folder, { recursive: true, force: true, maxRetries: 5 });
   };
   try {
     run(runAs, path.join(binaries, 'initdb'), ['-D', data, '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${passwordFile}`]);
@@ -92,6 +94,39 @@ export async function startThrowawayCluster(binaries: string, options: { databas
     const detail = fs.existsSync(log) ? `\nserver log:\n${fs.readFileSync(log, 'utf8').slice(-2000)}` : '';
     stop();
     throw new Error(`Could not start a throwaway PostgreSQL cluster with ${binaries}: ${(error as Error).message}${detail}`, { cause: error });
+  }
+}
+
+const FOLDER_PREFIX = 'hangjia-pg-';
+
+/**
+ * Deletes the folders of earlier throwaway clusters whose server no longer runs (a run killed with
+ * SIGKILL, or between stopping its server and deleting its folder). A folder whose server is alive
+ * belongs to a run in progress, perhaps another user's, and is left alone.
+ */
+function removeAbandonedClusters(): void {
+  for (const entry of fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith(FOLDER_PREFIX))) {
+    const folder = path.join(os.tmpdir(), entry);
+    let serverPid: number | undefined;
+    try {
+      serverPid = Number(fs.readFileSync(path.join(folder, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    } catch {
+      // No pid file: the server was stopped (or never started).
+    }
+    if (serverPid !== undefined && isRunning(serverPid)) continue;
+    // Still being made by a run that has not started its server yet: give it a minute.
+    if (serverPid === undefined && Date.now() - fs.statSync(folder).mtimeMs < 60_000) continue;
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, owned by another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
