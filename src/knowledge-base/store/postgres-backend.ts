@@ -65,7 +65,7 @@ export class PostgresStoreBackend {
    */
   static async open(options: PostgresStoreOptions): Promise<PostgresStoreBackend> {
     const address = parsePostgresStoreUrl(options.url);
-    const client = await connectPostgresStore(address, { readOnly: options.readOnly ?? false });
+    const client = await connectPostgresStore(address, { readOnly: options.readOnly ?? false, knowledgeBase: options.knowledgeBase });
     const backend = new PostgresStoreBackend(address, client, options);
     try {
       if (options.create) await client.query('INSERT INTO knowledge_bases (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [options.knowledgeBase]);
@@ -593,9 +593,16 @@ export class PostgresStoreBackend {
         details: { name: this.knowledgeBase },
       });
     }
-    const client = await this.connection();
+    let client = await this.connection();
     try {
       await client.query('BEGIN');
+    } catch (error) {
+      // Lost before anything was sent (an idle connection the server dropped): begin again on a new one.
+      if (!HangjiaError.is(this.translate(error), 'E_STORE_CONNECT')) throw error;
+      client = await this.connection();
+      await client.query('BEGIN');
+    }
+    try {
       const result = await work(client);
       await client.query('COMMIT');
       return result;
@@ -605,18 +612,29 @@ export class PostgresStoreBackend {
     }
   }
 
+  /**
+   * One statement outside a write transaction. A read whose connection was lost (a restarted
+   * server, a dropped link) is tried once more on a new connection: it changed nothing. Inside a
+   * pinned snapshot it is not, since the snapshot went with the connection.
+   */
   private async query<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
-    const client = await this.connection();
+    const pinned = this.pinned;
     try {
-      return await client.query<R>(sql, params);
+      return await (await this.connection()).query<R>(sql, params);
     } catch (error) {
-      throw this.translate(error);
+      const translated = this.translate(error);
+      if (pinned || !HangjiaError.is(translated, 'E_STORE_CONNECT') || !/^\s*(SELECT|WITH)\b/i.test(sql)) throw translated;
+      try {
+        return await (await this.connection()).query<R>(sql, params);
+      } catch (again) {
+        throw this.translate(again);
+      }
     }
   }
 
   /** The client, connected again when the last one was lost (a restarted server, a dropped link). */
   private async connection(): Promise<pg.Client> {
-    if (this.client === undefined) this.client = await connectPostgresStore(this.address, { readOnly: this.readOnly });
+    if (this.client === undefined) this.client = await connectPostgresStore(this.address, { readOnly: this.readOnly, knowledgeBase: this.knowledgeBase });
     return this.client;
   }
 
