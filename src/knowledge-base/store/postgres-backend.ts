@@ -252,6 +252,14 @@ export class PostgresStoreBackend {
       ids,
     ]);
     if (owners[0] !== undefined) throw documentIdConflict(path, owners[0].id, owners[0].source_path);
+    for (const { document } of documents) {
+      // PostgreSQL's text and jsonb cannot hold U+0000 (SQLite can); refused by name, not as a driver error.
+      if (document.text.includes('\u0000') || document.title.includes('\u0000') || JSON.stringify(document.metadata ?? {}).includes('\\u0000')) {
+        throw new HangjiaError('E_STORE_VALUE', `Document ${document.id} from ${path} contains a NUL character (U+0000), which the PostgreSQL store cannot hold. Remove it from the source, or use the SQLite store.`, {
+          details: { path, documentId: document.id },
+        });
+      }
+    }
     await client.query(
       `INSERT INTO documents (kb, id, source_path, row_key, format, title, text, content_hash, encoding, metadata, access_groups)
        SELECT $1, d.id, $2, d.row_key, d.format, d.title, d.text, d.content_hash, d.encoding, d.metadata::jsonb, COALESCE(o.groups, $3::jsonb)

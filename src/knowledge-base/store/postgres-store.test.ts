@@ -130,6 +130,18 @@ if (TEST_STORE_URL !== undefined) {
       }
     });
 
+    it('refuses a NUL character by name, which PostgreSQL text cannot hold, writing nothing', () => {
+      const store = PostgresKnowledgeBaseStore.open({ url: storeUrl, knowledgeBase: 'nul', create: true });
+      try {
+        const withNul = document('d-1');
+        withNul.document.text = '甲\u0000乙';
+        expect(() => store.replaceSourceFile(file, [withNul])).toThrow('Document d-1 from /corpus/a.md contains a NUL character (U+0000)');
+        expect(store.counts()).toMatchObject({ sourceFiles: 0, documents: 0 });
+      } finally {
+        store.close();
+      }
+    });
+
     it('names an unknown knowledge base, the host and the schema', () => {
       const where = new URL(url);
       expect(() => PostgresKnowledgeBaseStore.open({ url: storeUrl, knowledgeBase: 'nowhere' })).toThrow(
