@@ -304,12 +304,16 @@ export class PostgresStoreBackend {
 
   // ---- chunks and documents read back --------------------------------------------------------
 
-  /** Up to `limit` chunks in document order after `after` (a chunk's document id and ordinal; none: from the start). */
+  /**
+   * Up to `limit` chunks in document order after `after` (a chunk's document id and ordinal; none:
+   * from the start). Keyset paging on the row `(kb, document_id, ordinal)`, which is the index's
+   * own order: each page is an index range scan however many knowledge bases share the table.
+   */
   async chunksPage(after: { documentId: string; ordinal: number } | null, limit = POSTGRES_PAGE_SIZE): Promise<StoredChunk[]> {
     const { rows } = await this.query(
-      `${CHUNK_SELECT} WHERE c.kb = $1 AND ($2::text IS NULL OR (c.document_id, c.ordinal) > ($2::text, $3::int))
-       ORDER BY c.document_id, c.ordinal LIMIT $4`,
-      [this.knowledgeBase, after?.documentId ?? null, after?.ordinal ?? 0, limit],
+      `${CHUNK_SELECT} WHERE c.kb = $1 AND (c.kb, c.document_id, c.ordinal) > ($1, $2::text, $3::int)
+       ORDER BY c.kb, c.document_id, c.ordinal LIMIT $4`,
+      [this.knowledgeBase, after?.documentId ?? '', after?.ordinal ?? -1, limit],
     );
     return rows.map(toStoredChunk);
   }
@@ -415,8 +419,8 @@ export class PostgresStoreBackend {
   async restrictedChunksPage(after: string | null, limit = POSTGRES_PAGE_SIZE): Promise<Array<{ chunkId: string; groups: string }>> {
     const { rows } = await this.query<{ id: string; access_groups: string[] }>(
       `SELECT c.id, d.access_groups FROM chunks c JOIN documents d ON d.kb = c.kb AND d.id = c.document_id
-       WHERE c.kb = $1 AND d.access_groups <> '[]'::jsonb AND ($2::text IS NULL OR c.id > $2::text) ORDER BY c.id LIMIT $3`,
-      [this.knowledgeBase, after, limit],
+       WHERE c.kb = $1 AND (c.kb, c.id) > ($1, $2::text) AND d.access_groups <> '[]'::jsonb ORDER BY c.kb, c.id LIMIT $3`,
+      [this.knowledgeBase, after ?? '', limit],
     );
     return rows.map((row) => ({ chunkId: row.id, groups: JSON.stringify(row.access_groups) }));
   }
@@ -485,8 +489,8 @@ export class PostgresStoreBackend {
   async chunkEmbeddingsPage(modelId: string, after: string | null, limit = POSTGRES_PAGE_SIZE): Promise<Array<{ chunkId: string; vector: Float32Array }>> {
     const { rows } = await this.query<{ id: string; vector: Buffer }>(
       `SELECT c.id, e.vector FROM chunks c JOIN embeddings e ON e.kb = c.kb AND e.model_id = $2 AND e.text_hash = c.text_hash
-       WHERE c.kb = $1 AND ($3::text IS NULL OR c.id > $3::text) ORDER BY c.id LIMIT $4`,
-      [this.knowledgeBase, modelId, after, limit],
+       WHERE c.kb = $1 AND (c.kb, c.id) > ($1, $3::text) ORDER BY c.kb, c.id LIMIT $4`,
+      [this.knowledgeBase, modelId, after ?? '', limit],
     );
     return rows.map((row) => {
       const copy = new Uint8Array(row.vector);
