@@ -315,7 +315,7 @@ export class PostgresStoreBackend {
        ORDER BY c.kb, c.document_id, c.ordinal LIMIT $4`,
       [this.knowledgeBase, after?.documentId ?? '', after?.ordinal ?? -1, limit],
     );
-    return rows.map(toStoredChunk);
+    return this.withDocuments(rows);
   }
 
   async rowKeys(): Promise<string[]> {
@@ -327,17 +327,14 @@ export class PostgresStoreBackend {
     const found = new Map<string, StoredChunk>();
     if (ids.length === 0) return found;
     const { rows } = await this.query(`${CHUNK_SELECT} WHERE c.kb = $1 AND c.id = ANY($2::text[])`, [this.knowledgeBase, ids]);
-    for (const row of rows) {
-      const stored = toStoredChunk(row);
-      found.set(stored.chunk.id, stored);
-    }
+    for (const stored of await this.withDocuments(rows)) found.set(stored.chunk.id, stored);
     return found;
   }
 
   async chunksOfDocument(documentId: string): Promise<StoredChunk[]> {
     const { rows } = await this.query(`${CHUNK_SELECT} WHERE c.kb = $1 AND c.document_id = $2 ORDER BY c.ordinal`, [this.knowledgeBase, documentId]);
     // As SQLite's: the chunks of one document as read for display carry no groups.
-    return rows.map((row) => ({ ...toStoredChunk(row), documentGroups: [] }));
+    return (await this.withDocuments(rows)).map((stored) => ({ ...stored, documentGroups: [] }));
   }
 
   async readDocument(documentId: string): Promise<StoredDocument | undefined> {
@@ -359,7 +356,29 @@ export class PostgresStoreBackend {
       chunks: Number(row['chunks']),
       ...(row['row_key'] == null ? {} : { rowKey: String(row['row_key']) }),
     };
-    return { document, text: String(row['text']), chunks: chunks.rows.map(toStoredChunk) };
+    return { document, text: String(row['text']), chunks: await this.withDocuments(chunks.rows) };
+  }
+
+  /**
+   * Chunk rows completed with their documents' fields, read in a second statement by primary key.
+   * Not a join: without fresh statistics (right after a bulk ingest) the planner joined by scanning
+   * every document of the knowledge base per chunk, which made a full read of 6,400 chunks take
+   * 13 s instead of under one.
+   */
+  private async withDocuments(rows: Array<Record<string, unknown>>): Promise<StoredChunk[]> {
+    if (rows.length === 0) return [];
+    const documentIds = [...new Set(rows.map((row) => String(row['document_id'])))];
+    const documents = await this.query<{ id: string; source_path: string; title: string; row_key: string | null; access_groups: string[] }>(
+      'SELECT id, source_path, title, row_key, access_groups FROM documents WHERE kb = $1 AND id = ANY($2::text[])',
+      [this.knowledgeBase, documentIds],
+    );
+    const byId = new Map(documents.rows.map((document) => [document.id, document]));
+    // A document removed between the two statements takes its chunks with it.
+    return rows.flatMap((row) => {
+      const document = byId.get(String(row['document_id']));
+      if (document === undefined) return [];
+      return [toStoredChunk({ ...row, document_path: document.source_path, document_title: document.title, document_row_key: document.row_key, document_groups: document.access_groups })];
+    });
   }
 
   // ---- access groups -------------------------------------------------------------------------
@@ -550,6 +569,9 @@ export class PostgresStoreBackend {
       status,
       JSON.stringify(counters) ?? null,
     ]);
+    // A run may have written thousands of rows: fresh statistics keep the planner on the indexes
+    // (autovacuum would get there, up to a minute later). Best effort: a role may not own the tables.
+    if (!this.pinned && !this.readOnly) await this.query('ANALYZE source_files, documents, chunks, embeddings').catch(() => undefined);
   }
 
   async recentRuns(limit = 5): Promise<IngestRun[]> {
@@ -666,9 +688,8 @@ export class PostgresStoreBackend {
   }
 }
 
-const CHUNK_SELECT = `SELECT c.id, c.document_id, c.ordinal, c.text, c.heading_path, c.start_offset, c.end_offset, c.token_count, c.text_hash,
-  d.source_path AS document_path, d.title AS document_title, d.row_key AS document_row_key, d.access_groups AS document_groups
-  FROM chunks c JOIN documents d ON d.kb = c.kb AND d.id = c.document_id`;
+/** Chunk columns; their documents' come from `withDocuments`. */
+const CHUNK_SELECT = 'SELECT c.id, c.document_id, c.ordinal, c.text, c.heading_path, c.start_offset, c.end_offset, c.token_count, c.text_hash FROM chunks c';
 
 /** SQL over `documents d` that keeps the documents `access` may read: those without groups or sharing one. */
 function readableClause(access: AccessFilter | undefined, parameter: number): { sql: string; params: unknown[] } {

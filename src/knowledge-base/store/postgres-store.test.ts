@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runKnowledgeBaseStoreConformance } from '../../../test/conformance/knowledge-base-store.case.js';
 import { useTemporaryDirectories } from '../../../test/support/temporary-directory.js';
+import { GraphStore } from '../../graph/graph-store.js';
 import { PostgresKnowledgeBaseStore } from './postgres-store.js';
 import { applyPostgresMigrations } from './postgres-migrations.js';
 
@@ -137,6 +138,17 @@ if (TEST_STORE_URL !== undefined) {
         withNul.document.text = '甲\u0000乙';
         expect(() => store.replaceSourceFile(file, [withNul])).toThrow('Document d-1 from /corpus/a.md contains a NUL character (U+0000)');
         expect(store.counts()).toMatchObject({ sourceFiles: 0, documents: 0 });
+      } finally {
+        store.close();
+      }
+    });
+
+    it('says the knowledge graph is not available under PostgreSQL yet, naming the setting', () => {
+      const store = PostgresKnowledgeBaseStore.open({ url: storeUrl, knowledgeBase: 'graph', create: true });
+      try {
+        expect(() => new GraphStore(store)).toThrow(
+          'The knowledge graph (graph build, graph query, graph answers) is not available with the PostgreSQL store yet. Unset store.url (or HANGJIA_STORE_URL) to use it with the default SQLite store.',
+        );
       } finally {
         store.close();
       }
