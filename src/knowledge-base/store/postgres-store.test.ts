@@ -154,6 +154,27 @@ if (TEST_STORE_URL !== undefined) {
       }
     });
 
+    it('removes a knowledge base with all its rows, logging the removal for replicas', async () => {
+      const store = PostgresKnowledgeBaseStore.open({ url: storeUrl, knowledgeBase: 'doomed', create: true });
+      store.replaceSourceFile(file, [document('d-1')]);
+      store.saveEmbeddings('m', [{ textHash: 'h', vector: new Float32Array([1]) }]);
+      store.removeKnowledgeBase();
+      expect(() => PostgresKnowledgeBaseStore.open({ url: storeUrl, knowledgeBase: 'doomed' })).toThrow('Knowledge base "doomed" does not exist');
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      const left = await client.query(
+        `SELECT (SELECT COUNT(*) FROM "${schema}".chunks WHERE kb = 'doomed') + (SELECT COUNT(*) FROM "${schema}".embeddings WHERE kb = 'doomed')
+           + (SELECT COUNT(*) FROM "${schema}".kb_meta WHERE kb = 'doomed') AS n`,
+      );
+      const log = await client.query(`SELECT kind, generation FROM "${schema}".changes WHERE kb = 'doomed' ORDER BY seq`);
+      await client.end();
+      expect(Number(left.rows[0].n)).toBe(0);
+      expect(log.rows.map((row) => [row.kind, Number(row.generation)])).toEqual([
+        ['replace', 1],
+        ['removed', 2],
+      ]);
+    });
+
     it('names an unknown knowledge base, the host and the schema', () => {
       const where = new URL(url);
       expect(() => PostgresKnowledgeBaseStore.open({ url: storeUrl, knowledgeBase: 'nowhere' })).toThrow(
