@@ -1,4 +1,4 @@
-/** @module knowledge-base — a persistent knowledge base: SQLite source of truth, derived indexes, sync and search. */
+/** @module knowledge-base — a persistent knowledge base: its store (SQLite by default, or PostgreSQL), derived indexes, sync and search. */
 export {
   KnowledgeBase,
   createKnowledgeBase,
@@ -48,3 +48,9 @@ export { readDocument } from './read-document.js';
 export { exportKnowledgeBase, type KnowledgeBaseExportOptions, type KnowledgeBaseExportResult } from './transfer/export-knowledge-base.js';
 export { importKnowledgeBase, readExportHeader, type KnowledgeBaseImportOptions, type KnowledgeBaseImportResult } from './transfer/import-knowledge-base.js';
 export type { TransferDigest, TransferPart } from './transfer/export-format.js';
+export { openKnowledgeBaseStore, knowledgeBaseStoreLocation, type StoreLocation } from './store/open-store.js';
+export { PostgresKnowledgeBaseStore } from './store/postgres-store.js';
+export { PostgresStoreBackend, CHANGES_CHANNEL, type PostgresStoreOptions } from './store/postgres-backend.js';
+export { POSTGRES_MIGRATIONS, applyPostgresMigrations, type PostgresMigration } from './store/postgres-migrations.js';
+export { parsePostgresStoreUrl, connectPostgresStore, DEFAULT_POSTGRES_SCHEMA, type PostgresStoreAddress } from './store/postgres-connection.js';
+export { openPostgresApiKeyRows, PostgresApiKeyBackend } from './store/postgres-api-keys.js';

@@ -1,3 +1,4 @@
+import { databasePath, knowledgeBaseDirectory } from '../knowledge-base-paths.js';
 import type { KnowledgeBaseStore } from './knowledge-base-store.js';
 import { PostgresKnowledgeBaseStore } from './postgres-store.js';
 import { SqliteKnowledgeBaseStore } from './sqlite-store.js';
@@ -18,4 +19,13 @@ export function openKnowledgeBaseStore(location: StoreLocation, options: { creat
   }
   if (options.readOnly) return SqliteKnowledgeBaseStore.openReadOnly(location.file);
   return SqliteKnowledgeBaseStore.open(location.file, { create: options.create ?? false });
+}
+
+/**
+ * Where knowledge base `name` is kept: in the PostgreSQL store when `storeUrl` (`store.url`,
+ * `HANGJIA_STORE_URL`) is set, else in its SQLite file under `home`.
+ */
+export function knowledgeBaseStoreLocation(options: { home: string; name: string; storeUrl?: string | undefined }): StoreLocation {
+  if (options.storeUrl !== undefined && options.storeUrl !== '') return { kind: 'postgres', url: options.storeUrl, knowledgeBase: options.name };
+  return { kind: 'sqlite', file: databasePath(knowledgeBaseDirectory(options.home, options.name)) };
 }

@@ -65,7 +65,7 @@ export class PostgresStoreBackend {
    */
   static async open(options: PostgresStoreOptions): Promise<PostgresStoreBackend> {
     const address = parsePostgresStoreUrl(options.url);
-    const client = await connectPostgresStore(address, { readOnly: options.readOnly ?? false });
+    const client = await connectPostgresStore(address, { readOnly: options.readOnly ?? false, knowledgeBase: options.knowledgeBase });
     const backend = new PostgresStoreBackend(address, client, options);
     try {
       if (options.create) await client.query('INSERT INTO knowledge_bases (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [options.knowledgeBase]);
@@ -252,6 +252,14 @@ export class PostgresStoreBackend {
       ids,
     ]);
     if (owners[0] !== undefined) throw documentIdConflict(path, owners[0].id, owners[0].source_path);
+    for (const { document } of documents) {
+      // PostgreSQL's text and jsonb cannot hold U+0000 (SQLite can); refused by name, not as a driver error.
+      if (document.text.includes('\u0000') || document.title.includes('\u0000') || JSON.stringify(document.metadata ?? {}).includes('\\u0000')) {
+        throw new HangjiaError('E_STORE_VALUE', `Document ${document.id} from ${path} contains a NUL character (U+0000), which the PostgreSQL store cannot hold. Remove it from the source, or use the SQLite store.`, {
+          details: { path, documentId: document.id },
+        });
+      }
+    }
     await client.query(
       `INSERT INTO documents (kb, id, source_path, row_key, format, title, text, content_hash, encoding, metadata, access_groups)
        SELECT $1, d.id, $2, d.row_key, d.format, d.title, d.text, d.content_hash, d.encoding, d.metadata::jsonb, COALESCE(o.groups, $3::jsonb)
@@ -296,14 +304,18 @@ export class PostgresStoreBackend {
 
   // ---- chunks and documents read back --------------------------------------------------------
 
-  /** Up to `limit` chunks in document order after `after` (a chunk's document id and ordinal; none: from the start). */
+  /**
+   * Up to `limit` chunks in document order after `after` (a chunk's document id and ordinal; none:
+   * from the start). Keyset paging on the row `(kb, document_id, ordinal)`, which is the index's
+   * own order: each page is an index range scan however many knowledge bases share the table.
+   */
   async chunksPage(after: { documentId: string; ordinal: number } | null, limit = POSTGRES_PAGE_SIZE): Promise<StoredChunk[]> {
     const { rows } = await this.query(
-      `${CHUNK_SELECT} WHERE c.kb = $1 AND ($2::text IS NULL OR (c.document_id, c.ordinal) > ($2::text, $3::int))
-       ORDER BY c.document_id, c.ordinal LIMIT $4`,
-      [this.knowledgeBase, after?.documentId ?? null, after?.ordinal ?? 0, limit],
+      `${CHUNK_SELECT} WHERE c.kb = $1 AND (c.kb, c.document_id, c.ordinal) > ($1, $2::text, $3::int)
+       ORDER BY c.kb, c.document_id, c.ordinal LIMIT $4`,
+      [this.knowledgeBase, after?.documentId ?? '', after?.ordinal ?? -1, limit],
     );
-    return rows.map(toStoredChunk);
+    return this.withDocuments(rows);
   }
 
   async rowKeys(): Promise<string[]> {
@@ -315,17 +327,14 @@ export class PostgresStoreBackend {
     const found = new Map<string, StoredChunk>();
     if (ids.length === 0) return found;
     const { rows } = await this.query(`${CHUNK_SELECT} WHERE c.kb = $1 AND c.id = ANY($2::text[])`, [this.knowledgeBase, ids]);
-    for (const row of rows) {
-      const stored = toStoredChunk(row);
-      found.set(stored.chunk.id, stored);
-    }
+    for (const stored of await this.withDocuments(rows)) found.set(stored.chunk.id, stored);
     return found;
   }
 
   async chunksOfDocument(documentId: string): Promise<StoredChunk[]> {
     const { rows } = await this.query(`${CHUNK_SELECT} WHERE c.kb = $1 AND c.document_id = $2 ORDER BY c.ordinal`, [this.knowledgeBase, documentId]);
     // As SQLite's: the chunks of one document as read for display carry no groups.
-    return rows.map((row) => ({ ...toStoredChunk(row), documentGroups: [] }));
+    return (await this.withDocuments(rows)).map((stored) => ({ ...stored, documentGroups: [] }));
   }
 
   async readDocument(documentId: string): Promise<StoredDocument | undefined> {
@@ -347,7 +356,29 @@ export class PostgresStoreBackend {
       chunks: Number(row['chunks']),
       ...(row['row_key'] == null ? {} : { rowKey: String(row['row_key']) }),
     };
-    return { document, text: String(row['text']), chunks: chunks.rows.map(toStoredChunk) };
+    return { document, text: String(row['text']), chunks: await this.withDocuments(chunks.rows) };
+  }
+
+  /**
+   * Chunk rows completed with their documents' fields, read in a second statement by primary key.
+   * Not a join: without fresh statistics (right after a bulk ingest) the planner joined by scanning
+   * every document of the knowledge base per chunk, which made a full read of 6,400 chunks take
+   * 13 s instead of under one.
+   */
+  private async withDocuments(rows: Array<Record<string, unknown>>): Promise<StoredChunk[]> {
+    if (rows.length === 0) return [];
+    const documentIds = [...new Set(rows.map((row) => String(row['document_id'])))];
+    const documents = await this.query<{ id: string; source_path: string; title: string; row_key: string | null; access_groups: string[] }>(
+      'SELECT id, source_path, title, row_key, access_groups FROM documents WHERE kb = $1 AND id = ANY($2::text[])',
+      [this.knowledgeBase, documentIds],
+    );
+    const byId = new Map(documents.rows.map((document) => [document.id, document]));
+    // A document removed between the two statements takes its chunks with it.
+    return rows.flatMap((row) => {
+      const document = byId.get(String(row['document_id']));
+      if (document === undefined) return [];
+      return [toStoredChunk({ ...row, document_path: document.source_path, document_title: document.title, document_row_key: document.row_key, document_groups: document.access_groups })];
+    });
   }
 
   // ---- access groups -------------------------------------------------------------------------
@@ -407,8 +438,8 @@ export class PostgresStoreBackend {
   async restrictedChunksPage(after: string | null, limit = POSTGRES_PAGE_SIZE): Promise<Array<{ chunkId: string; groups: string }>> {
     const { rows } = await this.query<{ id: string; access_groups: string[] }>(
       `SELECT c.id, d.access_groups FROM chunks c JOIN documents d ON d.kb = c.kb AND d.id = c.document_id
-       WHERE c.kb = $1 AND d.access_groups <> '[]'::jsonb AND ($2::text IS NULL OR c.id > $2::text) ORDER BY c.id LIMIT $3`,
-      [this.knowledgeBase, after, limit],
+       WHERE c.kb = $1 AND (c.kb, c.id) > ($1, $2::text) AND d.access_groups <> '[]'::jsonb ORDER BY c.kb, c.id LIMIT $3`,
+      [this.knowledgeBase, after ?? '', limit],
     );
     return rows.map((row) => ({ chunkId: row.id, groups: JSON.stringify(row.access_groups) }));
   }
@@ -477,8 +508,8 @@ export class PostgresStoreBackend {
   async chunkEmbeddingsPage(modelId: string, after: string | null, limit = POSTGRES_PAGE_SIZE): Promise<Array<{ chunkId: string; vector: Float32Array }>> {
     const { rows } = await this.query<{ id: string; vector: Buffer }>(
       `SELECT c.id, e.vector FROM chunks c JOIN embeddings e ON e.kb = c.kb AND e.model_id = $2 AND e.text_hash = c.text_hash
-       WHERE c.kb = $1 AND ($3::text IS NULL OR c.id > $3::text) ORDER BY c.id LIMIT $4`,
-      [this.knowledgeBase, modelId, after, limit],
+       WHERE c.kb = $1 AND (c.kb, c.id) > ($1, $3::text) ORDER BY c.kb, c.id LIMIT $4`,
+      [this.knowledgeBase, modelId, after ?? '', limit],
     );
     return rows.map((row) => {
       const copy = new Uint8Array(row.vector);
@@ -538,6 +569,9 @@ export class PostgresStoreBackend {
       status,
       JSON.stringify(counters) ?? null,
     ]);
+    // A run may have written thousands of rows: fresh statistics keep the planner on the indexes
+    // (autovacuum would get there, up to a minute later). Best effort: a role may not own the tables.
+    if (!this.pinned && !this.readOnly) await this.query('ANALYZE source_files, documents, chunks, embeddings').catch(() => undefined);
   }
 
   async recentRuns(limit = 5): Promise<IngestRun[]> {
@@ -593,9 +627,16 @@ export class PostgresStoreBackend {
         details: { name: this.knowledgeBase },
       });
     }
-    const client = await this.connection();
+    let client = await this.connection();
     try {
       await client.query('BEGIN');
+    } catch (error) {
+      // Lost before anything was sent (an idle connection the server dropped): begin again on a new one.
+      if (!HangjiaError.is(this.translate(error), 'E_STORE_CONNECT')) throw error;
+      client = await this.connection();
+      await client.query('BEGIN');
+    }
+    try {
       const result = await work(client);
       await client.query('COMMIT');
       return result;
@@ -605,18 +646,29 @@ export class PostgresStoreBackend {
     }
   }
 
+  /**
+   * One statement outside a write transaction. A read whose connection was lost (a restarted
+   * server, a dropped link) is tried once more on a new connection: it changed nothing. Inside a
+   * pinned snapshot it is not, since the snapshot went with the connection.
+   */
   private async query<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
-    const client = await this.connection();
+    const pinned = this.pinned;
     try {
-      return await client.query<R>(sql, params);
+      return await (await this.connection()).query<R>(sql, params);
     } catch (error) {
-      throw this.translate(error);
+      const translated = this.translate(error);
+      if (pinned || !HangjiaError.is(translated, 'E_STORE_CONNECT') || !/^\s*(SELECT|WITH)\b/i.test(sql)) throw translated;
+      try {
+        return await (await this.connection()).query<R>(sql, params);
+      } catch (again) {
+        throw this.translate(again);
+      }
     }
   }
 
   /** The client, connected again when the last one was lost (a restarted server, a dropped link). */
   private async connection(): Promise<pg.Client> {
-    if (this.client === undefined) this.client = await connectPostgresStore(this.address, { readOnly: this.readOnly });
+    if (this.client === undefined) this.client = await connectPostgresStore(this.address, { readOnly: this.readOnly, knowledgeBase: this.knowledgeBase });
     return this.client;
   }
 
@@ -636,9 +688,8 @@ export class PostgresStoreBackend {
   }
 }
 
-const CHUNK_SELECT = `SELECT c.id, c.document_id, c.ordinal, c.text, c.heading_path, c.start_offset, c.end_offset, c.token_count, c.text_hash,
-  d.source_path AS document_path, d.title AS document_title, d.row_key AS document_row_key, d.access_groups AS document_groups
-  FROM chunks c JOIN documents d ON d.kb = c.kb AND d.id = c.document_id`;
+/** Chunk columns; their documents' come from `withDocuments`. */
+const CHUNK_SELECT = 'SELECT c.id, c.document_id, c.ordinal, c.text, c.heading_path, c.start_offset, c.end_offset, c.token_count, c.text_hash FROM chunks c';
 
 /** SQL over `documents d` that keeps the documents `access` may read: those without groups or sharing one. */
 function readableClause(access: AccessFilter | undefined, parameter: number): { sql: string; params: unknown[] } {

@@ -5,6 +5,9 @@ import { applyPostgresMigrations, POSTGRES_MIGRATIONS, quoteSchemaName } from '.
 /** The schema the store's tables live in when `store.url` names none (`?schema=…`). */
 export const DEFAULT_POSTGRES_SCHEMA = 'hangjia';
 
+/** `application_name` of every session the store opens (see `pg_stat_activity`). */
+export const POSTGRES_APPLICATION_NAME = 'hangjia-store';
+
 /** A `store.url` taken apart: what `pg` connects with, the schema, and what messages may show. */
 export interface PostgresStoreAddress {
   /** The URL without hangjia's own `schema` parameter. */
@@ -44,8 +47,10 @@ export function parsePostgresStoreUrl(url: string): PostgresStoreAddress {
  * it) and points `search_path` at it.
  * @throws HangjiaError `E_STORE_CONNECT` naming host, port and the failing step; `E_STORE_VERSION`.
  */
-export async function connectPostgresStore(address: PostgresStoreAddress, options: { readOnly?: boolean } = {}): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: address.connectionString, connectionTimeoutMillis: 10_000 });
+export async function connectPostgresStore(address: PostgresStoreAddress, options: { readOnly?: boolean; knowledgeBase?: string } = {}): Promise<pg.Client> {
+  // `hangjia-store:<kb>` in pg_stat_activity tells an operator which session serves which knowledge base.
+  const applicationName = `${POSTGRES_APPLICATION_NAME}${options.knowledgeBase === undefined ? '' : `:${options.knowledgeBase}`}`.slice(0, 63);
+  const client = new pg.Client({ connectionString: address.connectionString, connectionTimeoutMillis: 10_000, application_name: applicationName });
   // An idle connection that drops emits `error`; unheard, it would kill the worker thread.
   client.on('error', () => undefined);
   try {

@@ -14,6 +14,7 @@ import type {
 import { POSTGRES_PAGE_SIZE, type PostgresStoreBackend, type PostgresStoreOptions } from './postgres-backend.js';
 import { parsePostgresStoreUrl } from './postgres-connection.js';
 import { SyncWorkerBridge } from './sync-bridge.js';
+import type { PostgresWorkerTarget } from './_postgres-store-worker.js';
 
 /** The backend's methods as the bridge calls them: same names, results unwrapped from their promises. */
 type BackendCall = {
@@ -50,7 +51,8 @@ export class PostgresKnowledgeBaseStore implements KnowledgeBaseStore {
   /** @throws HangjiaError `E_CONFIG`, `E_STORE_CONNECT`, `E_STORE_VERSION`, `E_KB_NOT_FOUND`. */
   static open(options: PostgresStoreOptions): PostgresKnowledgeBaseStore {
     const address = parsePostgresStoreUrl(options.url);
-    const bridge = new SyncWorkerBridge(new URL('./_postgres-store-worker.js', import.meta.url), options, `PostgreSQL store at ${address.where}`);
+    const target: PostgresWorkerTarget = { target: 'knowledge-base', ...options };
+    const bridge = new SyncWorkerBridge(new URL('./_postgres-store-worker.js', import.meta.url), target, `PostgreSQL store at ${address.where}`);
     try {
       bridge.call('open', [], OPEN_TIMEOUT_MS);
     } catch (error) {
