@@ -27,7 +27,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FlatVectorIndex, FlatVectorStore } from '../src/index/index.js';
-import { KnowledgeBaseStore } from '../src/knowledge-base/index.js';
+import { SqliteKnowledgeBaseStore } from '../src/knowledge-base/index.js';
 import { syncVectorStore } from '../src/knowledge-base/vector-sync.js';
 import { createSeededRandom } from '../src/support/index.js';
 import { describeCodeVersion, describeMachine } from './machine-info.js';
@@ -47,7 +47,7 @@ const LOCATION = 'in-process';
 const RESULTS = join(REPOSITORY_ROOT, 'bench', 'results');
 
 const home = mkdtempSync(join(tmpdir(), 'hangjia-vector-sync-'));
-const store = KnowledgeBaseStore.open(join(home, 'kb.sqlite'), { create: true });
+const store = SqliteKnowledgeBaseStore.open(join(home, 'kb.sqlite'), { create: true });
 const random = createSeededRandom(18);
 const randomVector = (): Float32Array => Float32Array.from({ length: dimensions }, () => random() * 2 - 1);
 

@@ -76,7 +76,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS api_keys_active_name ON api_keys(name) WHERE r
 CREATE INDEX IF NOT EXISTS api_keys_by_prefix ON api_keys(lookup_prefix);
 `;
 
-interface KeyRow {
+/** One stored key as its table holds it (the secret only as a salted hash). */
+export interface ApiKeyRow {
   id: string;
   name: string;
   lookup_prefix: string;
@@ -91,21 +92,105 @@ interface KeyRow {
 }
 
 /**
+ * Where key rows are kept: `access.sqlite` under `$HANGJIA_HOME` by default, or the `api_keys`
+ * table of the PostgreSQL store when `store.url` is set (`openPostgresApiKeyRows`), so every
+ * replica authenticates the same keys. Synchronous, like the knowledge-base store.
+ */
+export interface ApiKeyRows {
+  /** Where the rows are, for messages. */
+  readonly where: string;
+  /** Inserts `row`; false when a key not revoked already has its name. */
+  insert(row: ApiKeyRow): boolean;
+  /** Every key, newest first. */
+  all(): ApiKeyRow[];
+  byId(id: string): ApiKeyRow | undefined;
+  activeByName(name: string): ApiKeyRow | undefined;
+  /** Keys not revoked whose secret starts with `prefix`. */
+  activeByPrefix(prefix: string): ApiKeyRow[];
+  setRevoked(id: string, revokedAt: string): void;
+  /** Keys neither revoked nor expired at `now` (ISO 8601). */
+  countActive(now: string): number;
+  /** Changes whenever any process creates or revokes a key: the authentication cache is emptied then. */
+  changeVersion(): number;
+  close(): void;
+}
+
+/** The rows in `$HANGJIA_HOME/access.sqlite`. */
+class SqliteApiKeyRows implements ApiKeyRows {
+  constructor(
+    readonly where: string,
+    private readonly database: Database.Database,
+  ) {}
+
+  insert(row: ApiKeyRow): boolean {
+    try {
+      this.database
+        .prepare(
+          `INSERT INTO api_keys (id, name, lookup_prefix, salt, secret_hash, role, knowledge_bases, groups, created_at, expires_at, revoked_at)
+           VALUES (@id, @name, @lookup_prefix, @salt, @secret_hash, @role, @knowledge_bases, @groups, @created_at, @expires_at, @revoked_at)`,
+        )
+        .run(row);
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+      throw error;
+    }
+  }
+
+  all(): ApiKeyRow[] {
+    return this.database.prepare('SELECT * FROM api_keys ORDER BY created_at DESC, id').all() as ApiKeyRow[];
+  }
+
+  byId(id: string): ApiKeyRow | undefined {
+    return this.database.prepare('SELECT * FROM api_keys WHERE id = ?').get(id) as ApiKeyRow | undefined;
+  }
+
+  activeByName(name: string): ApiKeyRow | undefined {
+    return this.database.prepare('SELECT * FROM api_keys WHERE name = ? AND revoked_at IS NULL').get(name) as ApiKeyRow | undefined;
+  }
+
+  activeByPrefix(prefix: string): ApiKeyRow[] {
+    return this.database.prepare('SELECT * FROM api_keys WHERE lookup_prefix = ? AND revoked_at IS NULL').all(prefix) as ApiKeyRow[];
+  }
+
+  setRevoked(id: string, revokedAt: string): void {
+    this.database.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(revokedAt, id);
+  }
+
+  countActive(now: string): number {
+    return (this.database.prepare('SELECT COUNT(*) AS n FROM api_keys WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)').get(now) as { n: number }).n;
+  }
+
+  /** SQLite's `data_version` changes when another connection commits: one pragma, no table read. */
+  changeVersion(): number {
+    return this.database.pragma('data_version', { simple: true }) as number;
+  }
+
+  close(): void {
+    if (this.database.open) this.database.close();
+  }
+}
+
+/**
  * The API key store of one `$HANGJIA_HOME`. Authentication is cached in memory by the SHA-256 of
  * the secret, and the cache is emptied whenever the table changes: by this connection (create,
  * revoke) or by another process (`hangjia keys revoke` while `hangjia serve` runs), which SQLite's
  * `data_version` reveals for the price of one pragma, no table read. Expiry is checked on every use.
  */
 export class ApiKeyStore {
-  readonly file: string;
-  private readonly database: Database.Database;
+  private readonly rows: ApiKeyRows;
   private readonly cache = new Map<string, { principal: Principal; expiresAtMs: number | null }>();
   private dataVersion: number;
 
-  private constructor(file: string, database: Database.Database) {
-    this.file = file;
-    this.database = database;
-    this.dataVersion = this.currentDataVersion();
+  /** A store over `rows` (the PostgreSQL store's, say); `open` gives the default file's. */
+  constructor(rows: ApiKeyRows) {
+    this.rows = rows;
+    this.dataVersion = rows.changeVersion();
+  }
+
+  /** Where the keys are: the file, or the PostgreSQL host and schema. */
+  get where(): string {
+    return this.rows.where;
   }
 
   /** Opens (with `create`, creates) `$HANGJIA_HOME/access.sqlite`; undefined when it does not exist and `create` is false. */
@@ -137,12 +222,12 @@ export class ApiKeyStore {
         { details: { path: file, found: Number(found.value), supported: ACCESS_STORE_SCHEMA_VERSION } },
       );
     }
-    return new ApiKeyStore(file, database);
+    return new ApiKeyStore(new SqliteApiKeyRows(file, database));
   }
 
   close(): void {
     this.cache.clear();
-    if (this.database.open) this.database.close();
+    this.rows.close();
   }
 
   /** Creates a key and returns its record and its secret; the secret is shown this once and never stored. */
@@ -170,7 +255,7 @@ export class ApiKeyStore {
     }
     const secret = `${SECRET_PREFIX}${randomBytes(SECRET_BYTES).toString('base64url')}`;
     const salt = randomBytes(16);
-    const row: KeyRow = {
+    const row: ApiKeyRow = {
       id: `key_${randomBytes(6).toString('hex')}`,
       name,
       lookup_prefix: secret.slice(0, LOOKUP_PREFIX_LENGTH),
@@ -183,21 +268,8 @@ export class ApiKeyStore {
       expires_at: spec.expiresAt?.toISOString() ?? null,
       revoked_at: null,
     };
-    try {
-      this.database
-        .prepare(
-          `INSERT INTO api_keys (id, name, lookup_prefix, salt, secret_hash, role, knowledge_bases, groups, created_at, expires_at, revoked_at)
-           VALUES (@id, @name, @lookup_prefix, @salt, @secret_hash, @role, @knowledge_bases, @groups, @created_at, @expires_at, @revoked_at)`,
-        )
-        .run(row);
-    } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        throw new HangjiaError('E_API_KEY_EXISTS', `A key named "${name}" already exists. Pick another name, or revoke it first: hangjia keys revoke ${name}`, {
-          details: { name },
-          cause: error,
-        });
-      }
-      throw error;
+    if (!this.rows.insert(row)) {
+      throw new HangjiaError('E_API_KEY_EXISTS', `A key named "${name}" already exists. Pick another name, or revoke it first: hangjia keys revoke ${name}`, { details: { name } });
     }
     this.cache.clear();
     return { key: toRecord(row, now), secret };
@@ -206,8 +278,7 @@ export class ApiKeyStore {
   /** Every key, newest first, revoked and expired ones included (their status says so). */
   list(clock: ApiKeyClock = {}): ApiKeyRecord[] {
     const now = (clock.now ?? (() => new Date()))();
-    const rows = this.database.prepare('SELECT * FROM api_keys ORDER BY created_at DESC, id').all() as KeyRow[];
-    return rows.map((row) => toRecord(row, now));
+    return this.rows.all().map((row) => toRecord(row, now));
   }
 
   /**
@@ -216,14 +287,13 @@ export class ApiKeyStore {
    */
   revoke(idOrName: string, clock: ApiKeyClock = {}): ApiKeyRecord {
     const now = (clock.now ?? (() => new Date()))();
-    const row = (this.database.prepare('SELECT * FROM api_keys WHERE id = ?').get(idOrName) ??
-      this.database.prepare('SELECT * FROM api_keys WHERE name = ? AND revoked_at IS NULL').get(idOrName)) as KeyRow | undefined;
+    const row = this.rows.byId(idOrName) ?? this.rows.activeByName(idOrName);
     if (row === undefined) {
       throw new HangjiaError('E_API_KEY_NOT_FOUND', `No API key has the id or active name "${idOrName}". List them with: hangjia keys list`, { details: { key: idOrName } });
     }
     if (row.revoked_at === null) {
       row.revoked_at = now.toISOString();
-      this.database.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(row.revoked_at, row.id);
+      this.rows.setRevoked(row.id, row.revoked_at);
     }
     this.cache.clear();
     return toRecord(row, now);
@@ -232,7 +302,7 @@ export class ApiKeyStore {
   /** Keys neither revoked nor expired. */
   countActive(clock: ApiKeyClock = {}): number {
     const now = (clock.now ?? (() => new Date()))().toISOString();
-    return (this.database.prepare('SELECT COUNT(*) AS n FROM api_keys WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)').get(now) as { n: number }).n;
+    return this.rows.countActive(now);
   }
 
   /**
@@ -242,7 +312,7 @@ export class ApiKeyStore {
   authenticate(secret: string, clock: ApiKeyClock = {}): Principal | undefined {
     if (!SECRET_PATTERN.test(secret)) return undefined;
     const nowMs = (clock.now ?? (() => new Date()))().getTime();
-    const version = this.currentDataVersion();
+    const version = this.rows.changeVersion();
     if (version !== this.dataVersion) {
       this.cache.clear();
       this.dataVersion = version;
@@ -250,8 +320,7 @@ export class ApiKeyStore {
     const cacheKey = createHash('sha256').update(secret).digest('hex');
     let entry = this.cache.get(cacheKey);
     if (entry === undefined) {
-      const rows = this.database.prepare('SELECT * FROM api_keys WHERE lookup_prefix = ? AND revoked_at IS NULL').all(secret.slice(0, LOOKUP_PREFIX_LENGTH)) as KeyRow[];
-      const row = rows.find((candidate) => hashesEqual(saltedHash(candidate.salt, secret), candidate.secret_hash));
+      const row = this.rows.activeByPrefix(secret.slice(0, LOOKUP_PREFIX_LENGTH)).find((candidate) => hashesEqual(saltedHash(candidate.salt, secret), candidate.secret_hash));
       if (row === undefined) return undefined;
       entry = { principal: toPrincipal(row), expiresAtMs: row.expires_at === null ? null : Date.parse(row.expires_at) };
       this.cache.set(cacheKey, entry);
@@ -260,16 +329,43 @@ export class ApiKeyStore {
     return structuredClone(entry.principal);
   }
 
-  /** Changes when another connection commits to the file (see SQLite's `PRAGMA data_version`). */
-  private currentDataVersion(): number {
-    return this.database.pragma('data_version', { simple: true }) as number;
-  }
 }
 
 /** One open store per home for the functions below; `hangjia serve` authenticates through it on every request. */
 const openStores = new Map<string, ApiKeyStore>();
 
+/** Homes whose keys live elsewhere than `access.sqlite`, by resolved home (see {@link useApiKeyRows}). */
+const rowsOpeners = new Map<string, () => ApiKeyRows>();
+
+/**
+ * Keeps the keys of `home` in the rows `open` gives instead of `access.sqlite`: with `store.url`
+ * set, the PostgreSQL store's `api_keys` table, so that every replica sees the same keys. With
+ * undefined, back to the file. Stores the functions below opened for `home` are closed.
+ *
+ * @example
+ * useApiKeyRows(config.home, () => openPostgresApiKeyRows(storeUrl));
+ */
+export function useApiKeyRows(home: string, open: (() => ApiKeyRows) | undefined): void {
+  const key = path.resolve(home);
+  for (const id of [`rows:${key}`, path.resolve(accessStorePath(home))]) {
+    openStores.get(id)?.close();
+    openStores.delete(id);
+  }
+  if (open === undefined) rowsOpeners.delete(key);
+  else rowsOpeners.set(key, open);
+}
+
 function storeFor(home: string, create: boolean): ApiKeyStore | undefined {
+  const opener = rowsOpeners.get(path.resolve(home));
+  if (opener !== undefined) {
+    const id = `rows:${path.resolve(home)}`;
+    let store = openStores.get(id);
+    if (store === undefined) {
+      store = new ApiKeyStore(opener());
+      openStores.set(id, store);
+    }
+    return store;
+  }
   const file = path.resolve(accessStorePath(home));
   const open = openStores.get(file);
   if (open && fs.existsSync(file)) return open;
@@ -360,11 +456,11 @@ function hashesEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function toPrincipal(row: KeyRow): Principal {
+function toPrincipal(row: ApiKeyRow): Principal {
   return { keyId: row.id, name: row.name, role: row.role, knowledgeBases: JSON.parse(row.knowledge_bases) as '*' | string[], groups: JSON.parse(row.groups) as string[] };
 }
 
-function toRecord(row: KeyRow, now: Date): ApiKeyRecord {
+function toRecord(row: ApiKeyRow, now: Date): ApiKeyRecord {
   const expired = row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime();
   return {
     id: row.id,

@@ -9,6 +9,9 @@ export { API_KEY_ROLES, accessFilterFor, canReadKnowledgeBase, canWriteKnowledge
 export {
   ACCESS_STORE_SCHEMA_VERSION,
   ApiKeyStore,
+  useApiKeyRows,
+  type ApiKeyRow,
+  type ApiKeyRows,
   accessStorePath,
   authenticateApiKey,
   closeApiKeyStores,

@@ -23,7 +23,7 @@ export function knowledgeBaseDirectory(home: string, name: string): string {
 }
 
 /** `E_HOME_NOT_DIRECTORY` when `home` (or its `kb` folder) exists but is not a folder: every command says so, none pretends it is empty. */
-function assertHomeIsUsable(home: string): void {
+export function assertHomeIsUsable(home: string): void {
   for (const folder of [home, path.join(home, 'kb')]) {
     let stats: fs.Stats | undefined;
     try {

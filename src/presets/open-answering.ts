@@ -44,7 +44,7 @@ export type Answering = Awaited<ReturnType<typeof openAnswering>>;
 export async function openAnswering(loaded: LoadedConfig, options: OpenAnsweringOptions) {
   const config = loaded.config;
   const components = createDefaultComponents(config);
-  const knowledgeBase = openKnowledgeBase({ home: config.home, name: options.knowledgeBase, readOnly: true }, components);
+  const knowledgeBase = openKnowledgeBase({ home: config.home, storeUrl: config.store.url, name: options.knowledgeBase, readOnly: true }, components);
   const reranking = createRerankingSearchOptions(config, options.rerank);
   if (reranking.reranker) options.onNotice?.(describeReranking(reranking.reranker, config.rerank.topN));
   // What answers search: the knowledge base, or (answer.graph) the knowledge base with its graph's facts after the passages.

@@ -105,7 +105,7 @@ export class HangjiaService {
   constructor(options: HangjiaServiceOptions) {
     this.config = options.config;
     this.log = options.log ?? (() => undefined);
-    this.registry = new KnowledgeBaseRegistry(this.config.home, createDefaultComponents(this.config));
+    this.registry = new KnowledgeBaseRegistry(this.config.home, createDefaultComponents(this.config), { storeUrl: this.config.store.url });
     this.jobs = new JobRunner(this.config, this.registry, this.log);
     this.model = options.model ?? (this.config.model.provider === 'none' ? undefined : createLanguageModelFromConfig(this.config.model));
     const { modelConcurrency, modelQueue, modelQueueWaitMs } = this.config.server;
@@ -163,6 +163,7 @@ export class HangjiaService {
     const knowledgeBase = createKnowledgeBase(
       {
         home: this.config.home,
+        storeUrl: this.config.store.url,
         name: request.name,
         settings: {
           sources: [uploads, ...(request.sources ?? []).map((source) => path.resolve(source))],
@@ -184,7 +185,7 @@ export class HangjiaService {
     if (!isAdmin(principal)) throw forbidden(`Removing knowledge base "${name}" needs an admin key.`);
     if (this.jobs.busy(name)) throw new HangjiaError('E_CONFLICT', `Knowledge base "${name}" has a job running; remove it when the job is done.`, { details: { name } });
     this.registry.forget(name);
-    removeKnowledgeBase({ home: this.config.home, name });
+    removeKnowledgeBase({ home: this.config.home, storeUrl: this.config.store.url, name });
     fs.rmSync(uploadsFolderOf(this.config.home, name), { recursive: true, force: true });
   }
 

@@ -1,5 +1,5 @@
 import { HangjiaError } from '../errors/index.js';
-import { listKnowledgeBaseNames, openKnowledgeBase, type KnowledgeBase, type KnowledgeBaseComponentsSource } from '../knowledge-base/index.js';
+import { listKnowledgeBaseNames, openKnowledgeBase, type KnowledgeBase, type KnowledgeBaseComponentsSource, type StoreSelection } from '../knowledge-base/index.js';
 
 interface OpenKnowledgeBase {
   knowledgeBase: KnowledgeBase;
@@ -25,16 +25,19 @@ interface OpenKnowledgeBase {
 export class KnowledgeBaseRegistry {
   private readonly home: string;
   private readonly components: KnowledgeBaseComponentsSource;
+  private readonly selection: StoreSelection;
   private readonly open = new Map<string, OpenKnowledgeBase>();
 
-  constructor(home: string, components: KnowledgeBaseComponentsSource) {
+  /** `selection`: the `store.url` the knowledge bases live in (default: SQLite under `home`). */
+  constructor(home: string, components: KnowledgeBaseComponentsSource, selection: StoreSelection = {}) {
     this.home = home;
     this.components = components;
+    this.selection = selection;
   }
 
-  /** Every knowledge base under the home directory, sorted. */
+  /** Every knowledge base in the store, sorted. */
   names(): string[] {
-    return listKnowledgeBaseNames(this.home);
+    return listKnowledgeBaseNames(this.home, this.selection);
   }
 
   exists(name: string): boolean {
@@ -62,8 +65,7 @@ export class KnowledgeBaseRegistry {
     if (entry.pinned) return;
     // Loading first: a search under the read transaction must find its indexes in memory.
     entry.knowledgeBase.hasVectorSearch();
-    entry.knowledgeBase.store.database.exec('BEGIN');
-    entry.knowledgeBase.store.generation();
+    entry.knowledgeBase.store.pinSnapshot();
     entry.pinned = true;
   }
 
@@ -94,7 +96,7 @@ export class KnowledgeBaseRegistry {
       if (!this.names().includes(name)) {
         throw new HangjiaError('E_KB_NOT_FOUND', `Knowledge base "${name}" does not exist.`, { details: { name } });
       }
-      entry = { knowledgeBase: openKnowledgeBase({ home: this.home, name }, this.components), users: 0, retired: false, pinned: false };
+      entry = { knowledgeBase: openKnowledgeBase({ home: this.home, storeUrl: this.selection.storeUrl, name }, this.components), users: 0, retired: false, pinned: false };
       this.open.set(name, entry);
     }
     return entry;
@@ -106,7 +108,7 @@ export class KnowledgeBaseRegistry {
   }
 
   private close(entry: OpenKnowledgeBase): void {
-    if (entry.pinned && entry.knowledgeBase.store.database.inTransaction) entry.knowledgeBase.store.database.exec('COMMIT');
+    if (entry.pinned) entry.knowledgeBase.store.releaseSnapshot();
     entry.knowledgeBase.close();
   }
 }

@@ -65,7 +65,8 @@ describe('MCP tools', () => {
         command: process.execPath,
         args: ['--import', 'tsx', '--input-type=module', '-e', script],
         cwd: REPOSITORY,
-        env: { PATH: process.env['PATH'] ?? '', HANGJIA_HOME: home },
+        // The PostgreSQL test pass's store goes along, so the child finds the knowledge base where the test made it.
+        env: { PATH: process.env['PATH'] ?? '', HANGJIA_HOME: home, ...(process.env['HANGJIA_TEST_STORE_URL'] ? { HANGJIA_TEST_STORE_URL: process.env['HANGJIA_TEST_STORE_URL'] } : {}) },
         stderr: 'pipe',
       }),
     );

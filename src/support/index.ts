@@ -2,3 +2,4 @@
 export { createSeededRandom } from './seeded-random.js';
 export { describeRunIdentityDifference, fileDigest, findRunIdentityDifference, runIdentityDigest, type RunIdentityDifference } from './run-identity.js';
 export { snippet } from './snippet.js';
+export { redactUrlPassword } from './redact-url-password.js';

@@ -45,7 +45,7 @@ export default defineCommand({
       terminal.info(`Excluding ${excluded.size} chunks used by ${training.linesWithIds} of ${training.lines} training records in ${trainingFile}.`);
     }
     requireChatModel(config.model, 'eval make writes questions with a chat model, and none is configured (model.provider is "none"); no set was written. Configure one, e.g. HANGJIA_MODEL_PROVIDER=openai-compatible HANGJIA_BASE_URL=http://127.0.0.1:11434/v1 HANGJIA_MODEL=qwen2.5:7b-instruct; check it with: hangjia models test');
-    const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, createDefaultComponents(config));
+    const knowledgeBase = openKnowledgeBase({ home: config.home, storeUrl: config.store.url, name: args.kb }, createDefaultComponents(config));
     const model: LanguageModel = createLanguageModelFromConfig(config.model);
     try {
       terminal.info(`Make: ${count} questions from knowledge base ${args.kb} with ${model.provider} "${model.modelId}" → ${out}`);
