@@ -194,8 +194,9 @@ function writeDerivedIndexes(store: KnowledgeBaseStore, directory: string, gener
   const writeAtomically = persist ? writeFileAtomically : (): void => {};
   if (persist) fs.mkdirSync(directory, { recursive: true });
   const lexicalStats = lexical.stats();
-  const lexicalBytes = lexical.serialize();
-  writeAtomically(path.join(directory, LEXICAL_FILE), lexicalBytes);
+  const lexicalParts = lexical.serializedParts();
+  writeAtomically(path.join(directory, LEXICAL_FILE), lexicalParts);
+  const lexicalBytes = lexicalParts.reduce((total, part) => total + part.byteLength, 0);
 
   let vector: FlatVectorIndex | undefined;
   let vectorEntry: IndexManifest['vector'];
@@ -206,7 +207,7 @@ function writeDerivedIndexes(store: KnowledgeBaseStore, directory: string, gener
     }
     if (vector) {
       const bytes = vector.serialize();
-      writeAtomically(path.join(directory, VECTOR_FILE), bytes);
+      writeAtomically(path.join(directory, VECTOR_FILE), [bytes]);
       vectorEntry = { file: VECTOR_FILE, modelId: options.embeddingModelId, dimensions: vector.dimensions, chunks: vector.size, bytes: bytes.byteLength };
     }
   }
@@ -217,11 +218,11 @@ function writeDerivedIndexes(store: KnowledgeBaseStore, directory: string, gener
     generation,
     builtAt: new Date().toISOString(),
     analyzer: { name: options.analyzer.name, version: options.analyzer.version },
-    lexical: { file: LEXICAL_FILE, chunks: lexical.size, bytes: lexicalBytes.byteLength, buildMs: Math.round(buildMs), params: lexical.params, topicWords: lexicalStats.topicWords, citedGroups: lexicalStats.citedGroups, mostCited: mostCitedTitles(lexical, store) },
+    lexical: { file: LEXICAL_FILE, chunks: lexical.size, bytes: lexicalBytes, buildMs: Math.round(buildMs), params: lexical.params, topicWords: lexicalStats.topicWords, citedGroups: lexicalStats.citedGroups, mostCited: mostCitedTitles(lexical, store) },
     ...(vectorEntry ? { vector: vectorEntry } : {}),
   };
   // The manifest is written last: a crash before this line leaves the old manifest, whose generation no longer matches.
-  writeAtomically(path.join(directory, MANIFEST_FILE), Buffer.from(JSON.stringify(manifest, null, 2)));
+  writeAtomically(path.join(directory, MANIFEST_FILE), [Buffer.from(JSON.stringify(manifest, null, 2))]);
   return { manifest, lexical, ...(vector ? { vector } : {}) };
 }
 
@@ -280,9 +281,17 @@ function readIndexFiles(directory: string, manifest: IndexManifest, requirements
   return { manifest, lexical, ...(vector ? { vector } : {}) };
 }
 
-function writeFileAtomically(file: string, bytes: Uint8Array): void {
+/** Writes `parts` one after another to a temporary file, then renames it over `file`. */
+function writeFileAtomically(file: string, parts: readonly Uint8Array[]): void {
   const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, bytes);
+  const descriptor = fs.openSync(temporary, 'w');
+  try {
+    for (const part of parts) {
+      for (let written = 0; written < part.byteLength; ) written += fs.writeSync(descriptor, part, written);
+    }
+  } finally {
+    fs.closeSync(descriptor);
+  }
   fs.renameSync(temporary, file);
 }
 

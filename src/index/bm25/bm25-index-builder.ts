@@ -125,7 +125,8 @@ export class Bm25IndexBuilder {
     const cursor = termOffsets.slice(0, this.terms.length);
     const postingDocuments = new Uint32Array(postingCount);
     const postingFrequencies = new Uint16Array(postingCount * FIELD_COUNT);
-    for (const { first, analyzed } of this.parts) {
+    // Each part is let go once placed, so the unsorted and sorted postings are not all held at once.
+    for (const { first, analyzed } of this.parts.splice(0)) {
       const { postingTerms, postingRecords, postingFrequencies: frequencies } = analyzed;
       for (let posting = 0; posting < postingTerms.length; posting++) {
         const target = cursor[postingTerms[posting]!]!++;
@@ -133,7 +134,6 @@ export class Bm25IndexBuilder {
         for (let field = 0; field < FIELD_COUNT; field++) postingFrequencies[target * FIELD_COUNT + field] = frequencies[posting * FIELD_COUNT + field]!;
       }
     }
-    this.parts.length = 0;
     onProgress?.({ phase: 'invert', done: records, total: records });
 
     const topicSettings = typeof this.options.topics === 'object' ? this.options.topics : {};

@@ -18,7 +18,7 @@ import {
   type GroupParams,
   type TopicParams,
 } from './bm25-params.js';
-import { decodeIndex, encodeIndex, type IndexColumns } from './_index-format.js';
+import { decodeIndex, encodeIndex, encodeIndexParts, type IndexColumns } from './_index-format.js';
 import { selectTopK } from './_top-k.js';
 import type { LexicalMatch, LexicalRecord } from './lexical-record.js';
 
@@ -255,6 +255,11 @@ export class Bm25Index {
       },
       this.columns,
     );
+  }
+
+  /** {@link serialize}'s bytes in consecutive pieces, most of them views of the index's own arrays: for writing a large index without copying it. */
+  serializedParts(): Uint8Array[] {
+    return encodeIndexParts({ serializationVersion: BM25_SERIALIZATION_VERSION, analyzer: { name: this.analyzer.name, version: this.analyzer.version }, params: this.params }, this.columns);
   }
 
   stats(): Bm25IndexStats {

@@ -66,11 +66,18 @@ export async function buildBm25IndexInParallel(batches: Iterable<LexicalRecord[]
       await mergeUntil(threads * 2);
     }
     await mergeUntil(0);
-    return builder.build();
   } finally {
     await pool.close();
   }
+  // The workers are gone before the postings are sorted and the topics learned: the peak of memory.
+  return builder.build();
 }
+
+/**
+ * A worker holds one batch's terms and its analyzer's caches, tens of MB; left to V8's default
+ * limit, each heap grows to hundreds of MB of garbage before a full collection (peak RSS).
+ */
+const WORKER_HEAP_MEGABYTES = 64;
 
 /** Worker threads that analyze runs of records, each run sent to the first idle worker. */
 class AnalysisPool {
@@ -91,7 +98,7 @@ class AnalysisPool {
       ? new URL(`data:text/javascript,${encodeURIComponent(`const { register } = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}); register(); await import(${JSON.stringify(file.href)});`)}`)
       : file;
     for (let index = 0; index < size; index++) {
-      const worker = new Worker(entry, { workerData: data });
+      const worker = new Worker(entry, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MEGABYTES, maxYoungGenerationSizeMb: 8 } });
       worker.on('message', (reply: AnalysisReply) => this.receive(worker, reply));
       worker.on('error', (error) => this.fail(worker, error));
       worker.on('exit', (code) => {
