@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Analyzer } from '../analysis/index.js';
 import { splitStatuteArticleTitle } from '../chunking/index.js';
-import { Bm25Index, FlatVectorIndex, buildBm25IndexInParallel, compareStrings, type Bm25BuildOptions, type Bm25Params, type Bm25ParamsInput, type LexicalRecord } from '../index/index.js';
+import { Bm25Index, FlatVectorIndex, buildBm25IndexInParallel, compareStrings, type Bm25BuildOptions, type Bm25Params, type ParallelBuildOptions, type Bm25ParamsInput, type LexicalRecord } from '../index/index.js';
 import type { KnowledgeBaseStore, StoredChunk } from './knowledge-base-store.js';
 
 /**
@@ -128,13 +128,18 @@ const RECORD_BATCH_SIZE = 4096;
  * machine's parallelism) and streamed from the store in batches, so that their texts are never
  * all in memory at once. The same index, byte for byte.
  */
-export async function buildDerivedIndexesInParallel(store: KnowledgeBaseStore, directory: string, options: BuildDerivedIndexesOptions & { threads?: number }): Promise<DerivedIndexes> {
+export async function buildDerivedIndexesInParallel(
+  store: KnowledgeBaseStore,
+  directory: string,
+  options: BuildDerivedIndexesOptions & Pick<ParallelBuildOptions, 'threads' | 'parallelFrom'>,
+): Promise<DerivedIndexes> {
   const generation = store.generation();
   const started = performance.now();
   const lexical = await buildBm25IndexInParallel(batchesOf(lexicalRecords(store), RECORD_BATCH_SIZE), {
     ...lexicalBuildOptions(options),
     expectedRecords: store.counts().chunks,
     ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.parallelFrom === undefined ? {} : { parallelFrom: options.parallelFrom }),
   });
   return writeDerivedIndexes(store, directory, generation, lexical, performance.now() - started, options);
 }
