@@ -16,14 +16,12 @@ export interface AnalysisWorkerData {
 }
 
 export interface AnalysisRequest {
-  sequence: number;
   records: AnalyzableRecord[];
   words: boolean;
 }
 
-export type AnalysisReply =
-  | { sequence: number; analyzed: ReturnType<typeof analyzeRecords> }
-  | { sequence: number; error: { code: string; message: string; details?: unknown } };
+/** One reply per request, in order: a worker analyzes one batch at a time. */
+export type AnalysisReply = { analyzed: ReturnType<typeof analyzeRecords> } | { error: { code: string; message: string; details?: unknown } };
 
 const { recipe, name, version } = workerData as AnalysisWorkerData;
 const factory = ((await import(recipe.module)) as Record<string, unknown>)[recipe.factory];
@@ -37,11 +35,11 @@ parentPort!.on('message', (request: AnalysisRequest) => {
   let reply: AnalysisReply;
   try {
     const analyzed = analyzeRecords(request.records, analyzer, { words: request.words });
-    parentPort!.postMessage({ sequence: request.sequence, analyzed } satisfies AnalysisReply, transferablesOf(analyzed));
+    parentPort!.postMessage({ analyzed } satisfies AnalysisReply, transferablesOf(analyzed));
     return;
   } catch (error) {
     const code = HangjiaError.is(error) ? error.code : 'E_INDEX_ANALYZE';
-    reply = { sequence: request.sequence, error: { code, message: (error as Error).message, ...(HangjiaError.is(error) ? { details: error.details } : {}) } };
+    reply = { error: { code, message: (error as Error).message, ...(HangjiaError.is(error) ? { details: error.details } : {}) } };
   }
   parentPort!.postMessage(reply);
 });

@@ -85,7 +85,6 @@ class AnalysisPool {
   private readonly idle: Worker[] = [];
   private readonly waiting: Array<{ request: AnalysisRequest; settle: Settle }> = [];
   private readonly running = new Map<Worker, { request: AnalysisRequest; settle: Settle }>();
-  private sequence = 0;
   private failure: HangjiaError | undefined;
   private closing = false;
 
@@ -112,7 +111,7 @@ class AnalysisPool {
   analyze(records: AnalyzableRecord[], words: boolean): Promise<AnalyzedRecords> {
     return new Promise((resolve, reject) => {
       if (this.failure) return reject(this.failure);
-      this.waiting.push({ request: { sequence: this.sequence++, records, words }, settle: { resolve, reject } });
+      this.waiting.push({ request: { records, words }, settle: { resolve, reject } });
       this.dispatch();
     });
   }
