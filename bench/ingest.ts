@@ -3,7 +3,12 @@
  * shipped CLI (`bin/hangjia.js`, built from this tree first) in a fresh process per step and
  * round, on a fresh `$HANGJIA_HOME`:
  *
- *   npx tsx bench/ingest.ts [--rounds 3] [--dataset stard-legal]
+ *   npx tsx bench/ingest.ts [--rounds 3] [--dataset stard-legal] [--baseline ../wt-baseline] [--skip-build]
+ *
+ * With `--baseline <tree>` (another checkout, its dist/ built), each round runs that tree's CLI
+ * too, alternating which goes first, so both are timed under the same load on a shared machine;
+ * its rows are reported beside this tree's, not written as this tree's results. CPU seconds (user
+ * + system, worker threads included) are recorded beside wall time: they move less with load.
  *
  * Steps per round: `kb create` (read, decode, chunk, store in SQLite one transaction per file,
  * build and write the lexical index), `kb sync` with nothing changed (the cost of checking), and
@@ -26,6 +31,8 @@ const { values: flags } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' },
     dataset: { type: 'string', default: 'stard-legal' },
+    baseline: { type: 'string' },
+    'skip-build': { type: 'boolean', default: false },
   },
 });
 const rounds = Number(flags.rounds);
@@ -41,34 +48,44 @@ const STEP_LABELS: Record<Step, string> = { create: '`kb create`', 'sync-unchang
 interface StepResult {
   step: Step;
   round: number;
+  /** `this` tree, or the `--baseline` one. */
+  tree: 'this' | 'baseline';
   wallSeconds: number;
+  cpuSeconds: number;
   peakRssMegabytes: number;
   loadAverage: [number, number];
 }
 
 // A preload that reports the CLI process's own peak RSS when it exits.
 const preload = join(mkdtempSync(join(tmpdir(), 'hangjia-ingest-')), 'report-rss.mjs');
-writeFileSync(preload, "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(process.env.HANGJIA_BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
+writeFileSync(
+  preload,
+  "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => { const usage = process.resourceUsage(); writeFileSync(process.env.HANGJIA_BENCH_RSS_FILE, JSON.stringify({ maxRSS: usage.maxRSS, cpuMicroseconds: usage.userCPUTime + usage.systemCPUTime })); });\n",
+);
+const BASELINE_BIN = flags.baseline ? join(flags.baseline, 'bin', 'hangjia.js') : undefined;
 
-function runStep(step: Step, round: number, home: string): StepResult {
+function runStep(step: Step, round: number, home: string, tree: StepResult['tree'] = 'this'): StepResult {
   const args = step === 'create' ? ['kb', 'create', 'bench', corpus] : step === 'sync-unchanged' ? ['kb', 'sync', 'bench'] : ['kb', 'reindex', 'bench'];
   const rssFile = join(home, `rss.${step}`);
   const loadBefore = loadavg()[0]!;
   const started = performance.now();
-  const child = spawnSync(process.execPath, ['--import', preload, BIN, ...args, '--quiet'], {
+  const child = spawnSync(process.execPath, ['--import', preload, tree === 'this' ? BIN : BASELINE_BIN!, ...args, '--quiet'], {
     env: { ...process.env, HANGJIA_HOME: home, HANGJIA_BENCH_RSS_FILE: rssFile },
     encoding: 'utf8',
   });
   const wallSeconds = (performance.now() - started) / 1000;
   if (child.status !== 0) throw new Error(`hangjia ${args.join(' ')} failed (${child.status}):\n${child.stderr}`);
+  const usage = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRSS: number; cpuMicroseconds: number };
   const result: StepResult = {
     step,
     round,
+    tree,
     wallSeconds,
-    peakRssMegabytes: Number(readFileSync(rssFile, 'utf8')) / 1024,
+    cpuSeconds: usage.cpuMicroseconds / 1e6,
+    peakRssMegabytes: usage.maxRSS / 1024,
     loadAverage: [loadBefore, loadavg()[0]!],
   };
-  process.stderr.write(`  round ${round} ${step}: ${wallSeconds.toFixed(2)} s, peak RSS ${result.peakRssMegabytes.toFixed(0)} MB\n`);
+  process.stderr.write(`  round ${round} ${tree} ${step}: ${wallSeconds.toFixed(2)} s, ${result.cpuSeconds.toFixed(1)} CPU s, peak RSS ${result.peakRssMegabytes.toFixed(0)} MB\n`);
   return result;
 }
 
@@ -78,13 +95,18 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-process.stderr.write('Building the CLI from this tree (npm run build)…\n');
-execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPOSITORY_ROOT, stdio: 'inherit' });
+if (!flags['skip-build']) {
+  process.stderr.write('Building the CLI from this tree (npm run build)…\n');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPOSITORY_ROOT, stdio: 'inherit' });
+}
 
 const results: StepResult[] = [];
 let stats: Record<string, unknown> = {};
 let retrieval: { metrics: Record<string, number>; latencyMs: { p50: number; p99: number } } | undefined;
+const baselineResults: StepResult[] = [];
 for (let round = 1; round <= rounds; round++) {
+  // The baseline runs first in odd rounds, second in even ones: neither always meets the same load.
+  if (BASELINE_BIN && round % 2 === 1) baselineResults.push(...runBaselineRound(round));
   const home = mkdtempSync(join(tmpdir(), 'hangjia-ingest-home-'));
   try {
     for (const step of STEPS) results.push(runStep(step, round, home));
@@ -97,16 +119,39 @@ for (let round = 1; round <= rounds; round++) {
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
+  if (BASELINE_BIN && round % 2 === 0) baselineResults.push(...runBaselineRound(round));
+}
+
+function runBaselineRound(round: number): StepResult[] {
+  const home = mkdtempSync(join(tmpdir(), 'hangjia-ingest-baseline-home-'));
+  try {
+    return STEPS.map((step) => runStep(step, round, home, 'baseline'));
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 }
 
 const summary = Object.fromEntries(
   STEPS.map((step) => {
     const rows = results.filter((row) => row.step === step);
-    return [step, { wallSeconds: median(rows.map((row) => row.wallSeconds)), peakRssMegabytes: median(rows.map((row) => row.peakRssMegabytes)) }];
+    return [step, summarize(rows)];
   }),
-) as Record<Step, { wallSeconds: number; peakRssMegabytes: number }>;
+) as Record<Step, StepSummary>;
+const baselineSummary = BASELINE_BIN
+  ? (Object.fromEntries(STEPS.map((step) => [step, summarize(baselineResults.filter((row) => row.step === step))])) as Record<Step, StepSummary>)
+  : undefined;
+
+interface StepSummary {
+  wallSeconds: number;
+  cpuSeconds: number;
+  peakRssMegabytes: number;
+}
+
+function summarize(rows: StepResult[]): StepSummary {
+  return { wallSeconds: median(rows.map((row) => row.wallSeconds)), cpuSeconds: median(rows.map((row) => row.cpuSeconds)), peakRssMegabytes: median(rows.map((row) => row.peakRssMegabytes)) };
+}
 const output = {
-  command: `npx tsx bench/ingest.ts --rounds ${rounds} --dataset ${dataset}`,
+  command: `npx tsx bench/ingest.ts --rounds ${rounds} --dataset ${dataset}${flags.baseline ? ` --baseline ${flags.baseline}` : ''}`,
   date: new Date().toISOString(),
   code: describeCodeVersion(),
   machine: describeMachine(),
@@ -115,13 +160,14 @@ const output = {
   target: { createSeconds: TARGET_CREATE_SECONDS, met: summary.create.wallSeconds <= TARGET_CREATE_SECONDS },
   summary,
   rounds: results,
+  ...(baselineSummary ? { baseline: { tree: flags.baseline, code: describeCodeVersion(flags.baseline), summary: baselineSummary, rounds: baselineResults } } : {}),
   retrievalViaKnowledgeBase: retrieval ? { command: `hangjia eval retrieval ../shared/datasets/${dataset} --kb bench`, metrics: retrieval.metrics, latencyMs: retrieval.latencyMs } : null,
 };
 writeFileSync(join(RESULTS, 'ingest.json'), `${JSON.stringify(output, null, 2)}\n`);
 
 const megabytes = (bytes: unknown): string => (Number(bytes) / 1024 / 1024).toFixed(1);
-const raw = (step: Step, pick: (row: StepResult) => number, digits: number): string =>
-  results.filter((row) => row.step === step).map((row) => pick(row).toFixed(digits)).join(', ');
+const raw = (step: Step, pick: (row: StepResult) => number, digits: number, rows = results): string =>
+  rows.filter((row) => row.step === step).map((row) => pick(row).toFixed(digits)).join(', ');
 const markdown = [
   '# Knowledge-base ingest',
   '',
@@ -132,15 +178,19 @@ const markdown = [
     `indexes ${megabytes(output.counts.indexBytes)} MB. Each step in a fresh process; medians over ${rounds} rounds, every round in brackets.`,
   `Machine: ${output.machine.cpuModel}, ${output.machine.cores} cores, Node ${output.machine.node}; commit ${output.code.commit}${output.code.dirty ? ' (uncommitted changes)' : ''}; ${output.date}.`,
   '',
-  '| step | wall s | peak RSS MB | load avg (1 min) start→end |',
-  '|---|---:|---:|---|',
-  ...STEPS.map(
-    (step) =>
-      `| ${STEP_LABELS[step]} | ${summary[step].wallSeconds.toFixed(2)} [${raw(step, (row) => row.wallSeconds, 2)}] | ` +
-      `${summary[step].peakRssMegabytes.toFixed(0)} [${raw(step, (row) => row.peakRssMegabytes, 0)}] | ` +
-      results.filter((row) => row.step === step).map((row) => `${row.loadAverage[0].toFixed(1)}→${row.loadAverage[1].toFixed(1)}`).join(', ') +
-      ' |',
+  '| step | tree | wall s | CPU s | peak RSS MB | load avg (1 min) start→end |',
+  '|---|---|---:|---:|---:|---|',
+  ...STEPS.flatMap((step) =>
+    ([['this', summary, results], ...(baselineSummary ? [['baseline', baselineSummary, baselineResults]] : [])] as Array<[string, Record<Step, StepSummary>, StepResult[]]>).map(
+      ([tree, table, rows]) =>
+        `| ${STEP_LABELS[step]} | ${tree === 'this' ? 'this tree' : `baseline (${flags.baseline})`} | ${table[step].wallSeconds.toFixed(2)} [${raw(step, (row) => row.wallSeconds, 2, rows)}] | ` +
+        `${table[step].cpuSeconds.toFixed(1)} [${raw(step, (row) => row.cpuSeconds, 1, rows)}] | ` +
+        `${table[step].peakRssMegabytes.toFixed(0)} [${raw(step, (row) => row.peakRssMegabytes, 0, rows)}] | ` +
+        rows.filter((row) => row.step === step).map((row) => `${row.loadAverage[0].toFixed(1)}→${row.loadAverage[1].toFixed(1)}`).join(', ') +
+        ' |',
+    ),
   ),
+  ...(output.baseline ? ['', `Baseline: commit ${output.baseline.code.commit}${output.baseline.code.dirty ? ' (uncommitted changes)' : ''}, the same steps in the same rounds (alternating which tree goes first).`] : []),
   '',
   `Target: \`kb create\` of the whole corpus in ≤ ${TARGET_CREATE_SECONDS} s — ${output.target.met ? 'met' : 'NOT met'} (${summary.create.wallSeconds.toFixed(1)} s, process start included).`,
   '',

@@ -28,8 +28,8 @@ export function describeMachine(): MachineInfo {
   };
 }
 
-/** Reads (never changes) git state. */
-export function describeCodeVersion(): CodeVersion {
-  const git = (...args: string[]): string => execFileSync('git', args, { cwd: REPOSITORY_ROOT, encoding: 'utf8' }).trim();
+/** Reads (never changes) git state of this checkout, or of another (a baseline being compared). */
+export function describeCodeVersion(root = REPOSITORY_ROOT): CodeVersion {
+  const git = (...args: string[]): string => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
   return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain').length > 0 };
 }

@@ -16,4 +16,19 @@ export interface Analyzer {
    * (the lexical index's topic vectors). An analyzer without it gives an index no topic vectors.
    */
   words?(text: string, options?: { query?: boolean }): string[];
+  /**
+   * How another thread makes this same analyzer, for building indexes on worker threads. Without
+   * it, indexes are built on the calling thread only.
+   */
+  readonly recipe?: AnalyzerRecipe;
+}
+
+/**
+ * An analyzer as a worker thread can recreate it: `module` (a URL) exports `factory`, called with
+ * `options` (structured-cloneable). The recreated analyzer must have the same name and version.
+ */
+export interface AnalyzerRecipe {
+  module: string;
+  factory: string;
+  options: unknown;
 }

@@ -193,6 +193,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     analyze: (text) => run(text, documentStopwords),
     analyzeQuery: (text) => run(text, queryStopwords),
     words: (text, options) => wordsOf(text, options?.query ? queryStopwords : documentStopwords),
+    recipe: { module: import.meta.url, factory: 'createAnalyzer', options },
   };
 }
 

@@ -1,5 +1,5 @@
 /** @module analysis — analyzers shared by indexing and querying. */
-export type { Analyzer } from './analyzer.js';
+export type { Analyzer, AnalyzerRecipe } from './analyzer.js';
 export { createAnalyzer, BIGRAM_PREFIX, UNIGRAM_PREFIX, DEFAULT_ANALYZER_NAME, DEFAULT_ANALYZER_VERSION } from './default-analyzer.js';
 export type { AnalyzerOptions } from './default-analyzer.js';
 export { normalizeText } from './normalize-text.js';

@@ -15,6 +15,7 @@ export type {
   LexicalMatch,
   LexicalRecord,
 } from './bm25/index.js';
+export { Bm25IndexBuilder, buildBm25IndexInParallel, PARALLEL_BUILD_MIN_RECORDS, type ParallelBuildOptions } from './bm25/index.js';
 export { TitleCitations, titleReferences } from './citations/index.js';
 export { TopicModel, WordSequences, DEFAULT_TOPIC_MODEL_OPTIONS, type TopicModelOptions } from './topics/index.js';
 export { FlatVectorIndex, FLAT_VECTOR_SERIALIZATION_VERSION } from './vector/index.js';

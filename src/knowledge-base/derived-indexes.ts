@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Analyzer } from '../analysis/index.js';
 import { splitStatuteArticleTitle } from '../chunking/index.js';
-import { Bm25Index, FlatVectorIndex, compareStrings, type Bm25Params, type Bm25ParamsInput, type LexicalRecord } from '../index/index.js';
-import type { KnowledgeBaseStore } from './knowledge-base-store.js';
+import { Bm25Index, FlatVectorIndex, buildBm25IndexInParallel, compareStrings, type Bm25BuildOptions, type Bm25Params, type ParallelBuildOptions, type Bm25ParamsInput, type LexicalRecord } from '../index/index.js';
+import type { KnowledgeBaseStore, StoredChunk } from './knowledge-base-store.js';
 
 /**
  * Bumped when the manifest, the set of derived files or the records' shape changes; an index
@@ -100,27 +100,67 @@ export function indexStaleness(directory: string, store: KnowledgeBaseStore, req
   return undefined;
 }
 
+/** What building the derived indexes takes. */
+export interface BuildDerivedIndexesOptions {
+  analyzer: Analyzer;
+  lexicalParams?: Bm25ParamsInput;
+  embeddingModelId?: string;
+  onProgress?: (progress: BuildProgress) => void;
+  /** false: a read-only knowledge base gets its indexes in memory and nothing is written. */
+  persist?: boolean;
+}
+
 /** Rebuilds the lexical (and, with a model id, vector) index from the store and writes them atomically. */
-export function buildDerivedIndexes(
+export function buildDerivedIndexes(store: KnowledgeBaseStore, directory: string, options: BuildDerivedIndexesOptions): DerivedIndexes {
+  const generation = store.generation();
+  const started = performance.now();
+  const lexical = Bm25Index.build([...lexicalRecords(store)], { ...lexicalBuildOptions(options) });
+  return writeDerivedIndexes(store, directory, generation, lexical, performance.now() - started, options);
+}
+
+/** Records read from the store per batch when building on worker threads: a few seconds of analysis for one worker. */
+const RECORD_BATCH_SIZE = 4096;
+
+/**
+ * {@link buildDerivedIndexes} with the records analyzed on worker threads (`threads`, default: the
+ * machine's parallelism) and streamed from the store in batches, so that their texts are never
+ * all in memory at once. The same index, byte for byte.
+ */
+export async function buildDerivedIndexesInParallel(
   store: KnowledgeBaseStore,
   directory: string,
-  options: { analyzer: Analyzer; lexicalParams?: Bm25ParamsInput; embeddingModelId?: string; onProgress?: (progress: BuildProgress) => void; persist?: boolean },
-): DerivedIndexes {
-  // persist false: a read-only knowledge base gets its indexes in memory and nothing is written.
-  const persist = options.persist ?? true;
-  const writeAtomically = persist ? writeFileAtomically : (): void => {};
-  if (persist) fs.mkdirSync(directory, { recursive: true });
+  options: BuildDerivedIndexesOptions & Pick<ParallelBuildOptions, 'threads' | 'parallelFrom'>,
+): Promise<DerivedIndexes> {
   const generation = store.generation();
-  const records: LexicalRecord[] = [];
+  const started = performance.now();
+  const lexical = await buildBm25IndexInParallel(batchesOf(lexicalRecords(store), RECORD_BATCH_SIZE), {
+    ...lexicalBuildOptions(options),
+    expectedRecords: store.counts().chunks,
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.parallelFrom === undefined ? {} : { parallelFrom: options.parallelFrom }),
+  });
+  return writeDerivedIndexes(store, directory, generation, lexical, performance.now() - started, options);
+}
+
+function lexicalBuildOptions(options: BuildDerivedIndexesOptions): Bm25BuildOptions {
+  return {
+    analyzer: options.analyzer,
+    ...(options.lexicalParams ? { params: options.lexicalParams } : {}),
+    onProgress: (progress) => options.onProgress?.({ phase: progress.phase === 'topics' ? 'topics' : 'index', done: progress.done, total: progress.total }),
+  };
+}
+
+/** Every stored chunk as the lexical index sees it, in store order. */
+function* lexicalRecords(store: KnowledgeBaseStore): Generator<LexicalRecord> {
   for (const stored of store.iterateChunks()) {
     const headings = stored.chunk.headingPath.filter((heading) => heading !== stored.documentTitle);
     // A document that is one statute article ("劳动合同法第十九条": a row of an exported statute
     // table) is filed under its statute, so that its siblings from other rows support it as the
     // chunks of one statute file support each other.
     const article = splitStatuteArticleTitle(stored.documentTitle);
-    records.push({
+    yield {
       id: stored.chunk.id,
-      title: article ? article.statute : stored.documentTitle,
+      title: lexicalTitle(stored),
       headings: (article ? [article.article, ...headings] : headings).join(' '),
       text: stored.chunk.text,
       // Chunks of one document support each other (group evidence in the lexical engine).
@@ -130,18 +170,36 @@ export function buildDerivedIndexes(
       ...(stored.documentRowKey === undefined ? { aliases: [fileStem(stored.documentPath)] } : {}),
       // A document with access groups names titles for its readers only (see `LexicalRecord.citing`).
       ...(stored.documentGroups.length > 0 ? { citing: false } : {}),
-    });
+    };
   }
-  const lexicalStarted = performance.now();
-  const lexical = Bm25Index.build(records, {
-    analyzer: options.analyzer,
-    ...(options.lexicalParams ? { params: options.lexicalParams } : {}),
-    onProgress: (progress) => options.onProgress?.({ phase: progress.phase === 'topics' ? 'topics' : 'index', done: progress.done, total: progress.total }),
-  });
-  const buildMs = performance.now() - lexicalStarted;
+}
+
+/** The title a chunk is indexed under: its statute for a statute-article document, else its document's title. */
+function lexicalTitle(stored: StoredChunk): string {
+  return splitStatuteArticleTitle(stored.documentTitle)?.statute ?? stored.documentTitle;
+}
+
+function* batchesOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let batch: T[] = [];
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** Writes the lexical index built from the store at `generation`, adds the vector index, and writes the manifest last. */
+function writeDerivedIndexes(store: KnowledgeBaseStore, directory: string, generation: number, lexical: Bm25Index, buildMs: number, options: BuildDerivedIndexesOptions): DerivedIndexes {
+  const persist = options.persist ?? true;
+  const writeAtomically = persist ? writeFileAtomically : (): void => {};
+  if (persist) fs.mkdirSync(directory, { recursive: true });
   const lexicalStats = lexical.stats();
-  const lexicalBytes = lexical.serialize();
-  writeAtomically(path.join(directory, LEXICAL_FILE), lexicalBytes);
+  const lexicalParts = lexical.serializedParts();
+  writeAtomically(path.join(directory, LEXICAL_FILE), lexicalParts);
+  const lexicalBytes = lexicalParts.reduce((total, part) => total + part.byteLength, 0);
 
   let vector: FlatVectorIndex | undefined;
   let vectorEntry: IndexManifest['vector'];
@@ -152,7 +210,7 @@ export function buildDerivedIndexes(
     }
     if (vector) {
       const bytes = vector.serialize();
-      writeAtomically(path.join(directory, VECTOR_FILE), bytes);
+      writeAtomically(path.join(directory, VECTOR_FILE), [bytes]);
       vectorEntry = { file: VECTOR_FILE, modelId: options.embeddingModelId, dimensions: vector.dimensions, chunks: vector.size, bytes: bytes.byteLength };
     }
   }
@@ -163,11 +221,11 @@ export function buildDerivedIndexes(
     generation,
     builtAt: new Date().toISOString(),
     analyzer: { name: options.analyzer.name, version: options.analyzer.version },
-    lexical: { file: LEXICAL_FILE, chunks: records.length, bytes: lexicalBytes.byteLength, buildMs: Math.round(buildMs), params: lexical.params, topicWords: lexicalStats.topicWords, citedGroups: lexicalStats.citedGroups, mostCited: mostCitedTitles(lexical, records) },
+    lexical: { file: LEXICAL_FILE, chunks: lexical.size, bytes: lexicalBytes, buildMs: Math.round(buildMs), params: lexical.params, topicWords: lexicalStats.topicWords, citedGroups: lexicalStats.citedGroups, mostCited: mostCitedTitles(lexical, store) },
     ...(vectorEntry ? { vector: vectorEntry } : {}),
   };
   // The manifest is written last: a crash before this line leaves the old manifest, whose generation no longer matches.
-  writeAtomically(path.join(directory, MANIFEST_FILE), Buffer.from(JSON.stringify(manifest, null, 2)));
+  writeAtomically(path.join(directory, MANIFEST_FILE), [Buffer.from(JSON.stringify(manifest, null, 2))]);
   return { manifest, lexical, ...(vector ? { vector } : {}) };
 }
 
@@ -226,20 +284,29 @@ function readIndexFiles(directory: string, manifest: IndexManifest, requirements
   return { manifest, lexical, ...(vector ? { vector } : {}) };
 }
 
-function writeFileAtomically(file: string, bytes: Uint8Array): void {
+/** Writes `parts` one after another to a temporary file, then renames it over `file`. */
+function writeFileAtomically(file: string, parts: readonly Uint8Array[]): void {
   const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, bytes);
+  const descriptor = fs.openSync(temporary, 'w');
+  try {
+    for (const part of parts) {
+      for (let written = 0; written < part.byteLength; ) written += fs.writeSync(descriptor, part, written);
+    }
+  } finally {
+    fs.closeSync(descriptor);
+  }
   fs.renameSync(temporary, file);
 }
 
 /** The documents (statutes) other documents name most, by title, for `kb stats`. */
-function mostCitedTitles(lexical: Bm25Index, records: readonly LexicalRecord[]): Array<{ title: string; citedBy: number }> {
+function mostCitedTitles(lexical: Bm25Index, store: KnowledgeBaseStore): Array<{ title: string; citedBy: number }> {
   const cited = lexical.mostCited(MOST_CITED_SHOWN);
   if (cited.length === 0) return [];
-  const titles = new Map(cited.map(({ id }) => [id, id]));
-  for (const record of records) if (titles.has(record.id)) titles.set(record.id, record.title);
+  const chunks = store.chunksByIds(cited.map(({ id }) => id));
   // Ties in title order: the index's own order follows document ids, which mean nothing to a reader.
-  return cited.map(({ id, citedBy }) => ({ title: titles.get(id)!, citedBy })).sort((a, b) => b.citedBy - a.citedBy || compareStrings(a.title, b.title));
+  return cited
+    .map(({ id, citedBy }) => ({ title: chunks.has(id) ? lexicalTitle(chunks.get(id)!) : id, citedBy }))
+    .sort((a, b) => b.citedBy - a.citedBy || compareStrings(a.title, b.title));
 }
 
 const MOST_CITED_SHOWN = 10;

@@ -9,7 +9,7 @@ import type { Bm25ParamsInput, Bm25SearchOptions, CitationParams, GroupParams, T
 import { embedMany, type EmbeddingModel } from '../models/index.js';
 import { retrieve, type RetrievalResult, type RetrieveOptions } from '../retrieval/index.js';
 import type { SourceFile, SourceOptions } from '../sources/index.js';
-import { buildDerivedIndexes, indexStaleness, loadDerivedIndexes, loadLastCompleteIndexes, readManifest, type DerivedIndexes, type IndexManifest, type IndexRequirements } from './derived-indexes.js';
+import { buildDerivedIndexesInParallel, indexStaleness, loadDerivedIndexes, loadLastCompleteIndexes, readManifest, type DerivedIndexes, type IndexManifest, type IndexRequirements } from './derived-indexes.js';
 import { assertHomeIsUsable, assertWritable, databasePath, isWritable, indexDirectory, knowledgeBaseDirectory, listKnowledgeBaseNames as listSqliteKnowledgeBaseNames } from './knowledge-base-paths.js';
 import { listPostgresKnowledgeBases } from './store/postgres-catalog.js';
 import { PostgresKnowledgeBaseStore } from './store/postgres-store.js';
@@ -189,16 +189,19 @@ export class KnowledgeBase {
     // Nothing changed (same generation, settings and models, no new vectors): the indexes on disk
     // stand. Rebuilding 58k chunks would cost a no-op sync ten seconds.
     if (counters.chunksEmbedded > 0 || indexStaleness(indexDirectory(this.directory), this.store, this.indexRequirements()) !== undefined) {
-      this.reindex({ onProgress: options.onProgress });
+      await this.reindex({ onProgress: options.onProgress });
     }
     await this.syncVectors({ onProgress: options.onProgress });
     this.store.finishRun(runId, counters.failed > 0 ? 'completed-with-errors' : 'completed', summarizeCounters(counters));
     return counters;
   }
 
-  /** Rebuilds the derived indexes from the store (after an analyzer upgrade, or to repair them). */
-  reindex(options: { onProgress?: (progress: SyncProgress) => void } = {}): IndexManifest {
-    this.indexes = buildDerivedIndexes(this.store, indexDirectory(this.directory), {
+  /**
+   * Rebuilds the derived indexes from the store (after an analyzer upgrade, or to repair them),
+   * analyzing on worker threads when the knowledge base is large enough for them to pay.
+   */
+  async reindex(options: { onProgress?: (progress: SyncProgress) => void } = {}): Promise<IndexManifest> {
+    this.indexes = await buildDerivedIndexesInParallel(this.store, indexDirectory(this.directory), {
       ...this.indexRequirements(),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });

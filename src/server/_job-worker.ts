@@ -64,7 +64,7 @@ try {
         const { failures, skippedInputs: _skippedInputs, warnings, ...counters } = await knowledgeBase.sync({ onProgress, maxRemovalShare });
         post({ type: 'completed', result: { ...counters, failures: failures.map(({ code, message }) => ({ code, message })), warnings: warnings.length } });
       } else {
-        const manifest = knowledgeBase.reindex({ onProgress });
+        const manifest = await knowledgeBase.reindex({ onProgress });
         post({ type: 'completed', result: { generation: manifest.generation } });
       }
     }, { command: `hangjia serve (${input.kind} job)` });

@@ -51,6 +51,21 @@ const MAGIC = 'HJBM';
 const PREFIX_BYTES = 12;
 
 export function encodeIndex(header: IndexHeader, columns: IndexColumns): Uint8Array {
+  const parts = encodeIndexParts(header, columns);
+  const bytes = new Uint8Array(parts.reduce((length, part) => length + part.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+  return bytes;
+}
+
+/**
+ * The bytes of {@link encodeIndex} as consecutive pieces, the typed arrays as views of themselves:
+ * written one after another, a large index reaches disk without a second copy of it in memory.
+ */
+export function encodeIndexParts(header: IndexHeader, columns: IndexColumns): Uint8Array[] {
   const { topics } = columns;
   const json = new TextEncoder().encode(
     JSON.stringify({
@@ -70,20 +85,19 @@ export function encodeIndex(header: IndexHeader, columns: IndexColumns): Uint8Ar
     ...(topics ? [topics.documentFrequencies, topics.wordVectors, topics.textVectors] : []),
     ...(columns.groupCitations ? [columns.groupCitations] : []),
   ];
-  let length = align(PREFIX_BYTES + json.length);
-  for (const array of arrays) length += align(array.byteLength);
-  const bytes = new Uint8Array(length);
-  const view = new DataView(bytes.buffer);
-  bytes.set(new TextEncoder().encode(MAGIC), 0);
+  const prefix = new Uint8Array(align(PREFIX_BYTES + json.length));
+  const view = new DataView(prefix.buffer);
+  prefix.set(new TextEncoder().encode(MAGIC), 0);
   view.setUint32(4, header.serializationVersion, true);
   view.setUint32(8, json.length, true);
-  bytes.set(json, PREFIX_BYTES);
-  let offset = align(PREFIX_BYTES + json.length);
+  prefix.set(json, PREFIX_BYTES);
+  const parts: Uint8Array[] = [prefix];
   for (const array of arrays) {
-    bytes.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), offset);
-    offset += align(array.byteLength);
+    parts.push(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+    const padding = align(array.byteLength) - array.byteLength;
+    if (padding > 0) parts.push(new Uint8Array(padding));
   }
-  return bytes;
+  return parts;
 }
 
 export function decodeIndex(bytes: Uint8Array, expectedVersion: number): { header: IndexHeader; columns: IndexColumns } {

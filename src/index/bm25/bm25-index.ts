@@ -1,7 +1,8 @@
 import type { Analyzer } from '../../analysis/index.js';
 import { HangjiaError } from '../../errors/index.js';
-import { TitleCitations } from '../citations/index.js';
-import { TopicModel, WordSequences, type TopicModelOptions } from '../topics/index.js';
+import { TopicModel, type TopicModelOptions } from '../topics/index.js';
+import { analyzeRecords } from './_analyze-records.js';
+import { Bm25IndexBuilder } from './bm25-index-builder.js';
 import {
   DEFAULT_BM25_PARAMS,
   DEFAULT_CITATION_PARAMS,
@@ -17,8 +18,7 @@ import {
   type GroupParams,
   type TopicParams,
 } from './bm25-params.js';
-import { GrowableUint32Array } from '../_growable-array.js';
-import { decodeIndex, encodeIndex, type IndexColumns } from './_index-format.js';
+import { decodeIndex, encodeIndex, encodeIndexParts, type IndexColumns } from './_index-format.js';
 import { selectTopK } from './_top-k.js';
 import type { LexicalMatch, LexicalRecord } from './lexical-record.js';
 
@@ -192,127 +192,18 @@ export class Bm25Index {
 
   /** Analyzes and indexes `records`; throws `E_INDEX_DUPLICATE_ID` if two share an id. */
   static build(records: readonly LexicalRecord[], options: Bm25BuildOptions): Bm25Index {
-    const params = resolveParams(options.params);
-    const documentIds = new Array<string>(records.length);
-    const seen = new Set<string>();
-    const termIds = new Map<string, number>();
-    const terms: string[] = [];
-    const fieldLengths = new Uint32Array(records.length * FIELD_COUNT);
-    const documentGroups = new Uint32Array(records.length);
-    const groupNumbers = new Map<string, number>();
-    let groupCount = 0;
-    const postingTerms = new GrowableUint32Array(1 << 16);
-    const postingDocuments = new GrowableUint32Array(1 << 16);
-    // Three entries per posting (title, headings, text tf); narrowed to uint16 after sorting.
-    const postingFrequencies = new GrowableUint32Array(1 << 16);
-    const slotOfTerm = new Map<number, number>();
-    const slotTerms: number[] = [];
-    const slotFrequencies: number[] = [];
-    const topicSettings = options.topics === false ? undefined : options.topics === true || options.topics === undefined ? {} : options.topics;
-    const learnTopics = topicSettings !== undefined && options.analyzer.words !== undefined && records.length >= (topicSettings.minRecords ?? TOPIC_MIN_RECORDS);
-    const wordSequences = new WordSequences();
-    const citations = options.citations === false ? undefined : new TitleCitations();
+    const builder = new Bm25IndexBuilder(options, records.length);
+    builder.addRecords(records);
+    const onRecord = (done: number): void => {
+      if (done % 1000 === 0 || done === records.length) options.onProgress?.({ phase: 'analyze', done, total: records.length });
+    };
+    builder.addAnalyzed(analyzeRecords(records, options.analyzer, { words: builder.collectsWords, onRecord }));
+    return builder.build();
+  }
 
-    for (let document = 0; document < records.length; document++) {
-      const record = records[document]!;
-      if (seen.has(record.id)) {
-        throw new HangjiaError(
-          'E_INDEX_DUPLICATE_ID',
-          `Record id "${record.id}" occurs more than once (again at position ${document}). Each record needs a unique id; derive chunk ids from document id and chunk position.`,
-          { details: { id: record.id, position: document } },
-        );
-      }
-      seen.add(record.id);
-      documentIds[document] = record.id;
-      if (record.group === undefined) {
-        documentGroups[document] = groupCount++;
-      } else {
-        let group = groupNumbers.get(record.group);
-        if (group === undefined) {
-          group = groupCount++;
-          groupNumbers.set(record.group, group);
-        }
-        documentGroups[document] = group;
-      }
-      citations?.addTitle(documentGroups[document]!, record.title);
-      for (const alias of record.aliases ?? []) citations?.addTitle(documentGroups[document]!, alias);
-      if (record.citing !== false) citations?.addText(documentGroups[document]!, record.text);
-      slotOfTerm.clear();
-      slotTerms.length = 0;
-      slotFrequencies.length = 0;
-      for (let field = 0; field < FIELD_COUNT; field++) {
-        const fieldTerms = options.analyzer.analyze(record[LEXICAL_FIELDS[field]!]);
-        fieldLengths[document * FIELD_COUNT + field] = fieldTerms.length;
-        for (const term of fieldTerms) {
-          let termId = termIds.get(term);
-          if (termId === undefined) {
-            termId = terms.length;
-            termIds.set(term, termId);
-            terms.push(term);
-          }
-          let slot = slotOfTerm.get(termId);
-          if (slot === undefined) {
-            slot = slotTerms.length;
-            slotOfTerm.set(termId, slot);
-            slotTerms.push(termId);
-            slotFrequencies.push(0, 0, 0);
-          }
-          const position = slot * FIELD_COUNT + field;
-          slotFrequencies[position] = Math.min(MAX_FREQUENCY, slotFrequencies[position]! + 1);
-        }
-      }
-      if (learnTopics) wordSequences.add(options.analyzer.words!(record.text));
-      for (let slot = 0; slot < slotTerms.length; slot++) {
-        postingTerms.push(slotTerms[slot]!);
-        postingDocuments.push(document);
-        for (let field = 0; field < FIELD_COUNT; field++) {
-          postingFrequencies.push(slotFrequencies[slot * FIELD_COUNT + field]!);
-        }
-      }
-      if ((document + 1) % 1000 === 0) {
-        options.onProgress?.({ phase: 'analyze', done: document + 1, total: records.length });
-      }
-    }
-    options.onProgress?.({ phase: 'analyze', done: records.length, total: records.length });
-
-    // Counting sort by term: postings were appended in document order, so each term's postings
-    // come out with ascending documents, which `matchedTerms` relies on for binary search.
-    const postingCount = postingTerms.length;
-    const termOffsets = new Uint32Array(terms.length + 1);
-    for (let posting = 0; posting < postingCount; posting++) {
-      termOffsets[postingTerms.get(posting) + 1]!++;
-    }
-    for (let term = 0; term < terms.length; term++) {
-      termOffsets[term + 1]! += termOffsets[term]!;
-    }
-    const cursor = termOffsets.slice(0, terms.length);
-    const sortedDocuments = new Uint32Array(postingCount);
-    const sortedFrequencies = new Uint16Array(postingCount * FIELD_COUNT);
-    for (let posting = 0; posting < postingCount; posting++) {
-      const target = cursor[postingTerms.get(posting)]!++;
-      sortedDocuments[target] = postingDocuments.get(posting);
-      for (let field = 0; field < FIELD_COUNT; field++) {
-        sortedFrequencies[target * FIELD_COUNT + field] = postingFrequencies.get(posting * FIELD_COUNT + field);
-      }
-    }
-    options.onProgress?.({ phase: 'invert', done: records.length, total: records.length });
-    // Learning topic vectors takes seconds with no natural steps to count: said when it starts and ends.
-    if (learnTopics) options.onProgress?.({ phase: 'topics', done: 0, total: records.length });
-    const topics = learnTopics ? learnTopicVectors(wordSequences, topicSettings) : undefined;
-    if (learnTopics) options.onProgress?.({ phase: 'topics', done: records.length, total: records.length });
-    const groupCitations = citations?.counts(groupCount);
-
-    return new Bm25Index(options.analyzer, params, {
-      documentIds,
-      terms,
-      termOffsets,
-      postingDocuments: sortedDocuments,
-      postingFrequencies: sortedFrequencies,
-      fieldLengths,
-      documentGroups,
-      ...(topics ? { topics } : {}),
-      ...(groupCitations ? { groupCitations } : {}),
-    });
+  /** An index over columns `Bm25IndexBuilder` assembled (or a test made by hand). */
+  static fromColumns(analyzer: Analyzer, params: Bm25ParamsInput | undefined, columns: IndexColumns): Bm25Index {
+    return new Bm25Index(analyzer, resolveParams(params), columns);
   }
 
   /**
@@ -364,6 +255,11 @@ export class Bm25Index {
       },
       this.columns,
     );
+  }
+
+  /** {@link serialize}'s bytes in consecutive pieces, most of them views of the index's own arrays: for writing a large index without copying it. */
+  serializedParts(): Uint8Array[] {
+    return encodeIndexParts({ serializationVersion: BM25_SERIALIZATION_VERSION, analyzer: { name: this.analyzer.name, version: this.analyzer.version }, params: this.params }, this.columns);
   }
 
   stats(): Bm25IndexStats {
@@ -760,19 +656,6 @@ export class Bm25Index {
       .sort((a, b) => contributions[b]! - contributions[a]!)
       .map((match) => terms[matchedTermIds[match]!]!);
   }
-}
-
-/** A topic model of the records' word sequences, and each record's text vector (zeros when it has no known word). */
-function learnTopicVectors(sequences: WordSequences, options: Partial<TopicModelOptions>): IndexColumns['topics'] {
-  const model = TopicModel.train(sequences, options);
-  if (model === undefined) return undefined;
-  return {
-    vocabulary: [...model.vocabulary],
-    sequences: model.sequences,
-    documentFrequencies: model.documentFrequencies,
-    wordVectors: model.vectors,
-    textVectors: model.embedAll(sequences),
-  };
 }
 
 function resolveParams(input: Bm25ParamsInput = {}): Bm25Params {

@@ -4,3 +4,5 @@ export type { Bm25BuildOptions, Bm25BuildProgress, Bm25IndexStats, Bm25ParamsInp
 export { DEFAULT_BM25_PARAMS, DEFAULT_CITATION_PARAMS, DEFAULT_FEEDBACK_PARAMS, DEFAULT_GROUP_PARAMS, DEFAULT_TOPIC_PARAMS, LEXICAL_FIELDS, TOPIC_MIN_RECORDS } from './bm25-params.js';
 export type { Bm25Params, CitationParams, FeedbackParams, FieldValues, GroupParams, TopicParams } from './bm25-params.js';
 export type { LexicalMatch, LexicalRecord } from './lexical-record.js';
+export { Bm25IndexBuilder } from './bm25-index-builder.js';
+export { buildBm25IndexInParallel, PARALLEL_BUILD_MIN_RECORDS, type ParallelBuildOptions } from './parallel-build.js';

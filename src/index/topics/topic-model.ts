@@ -178,6 +178,26 @@ export class WordSequences {
     this.offsets.push(this.tokens.length);
   }
 
+  /**
+   * Appends texts whose words were numbered elsewhere (`vocabulary[token]`, text i spanning
+   * `tokens[offsets[i]] … tokens[offsets[i+1]]`): the result is as if each text were `add`ed.
+   */
+  addNumbered(vocabulary: readonly string[], tokens: Uint32Array, offsets: Uint32Array): void {
+    const numbers = Uint32Array.from(vocabulary, (word) => {
+      let number = this.numbers.get(word);
+      if (number === undefined) {
+        number = this.words.length;
+        this.numbers.set(word, number);
+        this.words.push(word);
+      }
+      return number;
+    });
+    for (let text = 0; text + 1 < offsets.length; text++) {
+      for (let at = offsets[text]!; at < offsets[text + 1]!; at++) this.tokens.push(numbers[tokens[at]!]!);
+      this.offsets.push(this.tokens.length);
+    }
+  }
+
   get count(): number {
     return this.offsets.length - 1;
   }
