@@ -51,7 +51,7 @@ export default defineCommand({
         });
         terminal.endProgress();
         // The derived indexes are built from what was imported, as after a sync.
-        knowledgeBase.reindex();
+        await knowledgeBase.reindex();
         if (terminal.json) return terminal.outJson({ name, ...result });
         terminal.out(
           `imported "${header.name}" as "${name}": ${result.documentsWritten} documents written${result.resumed ? `, ${result.documentsSkipped} kept from the interrupted import` : ''}, ${result.embeddingsWritten} embeddings; verified against the export:`,
