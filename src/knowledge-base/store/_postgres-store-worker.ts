@@ -11,14 +11,15 @@ import { serveSyncBridge, type BridgeWorkerData } from './sync-bridge.js';
 /** What the proxy asks the worker to open. */
 export type PostgresWorkerTarget = ({ target: 'knowledge-base' } & PostgresStoreOptions) | { target: 'api-keys'; url: string };
 
-const input = workerData as BridgeWorkerData<PostgresWorkerTarget>;
-let opening: Promise<PostgresStoreBackend | PostgresApiKeyBackend> | undefined;
-
-serveSyncBridge(input, async (method, args) => {
-  opening ??= input.data.target === 'api-keys' ? PostgresApiKeyBackend.open(input.data.url) : PostgresStoreBackend.open(input.data);
-  const backend = await opening;
-  if (method === 'open') return null;
-  const target = (backend as unknown as Record<string, unknown>)[method];
-  if (typeof target !== 'function') throw new Error(`The PostgreSQL store worker has no method ${method}.`);
-  return (target as (...values: unknown[]) => Promise<unknown>).apply(backend, args);
+serveSyncBridge(workerData as BridgeWorkerData, (data) => {
+  const target = data as PostgresWorkerTarget;
+  let opening: Promise<PostgresStoreBackend | PostgresApiKeyBackend> | undefined;
+  return async (method, args) => {
+    opening ??= target.target === 'api-keys' ? PostgresApiKeyBackend.open(target.url) : PostgresStoreBackend.open(target);
+    const backend = await opening;
+    if (method === 'open') return null;
+    const call = (backend as unknown as Record<string, unknown>)[method];
+    if (typeof call !== 'function') throw new Error(`The PostgreSQL store worker has no method ${method}.`);
+    return (call as (...values: unknown[]) => Promise<unknown>).apply(backend, args);
+  };
 });
