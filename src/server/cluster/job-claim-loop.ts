@@ -1,0 +1,132 @@
+import os from 'node:os';
+import { HangjiaError } from '../../errors/index.js';
+import type { Job } from '../api-types.js';
+import { tryAcquireDatabaseWriteLock } from './database-write-lock.js';
+import type { JobOutcome, JobProgress, PostgresJobQueue } from './postgres-job-queue.js';
+
+/** Runs one claimed job: reports progress, resolves with its result, rejects on failure. */
+export type JobExecutor = (job: Job, report: (progress: JobProgress) => void) => Promise<Record<string, unknown>>;
+
+export interface JobClaimLoopOptions {
+  /** This runner's name in `jobs.lease_owner` (default `<host>:<pid>:<random>`). */
+  owner?: string;
+  /** How long a claim lasts without a heartbeat (default 30 s); a dead runner's job waits this long. */
+  leaseMs?: number;
+  /** How often to look for a job while the queue is empty (default 1 s). */
+  pollMs?: number;
+  /** At most this many jobs at once, each of another knowledge base (default 1). */
+  concurrency?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * Takes jobs from the PostgreSQL queue and runs them until `stop()`: claim, take the knowledge
+ * base's write lock through the database, run with a heartbeat renewing the lease (a third of it
+ * apart), record the outcome, release. A job whose lock another process holds is given back.
+ * A runner killed mid-job leaves its row `running` with a lease that runs out; the next claimer
+ * runs it again, and the store's resumable sync continues where the killed one stopped.
+ */
+export class JobClaimLoop {
+  readonly owner: string;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly concurrency: number;
+  private readonly log: (line: string) => void;
+  private readonly active = new Set<Promise<void>>();
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly queue: PostgresJobQueue,
+    private readonly execute: JobExecutor,
+    options: JobClaimLoopOptions = {},
+  ) {
+    this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.pollMs = options.pollMs ?? 1_000;
+    this.concurrency = options.concurrency ?? 1;
+    this.log = options.log ?? (() => undefined);
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Looks for a job now rather than at the next poll (after a submit on this replica). */
+  poke(): void {
+    this.wake?.();
+  }
+
+  /** Stops claiming and waits for the running jobs to end. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    await Promise.all(this.active);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let claimed = false;
+      if (this.active.size < this.concurrency) {
+        try {
+          claimed = await this.claimAndStart();
+        } catch (error) {
+          // The database is unreachable for now: keep trying at the polling pace.
+          this.log(`Cannot claim a job: ${(error as Error).message}`);
+        }
+      }
+      if (!claimed && !this.stopped) await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.pollMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private async claimAndStart(): Promise<boolean> {
+    const job = await this.queue.claim(this.owner, this.leaseMs);
+    if (!job) return false;
+    const lock = await tryAcquireDatabaseWriteLock(this.queue.target, job.knowledgeBase, `worker: ${job.kind} of ${job.knowledgeBase}`);
+    if (!lock) {
+      await this.queue.yieldClaim(job.id, this.owner);
+      this.log(`Job ${job.id}: "${job.knowledgeBase}" is being written by another process; left for later.`);
+      return false;
+    }
+    const running = this.runClaimed(job).finally(async () => {
+      await lock.release();
+      this.active.delete(running);
+      this.wake?.();
+    });
+    this.active.add(running);
+    return true;
+  }
+
+  private async runClaimed(job: Job): Promise<void> {
+    const resumed = job.attempts > 1 ? ` (attempt ${job.attempts}: resuming where the last runner stopped)` : '';
+    this.log(`Job ${job.id}: ${job.kind} of "${job.knowledgeBase}" started${resumed}.`);
+    let progress: JobProgress | undefined;
+    let renewing: Promise<unknown> = Promise.resolve();
+    const heartbeat = setInterval(() => {
+      renewing = this.queue.renew(job.id, this.owner, this.leaseMs, progress).catch((error: Error) => this.log(`Job ${job.id}: lease not renewed (${error.message}).`));
+    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    let outcome: JobOutcome;
+    try {
+      const result = await this.execute(job, (next) => {
+        if (progress?.phase !== next.phase) this.log(`Job ${job.id}: ${next.phase} ${next.done}/${next.total}`);
+        progress = next;
+      });
+      outcome = { status: 'completed', result };
+    } catch (error) {
+      outcome = { status: 'failed', error: HangjiaError.is(error) ? { code: error.code, message: error.message } : { code: 'E_INTERNAL', message: (error as Error)?.message ?? String(error) } };
+    } finally {
+      clearInterval(heartbeat);
+      await renewing;
+    }
+    await this.queue.finish(job.id, outcome);
+    this.log(`Job ${job.id}: ${outcome.status}${outcome.status === 'failed' ? ` — ${outcome.error.message}` : ''}.`);
+  }
+}
