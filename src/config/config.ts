@@ -22,6 +22,16 @@ export type SearchMode = 'auto' | 'lexical' | 'vector' | 'hybrid';
 export interface HangjiaConfig {
   /** Where knowledge bases live (`HANGJIA_HOME`; default `~/.hangjia`). */
   home: string;
+  /** Where knowledge bases are stored (docs/scaling.md). */
+  store: {
+    /**
+     * A PostgreSQL database shared by every replica (`HANGJIA_STORE_URL`):
+     * `postgres://user:password@host:port/database`, optionally `?schema=name` (default schema
+     * `hangjia`; one schema holds many knowledge bases). Unset (the default): each knowledge base is
+     * a SQLite file under `home`. The password is never printed (`config show`, `kb list`, errors).
+     */
+    url?: string;
+  };
   embedding: {
     /** Default `none`: lexical search only, no model needed. */
     provider: EmbeddingProviderName;
@@ -235,6 +245,7 @@ export interface HangjiaConfig {
 
 export const DEFAULT_CONFIG: HangjiaConfig = {
   home: path.join(os.homedir(), '.hangjia'),
+  store: {},
   embedding: { provider: 'none' },
   model: { provider: 'none', temperature: 0.2, maxTokens: 1024, timeoutMs: 120_000 },
   ingest: { maxFileBytes: 50 * 1024 * 1024, include: [], exclude: [], maxRemovalShare: 0.5 },

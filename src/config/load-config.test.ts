@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { useTemporaryDirectories } from '../../test/support/temporary-directory.js';
 import { createDefaultComponents } from '../presets/index.js';
 import { DEFAULT_CONFIG } from './config.js';
-import { loadConfig } from './load-config.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describeConfig, loadConfig } from './load-config.js';
 
 const temporaryDirectory = useTemporaryDirectories();
 
@@ -26,5 +28,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: {}, cwd: temporaryDirectory(), flags: { home, 'search.titleWeight': -1 } })).toThrow('Setting "search.titleWeight" must be from 0 to 100; got -1 (from flag).');
     expect(() => loadConfig({ env: {}, cwd: temporaryDirectory(), flags: { home, 'search.groupWeight': 'lots' } })).toThrow('Setting "search.groupWeight" must be a number, got "lots" (from flag).');
     expect(() => loadConfig({ env: {}, cwd: temporaryDirectory(), flags: { home, 'search.citationWeight': -0.5 } })).toThrow('Setting "search.citationWeight" must be from 0 to 100; got -0.5 (from flag).');
+  });
+
+  it('takes store.url from the config file, HANGJIA_STORE_URL over it, and shows it without the password', () => {
+    const cwd = temporaryDirectory();
+    fs.writeFileSync(path.join(cwd, 'hangjia.config.yaml'), 'store:\n  url: postgres://app:from-file@db.internal:5432/kb\n');
+    const home = temporaryDirectory();
+    const fromFile = loadConfig({ env: {}, cwd, flags: { home } });
+    expect(fromFile.config.store.url).toBe('postgres://app:from-file@db.internal:5432/kb');
+    expect(fromFile.provenance['store.url']).toBe(`file:${path.join(cwd, 'hangjia.config.yaml')}`);
+    const fromEnvironment = loadConfig({ env: { HANGJIA_STORE_URL: 'postgres://app:from-env@127.0.0.1:6543/kb?schema=firm' }, cwd, flags: { home } });
+    expect(fromEnvironment.config.store.url).toBe('postgres://app:from-env@127.0.0.1:6543/kb?schema=firm');
+    expect(describeConfig(fromEnvironment).find(([key]) => key === 'store.url')).toEqual(['store.url', '"postgres://app:***@127.0.0.1:6543/kb?schema=firm"', 'env:HANGJIA_STORE_URL']);
+  });
+
+  it('leaves store.url unset by default: knowledge bases are SQLite files under home', () => {
+    const loaded = loadConfig({ env: {}, cwd: temporaryDirectory(), flags: { home: temporaryDirectory() } });
+    expect(loaded.config.store).toEqual({});
+    expect(describeConfig(loaded).find(([key]) => key === 'store.url')).toEqual(['store.url', '(unset)', 'default']);
   });
 });

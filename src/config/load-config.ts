@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { HangjiaError } from '../errors/index.js';
+import { redactUrlPassword } from '../support/index.js';
 import { DEFAULT_CONFIG, type HangjiaConfig } from './config.js';
 
 /** Where a setting's value came from. */
@@ -25,6 +26,7 @@ export interface LoadConfigOptions {
 /** Environment variable → dotted key. The first variable listed for a key wins. */
 const ENVIRONMENT_KEYS: ReadonlyArray<[string, string]> = [
   ['HANGJIA_HOME', 'home'],
+  ['HANGJIA_STORE_URL', 'store.url'],
   ['HANGJIA_EMBEDDING_PROVIDER', 'embedding.provider'],
   ['HANGJIA_EMBEDDING_BASE_URL', 'embedding.baseURL'],
   ['HANGJIA_BASE_URL', 'embedding.baseURL'],
@@ -99,6 +101,8 @@ const ENUM_KEYS: Record<string, readonly string[]> = {
 const BOOLEAN_KEYS = new Set(['answer.strict', 'answer.graph']);
 /** Settings that must never be printed or saved. */
 export const SECRET_KEYS = new Set(['embedding.apiKey', 'model.apiKey', 'rerank.apiKey']);
+/** Settings that are URLs which may carry a password: printed with the password masked. */
+const URL_WITH_PASSWORD_KEYS = new Set(['store.url']);
 
 /**
  * Merges defaults, config file, environment and flags, recording where each value came from
@@ -268,6 +272,7 @@ function setKey(config: HangjiaConfig, key: string, raw: unknown, layer: ConfigL
 
 function optionalKeys(): string[] {
   return [
+    'store.url',
     ...['baseURL', 'apiKey', 'model', 'modelPath', 'modelDir', 'dimensions', 'threads', 'queryPrefix', 'documentPrefix'].map((name) => `embedding.${name}`),
     ...['baseURL', 'apiKey', 'model', 'modelPath', 'loraPath', 'threads', 'contextSize'].map((name) => `model.${name}`),
     'answer.historyTokens',
@@ -298,7 +303,8 @@ export function describeConfig(loaded: LoadedConfig): Array<[string, string, Con
   const keys = [...new Set([...flattenKeys(DEFAULT_CONFIG), ...optionalKeys(), ...Object.keys(flat)])];
   return keys.map((key) => {
     const value = flat[key];
-    const shown = value === undefined ? '(unset)' : SECRET_KEYS.has(key) ? '********' : JSON.stringify(value);
+    const shown =
+      value === undefined ? '(unset)' : SECRET_KEYS.has(key) ? '********' : URL_WITH_PASSWORD_KEYS.has(key) ? JSON.stringify(redactUrlPassword(String(value))) : JSON.stringify(value);
     return [key, shown, loaded.provenance[key] ?? 'default'];
   });
 }

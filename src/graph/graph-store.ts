@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { KnowledgeBaseStore } from '../knowledge-base/index.js';
+import type Database from 'better-sqlite3';
+import { sqliteDatabaseOf, type KnowledgeBaseStore } from '../knowledge-base/index.js';
 import { HangjiaError } from '../errors/index.js';
 import type { Extractor, ExtractedFact, RejectedFact } from './graph-fact.js';
 import { RULES_VERSION } from './rule-extractors.js';
@@ -131,25 +132,26 @@ export interface ExtractionState {
   outputTokens: number;
 }
 
+/** How graph commands are named when the store cannot hold the graph (the PostgreSQL store). */
+export const GRAPH_FEATURE = 'The knowledge graph (graph build, graph query, graph answers)';
+
 /** The graph tables of one knowledge base store: the migration, facts in and out, extraction state. */
 export class GraphStore {
   readonly store: KnowledgeBaseStore;
+  readonly database: Database.Database;
 
   /** Creates the graph tables when missing (a knowledge base without a graph has none). */
   constructor(store: KnowledgeBaseStore) {
     this.store = store;
+    this.database = sqliteDatabaseOf(store, GRAPH_FEATURE);
     const found = Number(store.getMeta(GRAPH_META.tablesVersion) ?? GRAPH_TABLES_VERSION);
     if (found > GRAPH_TABLES_VERSION) {
       throw new HangjiaError('E_KB_VERSION', `This knowledge base's graph was written by a newer hangjia (graph tables ${found}; this one reads up to ${GRAPH_TABLES_VERSION}). Upgrade hangjia.`, {
         details: { found, supported: GRAPH_TABLES_VERSION },
       });
     }
-    store.database.exec(GRAPH_TABLES);
+    this.database.exec(GRAPH_TABLES);
     if (store.getMeta(GRAPH_META.tablesVersion) === undefined) store.setMeta(GRAPH_META.tablesVersion, String(GRAPH_TABLES_VERSION));
-  }
-
-  get database(): KnowledgeBaseStore['database'] {
-    return this.store.database;
   }
 
   /** The extraction state of every text hash for `extractor`. */

@@ -1,7 +1,8 @@
-import type { KnowledgeBaseStore } from '../knowledge-base/index.js';
+import { sqliteDatabaseOf, type KnowledgeBaseStore } from '../knowledge-base/index.js';
 import { EntityNames } from './entity-names.js';
 import type { Extractor } from './graph-fact.js';
 import { findAttribute, type GraphSchema } from './graph-schema.js';
+import { GRAPH_FEATURE } from './graph-store.js';
 
 /** Where a graph row came from: the chunk and the evidence span in its text. */
 export interface Provenance {
@@ -90,7 +91,7 @@ export class KnowledgeGraph {
     this.store = store;
     this.schema = schema;
     this.names = new EntityNames(schema);
-    const database = store.database;
+    const database = sqliteDatabaseOf(store, GRAPH_FEATURE);
     const names = new Map<number, string[]>();
     for (const row of database.prepare('SELECT node_id, name FROM graph_names ORDER BY node_id, name').all() as Array<{ node_id: number; name: string }>) {
       push(names, row.node_id, row.name);

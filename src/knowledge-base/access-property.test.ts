@@ -4,7 +4,7 @@ import { canReadDocument } from '../access/index.js';
 import { DEFAULT_CONFIG } from '../config/index.js';
 import { createDefaultComponents } from '../presets/index.js';
 import { useTemporaryDirectories, writeFiles } from '../../test/support/temporary-directory.js';
-import { createKnowledgeBase, type KnowledgeBase } from './index.js';
+import { createKnowledgeBase, sqliteDatabaseOf, type KnowledgeBase } from './index.js';
 
 const temporaryDirectory = useTemporaryDirectories();
 const DOCUMENTS = 12;
@@ -53,7 +53,7 @@ describe('the access filter, on generated group assignments and callers', () => 
           expect(kb.listDocuments({ access }).map((document) => document.id).sort()).toEqual([...readable].sort());
           expect(kb.stats({ access }).documents).toBe(readable.size);
           for (const id of ids) {
-            const chunkId = kb.store.database.prepare('SELECT id FROM chunks WHERE document_id = ? LIMIT 1').pluck().get(id) as string;
+            const chunkId = sqliteDatabaseOf(kb.store, 'this test').prepare('SELECT id FROM chunks WHERE document_id = ? LIMIT 1').pluck().get(id) as string;
             expect(kb.getChunk(chunkId, { access }) !== undefined).toBe(readable.has(id));
           }
         },

@@ -7,7 +7,7 @@ import { HangjiaError } from '../errors/index.js';
 import { createDefaultComponents } from '../presets/index.js';
 import { useTemporaryDirectories, writeFiles } from '../../test/support/temporary-directory.js';
 import { ACCESS_CORPUS, SALARY_SECRET } from './__fixtures__/access-corpus.js';
-import { createKnowledgeBase, openKnowledgeBase, STORE_SCHEMA_VERSION, type KnowledgeBase, type KnowledgeBaseSettings } from './index.js';
+import { createKnowledgeBase, openKnowledgeBase, sqliteDatabaseOf, STORE_SCHEMA_VERSION, type KnowledgeBase, type KnowledgeBaseSettings } from './index.js';
 
 const temporaryDirectory = useTemporaryDirectories();
 
@@ -120,7 +120,7 @@ describe('per-document access groups', () => {
   it('updates changed groups on sync without re-reading the files', async () => {
     const { kb, root } = await hrKnowledgeBase();
     // With nothing changed, a sync writes only its own run record (one insert, one update).
-    const changes = (): number => kb.store.database.prepare('SELECT total_changes()').pluck().get() as number;
+    const changes = (): number => sqliteDatabaseOf(kb.store, 'this test').prepare('SELECT total_changes()').pluck().get() as number;
     const before = changes();
     expect(await kb.sync()).toMatchObject({ unchanged: 6, accessChanged: 0 });
     expect(changes() - before).toBe(2);

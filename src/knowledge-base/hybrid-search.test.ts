@@ -8,7 +8,7 @@ import { createChunker } from '../chunking/index.js';
 import { DEFAULT_CONFIG } from '../config/index.js';
 import type { DisposableEmbeddingModel, EmbeddingModel } from '../models/index.js';
 import { createTransformersEmbeddingModel } from '../providers/index.js';
-import { createKnowledgeBase, openKnowledgeBase, type KnowledgeBaseComponents } from './index.js';
+import { createKnowledgeBase, openKnowledgeBase, sqliteDatabaseOf, type KnowledgeBaseComponents } from './index.js';
 
 const temporaryDirectory = useTemporaryDirectories();
 const models: DisposableEmbeddingModel[] = [];
@@ -38,7 +38,7 @@ describe('hybrid search with a local embedding model (tiny ONNX model generated 
     const settings = { sources: [root], include: [], exclude: [], maxFileBytes: DEFAULT_CONFIG.ingest.maxFileBytes, chunking: DEFAULT_CONFIG.chunking };
     const kb = createKnowledgeBase({ home, name: 'hybrid', settings }, await components(true));
     const first = await kb.sync();
-    const chunkTexts = kb.store.database.prepare('SELECT COUNT(DISTINCT text_hash) AS n FROM chunks').get() as { n: number };
+    const chunkTexts = sqliteDatabaseOf(kb.store, 'this test').prepare('SELECT COUNT(DISTINCT text_hash) AS n FROM chunks').get() as { n: number };
     expect(first.chunksEmbedded).toBe(chunkTexts.n);
     expect(kb.stats()).toMatchObject({ embeddings: chunkTexts.n, index: { vector: { dimensions: TINY_EMBEDDER_DIMENSIONS, chunks: first.chunksWritten } } });
 

@@ -14,7 +14,19 @@ export {
   type KnowledgeBaseSyncOptions,
   type IndexNotices,
 } from './knowledge-base.js';
-export { KnowledgeBaseStore, STORE_SCHEMA_VERSION, type StoredChunk, type SourceFileRow, type DocumentSummary } from './knowledge-base-store.js';
+export {
+  SqliteKnowledgeBaseStore,
+  STORE_SCHEMA_VERSION,
+  sqliteDatabaseOf,
+  type KnowledgeBaseStore,
+  type StoredChunk,
+  type StoredDocument,
+  type SourceFileRow,
+  type DocumentSummary,
+  type DocumentWithChunks,
+  type StoreCounts,
+  type IngestRun,
+} from './knowledge-base-store.js';
 export type { AccessFilter } from '../access/index.js';
 export { type IndexManifest } from './derived-indexes.js';
 export { DEFAULT_MAX_REMOVAL_SHARE, type MassRemoval, type SyncCounters, type SyncProgress, type SyncPhase, type SyncProblem } from './sync-knowledge-base.js';

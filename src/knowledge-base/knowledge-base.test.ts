@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG } from '../config/index.js';
 import { createDefaultComponents } from '../presets/index.js';
 import { useTemporaryDirectories, writeFiles } from '../../test/support/temporary-directory.js';
 import { MANIFEST_VERSION } from './derived-indexes.js';
-import { createKnowledgeBase, openKnowledgeBase, type KnowledgeBaseSettings } from './index.js';
+import { createKnowledgeBase, openKnowledgeBase, sqliteDatabaseOf, type KnowledgeBaseSettings } from './index.js';
 
 const temporaryDirectory = useTemporaryDirectories();
 
@@ -58,7 +58,7 @@ describe('knowledge base', () => {
     expect(top.documentPath).toBe(path.join(root, 'handbook.txt'));
     expect(top.chunk.headingPath).toEqual(['星河网络员工手册', '第二章 劳动合同', '第二条']);
     // Offsets point into the stored document text: the article is exactly where the chunk says.
-    const row = kb.store.database.prepare('SELECT text FROM documents WHERE id = ?').get(top.chunk.documentId) as { text: string };
+    const row = sqliteDatabaseOf(kb.store, 'this test').prepare('SELECT text FROM documents WHERE id = ?').get(top.chunk.documentId) as { text: string };
     expect(row.text.slice(top.chunk.start, top.chunk.end)).toContain('试用期不得超过六个月');
     kb.close();
   });

@@ -11,7 +11,7 @@ import { retrieve, type RetrievalResult, type RetrieveOptions } from '../retriev
 import type { SourceFile, SourceOptions } from '../sources/index.js';
 import { buildDerivedIndexes, indexStaleness, loadDerivedIndexes, loadLastCompleteIndexes, readManifest, type DerivedIndexes, type IndexManifest, type IndexRequirements } from './derived-indexes.js';
 import { assertWritable, databasePath, isWritable, indexDirectory, knowledgeBaseDirectory, listKnowledgeBaseNames } from './knowledge-base-paths.js';
-import { KnowledgeBaseStore, type DocumentSummary, type StoredChunk } from './knowledge-base-store.js';
+import { SqliteKnowledgeBaseStore, type DocumentSummary, type KnowledgeBaseStore, type StoredChunk } from './knowledge-base-store.js';
 import { describeWriteLockHolder, tryAcquireWriteLock, writeLockHolder, type WriteLock, type WriteLockHolder } from './write-lock.js';
 import { syncSourceFiles, type SyncCounters, type SyncOptions, type SyncProgress } from './sync-knowledge-base.js';
 
@@ -487,15 +487,11 @@ export function createKnowledgeBase(
   // exists with its settings or not at all (no kb.sqlite that `kb sync` cannot read).
   const draft = path.join(directory, 'kb.sqlite.creating');
   for (const file of [draft, `${draft}-wal`, `${draft}-shm`]) fs.rmSync(file, { force: true });
-  const draftStore = KnowledgeBaseStore.open(draft, { create: true });
-  draftStore.database.transaction(() => {
-    draftStore.setMeta('name', options.name);
-    draftStore.setMeta('createdAt', new Date().toISOString());
-    draftStore.setMeta('settings', JSON.stringify(options.settings));
-  })();
+  const draftStore = SqliteKnowledgeBaseStore.open(draft, { create: true });
+  draftStore.setMetaEntries({ name: options.name, createdAt: new Date().toISOString(), settings: JSON.stringify(options.settings) });
   draftStore.close();
   fs.renameSync(draft, databasePath(directory));
-  const store = KnowledgeBaseStore.open(databasePath(directory), { create: false });
+  const store = SqliteKnowledgeBaseStore.open(databasePath(directory), { create: false });
   return new KnowledgeBase(options.name, directory, store, resolveComponents(components, options.settings));
 }
 
@@ -516,7 +512,7 @@ function discardDirectory(directory: string): void {
 
 /**
  * Opens an existing knowledge base; `E_KB_NOT_FOUND` names the ones that exist. `readOnly` opens
- * the database with SQLite's read-only flag (see `KnowledgeBaseStore.openReadOnly`): for commands
+ * the database with SQLite's read-only flag (see `SqliteKnowledgeBaseStore.openReadOnly`): for commands
  * that write nothing, so they work where the knowledge base cannot be written; a stale index is
  * then rebuilt in memory only.
  */
@@ -531,7 +527,7 @@ export function openKnowledgeBase(options: { home: string; name: string; readOnl
     );
   }
   if (!options.readOnly) assertWritable(directory, 'write to the knowledge base in');
-  const store = options.readOnly ? KnowledgeBaseStore.openReadOnly(databasePath(directory)) : KnowledgeBaseStore.open(databasePath(directory), { create: false });
+  const store = options.readOnly ? SqliteKnowledgeBaseStore.openReadOnly(databasePath(directory)) : SqliteKnowledgeBaseStore.open(databasePath(directory), { create: false });
   const settings = JSON.parse(store.getMeta('settings') ?? 'null') as KnowledgeBaseSettings;
   return new KnowledgeBase(options.name, directory, store, resolveComponents(components, settings));
 }

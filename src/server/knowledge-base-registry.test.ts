@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openKnowledgeBase } from '../knowledge-base/index.js';
+import { openKnowledgeBase, sqliteDatabaseOf, type KnowledgeBase } from '../knowledge-base/index.js';
 import { createDefaultComponents } from '../presets/index.js';
 import { useTemporaryDirectories } from '../../test/support/temporary-directory.js';
 import { createTestKnowledgeBase, testConfig } from './__fixtures__/test-server.js';
@@ -41,17 +41,17 @@ describe('KnowledgeBaseRegistry', () => {
     const registry = new KnowledgeBaseRegistry(home, createDefaultComponents(testConfig(home)));
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    let used: { store: { database: { open: boolean } } } | undefined;
+    let used: KnowledgeBase | undefined;
     const request = registry.use('hr', async (knowledgeBase) => {
       used = knowledgeBase;
       await held;
       return knowledgeBase.store.counts().documents;
     });
     registry.refresh('hr');
-    expect(used!.store.database.open).toBe(true);
+    expect(sqliteDatabaseOf(used!.store, 'this test').open).toBe(true);
     release();
     expect(await request).toBe(1);
-    expect(used!.store.database.open).toBe(false);
+    expect(sqliteDatabaseOf(used!.store, 'this test').open).toBe(false);
     registry.closeAll();
   });
 });

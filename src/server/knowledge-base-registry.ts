@@ -62,8 +62,7 @@ export class KnowledgeBaseRegistry {
     if (entry.pinned) return;
     // Loading first: a search under the read transaction must find its indexes in memory.
     entry.knowledgeBase.hasVectorSearch();
-    entry.knowledgeBase.store.database.exec('BEGIN');
-    entry.knowledgeBase.store.generation();
+    entry.knowledgeBase.store.pinSnapshot();
     entry.pinned = true;
   }
 
@@ -106,7 +105,7 @@ export class KnowledgeBaseRegistry {
   }
 
   private close(entry: OpenKnowledgeBase): void {
-    if (entry.pinned && entry.knowledgeBase.store.database.inTransaction) entry.knowledgeBase.store.database.exec('COMMIT');
+    if (entry.pinned) entry.knowledgeBase.store.releaseSnapshot();
     entry.knowledgeBase.close();
   }
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/index.js';
-import { openKnowledgeBase } from '../../src/knowledge-base/index.js';
+import { openKnowledgeBase, sqliteDatabaseOf } from '../../src/knowledge-base/index.js';
 import { createDefaultComponents } from '../../src/presets/index.js';
 import { runCliCaptured } from '../support/run-cli.js';
 import { useTemporaryDirectories, writeFiles } from '../support/temporary-directory.js';
@@ -51,7 +51,7 @@ describe('an ingest killed mid-way', () => {
     expect(stored.documents).toBeLessThan(FILE_COUNT);
     expect(stored.lastRuns[0]!.status).toBe('running');
     // Whole files only: every stored document has all of its chunks, ending at the end of its text.
-    const partial = interrupted.store.database
+    const partial = sqliteDatabaseOf(interrupted.store, 'this test')
       .prepare(
         `SELECT d.id FROM documents d LEFT JOIN (SELECT document_id, MAX(end_offset) AS last FROM chunks GROUP BY document_id) c
          ON c.document_id = d.id WHERE c.last IS NULL OR c.last < LENGTH(RTRIM(d.text, char(10)))`,
