@@ -106,7 +106,7 @@ postgres.describe('the PostgreSQL job queue', () => {
     try {
       const job = await queue.submit('sync', 'hr', 'upload');
       const script = [
-        `import { parseStoreUrl } from ${JSON.stringify(path.join(REPOSITORY, 'src/server/cluster/postgres-connection.ts'))};`,
+        `import { parseStoreUrl } from ${JSON.stringify(path.join(REPOSITORY, 'src/knowledge-base/store/store-url.ts'))};`,
         `import { PostgresJobQueue } from ${JSON.stringify(path.join(REPOSITORY, 'src/server/cluster/postgres-job-queue.ts'))};`,
         `import { JobClaimLoop } from ${JSON.stringify(path.join(REPOSITORY, 'src/server/cluster/job-claim-loop.ts'))};`,
         `import { countingExecutor } from ${JSON.stringify(path.join(REPOSITORY, 'src/server/cluster/__fixtures__/counting-job.ts'))};`,

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { HangjiaError } from '../../errors/index.js';
+import { storeConnectError } from '../../knowledge-base/store/store-connect-error.js';
 import { quoteIdentifier, type PostgresTarget } from './postgres-connection.js';
 
 /**
@@ -61,8 +62,8 @@ export async function migrateReplicaTables(client: pg.ClientBase, target: Postgr
     if (current > LATEST_REPLICA_MIGRATION) {
       throw new HangjiaError(
         'E_STORE_VERSION',
-        `The PostgreSQL store at ${target.where} (schema ${target.schema}) has replica tables of version ${current}; this hangjia knows up to ${LATEST_REPLICA_MIGRATION}. Upgrade hangjia on this machine.`,
-        { details: { where: target.where, found: current, known: LATEST_REPLICA_MIGRATION } },
+        `The PostgreSQL store ${target.display} has replica tables of version ${current}; this hangjia knows up to ${LATEST_REPLICA_MIGRATION}. Upgrade hangjia on this machine.`,
+        { details: { host: target.host, port: target.port, schema: target.schema, found: current, known: LATEST_REPLICA_MIGRATION } },
       );
     }
     await client.query(`SET LOCAL search_path TO ${quoteIdentifier(target.schema)}`);
@@ -75,9 +76,6 @@ export async function migrateReplicaTables(client: pg.ClientBase, target: Postgr
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     if (HangjiaError.is(error)) throw error;
-    throw new HangjiaError('E_STORE_CONNECT', `Cannot reach the PostgreSQL store at ${target.where} (step: migrate): ${(error as Error).message}`, {
-      details: { where: target.where },
-      cause: error,
-    });
+    throw storeConnectError(target, 'migrate', error);
   }
 }
