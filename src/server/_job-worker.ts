@@ -18,6 +18,11 @@ export interface JobWorkerInput {
   kind: 'sync' | 'reindex';
   /** Why the job was queued: a sync after deleting a document removes what the caller asked to remove. */
   reason?: string;
+  /**
+   * The caller holds the knowledge base's write lock already: the database lock a PostgreSQL
+   * queue's runner takes (`cluster/job-claim-loop.ts`), which excludes writers on every machine.
+   */
+  lockHeldByCaller?: boolean;
 }
 
 export type JobWorkerMessage =
@@ -54,8 +59,7 @@ function includeUploadsFolder(knowledgeBase: KnowledgeBase): void {
 try {
   const knowledgeBase = openKnowledgeBase({ home: input.config.home, name: input.knowledgeBase }, createDefaultComponents(input.config));
   try {
-    // The same write lock as the CLI's writers: a `kb sync` run beside the server waits for this job, and the reverse.
-    await withWriteLock(knowledgeBase.directory, async () => {
+    const run = async (): Promise<void> => {
       if (input.kind === 'sync') {
         includeUploadsFolder(knowledgeBase);
         // A sync the server queues after deleting an upload may remove every document (the last upload went);
@@ -67,7 +71,10 @@ try {
         const manifest = knowledgeBase.reindex({ onProgress });
         post({ type: 'completed', result: { generation: manifest.generation } });
       }
-    }, { command: `hangjia serve (${input.kind} job)` });
+    };
+    // Else the same write lock as the CLI's writers: a `kb sync` run beside the server waits for this job, and the reverse.
+    if (input.lockHeldByCaller) await run();
+    else await withWriteLock(knowledgeBase.directory, run, { command: `hangjia serve (${input.kind} job)` });
   } finally {
     knowledgeBase.close();
   }

@@ -194,7 +194,7 @@ function toJobError(error: unknown): { code: string; message: string } {
  * loader in the new thread — a development dependency only; `--import` in a worker's `execArgv`
  * is not honoured.
  */
-function createJobWorker(input: JobWorkerInput): Worker {
+export function createJobWorker(input: JobWorkerInput): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./_job-worker.js', import.meta.url), { workerData: input });
   const source = new URL('./_job-worker.ts', import.meta.url).href;
   return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`, { eval: true, workerData: input });

@@ -4,8 +4,11 @@ import type { Job } from '../api-types.js';
 import { tryAcquireDatabaseWriteLock } from './database-write-lock.js';
 import type { JobOutcome, JobProgress, PostgresJobQueue } from './postgres-job-queue.js';
 
-/** Runs one claimed job: reports progress, resolves with its result, rejects on failure. */
-export type JobExecutor = (job: Job, report: (progress: JobProgress) => void) => Promise<Record<string, unknown>>;
+/**
+ * Runs one claimed job: reports progress, resolves with its result, rejects on failure. `signal`
+ * aborts when the runner stops (the job is left for another runner, not failed).
+ */
+export type JobExecutor = (job: Job, report: (progress: JobProgress) => void, signal?: AbortSignal) => Promise<Record<string, unknown>>;
 
 export interface JobClaimLoopOptions {
   /** This runner's name in `jobs.lease_owner` (default `<host>:<pid>:<random>`). */
@@ -33,6 +36,7 @@ export class JobClaimLoop {
   private readonly concurrency: number;
   private readonly log: (line: string) => void;
   private readonly active = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
   private stopped = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
@@ -58,9 +62,14 @@ export class JobClaimLoop {
     this.wake?.();
   }
 
-  /** Stops claiming and waits for the running jobs to end. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming and waits for the running jobs to end; with `abandon`, stops them instead and
+   * hands them back to the queue (claimable at once: another runner resumes them from what was
+   * committed).
+   */
+  async stop(options: { abandon?: boolean } = {}): Promise<void> {
     this.stopped = true;
+    if (options.abandon) this.stopping.abort(new HangjiaError('E_ABORTED', 'The job runner is stopping.'));
     this.wake?.();
     await this.loop;
     await Promise.all(this.active);
@@ -115,18 +124,35 @@ export class JobClaimLoop {
     }, Math.max(50, Math.floor(this.leaseMs / 3)));
     let outcome: JobOutcome;
     try {
-      const result = await this.execute(job, (next) => {
-        if (progress?.phase !== next.phase) this.log(`Job ${job.id}: ${next.phase} ${next.done}/${next.total}`);
-        progress = next;
-      });
+      const result = await this.execute(
+        job,
+        (next) => {
+          if (progress?.phase !== next.phase) this.log(`Job ${job.id}: ${next.phase} ${next.done}/${next.total}`);
+          progress = next;
+        },
+        this.stopping.signal,
+      );
       outcome = { status: 'completed', result };
     } catch (error) {
+      if (this.stopping.signal.aborted) {
+        clearInterval(heartbeat);
+        await renewing;
+        await this.queue.abandon(job.id).catch(() => undefined);
+        this.log(`Job ${job.id}: stopped; left for another runner to resume.`);
+        return;
+      }
       outcome = { status: 'failed', error: HangjiaError.is(error) ? { code: error.code, message: error.message } : { code: 'E_INTERNAL', message: (error as Error)?.message ?? String(error) } };
     } finally {
       clearInterval(heartbeat);
       await renewing;
     }
-    await this.queue.finish(job.id, outcome);
+    try {
+      await this.queue.finish(job.id, outcome);
+    } catch (error) {
+      // Unrecorded, the job runs again when its lease runs out: sync is resumable, so it finds the work done.
+      this.log(`Job ${job.id}: could not record its end (${(error as Error).message}).`);
+      return;
+    }
     this.log(`Job ${job.id}: ${outcome.status}${outcome.status === 'failed' ? ` — ${outcome.error.message}` : ''}.`);
   }
 }

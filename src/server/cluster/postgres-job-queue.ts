@@ -137,6 +137,11 @@ export class PostgresJobQueue {
     );
   }
 
+  /** Hands back a job its runner stopped before the end: claimable at once, the attempt counted. */
+  async abandon(id: string): Promise<void> {
+    await this.pool.query(`UPDATE jobs SET leased_until = clock_timestamp(), updated_at = clock_timestamp() WHERE id = $1 AND status = 'running'`, [id]);
+  }
+
   /** Records how the job ended (by the runner holding the write lock); false when it had already ended. */
   async finish(id: string, outcome: JobOutcome): Promise<boolean> {
     const { rowCount } = await this.pool.query(
