@@ -27,9 +27,23 @@ export class KnowledgeBaseRegistry {
   private readonly components: KnowledgeBaseComponentsSource;
   private readonly open = new Map<string, OpenKnowledgeBase>();
 
-  constructor(home: string, components: KnowledgeBaseComponentsSource) {
+  /**
+   * `pinOnOpen` (replicas on a PostgreSQL store): every instance is pinned from its opening, so it
+   * answers from one log position, and only a `refresh` — driven by the change log (see
+   * `cluster/replica-index-follower.ts`) — moves it on; writers elsewhere never make a search rebuild.
+   */
+  constructor(
+    home: string,
+    components: KnowledgeBaseComponentsSource,
+    private readonly options: { pinOnOpen?: boolean } = {},
+  ) {
     this.home = home;
     this.components = components;
+  }
+
+  /** Whether `name` has a serving instance now (a knowledge base never searched here has none to refresh). */
+  isOpen(name: string): boolean {
+    return this.open.has(name);
   }
 
   /** Every knowledge base under the home directory, sorted. */
@@ -95,6 +109,12 @@ export class KnowledgeBaseRegistry {
       }
       entry = { knowledgeBase: openKnowledgeBase({ home: this.home, name }, this.components), users: 0, retired: false, pinned: false };
       this.open.set(name, entry);
+      if (this.options.pinOnOpen) {
+        // Snapshot first, then the indexes of exactly that generation.
+        entry.knowledgeBase.store.pinSnapshot();
+        entry.pinned = true;
+        entry.knowledgeBase.hasVectorSearch();
+      }
     }
     return entry;
   }

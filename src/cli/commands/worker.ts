@@ -3,6 +3,7 @@ import { HangjiaError } from '../../errors/index.js';
 import { parseStoreUrl, resolveStoreUrl } from '../../knowledge-base/store/store-url.js';
 import { JobClaimLoop } from '../../server/cluster/job-claim-loop.js';
 import { PostgresJobQueue } from '../../server/cluster/postgres-job-queue.js';
+import { publishIndexes } from '../../server/cluster/replica-index-follower.js';
 import { threadJobExecutor } from '../../server/cluster/thread-job-executor.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 
@@ -29,7 +30,12 @@ export default defineCommand({
     }
     const target = parseStoreUrl(url);
     const queue = await PostgresJobQueue.open(target, 'hangjia worker');
-    const loop = new JobClaimLoop(queue, threadJobExecutor(config), { concurrency, log: (line) => terminal.info(line) });
+    const loop = new JobClaimLoop(queue, threadJobExecutor(config), {
+      concurrency,
+      log: (line) => terminal.info(line),
+      // The replicas load the indexes the job built rather than each building them.
+      afterSuccess: (job) => publishIndexes(target, config.home, job.knowledgeBase),
+    });
     const stopped = new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));

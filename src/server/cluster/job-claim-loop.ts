@@ -19,6 +19,8 @@ export interface JobClaimLoopOptions {
   pollMs?: number;
   /** At most this many jobs at once, each of another knowledge base (default 1). */
   concurrency?: number;
+  /** Runs after a job succeeds, still under its write lock (a replica publishes the indexes the job built). */
+  afterSuccess?: (job: Job) => Promise<void>;
   log?: (line: string) => void;
 }
 
@@ -35,6 +37,7 @@ export class JobClaimLoop {
   private readonly pollMs: number;
   private readonly concurrency: number;
   private readonly log: (line: string) => void;
+  private readonly afterSuccess: ((job: Job) => Promise<void>) | undefined;
   private readonly active = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
   private stopped = false;
@@ -51,10 +54,16 @@ export class JobClaimLoop {
     this.pollMs = options.pollMs ?? 1_000;
     this.concurrency = options.concurrency ?? 1;
     this.log = options.log ?? (() => undefined);
+    this.afterSuccess = options.afterSuccess;
   }
 
   start(): void {
     this.loop ??= this.run();
+  }
+
+  /** Jobs this loop runs now. */
+  runningCount(): number {
+    return this.active.size;
   }
 
   /** Looks for a job now rather than at the next poll (after a submit on this replica). */
@@ -133,6 +142,7 @@ export class JobClaimLoop {
         this.stopping.signal,
       );
       outcome = { status: 'completed', result };
+      await this.afterSuccess?.(job).catch((error: Error) => this.log(`Job ${job.id}: done, but its follow-up failed (${error.message}).`));
     } catch (error) {
       if (this.stopping.signal.aborted) {
         clearInterval(heartbeat);
