@@ -18,11 +18,6 @@ export interface JobWorkerInput {
   kind: 'sync' | 'reindex';
   /** Why the job was queued: a sync after deleting a document removes what the caller asked to remove. */
   reason?: string;
-  /**
-   * The caller holds the knowledge base's write lock already: the database lock a PostgreSQL
-   * queue's runner takes (`cluster/job-claim-loop.ts`), which excludes writers on every machine.
-   */
-  lockHeldByCaller?: boolean;
 }
 
 export type JobWorkerMessage =
@@ -59,7 +54,8 @@ function includeUploadsFolder(knowledgeBase: KnowledgeBase): void {
 try {
   const knowledgeBase = openKnowledgeBase({ home: input.config.home, name: input.knowledgeBase }, createDefaultComponents(input.config));
   try {
-    const run = async (): Promise<void> => {
+    // The same write lock as the CLI's writers: a `kb sync` run beside the server waits for this job, and the reverse.
+    await withWriteLock(knowledgeBase.directory, async () => {
       if (input.kind === 'sync') {
         includeUploadsFolder(knowledgeBase);
         // A sync the server queues after deleting an upload may remove every document (the last upload went);
@@ -71,10 +67,7 @@ try {
         const manifest = knowledgeBase.reindex({ onProgress });
         post({ type: 'completed', result: { generation: manifest.generation } });
       }
-    };
-    // Else the same write lock as the CLI's writers: a `kb sync` run beside the server waits for this job, and the reverse.
-    if (input.lockHeldByCaller) await run();
-    else await withWriteLock(knowledgeBase.directory, run, { command: `hangjia serve (${input.kind} job)` });
+    }, { command: `hangjia serve (${input.kind} job)` });
   } finally {
     knowledgeBase.close();
   }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { needsTestStore } from '../../../test/support/postgres.js';
 import { useTemporaryDirectories } from '../../../test/support/temporary-directory.js';
 import { parseStoreUrl, resolveStoreUrl } from '../../knowledge-base/store/store-url.js';
@@ -16,7 +16,9 @@ const postgres = needsTestStore();
 describe('hangjia worker', () => {
   it('refuses to start without a PostgreSQL store, saying which setting to give', async () => {
     const { runCliCaptured } = await import('../../../test/support/run-cli.js');
-    const run = await runCliCaptured(['worker'], { home: temporaryDirectory(), env: { HANGJIA_TEST_STORE_URL: '' } });
+    // Also in the PostgreSQL pass of npm test, whose harness variable would otherwise give it a store.
+    vi.stubEnv('HANGJIA_TEST_STORE_URL', '');
+    const run = await runCliCaptured(['worker'], { home: temporaryDirectory() }).finally(() => vi.unstubAllEnvs());
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('hangjia worker takes jobs from a PostgreSQL store, and store.url is unset');
   });

@@ -17,10 +17,10 @@ export default defineCommand({
     ...COMMON_ARGS,
   },
   async run({ args, data }) {
-    const { session, terminal, loaded } = openSession(data, args);
+    const { terminal, loaded } = openSession(data, args);
     const config = loaded.config;
     const concurrency = numberFlag('concurrency', args.concurrency, { min: 1, max: 64 }) ?? 1;
-    const url = resolveStoreUrl(config.home, config.store.url, session.env);
+    const url = resolveStoreUrl(config.home, config.store.url);
     if (url === undefined) {
       throw new HangjiaError(
         'E_CONFIG',

@@ -66,3 +66,31 @@ export async function databaseWriteLockHolder(client: pg.ClientBase, knowledgeBa
   const row = rows[0];
   return row ? { applicationName: row.application_name, since: row.since.toISOString() } : undefined;
 }
+
+/**
+ * Takes the database write lock of `knowledgeBase`, waiting while another writer holds it:
+ * `onWait` is told once who that is, then this tries again every `pollMs` (default 250) until
+ * the lock is free or `signal` aborts. The database twin of `acquireWriteLock`.
+ */
+export async function acquireDatabaseWriteLock(
+  target: PostgresTarget,
+  knowledgeBase: string,
+  options: { command: string; onWait?: (holder: DatabaseWriteLockHolder | undefined) => void; signal?: AbortSignal; pollMs?: number },
+): Promise<DatabaseWriteLock> {
+  let told = false;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const lock = await tryAcquireDatabaseWriteLock(target, knowledgeBase, options.command);
+    if (lock) return lock;
+    if (!told) {
+      told = true;
+      const client = await connectClient(target, 'hangjia (who holds the lock)');
+      try {
+        options.onWait?.(await databaseWriteLockHolder(client, knowledgeBase));
+      } finally {
+        await client.end();
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
+  }
+}

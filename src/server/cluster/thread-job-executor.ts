@@ -7,8 +7,9 @@ import type { JobExecutor } from './job-claim-loop.js';
 /**
  * Runs each claimed job in a worker thread of its own (`_job-worker.ts`, as `hangjia serve` does
  * with its file queue), so a replica's event loop keeps answering searches while it ingests. The
- * runner holds the database write lock, so the thread takes none. Aborting ends the thread at
- * once: what it committed stays, and the next runner resumes from there.
+ * thread takes the lock file as every writer does, after the runner's database lock (always in
+ * that order). Aborting ends the thread at once: what it committed stays, and the next runner
+ * resumes from there.
  */
 export function threadJobExecutor(config: HangjiaConfig): JobExecutor {
   return (job, report, signal) =>
@@ -17,7 +18,7 @@ export function threadJobExecutor(config: HangjiaConfig): JobExecutor {
         reject(new HangjiaError('E_JOB_KIND', `Job ${job.id} is a "${job.kind}" job, which this hangjia cannot run.`, { details: { id: job.id, kind: job.kind } }));
         return;
       }
-      const worker = createJobWorker({ config, knowledgeBase: job.knowledgeBase, kind: job.kind, reason: job.reason, lockHeldByCaller: true });
+      const worker = createJobWorker({ config, knowledgeBase: job.knowledgeBase, kind: job.kind, reason: job.reason });
       let settled = false;
       const settle = (outcome: () => void): void => {
         if (settled) return;
