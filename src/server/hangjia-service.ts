@@ -120,9 +120,16 @@ export class HangjiaService {
       // A replica: jobs and index builds are shared with the others through the store (see cluster/).
       const target = parseStoreUrl(storeUrl);
       const home = this.config.home;
-      this.jobs = new PostgresJobRunner(target, { config: this.config, log: this.log, afterSuccess: (job) => publishIndexes(target, home, job.knowledgeBase) });
-      this.replica = ReplicaIndexFollower.start(target, this.registry, { home, log: this.log });
-      this.replica.catch((error: Error) => this.log(`Not following the change log: ${error.message}`));
+      const replica = ReplicaIndexFollower.start(target, this.registry, { home, log: this.log });
+      replica.catch((error: Error) => this.log(`Not following the change log: ${error.message}`));
+      this.replica = replica;
+      this.jobs = new PostgresJobRunner(target, {
+        config: this.config,
+        log: this.log,
+        afterSuccess: (job) => publishIndexes(target, home, job.knowledgeBase),
+        // Read-your-writes on the replica that ran the job: it moves before the job shows as completed.
+        afterRelease: async (job) => (await replica).refreshNow(job.knowledgeBase),
+      });
     }
     this.model = options.model ?? (this.config.model.provider === 'none' ? undefined : createLanguageModelFromConfig(this.config.model));
     const { modelConcurrency, modelQueue, modelQueueWaitMs } = this.config.server;

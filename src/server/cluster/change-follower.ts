@@ -64,9 +64,14 @@ export class ChangeFollower {
   static async start(target: PostgresTarget, options: ChangeFollowerOptions): Promise<ChangeFollower> {
     const client = await connectClient(target, 'hangjia replica (change log)');
     let afterSeq = options.afterSeq;
-    if (afterSeq === undefined) {
-      const { rows } = await client.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM changes');
-      afterSeq = Number(rows[0]?.seq ?? 0);
+    try {
+      if (afterSeq === undefined) {
+        const { rows } = await client.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM changes');
+        afterSeq = Number(rows[0]?.seq ?? 0);
+      }
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
     }
     const follower = new ChangeFollower(target, options, afterSeq);
     await follower.listen(client);

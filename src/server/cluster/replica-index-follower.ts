@@ -7,6 +7,7 @@ import { ChangeFollower } from './change-follower.js';
 import { databaseWriteLockHolder } from './database-write-lock.js';
 import { connectClient, createPool, type PostgresTarget } from './postgres-connection.js';
 import { SharedIndexCache } from './shared-index-cache.js';
+import { connectPostgresStore } from '../../knowledge-base/store/postgres-connection.js';
 
 /**
  * Publishes the index files a job just built for `name` under `home`, for the other replicas to
@@ -52,19 +53,38 @@ export class ReplicaIndexFollower {
   private follower: ChangeFollower | undefined;
 
   static async start(target: PostgresTarget, registry: KnowledgeBaseRegistry, options: { home: string; pollMs?: number; log?: (line: string) => void }): Promise<ReplicaIndexFollower> {
+    // The store's own migrations first: a replica may start before anything opened the store, and the log is the store's table.
+    const migrated = await connectPostgresStore({ connectionString: target.connectionString, schema: target.schema, where: `${target.host}:${target.port}` });
+    await migrated.end();
     const pool = createPool(target, 'hangjia replica (indexes)', 2);
-    const lockClient = await connectClient(target, 'hangjia replica (lock check)');
-    const log = options.log ?? (() => undefined);
-    const replica = new ReplicaIndexFollower(registry, options.home, new SharedIndexCache(pool), pool, lockClient, log);
-    replica.follower = await ChangeFollower.start(target, {
-      onChange: ({ knowledgeBase }) => replica.enqueue(knowledgeBase),
-      ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
-      log,
-    });
-    replica.recheck = setInterval(() => {
-      for (const name of replica.waiting) void replica.enqueue(name);
-    }, WRITER_RECHECK_MS);
-    return replica;
+    let lockClient: pg.Client | undefined;
+    try {
+      lockClient = await connectClient(target, 'hangjia replica (lock check)');
+      const log = options.log ?? (() => undefined);
+      const replica = new ReplicaIndexFollower(registry, options.home, new SharedIndexCache(pool), pool, lockClient, log);
+      replica.follower = await ChangeFollower.start(target, {
+        onChange: ({ knowledgeBase }) => replica.enqueue(knowledgeBase),
+        ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+        log,
+      });
+      replica.recheck = setInterval(() => {
+        for (const name of replica.waiting) void replica.enqueue(name);
+      }, WRITER_RECHECK_MS);
+      return replica;
+    } catch (error) {
+      await lockClient?.end().catch(() => undefined);
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Moves `name` to the store's current generation now, unless a writer holds it (the job runner
+   * of this replica calls it once its job has released the lock, so a client that saw the job
+   * complete finds its documents here at once).
+   */
+  refreshNow(name: string): Promise<void> {
+    return this.enqueue(name);
   }
 
   /** Reads the log now and applies what it finds (tests; the notification and the poll do it otherwise). */
