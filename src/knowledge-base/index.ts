@@ -5,7 +5,10 @@ export {
   openKnowledgeBase,
   removeKnowledgeBase,
   listKnowledgeBaseNames,
+  knowledgeBaseExists,
+  describeKnowledgeBaseStore,
   embeddingModelKey,
+  type StoreSelection,
   type KnowledgeBaseSettings,
   type KnowledgeBaseComponents,
   type KnowledgeBaseComponentsSource,
@@ -42,3 +45,6 @@ export {
   type AcquireWriteLockOptions,
 } from './write-lock.js';
 export { readDocument } from './read-document.js';
+export { exportKnowledgeBase, type KnowledgeBaseExportOptions, type KnowledgeBaseExportResult } from './transfer/export-knowledge-base.js';
+export { importKnowledgeBase, readExportHeader, type KnowledgeBaseImportOptions, type KnowledgeBaseImportResult } from './transfer/import-knowledge-base.js';
+export type { TransferDigest, TransferPart } from './transfer/export-format.js';

@@ -10,7 +10,10 @@ import { embedMany, type EmbeddingModel } from '../models/index.js';
 import { retrieve, type RetrievalResult, type RetrieveOptions } from '../retrieval/index.js';
 import type { SourceFile, SourceOptions } from '../sources/index.js';
 import { buildDerivedIndexes, indexStaleness, loadDerivedIndexes, loadLastCompleteIndexes, readManifest, type DerivedIndexes, type IndexManifest, type IndexRequirements } from './derived-indexes.js';
-import { assertWritable, databasePath, isWritable, indexDirectory, knowledgeBaseDirectory, listKnowledgeBaseNames } from './knowledge-base-paths.js';
+import { assertWritable, databasePath, isWritable, indexDirectory, knowledgeBaseDirectory, listKnowledgeBaseNames as listSqliteKnowledgeBaseNames } from './knowledge-base-paths.js';
+import { listPostgresKnowledgeBases } from './store/postgres-catalog.js';
+import { PostgresKnowledgeBaseStore } from './store/postgres-store.js';
+import { parseStoreUrl, resolveStoreUrl } from './store/store-url.js';
 import { SqliteKnowledgeBaseStore, type DocumentSummary, type KnowledgeBaseStore, type StoredChunk } from './knowledge-base-store.js';
 import { describeWriteLockHolder, tryAcquireWriteLock, writeLockHolder, type WriteLock, type WriteLockHolder } from './write-lock.js';
 import { syncSourceFiles, type SyncCounters, type SyncOptions, type SyncProgress } from './sync-knowledge-base.js';
@@ -463,10 +466,12 @@ export class KnowledgeBase {
 
 /** Creates a knowledge base directory and records its settings. Call `sync()` to ingest. */
 export function createKnowledgeBase(
-  options: { home: string; name: string; settings: KnowledgeBaseSettings; overwrite?: boolean },
+  options: { home: string; name: string; settings: KnowledgeBaseSettings; overwrite?: boolean } & StoreSelection,
   components: KnowledgeBaseComponentsSource,
 ): KnowledgeBase {
   const directory = knowledgeBaseDirectory(options.home, options.name);
+  const storeUrl = resolveStoreUrl(options.home, options.storeUrl);
+  if (storeUrl !== undefined) return createPostgresKnowledgeBase({ ...options, storeUrl }, directory, components);
   assertWritable(directory, 'create a knowledge base in');
   if (fs.existsSync(databasePath(directory)) && !options.overwrite) {
     throw new HangjiaError(
@@ -496,6 +501,42 @@ export function createKnowledgeBase(
 }
 
 /**
+ * Which store holds the knowledge bases: `storeUrl` (the `store.url` setting) names a PostgreSQL
+ * database; unset, each knowledge base is a SQLite file under `home` (see `resolveStoreUrl` for the
+ * test harness's own URL).
+ */
+export interface StoreSelection {
+  storeUrl?: string | undefined;
+}
+
+/**
+ * Registers a knowledge base in PostgreSQL and records its settings; its folder under `home` only
+ * caches derived indexes (and holds the write lock until the database lock replaces it).
+ */
+function createPostgresKnowledgeBase(
+  options: { home: string; name: string; settings: KnowledgeBaseSettings; overwrite?: boolean; storeUrl: string },
+  directory: string,
+  components: KnowledgeBaseComponentsSource,
+): KnowledgeBase {
+  const exists = knowledgeBaseExists(options);
+  if (exists && !options.overwrite) {
+    throw new HangjiaError(
+      'E_KB_EXISTS',
+      `Knowledge base "${options.name}" already exists in the PostgreSQL store ${parseStoreUrl(options.storeUrl).display}. Update it with "hangjia kb sync ${options.name}", or recreate it with --force.`,
+      { details: { name: options.name, store: parseStoreUrl(options.storeUrl).display } },
+    );
+  }
+  for (const source of options.settings.sources) {
+    if (!fs.existsSync(source)) throw new HangjiaError('E_PATH_NOT_FOUND', `Source path does not exist: ${source}`, { details: { path: source } });
+  }
+  if (exists) removeKnowledgeBase(options);
+  fs.mkdirSync(directory, { recursive: true });
+  const store = PostgresKnowledgeBaseStore.open({ url: options.storeUrl, knowledgeBase: options.name, create: true });
+  store.setMetaEntries({ name: options.name, createdAt: new Date().toISOString(), settings: JSON.stringify(options.settings) });
+  return new KnowledgeBase(options.name, directory, store, resolveComponents(components, options.settings));
+}
+
+/**
  * Deletes a knowledge base folder by first moving it to `<home>/kb/.trash/` (one rename): killed
  * half-way, the knowledge base is gone or whole, never half-deleted under its name.
  */
@@ -516,10 +557,12 @@ function discardDirectory(directory: string): void {
  * that write nothing, so they work where the knowledge base cannot be written; a stale index is
  * then rebuilt in memory only.
  */
-export function openKnowledgeBase(options: { home: string; name: string; readOnly?: boolean }, components: KnowledgeBaseComponentsSource): KnowledgeBase {
+export function openKnowledgeBase(options: { home: string; name: string; readOnly?: boolean } & StoreSelection, components: KnowledgeBaseComponentsSource): KnowledgeBase {
   const directory = knowledgeBaseDirectory(options.home, options.name);
+  const storeUrl = resolveStoreUrl(options.home, options.storeUrl);
+  if (storeUrl !== undefined) return openPostgresKnowledgeBase({ ...options, storeUrl }, directory, components);
   if (!fs.existsSync(databasePath(directory))) {
-    const existing = listKnowledgeBaseNames(options.home);
+    const existing = listSqliteKnowledgeBaseNames(options.home);
     throw new HangjiaError(
       'E_KB_NOT_FOUND',
       `Knowledge base "${options.name}" does not exist in ${options.home}. ${existing.length ? `Existing: ${existing.join(', ')}.` : 'There are none yet.'} Create it with: hangjia kb create ${options.name} <path…>`,
@@ -532,13 +575,44 @@ export function openKnowledgeBase(options: { home: string; name: string; readOnl
   return new KnowledgeBase(options.name, directory, store, resolveComponents(components, settings));
 }
 
+function openPostgresKnowledgeBase(options: { home: string; name: string; readOnly?: boolean; storeUrl: string }, directory: string, components: KnowledgeBaseComponentsSource): KnowledgeBase {
+  let store: PostgresKnowledgeBaseStore;
+  try {
+    store = PostgresKnowledgeBaseStore.open({ url: options.storeUrl, knowledgeBase: options.name, readOnly: options.readOnly ?? false });
+  } catch (error) {
+    if (!HangjiaError.is(error, 'E_KB_NOT_FOUND')) throw error;
+    const existing = listPostgresKnowledgeBases(options.storeUrl);
+    const where = parseStoreUrl(options.storeUrl).display;
+    throw new HangjiaError(
+      'E_KB_NOT_FOUND',
+      `Knowledge base "${options.name}" does not exist in the PostgreSQL store ${where}. ${existing.length ? `Existing: ${existing.join(', ')}.` : 'There are none yet.'} Create it with: hangjia kb create ${options.name} <path…>`,
+      { details: { name: options.name, store: where } },
+    );
+  }
+  // The folder caches derived indexes; a reader that cannot write it rebuilds them in memory.
+  if (!options.readOnly) fs.mkdirSync(directory, { recursive: true });
+  const settings = JSON.parse(store.getMeta('settings') ?? 'null') as KnowledgeBaseSettings;
+  return new KnowledgeBase(options.name, directory, store, resolveComponents(components, settings));
+}
+
 function resolveComponents(source: KnowledgeBaseComponentsSource, settings: KnowledgeBaseSettings): KnowledgeBaseComponents {
   return typeof source === 'function' ? source(settings) : source;
 }
 
-/** Deletes a knowledge base directory (its sources on disk are untouched). */
-export function removeKnowledgeBase(options: { home: string; name: string }): void {
+/** Deletes a knowledge base: its SQLite folder, or its rows in PostgreSQL and its local index cache (its sources on disk are untouched). */
+export function removeKnowledgeBase(options: { home: string; name: string } & StoreSelection): void {
   const directory = knowledgeBaseDirectory(options.home, options.name);
+  const storeUrl = resolveStoreUrl(options.home, options.storeUrl);
+  if (storeUrl !== undefined) {
+    const store = PostgresKnowledgeBaseStore.open({ url: storeUrl, knowledgeBase: options.name });
+    try {
+      store.removeKnowledgeBase();
+    } finally {
+      store.close();
+    }
+    if (fs.existsSync(directory)) discardDirectory(directory);
+    return;
+  }
   if (!fs.existsSync(databasePath(directory))) {
     throw new HangjiaError('E_KB_NOT_FOUND', `Knowledge base "${options.name}" does not exist in ${options.home}.`, { details: { name: options.name, home: options.home } });
   }
@@ -548,7 +622,27 @@ export function removeKnowledgeBase(options: { home: string; name: string }): vo
   discardDirectory(directory);
 }
 
-export { listKnowledgeBaseNames };
+/** Whether a knowledge base called `name` exists (under `home`, or in the PostgreSQL store). */
+export function knowledgeBaseExists(options: { home: string; name: string } & StoreSelection): boolean {
+  const storeUrl = resolveStoreUrl(options.home, options.storeUrl);
+  if (storeUrl !== undefined) return listPostgresKnowledgeBases(storeUrl).includes(options.name);
+  return fs.existsSync(databasePath(knowledgeBaseDirectory(options.home, options.name)));
+}
+
+/** The knowledge bases' names, sorted: folders under `home`, or the PostgreSQL store's `knowledge_bases`. */
+export function listKnowledgeBaseNames(home: string, selection: StoreSelection = {}): string[] {
+  const storeUrl = resolveStoreUrl(home, selection.storeUrl);
+  return storeUrl === undefined ? listSqliteKnowledgeBaseNames(home) : listPostgresKnowledgeBases(storeUrl);
+}
+
+/**
+ * Where the knowledge bases are kept, for `kb list` and `kb stats`: `SQLite files under <home>/kb`
+ * or `PostgreSQL <url without its password>`.
+ */
+export function describeKnowledgeBaseStore(options: { home: string } & StoreSelection): string {
+  const storeUrl = resolveStoreUrl(options.home, options.storeUrl);
+  return storeUrl === undefined ? `SQLite files under ${path.join(options.home, 'kb')}` : `PostgreSQL ${parseStoreUrl(storeUrl).display}`;
+}
 
 function summarizeCounters(counters: SyncCounters): Record<string, number> {
   const { failures, skippedInputs, warnings, ...numbers } = counters;

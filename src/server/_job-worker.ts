@@ -52,7 +52,7 @@ function includeUploadsFolder(knowledgeBase: KnowledgeBase): void {
 }
 
 try {
-  const knowledgeBase = openKnowledgeBase({ home: input.config.home, name: input.knowledgeBase }, createDefaultComponents(input.config));
+  const knowledgeBase = openKnowledgeBase({ home: input.config.home, storeUrl: input.config.store.url, name: input.knowledgeBase }, createDefaultComponents(input.config));
   try {
     // The same write lock as the CLI's writers: a `kb sync` run beside the server waits for this job, and the reverse.
     await withWriteLock(knowledgeBase.directory, async () => {

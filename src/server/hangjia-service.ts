@@ -113,7 +113,7 @@ export class HangjiaService {
     this.config = options.config;
     this.log = options.log ?? (() => undefined);
     const storeUrl = resolveStoreUrl(this.config.home, this.config.store.url);
-    this.registry = new KnowledgeBaseRegistry(this.config.home, createDefaultComponents(this.config), { pinOnOpen: storeUrl !== undefined });
+    this.registry = new KnowledgeBaseRegistry(this.config.home, createDefaultComponents(this.config), { storeUrl: this.config.store.url }, { pinOnOpen: storeUrl !== undefined });
     if (storeUrl === undefined) {
       this.jobs = new JobRunner(this.config, this.registry, this.log);
     } else {
@@ -187,6 +187,7 @@ export class HangjiaService {
     const knowledgeBase = createKnowledgeBase(
       {
         home: this.config.home,
+        storeUrl: this.config.store.url,
         name: request.name,
         settings: {
           sources: [uploads, ...(request.sources ?? []).map((source) => path.resolve(source))],
@@ -208,7 +209,7 @@ export class HangjiaService {
     if (!isAdmin(principal)) throw forbidden(`Removing knowledge base "${name}" needs an admin key.`);
     if (this.jobs.busy(name)) throw new HangjiaError('E_CONFLICT', `Knowledge base "${name}" has a job running; remove it when the job is done.`, { details: { name } });
     this.registry.forget(name);
-    removeKnowledgeBase({ home: this.config.home, name });
+    removeKnowledgeBase({ home: this.config.home, storeUrl: this.config.store.url, name });
     fs.rmSync(uploadsFolderOf(this.config.home, name), { recursive: true, force: true });
   }
 

@@ -1,5 +1,5 @@
 import { HangjiaError } from '../errors/index.js';
-import { listKnowledgeBaseNames, openKnowledgeBase, type KnowledgeBase, type KnowledgeBaseComponentsSource } from '../knowledge-base/index.js';
+import { listKnowledgeBaseNames, openKnowledgeBase, type KnowledgeBase, type KnowledgeBaseComponentsSource, type StoreSelection } from '../knowledge-base/index.js';
 
 interface OpenKnowledgeBase {
   knowledgeBase: KnowledgeBase;
@@ -25,9 +25,11 @@ interface OpenKnowledgeBase {
 export class KnowledgeBaseRegistry {
   private readonly home: string;
   private readonly components: KnowledgeBaseComponentsSource;
+  private readonly selection: StoreSelection;
   private readonly open = new Map<string, OpenKnowledgeBase>();
 
   /**
+   * `selection`: the `store.url` the knowledge bases live in (default: SQLite under `home`).
    * `pinOnOpen` (replicas on a PostgreSQL store): every instance is pinned from its opening, so it
    * answers from one log position, and only a `refresh` — driven by the change log (see
    * `cluster/replica-index-follower.ts`) — moves it on; writers elsewhere never make a search rebuild.
@@ -35,10 +37,12 @@ export class KnowledgeBaseRegistry {
   constructor(
     home: string,
     components: KnowledgeBaseComponentsSource,
+    selection: StoreSelection = {},
     private readonly options: { pinOnOpen?: boolean } = {},
   ) {
     this.home = home;
     this.components = components;
+    this.selection = selection;
   }
 
   /** Whether `name` has a serving instance now (a knowledge base never searched here has none to refresh). */
@@ -46,9 +50,9 @@ export class KnowledgeBaseRegistry {
     return this.open.has(name);
   }
 
-  /** Every knowledge base under the home directory, sorted. */
+  /** Every knowledge base in the store, sorted. */
   names(): string[] {
-    return listKnowledgeBaseNames(this.home);
+    return listKnowledgeBaseNames(this.home, this.selection);
   }
 
   exists(name: string): boolean {
@@ -107,7 +111,7 @@ export class KnowledgeBaseRegistry {
       if (!this.names().includes(name)) {
         throw new HangjiaError('E_KB_NOT_FOUND', `Knowledge base "${name}" does not exist.`, { details: { name } });
       }
-      entry = { knowledgeBase: openKnowledgeBase({ home: this.home, name }, this.components), users: 0, retired: false, pinned: false };
+      entry = { knowledgeBase: openKnowledgeBase({ home: this.home, storeUrl: this.selection.storeUrl, name }, this.components), users: 0, retired: false, pinned: false };
       this.open.set(name, entry);
       if (this.options.pinOnOpen) {
         // Snapshot first, then the indexes of exactly that generation.

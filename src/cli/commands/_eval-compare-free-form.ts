@@ -105,7 +105,7 @@ export async function runFreeFormComparison(request: FreeFormComparisonRequest, 
   try {
     const base = request.kinds.length > 0 ? createLanguageModelFromConfig(config.model) : undefined;
     if (base) models.push(base);
-    if (request.kb) knowledgeBase = openKnowledgeBase({ home: config.home, name: request.kb }, createDefaultComponents(config));
+    if (request.kb) knowledgeBase = openKnowledgeBase({ home: config.home, storeUrl: config.store.url, name: request.kb }, createDefaultComponents(config));
     const generation = { temperature: config.model.temperature, maxTokens: request.maxTokens };
     const answererFor = (kind: StrategyKind, model: LanguageModel): { answer: FreeFormAnswerer; grounded: boolean; settings: Record<string, unknown> } => {
       const examples = kind.endsWith('few-shot') && selector ? { selector, k: request.shots } : undefined;

@@ -52,7 +52,7 @@ export async function openAnswering(
   const pool = args.examples ? readUsablePool(path.resolve(session.cwd, args.examples), args, terminal) : undefined;
   const config = loaded.config;
   const components = createDefaultComponents(config);
-  const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb, readOnly: true }, components);
+  const knowledgeBase = openKnowledgeBase({ home: config.home, storeUrl: config.store.url, name: args.kb, readOnly: true }, components);
   const reranking = openReranking(config, args.rerank, terminal);
   // What answers search: the knowledge base, or (answer.graph) the knowledge base with its graph's facts after the passages.
   const answerSource = config.answer.graph ? withGraphFacts(knowledgeBase) : knowledgeBase;

@@ -94,7 +94,7 @@ export default defineCommand({
       // One lookup for every chunk any item names, instead of one query per item.
       let chunkText: ((chunkIds: readonly string[]) => string | undefined) | undefined;
       if (args.kb) {
-        knowledgeBase = openKnowledgeBase({ home: loaded.config.home, name: args.kb }, createDefaultComponents(loaded.config));
+        knowledgeBase = openKnowledgeBase({ home: loaded.config.home, storeUrl: loaded.config.store.url, name: args.kb }, createDefaultComponents(loaded.config));
         const chunks = knowledgeBase.store.chunksByIds([...new Set(read.records.flatMap(recordChunkIds))]);
         chunkText = (chunkIds) => {
           const texts = chunkIds.map((id) => chunks.get(id)?.chunk.text);

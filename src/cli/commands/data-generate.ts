@@ -57,7 +57,7 @@ export default defineCommand({
     const price = numberFlag('price-per-million-tokens', args['price-per-million-tokens'], { min: 0, max: 1e6 });
     const temperature = numberFlag('temperature', args.temperature, { min: 0, max: 2 });
     const output = path.resolve(session.cwd, args.out);
-    const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, createDefaultComponents(config));
+    const knowledgeBase = openKnowledgeBase({ home: config.home, storeUrl: config.store.url, name: args.kb }, createDefaultComponents(config));
     const model = createLanguageModelFromConfig(config.model);
     // Ctrl-C (or SIGTERM) stops the job: no new chunk starts, the calls in flight are aborted (the
     // tokens of calls already answered still count), and the output and its state keep every finished chunk.

@@ -76,7 +76,7 @@ export default defineCommand({
       terminal.out(`saved ${reviewStatePath(file)}`);
       return;
     }
-    await reviewInteractively(read.records, state, file, { terminal, stdin: session.stdin, openKb: (name) => openKnowledgeBase({ home: loaded.config.home, name }, createDefaultComponents(loaded.config)), kbName: args.kb });
+    await reviewInteractively(read.records, state, file, { terminal, stdin: session.stdin, openKb: (name) => openKnowledgeBase({ home: loaded.config.home, storeUrl: loaded.config.store.url, name }, createDefaultComponents(loaded.config)), kbName: args.kb });
   },
 });
 

@@ -150,7 +150,7 @@ export default defineCommand({
         const price = prices.get(endpoint.name);
         strategies.push({ name: endpoint.name, kind: 'endpoint', model: endpoint.model, baseURL: endpoint.baseURL, ...(price ? { price } : {}) });
       }
-      if (args.kb) knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, createDefaultComponents(config));
+      if (args.kb) knowledgeBase = openKnowledgeBase({ home: config.home, storeUrl: config.store.url, name: args.kb }, createDefaultComponents(config));
       const slug = (text: string): string => text.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '');
       const outDirectory = path.resolve(session.cwd, args.out ?? path.join('reports', `compare.${slug(path.basename(examPath).replace(/\.jsonl?$/i, ''))}.${slug(path.basename(base?.modelId ?? 'endpoints'))}`));
       const command = ['hangjia', 'eval', 'compare', ...rawArgs].map(shellQuote).join(' ');

@@ -51,7 +51,7 @@ export default defineCommand({
         { details: { setting: 'model.provider', value: 'none' } },
       );
     }
-    const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, createDefaultComponents(config));
+    const knowledgeBase = openKnowledgeBase({ home: config.home, storeUrl: config.store.url, name: args.kb }, createDefaultComponents(config));
     const model: LanguageModel = createLanguageModelFromConfig(config.model);
     try {
       terminal.info(`Make: ${count} questions from knowledge base ${args.kb} with ${model.provider} "${model.modelId}" → ${out}`);

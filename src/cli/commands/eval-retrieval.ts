@@ -102,7 +102,7 @@ function evaluateLexicalIndex(directory: string, dataset: BeirDataset, depth: nu
  */
 async function evaluateKnowledgeBase(name: string, dataset: BeirDataset, depth: number, config: HangjiaConfig, terminal: Terminal, rerank: string | undefined): Promise<EvaluationOutcome> {
   const reranking = openReranking(config, rerank, terminal);
-  const knowledgeBase = openKnowledgeBase({ home: config.home, name }, createDefaultComponents(config));
+  const knowledgeBase = openKnowledgeBase({ home: config.home, storeUrl: config.store.url, name }, createDefaultComponents(config));
   try {
     const corpusIds = new Set(dataset.corpus.map((document) => document.id));
     const corpusDocumentsHeld = new Set(knowledgeBase.store.rowKeys().filter((key) => corpusIds.has(key))).size;

@@ -41,6 +41,7 @@ export default defineCommand({
       const knowledgeBase = createKnowledgeBase(
         {
           home: config.home,
+          storeUrl: config.store.url,
           name: args.name,
           overwrite: Boolean(args.force),
           settings: {

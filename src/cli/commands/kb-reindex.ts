@@ -13,7 +13,7 @@ export default defineCommand({
   },
   async run({ args, data }) {
     const { terminal, loaded } = openSession(data, args);
-    const knowledgeBase = openKnowledgeBase({ home: loaded.config.home, name: args.name }, createDefaultComponents(loaded.config));
+    const knowledgeBase = openKnowledgeBase({ home: loaded.config.home, storeUrl: loaded.config.store.url, name: args.name }, createDefaultComponents(loaded.config));
     try {
       const manifest = await whileHoldingWriteLock(
         knowledgeBase.directory,

@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import { openKnowledgeBase } from '../../knowledge-base/index.js';
+import { describeKnowledgeBaseStore, openKnowledgeBase } from '../../knowledge-base/index.js';
 import { createDefaultComponents } from '../../presets/index.js';
 import { formatBytes } from '../_format.js';
 import { COMMON_ARGS, openSession } from '../_session.js';
@@ -14,11 +14,13 @@ export default defineCommand({
     const { terminal, loaded } = openSession(data, args);
     // With the configured embedding model, as search opens it: without it, a hybrid knowledge base's
     // vector index would look stale ("embedding model changed"). Nothing is embedded here.
-    const knowledgeBase = openKnowledgeBase({ home: loaded.config.home, name: args.name, readOnly: true }, createDefaultComponents(loaded.config));
+    const knowledgeBase = openKnowledgeBase({ home: loaded.config.home, storeUrl: loaded.config.store.url, name: args.name, readOnly: true }, createDefaultComponents(loaded.config));
     try {
       const stats = knowledgeBase.stats();
-      if (terminal.json) return terminal.outJson(stats);
+      const store = describeKnowledgeBaseStore({ home: loaded.config.home, storeUrl: loaded.config.store.url });
+      if (terminal.json) return terminal.outJson({ ...stats, store });
       terminal.out(`knowledge base  ${stats.name}  (${stats.directory})`);
+      terminal.out(`store           ${store}`);
       terminal.out(`sources         ${stats.settings.sources.join(', ')}`);
       terminal.out(`files           ${stats.sourceFiles}${stats.failedFiles.length ? ` (${stats.failedFiles.length} failed)` : ''}`);
       terminal.out(`documents       ${stats.documents}`);

@@ -16,7 +16,7 @@ export default defineCommand({
   },
   async run({ args, data }) {
     const { session, terminal, loaded } = openSession(data, args);
-    const knowledgeBase = openKnowledgeBase({ home: loaded.config.home, name: args.name }, createDefaultComponents(loaded.config));
+    const knowledgeBase = openKnowledgeBase({ home: loaded.config.home, storeUrl: loaded.config.store.url, name: args.name }, createDefaultComponents(loaded.config));
     try {
       await whileHoldingWriteLock(knowledgeBase.directory, args.name, 'kb sync', terminal, () => {
         if (args.groups !== undefined) knowledgeBase.setAccessGroups(listFlag(args.groups));

@@ -9,5 +9,7 @@ export default defineCommand({
     stats: () => import('./kb-stats.js').then((module) => module.default),
     reindex: () => import('./kb-reindex.js').then((module) => module.default),
     remove: () => import('./kb-remove.js').then((module) => module.default),
+    export: () => import('./kb-export.js').then((module) => module.default),
+    import: () => import('./kb-import.js').then((module) => module.default),
   },
 });

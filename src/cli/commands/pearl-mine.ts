@@ -38,7 +38,7 @@ export default defineCommand({
     const all = readMiningQuestions(questionsFile);
     const questions = limit === undefined ? all : all.slice(0, limit);
     const out = path.resolve(session.cwd, args.out);
-    const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb }, createDefaultComponents(config));
+    const knowledgeBase = openKnowledgeBase({ home: config.home, storeUrl: config.store.url, name: args.kb }, createDefaultComponents(config));
     const documents = [...new Set(knowledgeBase.listDocuments().map((document) => document.title))];
     knowledgeBase.close();
     const model: LanguageModel = createLanguageModelFromConfig(config.model);

@@ -22,7 +22,7 @@ export default defineCommand({
     });
     const config = loaded.config;
     const reranking = openReranking(config, args.rerank, terminal);
-    const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb, readOnly: true }, createDefaultComponents(config));
+    const knowledgeBase = openKnowledgeBase({ home: config.home, storeUrl: config.store.url, name: args.kb, readOnly: true }, createDefaultComponents(config));
     try {
       const mode = config.search.mode === 'auto' ? undefined : config.search.mode;
       const result = await knowledgeBase.search(args.query, {

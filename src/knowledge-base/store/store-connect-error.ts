@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { HangjiaError } from '../../errors/index.js';
-import type { StoreLocation } from './store-url.js';
+import type { ParsedStoreUrl } from './store-url.js';
 
 /** Where opening a PostgreSQL store failed: reaching the server, logging in, or bringing its tables up to date. */
 export type StoreStep = 'connect' | 'authenticate' | 'migrate';
@@ -13,7 +13,7 @@ export const STORE_CONNECT_TIMEOUT_MS = 10_000;
  * failed, what the server or the network said, and what to check. `step` is a guess where the error
  * says more (an authentication SQLSTATE is `authenticate` whatever the caller thought).
  */
-export function storeConnectError(location: StoreLocation, step: StoreStep, cause: unknown): HangjiaError {
+export function storeConnectError(location: ParsedStoreUrl, step: StoreStep, cause: unknown): HangjiaError {
   const { step: actualStep, reason } = explainFailure(location, step, cause);
   return new HangjiaError('E_STORE_CONNECT', `Cannot reach the PostgreSQL store at ${location.host}:${location.port} (step: ${actualStep}): ${reason} [store ${location.display}]`, {
     details: { host: location.host, port: location.port, database: location.database, user: location.user, schema: location.schema, step: actualStep },
@@ -27,7 +27,7 @@ export function storeConnectError(location: StoreLocation, step: StoreStep, caus
  * Connects a `pg` client to `location`, failing with {@link storeConnectError} (`connect` or
  * `authenticate`) instead of `pg`'s bare `ECONNREFUSED` or SQLSTATE.
  */
-export async function connectToStore(location: StoreLocation, options: { connectionTimeoutMs?: number; applicationName?: string } = {}): Promise<pg.Client> {
+export async function connectToStore(location: ParsedStoreUrl, options: { connectionTimeoutMs?: number; applicationName?: string } = {}): Promise<pg.Client> {
   const client = new pg.Client({
     connectionString: location.connectionString,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? STORE_CONNECT_TIMEOUT_MS,
@@ -48,7 +48,7 @@ function isMissingDatabase(cause: unknown): boolean {
   return (cause as { code?: string } | undefined)?.code === '3D000';
 }
 
-function explainFailure(location: StoreLocation, step: StoreStep, cause: unknown): { step: StoreStep; reason: string } {
+function explainFailure(location: ParsedStoreUrl, step: StoreStep, cause: unknown): { step: StoreStep; reason: string } {
   const error = cause as { code?: string; message?: string } | undefined;
   const code = error?.code;
   const message = error?.message ?? String(cause);

@@ -7,7 +7,7 @@ import { redactUrlPassword } from '../../support/index.js';
 export const DEFAULT_STORE_SCHEMA = 'hangjia';
 
 /** A `store.url` taken apart: where to connect, which schema, and how to show it without its password. */
-export interface StoreLocation {
+export interface ParsedStoreUrl {
   /** What `pg` connects with: the URL without hangjia's own `schema` parameter. */
   connectionString: string;
   host: string;
@@ -30,7 +30,7 @@ const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
  *
  * @param setting Where the URL came from, for the message (`store.url`, `HANGJIA_STORE_URL`).
  */
-export function parseStoreUrl(url: string, setting = 'store.url'): StoreLocation {
+export function parseStoreUrl(url: string, setting = 'store.url'): ParsedStoreUrl {
   const shown = redactUrlPassword(url);
   const invalid = (problem: string): HangjiaError =>
     new HangjiaError(
@@ -78,7 +78,11 @@ export function parseStoreUrl(url: string, setting = 'store.url'): StoreLocation
  * which inherit the environment but nothing a setup file does in memory.
  */
 export function resolveStoreUrl(home: string, configured: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (configured !== undefined && configured !== '') return configured;
+  if (configured !== undefined && configured !== '') {
+    // Checked here, before any store is opened, so every command fails alike on a URL that is not PostgreSQL's.
+    parseStoreUrl(configured, 'store.url (or HANGJIA_STORE_URL)');
+    return configured;
+  }
   const testUrl = env['HANGJIA_TEST_STORE_URL'];
   if (testUrl === undefined || testUrl === '') return undefined;
   const withSchema = new URL(testUrl);

@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { connectToStore, storeConnectError } from '../../knowledge-base/store/store-connect-error.js';
-import type { StoreLocation } from '../../knowledge-base/store/store-url.js';
+import type { ParsedStoreUrl } from '../../knowledge-base/store/store-url.js';
 
 /** Where the shared store lives (`store.url` taken apart by `parseStoreUrl`). */
-export type PostgresTarget = StoreLocation;
+export type PostgresTarget = ParsedStoreUrl;
 
 /**
  * One connected client with hangjia's schema first on its search path. Each long-lived role (a
