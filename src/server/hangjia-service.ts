@@ -126,6 +126,7 @@ export class HangjiaService {
       this.jobs = new PostgresJobRunner(target, {
         config: this.config,
         log: this.log,
+        leaseMs: this.config.server.jobLeaseMs,
         afterSuccess: (job) => publishIndexes(target, home, job.knowledgeBase),
         // Read-your-writes on the replica that ran the job: it moves before the job shows as completed.
         afterRelease: async (job) => (await replica).refreshNow(job.knowledgeBase),

@@ -32,6 +32,7 @@ export default defineCommand({
     const queue = await PostgresJobQueue.open(target, 'hangjia worker');
     const loop = new JobClaimLoop(queue, threadJobExecutor(config), {
       concurrency,
+      leaseMs: config.server.jobLeaseMs,
       log: (line) => terminal.info(line),
       // The replicas load the indexes the job built rather than each building them.
       afterSuccess: (job) => publishIndexes(target, config.home, job.knowledgeBase),

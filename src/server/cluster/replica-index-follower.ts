@@ -117,6 +117,7 @@ export class ReplicaIndexFollower {
       return;
     }
     this.waiting.delete(name);
+    const started = performance.now();
     const directory = indexDirectory(knowledgeBaseDirectory(this.home, name));
     const generation = await this.currentGeneration(name);
     let fetched = false;
@@ -124,6 +125,7 @@ export class ReplicaIndexFollower {
     this.registry.refresh(name);
     const built = readManifest(directory);
     if (!fetched && built && built.generation === generation) await this.cache.publish(name, directory);
+    this.log(`"${name}" now at generation ${generation ?? '?'} (${fetched ? 'indexes loaded from the store' : 'indexes current here'}), ${Math.round(performance.now() - started)} ms.`);
   }
 
   private async currentGeneration(name: string): Promise<number | undefined> {
