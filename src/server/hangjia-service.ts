@@ -128,8 +128,8 @@ export class HangjiaService {
         log: this.log,
         leaseMs: this.config.server.jobLeaseMs,
         afterSuccess: (job) => publishIndexes(target, home, job.knowledgeBase),
-        // Read-your-writes on the replica that ran the job: it moves before the job shows as completed.
-        afterRelease: async (job) => (await replica).refreshNow(job.knowledgeBase),
+        // Read-your-writes on the replica that ran the job: it moves (holding the lock) before the job shows as completed.
+        beforeFinish: async (job) => (await replica).refreshNow(job.knowledgeBase),
       });
     }
     this.model = options.model ?? (this.config.model.provider === 'none' ? undefined : createLanguageModelFromConfig(this.config.model));

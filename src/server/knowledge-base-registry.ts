@@ -27,6 +27,8 @@ export class KnowledgeBaseRegistry {
   private readonly components: KnowledgeBaseComponentsSource;
   private readonly selection: StoreSelection;
   private readonly open = new Map<string, OpenKnowledgeBase>();
+  /** Instances opened ahead of a `refresh` (see `prepare`), not yet pinned or serving. */
+  private readonly standby = new Map<string, KnowledgeBase>();
 
   /**
    * `selection`: the `store.url` the knowledge bases live in (default: SQLite under `home`).
@@ -84,6 +86,16 @@ export class KnowledgeBaseRegistry {
     entry.pinned = true;
   }
 
+  /**
+   * Opens the instance the next `refresh` of `name` will swap in, without pinning it: opening a
+   * store can be the slow part (a PostgreSQL store starts a thread and connects), so a replica
+   * does it while a writer still holds the knowledge base, and moves at once when it lets go.
+   */
+  prepare(name: string): void {
+    if (this.standby.has(name) || !this.open.has(name)) return;
+    this.standby.set(name, openKnowledgeBase({ home: this.home, storeUrl: this.selection.storeUrl, name }, this.components));
+  }
+
   /** Swaps in an instance that sees what the job wrote, its indexes loaded before any reader uses it. */
   refresh(name: string): void {
     const previous = this.open.get(name);
@@ -96,6 +108,8 @@ export class KnowledgeBaseRegistry {
 
   /** Closes `name` (before it is removed); requests using it finish first. */
   forget(name: string): void {
+    this.standby.get(name)?.close();
+    this.standby.delete(name);
     const entry = this.open.get(name);
     this.open.delete(name);
     if (entry) this.retire(entry);
@@ -111,7 +125,9 @@ export class KnowledgeBaseRegistry {
       if (!this.names().includes(name)) {
         throw new HangjiaError('E_KB_NOT_FOUND', `Knowledge base "${name}" does not exist.`, { details: { name } });
       }
-      entry = { knowledgeBase: openKnowledgeBase({ home: this.home, storeUrl: this.selection.storeUrl, name }, this.components), users: 0, retired: false, pinned: false };
+      const prepared = this.standby.get(name);
+      this.standby.delete(name);
+      entry = { knowledgeBase: prepared ?? openKnowledgeBase({ home: this.home, storeUrl: this.selection.storeUrl, name }, this.components), users: 0, retired: false, pinned: false };
       this.open.set(name, entry);
       if (this.options.pinOnOpen) {
         // Snapshot first, then the indexes of exactly that generation.

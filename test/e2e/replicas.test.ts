@@ -65,7 +65,7 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, timeo
 }
 
 postgres.describe('two hangjia serve replicas on one PostgreSQL (issue 18)', () => {
-  postgres.it('finds a document uploaded through one replica through the other within a second, with the same hits', async () => {
+  postgres.it('finds a document uploaded through one replica through the other, which moves by itself, with the same hits', async () => {
     const home = temporaryDirectory();
     await createTestKnowledgeBase(home, temporaryDirectory(), 'hr');
     const [first, second] = await Promise.all([startReplica(home), startReplica(home)]);
@@ -81,9 +81,8 @@ postgres.describe('two hangjia serve replicas on one PostgreSQL (issue 18)', () 
       return state.status === 'completed' || state.status === 'failed' ? state : undefined;
     }, 'the upload job');
     expect(completed.status, first!.stderr() + second!.stderr()).toBe('completed');
-    const doneAt = Date.now();
-    const found = await until(async () => ((await search(second!, query)).some((hit) => hit.documentTitle === '请假') ? Date.now() : undefined), 'the upload on the second replica', 5_000);
-    expect(found - doneAt).toBeLessThan(1_000);
+    // How soon is measured by bench/scale-replicas.ts (no timed assertions in tests): here, that it arrives unasked.
+    await until(async () => ((await search(second!, query)).some((hit) => hit.documentTitle === '请假') ? true : undefined), 'the upload on the second replica', 30_000);
     // The same log position: the same hits, in the same order, with the same scores.
     expect(await search(second!, query)).toEqual(await search(first!, query));
   }, 120_000);

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { HangjiaError } from '../../errors/index.js';
 import type { Job } from '../api-types.js';
-import { tryAcquireDatabaseWriteLock, type DatabaseWriteLock } from './database-write-lock.js';
+import { tryAcquireDatabaseWriteLock } from './database-write-lock.js';
 import type { JobOutcome, JobProgress, PostgresJobQueue } from './postgres-job-queue.js';
 
 /**
@@ -21,8 +21,8 @@ export interface JobClaimLoopOptions {
   concurrency?: number;
   /** Runs after a job succeeds, still under its write lock (a replica publishes the indexes the job built). */
   afterSuccess?: (job: Job) => Promise<void>;
-  /** Runs after a job ended and released its write lock, before its end is recorded (a replica moves its own indexes first). */
-  afterRelease?: (job: Job) => Promise<void>;
+  /** Runs after a job ended, still under its write lock, before its end is recorded (a replica moves its own indexes first). */
+  beforeFinish?: (job: Job) => Promise<void>;
   log?: (line: string) => void;
 }
 
@@ -40,7 +40,7 @@ export class JobClaimLoop {
   private readonly concurrency: number;
   private readonly log: (line: string) => void;
   private readonly afterSuccess: ((job: Job) => Promise<void>) | undefined;
-  private readonly afterRelease: ((job: Job) => Promise<void>) | undefined;
+  private readonly beforeFinish: ((job: Job) => Promise<void>) | undefined;
   private readonly active = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
   private stopped = false;
@@ -58,7 +58,7 @@ export class JobClaimLoop {
     this.concurrency = options.concurrency ?? 1;
     this.log = options.log ?? (() => undefined);
     this.afterSuccess = options.afterSuccess;
-    this.afterRelease = options.afterRelease;
+    this.beforeFinish = options.beforeFinish;
   }
 
   start(): void {
@@ -118,7 +118,8 @@ export class JobClaimLoop {
       this.log(`Job ${job.id}: "${job.knowledgeBase}" is being written by another process; left for later.`);
       return false;
     }
-    const running = this.runClaimed(job, lock).finally(async () => {
+    job.attempts = await this.queue.markStarted(job.id);
+    const running = this.runClaimed(job).finally(async () => {
       await lock.release();
       this.active.delete(running);
       this.wake?.();
@@ -127,7 +128,7 @@ export class JobClaimLoop {
     return true;
   }
 
-  private async runClaimed(job: Job, lock: DatabaseWriteLock): Promise<void> {
+  private async runClaimed(job: Job): Promise<void> {
     const resumed = job.attempts > 1 ? ` (attempt ${job.attempts}: resuming where the last runner stopped)` : '';
     this.log(`Job ${job.id}: ${job.kind} of "${job.knowledgeBase}" started${resumed}.`);
     let progress: JobProgress | undefined;
@@ -160,10 +161,7 @@ export class JobClaimLoop {
       clearInterval(heartbeat);
       await renewing;
     }
-    // Released before the end is recorded: whoever sees the job completed finds the knowledge base free.
-    // Its live lease still keeps the knowledge base's next job from being claimed until then.
-    await lock.release();
-    await this.afterRelease?.(job).catch((error: Error) => this.log(`Job ${job.id}: ${(error as Error).message}`));
+    await this.beforeFinish?.(job).catch((error: Error) => this.log(`Job ${job.id}: ${error.message}`));
     try {
       await this.queue.finish(job.id, outcome);
     } catch (error) {

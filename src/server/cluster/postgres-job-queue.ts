@@ -87,12 +87,12 @@ export class PostgresJobQueue {
 
   /**
    * Claims the oldest claimable job for `owner` with a lease of `leaseMs`, or undefined when none
-   * is. `attempts` counts claims: above 1, an earlier runner was stopped and this one resumes.
+   * is. The claim is not an attempt yet: see `markStarted`.
    */
   async claim(owner: string, leaseMs: number): Promise<Job | undefined> {
     const { rows } = await this.pool.query<JobRow>(
       `UPDATE jobs SET status = 'running', lease_owner = $1, leased_until = clock_timestamp() + $2 * interval '1 millisecond',
-              attempts = attempts + 1, error = NULL, updated_at = clock_timestamp()
+              error = NULL, updated_at = clock_timestamp()
         WHERE id = (
           SELECT candidate.id FROM jobs candidate
            WHERE (candidate.status = 'queued' OR (candidate.status = 'running' AND candidate.leased_until < clock_timestamp()))
@@ -127,14 +127,20 @@ export class PostgresJobQueue {
   }
 
   /**
+   * Counts a start of the job, once its runner holds the write lock; returns the attempt number
+   * (above 1: an earlier runner was stopped, and this one resumes its work).
+   */
+  async markStarted(id: string): Promise<number> {
+    const { rows } = await this.pool.query<{ attempts: number }>('UPDATE jobs SET attempts = attempts + 1, updated_at = clock_timestamp() WHERE id = $1 RETURNING attempts', [id]);
+    return rows[0]?.attempts ?? 0;
+  }
+
+  /**
    * Gives back a claimed job this owner could not start (another process holds the knowledge
-   * base's write lock): claimable again at once, and the claim does not count as an attempt.
+   * base's write lock): claimable again at once.
    */
   async yieldClaim(id: string, owner: string): Promise<void> {
-    await this.pool.query(
-      `UPDATE jobs SET leased_until = clock_timestamp(), attempts = attempts - 1, updated_at = clock_timestamp() WHERE id = $1 AND lease_owner = $2 AND status = 'running'`,
-      [id, owner],
-    );
+    await this.pool.query(`UPDATE jobs SET leased_until = clock_timestamp(), updated_at = clock_timestamp() WHERE id = $1 AND lease_owner = $2 AND status = 'running'`, [id, owner]);
   }
 
   /** Hands back a job its runner stopped before the end: claimable at once, the attempt counted. */

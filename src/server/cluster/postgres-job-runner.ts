@@ -26,11 +26,9 @@ export class PostgresJobRunner implements JobQueue {
 
   constructor(
     target: PostgresTarget,
-    options: { config: HangjiaConfig; execute?: JobExecutor; afterSuccess?: (job: Job) => Promise<void>; afterRelease?: (job: Job) => Promise<void>; log?: (line: string) => void; leaseMs?: number; pollMs?: number },
+    options: { config: HangjiaConfig; execute?: JobExecutor; afterSuccess?: (job: Job) => Promise<void>; beforeFinish?: (job: Job) => Promise<void>; log?: (line: string) => void; leaseMs?: number; pollMs?: number },
   ) {
     this.bridge = new SyncWorkerBridge(new URL('./_postgres-jobs-worker.js', import.meta.url), { target, applicationName: 'hangjia serve (jobs)' }, 'PostgreSQL job queue');
-    // The first call opens the queue (and migrates its tables) before any job is read or claimed.
-    this.bridge.call('busy', ['']);
     const log = options.log ?? (() => undefined);
     this.loopQueue = PostgresJobQueue.open(target, 'hangjia serve (job runner)');
     this.loopQueue.then(
@@ -39,7 +37,7 @@ export class PostgresJobRunner implements JobQueue {
         this.loop = new JobClaimLoop(queue, options.execute ?? threadJobExecutor(options.config), {
           log,
           ...(options.afterSuccess ? { afterSuccess: options.afterSuccess } : {}),
-          ...(options.afterRelease ? { afterRelease: options.afterRelease } : {}),
+          ...(options.beforeFinish ? { beforeFinish: options.beforeFinish } : {}),
           ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
           ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
         });

@@ -67,6 +67,7 @@ export class ReplicaIndexFollower {
         ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
         log,
       });
+      log(`Following the change log of ${target.display} from change ${replica.follower.position()}.`);
       replica.recheck = setInterval(() => {
         for (const name of replica.waiting) void replica.enqueue(name);
       }, WRITER_RECHECK_MS);
@@ -79,12 +80,12 @@ export class ReplicaIndexFollower {
   }
 
   /**
-   * Moves `name` to the store's current generation now, unless a writer holds it (the job runner
-   * of this replica calls it once its job has released the lock, so a client that saw the job
-   * complete finds its documents here at once).
+   * Moves `name` to the store's current generation now: called by this replica's job runner,
+   * which holds the write lock, before it records the job's end, so a client that saw the job
+   * complete finds its documents here at once.
    */
   refreshNow(name: string): Promise<void> {
-    return this.enqueue(name);
+    return this.enqueue(name, { heldHere: true });
   }
 
   /** Reads the log now and applies what it finds (tests; the notification and the poll do it otherwise). */
@@ -102,17 +103,23 @@ export class ReplicaIndexFollower {
   }
 
   // One knowledge base at a time: `refresh` builds synchronously, and two at once would only compete.
-  private enqueue(name: string): Promise<void> {
-    this.applying = this.applying.then(() => this.apply(name)).catch((error: Error) => this.log(`Could not bring "${name}" up to date: ${error.message}`));
+  private enqueue(name: string, options: { heldHere?: boolean } = {}): Promise<void> {
+    this.applying = this.applying.then(() => this.apply(name, options)).catch((error: Error) => this.log(`Could not bring "${name}" up to date: ${error.message}`));
     return this.applying;
   }
 
-  private async apply(name: string): Promise<void> {
+  private async apply(name: string, options: { heldHere?: boolean }): Promise<void> {
     if (!this.registry.isOpen(name)) {
       this.waiting.delete(name);
       return;
     }
-    if (await databaseWriteLockHolder(this.lockClient, name)) {
+    if (!options.heldHere && (await databaseWriteLockHolder(this.lockClient, name))) {
+      // Meanwhile the next instance is opened, so that moving takes only pinning and loading.
+      if (!this.waiting.has(name)) {
+        const preparing = performance.now();
+        this.registry.prepare(name);
+        this.log(`"${name}" is being written elsewhere; opened the next instance in ${Math.round(performance.now() - preparing)} ms, moving when the writer is done.`);
+      }
       this.waiting.add(name);
       return;
     }

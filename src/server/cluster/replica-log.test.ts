@@ -54,10 +54,9 @@ postgres.describe('following the change log', () => {
     const seen = collector();
     const follower = await ChangeFollower.start(target, { onChange: seen.onChange, pollMs: 60_000 });
     try {
-      const started = Date.now();
       const seq = await commitChange(writer, 'hr', 1);
+      // Seen within `next`'s 5 s while the next poll is a minute away: the notification woke it.
       expect(await seen.next(1)).toEqual([{ knowledgeBase: 'hr', generation: 1, seq }]);
-      expect(Date.now() - started).toBeLessThan(1_000);
       expect(follower.position()).toBe(seq);
     } finally {
       await follower.stop();
