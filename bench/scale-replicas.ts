@@ -42,7 +42,7 @@ interface Replica {
 }
 
 async function startReplica(home: string): Promise<Replica> {
-  const script = `import { runCli } from ${JSON.stringify(join(REPOSITORY_ROOT, 'src/cli/main.ts'))}; process.exitCode = await runCli(['serve', '--port', '0', '--quiet']);`;
+  const script = `import { runCli } from ${JSON.stringify(join(REPOSITORY_ROOT, 'src/cli/main.ts'))}; process.exitCode = await runCli(['serve', '--port', '0']);`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPOSITORY_ROOT, env: { ...process.env, HANGJIA_HOME: home, HANGJIA_STORE_URL: storeUrl, HANGJIA_MODEL_PROVIDER: 'none' }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   const listening = await new Promise<string>((resolve, reject) => {
