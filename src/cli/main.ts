@@ -30,6 +30,7 @@ const rootCommand = defineCommand({
     mcp: () => import('./commands/mcp.js').then((module) => module.default),
     keys: () => import('./commands/keys.js').then((module) => module.default),
     graph: () => import('./commands/graph.js').then((module) => module.default),
+    worker: () => import('./commands/worker.js').then((module) => module.default),
   },
 });
 

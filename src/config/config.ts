@@ -256,6 +256,12 @@ export interface HangjiaConfig {
     corsOrigins: string[];
     /** Milliseconds SIGTERM/SIGINT waits for requests in flight before closing them (default 10000). */
     drainMs: number;
+    /**
+     * With a PostgreSQL store: how long a claimed job stays its runner's without a heartbeat
+     * (default 30000). A replica or worker that dies mid-job delays the job by at most this long
+     * before another takes it over; the heartbeat renews it three times per lease.
+     */
+    jobLeaseMs: number;
   };
 }
 
@@ -271,5 +277,5 @@ export const DEFAULT_CONFIG: HangjiaConfig = {
   reasoning: { maxSteps: 8, maxToolCalls: 12, maxRepairs: 2, tokenBudget: 60_000, timeBudgetMs: 300_000 },
   rerank: { provider: 'none', topN: 20 },
   vectors: { store: 'flat' },
-  server: { host: '127.0.0.1', port: 8730, maxBodyBytes: 1024 * 1024, maxUploadFiles: 20, maxConcurrentRequests: 128, modelConcurrency: 4, modelQueue: 128, modelQueueWaitMs: 10_000, requestsPerMinute: 600, corsOrigins: [], drainMs: 10_000 },
+  server: { host: '127.0.0.1', port: 8730, maxBodyBytes: 1024 * 1024, maxUploadFiles: 20, maxConcurrentRequests: 128, modelConcurrency: 4, modelQueue: 128, modelQueueWaitMs: 10_000, requestsPerMinute: 600, corsOrigins: [], drainMs: 10_000, jobLeaseMs: 30_000 },
 };

@@ -70,11 +70,13 @@ const NUMERIC_KEYS = new Set([
   'reasoning.maxSteps', 'reasoning.maxToolCalls', 'reasoning.maxRepairs', 'reasoning.tokenBudget', 'reasoning.timeBudgetMs',
   'rerank.topN',
   'ingest.maxRemovalShare',
-  'server.port', 'server.maxBodyBytes', 'server.maxUploadFiles', 'server.maxConcurrentRequests', 'server.modelConcurrency', 'server.modelQueue', 'server.modelQueueWaitMs', 'server.requestsPerMinute', 'server.drainMs',
+  'server.port', 'server.maxBodyBytes', 'server.maxUploadFiles', 'server.maxConcurrentRequests', 'server.modelConcurrency', 'server.modelQueue', 'server.modelQueueWaitMs', 'server.requestsPerMinute', 'server.drainMs', 'server.jobLeaseMs',
 ]);
 /** Numeric settings checked here, so the error names the setting rather than the engine's parameter. */
 const RANGE_KEYS: Record<string, { min: number; max: number; minExclusive?: boolean }> = {
   'search.titleWeight': { min: 0, max: 100 },
+  // Under 300 ms the heartbeat (a third of it) would chase the database; over an hour a dead runner's job waits too long.
+  'server.jobLeaseMs': { min: 300, max: 3_600_000 },
   'search.headingsWeight': { min: 0, max: 100 },
   'search.k1': { min: 0, max: 100, minExclusive: true },
   'search.groupWeight': { min: 0, max: 100 },

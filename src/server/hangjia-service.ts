@@ -50,6 +50,10 @@ import type {
 } from './api-types.js';
 import { badRequest, knowledgeBaseNotFound } from './error-response.js';
 import { JobRunner } from './job-runner.js';
+import type { JobQueue } from './job-queue.js';
+import { PostgresJobRunner } from './cluster/postgres-job-runner.js';
+import { publishIndexes, ReplicaIndexFollower } from './cluster/replica-index-follower.js';
+import { parseStoreUrl, resolveStoreUrl } from '../knowledge-base/store/store-url.js';
 import { KnowledgeBaseRegistry } from './knowledge-base-registry.js';
 import { ModelCallQueue } from './model-call-queue.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -95,7 +99,9 @@ export interface HangjiaServiceOptions {
 export class HangjiaService {
   readonly config: HangjiaConfig;
   readonly registry: KnowledgeBaseRegistry;
-  readonly jobs: JobRunner;
+  readonly jobs: JobQueue;
+  /** Under a PostgreSQL store: keeps this replica's indexes current from the change log (resolves once listening). */
+  readonly replica: Promise<ReplicaIndexFollower> | undefined;
   readonly modelCalls: ModelCallQueue;
   readonly model: LanguageModel | undefined;
   private readonly rateLimiter: RateLimiter;
@@ -105,8 +111,26 @@ export class HangjiaService {
   constructor(options: HangjiaServiceOptions) {
     this.config = options.config;
     this.log = options.log ?? (() => undefined);
-    this.registry = new KnowledgeBaseRegistry(this.config.home, createDefaultComponents(this.config), { storeUrl: this.config.store.url });
-    this.jobs = new JobRunner(this.config, this.registry, this.log);
+    const storeUrl = resolveStoreUrl(this.config.home, this.config.store.url);
+    this.registry = new KnowledgeBaseRegistry(this.config.home, createDefaultComponents(this.config), { storeUrl: this.config.store.url }, { pinOnOpen: storeUrl !== undefined });
+    if (storeUrl === undefined) {
+      this.jobs = new JobRunner(this.config, this.registry, this.log);
+    } else {
+      // A replica: jobs and index builds are shared with the others through the store (see cluster/).
+      const target = parseStoreUrl(storeUrl);
+      const home = this.config.home;
+      const replica = ReplicaIndexFollower.start(target, this.registry, { home, log: this.log });
+      replica.catch((error: Error) => this.log(`Not following the change log: ${error.message}`));
+      this.replica = replica;
+      this.jobs = new PostgresJobRunner(target, {
+        config: this.config,
+        log: this.log,
+        leaseMs: this.config.server.jobLeaseMs,
+        afterSuccess: (job) => publishIndexes(target, home, job.knowledgeBase),
+        // Read-your-writes on the replica that ran the job: it moves (holding the lock) before the job shows as completed.
+        beforeFinish: async (job) => (await replica).refreshNow(job.knowledgeBase),
+      });
+    }
     this.model = options.model ?? (this.config.model.provider === 'none' ? undefined : createLanguageModelFromConfig(this.config.model));
     const { modelConcurrency, modelQueue, modelQueueWaitMs } = this.config.server;
     this.modelCalls = new ModelCallQueue({ concurrency: modelConcurrency, maxWaiting: modelQueue, maxWaitMs: modelQueueWaitMs });
@@ -435,6 +459,7 @@ export class HangjiaService {
   /** Stops jobs (they resume at the next start) and closes the knowledge bases. */
   async close(): Promise<void> {
     await this.jobs.close();
+    await (await this.replica?.catch(() => undefined))?.stop();
     this.registry.closeAll();
     closeApiKeyStores();
     await (this.model as (LanguageModel & { dispose?: () => Promise<void> }) | undefined)?.dispose?.();

@@ -6,10 +6,8 @@ import type { HangjiaConfig } from '../config/index.js';
 import { HangjiaError } from '../errors/index.js';
 import type { Job, JobKind } from './api-types.js';
 import type { JobWorkerInput, JobWorkerMessage } from './_job-worker.js';
+import type { JobListener, JobQueue } from './job-queue.js';
 import type { KnowledgeBaseRegistry } from './knowledge-base-registry.js';
-
-/** What a job's subscribers hear: every change of the job, the last one with status completed or failed. */
-export type JobListener = (job: Job) => void;
 
 /**
  * Long work (sync after an upload or a delete, sync, reindex) as jobs with ids. A job runs in a
@@ -20,7 +18,7 @@ export type JobListener = (job: Job) => void;
  * stopped server left queued or running — the store's sync is resumable, so a rerun continues
  * where the killed one stopped instead of starting over.
  */
-export class JobRunner {
+export class JobRunner implements JobQueue {
   private readonly directory: string;
   private readonly jobs = new Map<string, Job>();
   private readonly listeners = new Map<string, Set<JobListener>>();
@@ -194,7 +192,7 @@ function toJobError(error: unknown): { code: string; message: string } {
  * loader in the new thread — a development dependency only; `--import` in a worker's `execArgv`
  * is not honoured.
  */
-function createJobWorker(input: JobWorkerInput): Worker {
+export function createJobWorker(input: JobWorkerInput): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./_job-worker.js', import.meta.url), { workerData: input });
   const source = new URL('./_job-worker.ts', import.meta.url).href;
   return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`, { eval: true, workerData: input });

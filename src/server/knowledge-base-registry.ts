@@ -27,12 +27,29 @@ export class KnowledgeBaseRegistry {
   private readonly components: KnowledgeBaseComponentsSource;
   private readonly selection: StoreSelection;
   private readonly open = new Map<string, OpenKnowledgeBase>();
+  /** Instances opened ahead of a `refresh` (see `prepare`), not yet pinned or serving. */
+  private readonly standby = new Map<string, KnowledgeBase>();
 
-  /** `selection`: the `store.url` the knowledge bases live in (default: SQLite under `home`). */
-  constructor(home: string, components: KnowledgeBaseComponentsSource, selection: StoreSelection = {}) {
+  /**
+   * `selection`: the `store.url` the knowledge bases live in (default: SQLite under `home`).
+   * `pinOnOpen` (replicas on a PostgreSQL store): every instance is pinned from its opening, so it
+   * answers from one log position, and only a `refresh` — driven by the change log (see
+   * `cluster/replica-index-follower.ts`) — moves it on; writers elsewhere never make a search rebuild.
+   */
+  constructor(
+    home: string,
+    components: KnowledgeBaseComponentsSource,
+    selection: StoreSelection = {},
+    private readonly options: { pinOnOpen?: boolean } = {},
+  ) {
     this.home = home;
     this.components = components;
     this.selection = selection;
+  }
+
+  /** Whether `name` has a serving instance now (a knowledge base never searched here has none to refresh). */
+  isOpen(name: string): boolean {
+    return this.open.has(name);
   }
 
   /** Every knowledge base in the store, sorted. */
@@ -69,6 +86,16 @@ export class KnowledgeBaseRegistry {
     entry.pinned = true;
   }
 
+  /**
+   * Opens the instance the next `refresh` of `name` will swap in, without pinning it: opening a
+   * store can be the slow part (a PostgreSQL store starts a thread and connects), so a replica
+   * does it while a writer still holds the knowledge base, and moves at once when it lets go.
+   */
+  prepare(name: string): void {
+    if (this.standby.has(name) || !this.open.has(name)) return;
+    this.standby.set(name, openKnowledgeBase({ home: this.home, storeUrl: this.selection.storeUrl, name }, this.components));
+  }
+
   /** Swaps in an instance that sees what the job wrote, its indexes loaded before any reader uses it. */
   refresh(name: string): void {
     const previous = this.open.get(name);
@@ -81,6 +108,8 @@ export class KnowledgeBaseRegistry {
 
   /** Closes `name` (before it is removed); requests using it finish first. */
   forget(name: string): void {
+    this.standby.get(name)?.close();
+    this.standby.delete(name);
     const entry = this.open.get(name);
     this.open.delete(name);
     if (entry) this.retire(entry);
@@ -96,8 +125,16 @@ export class KnowledgeBaseRegistry {
       if (!this.names().includes(name)) {
         throw new HangjiaError('E_KB_NOT_FOUND', `Knowledge base "${name}" does not exist.`, { details: { name } });
       }
-      entry = { knowledgeBase: openKnowledgeBase({ home: this.home, storeUrl: this.selection.storeUrl, name }, this.components), users: 0, retired: false, pinned: false };
+      const prepared = this.standby.get(name);
+      this.standby.delete(name);
+      entry = { knowledgeBase: prepared ?? openKnowledgeBase({ home: this.home, storeUrl: this.selection.storeUrl, name }, this.components), users: 0, retired: false, pinned: false };
       this.open.set(name, entry);
+      if (this.options.pinOnOpen) {
+        // Snapshot first, then the indexes of exactly that generation.
+        entry.knowledgeBase.store.pinSnapshot();
+        entry.pinned = true;
+        entry.knowledgeBase.hasVectorSearch();
+      }
     }
     return entry;
   }

@@ -170,7 +170,8 @@ describe('REST API over loopback', () => {
     server = undefined;
   });
 
-  it('resumes a job that a stopped server left running', async () => {
+  // With a PostgreSQL store the jobs are rows, not these files; cluster/postgres-job-queue.test.ts kills a runner and checks the takeover.
+  it.skipIf(process.env['HANGJIA_TEST_STORE_URL'])('resumes a job that a stopped server left running [skipped with a PostgreSQL store: jobs are rows there]', async () => {
     const home = temporaryDirectory();
     const sources = temporaryDirectory();
     await createTestKnowledgeBase(home, sources, 'hr');

@@ -7,6 +7,7 @@ import { assertWritable, createKnowledgeBase, knowledgeBaseDirectory, type Knowl
 import { createDefaultComponents } from '../../presets/index.js';
 import { syncWithReport } from '../_report-sync.js';
 import { COMMON_ARGS, listFlag, numberFlag, openSession } from '../_session.js';
+import { resolveStoreUrl } from '../../knowledge-base/store/store-url.js';
 import { whileHoldingWriteLock } from '../_write-lock.js';
 
 export default defineCommand({
@@ -61,7 +62,7 @@ export default defineCommand({
       } finally {
         knowledgeBase.close();
       }
-    });
+    }, resolveStoreUrl(loaded.config.home, loaded.config.store.url));
   },
 });
 

@@ -13,6 +13,7 @@ import {
 } from '../../knowledge-base/index.js';
 import { createDefaultComponents } from '../../presets/index.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
+import { resolveStoreUrl } from '../../knowledge-base/store/store-url.js';
 import { whileHoldingWriteLock } from '../_write-lock.js';
 import { printTransferDigest } from './_transfer-digest.js';
 
@@ -60,7 +61,7 @@ export default defineCommand({
       } finally {
         knowledgeBase.close();
       }
-    });
+    }, resolveStoreUrl(home, loaded.config.store.url));
   },
 });
 

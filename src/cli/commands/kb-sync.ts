@@ -2,6 +2,7 @@ import { defineCommand } from 'citty';
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import { createDefaultComponents } from '../../presets/index.js';
 import { syncWithReport } from '../_report-sync.js';
+import { resolveStoreUrl } from '../../knowledge-base/store/store-url.js';
 import { whileHoldingWriteLock } from '../_write-lock.js';
 import { COMMON_ARGS, listFlag, openSession } from '../_session.js';
 
@@ -20,7 +21,7 @@ export default defineCommand({
       await whileHoldingWriteLock(knowledgeBase.directory, args.name, 'kb sync', terminal, () => {
         if (args.groups !== undefined) knowledgeBase.setAccessGroups(listFlag(args.groups));
         return syncWithReport(knowledgeBase, terminal, session, { maxRemovalShare: loaded.config.ingest.maxRemovalShare, allowMassRemoval: Boolean(args['allow-mass-removal']) });
-      });
+      }, resolveStoreUrl(loaded.config.home, loaded.config.store.url));
     } finally {
       knowledgeBase.close();
     }
