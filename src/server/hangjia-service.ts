@@ -6,6 +6,7 @@ import type { HangjiaConfig } from '../config/index.js';
 import { HangjiaError } from '../errors/index.js';
 import {
   createKnowledgeBase,
+  openKnowledgeBase,
   readDocument,
   removeKnowledgeBase,
   assertKnowledgeBaseName,
@@ -51,6 +52,8 @@ import type {
 import { badRequest, knowledgeBaseNotFound } from './error-response.js';
 import { JobRunner } from './job-runner.js';
 import type { JobQueue } from './job-queue.js';
+import { tryAcquireDatabaseWriteLock } from './cluster/database-write-lock.js';
+import type { PostgresTarget } from './cluster/postgres-connection.js';
 import { PostgresJobRunner } from './cluster/postgres-job-runner.js';
 import { publishIndexes, ReplicaIndexFollower } from './cluster/replica-index-follower.js';
 import { parseStoreUrl, resolveStoreUrl } from '../knowledge-base/store/store-url.js';
@@ -107,6 +110,8 @@ export class HangjiaService {
   private readonly rateLimiter: RateLimiter;
   private readonly log: (line: string) => void;
   private embeddingModel: EmbeddingModel | undefined;
+  /** The PostgreSQL store this replica shares with the others; undefined with the SQLite default. */
+  private storeTarget: PostgresTarget | undefined;
 
   constructor(options: HangjiaServiceOptions) {
     this.config = options.config;
@@ -118,6 +123,7 @@ export class HangjiaService {
     } else {
       // A replica: jobs and index builds are shared with the others through the store (see cluster/).
       const target = parseStoreUrl(storeUrl);
+      this.storeTarget = target;
       const home = this.config.home;
       const replica = ReplicaIndexFollower.start(target, this.registry, { home, log: this.log });
       replica.catch((error: Error) => this.log(`Not following the change log: ${error.message}`));
@@ -295,20 +301,41 @@ export class HangjiaService {
     this.requireWritable(principal, name);
     if (!isAdmin(principal)) throw forbidden(`Changing the access groups of a document needs an admin key (this key's role is ${principal.role}).`);
     const normalized = groups === null ? null : normalizeAccessGroupsField(groups);
-    const applied = await this.registry.use(name, (knowledgeBase) => {
-      const busy = (): HangjiaError =>
-        new HangjiaError('E_KB_BUSY', `Knowledge base "${name}" is being written (a job or a CLI command); change the groups of ${documentId} when it is done.`, { details: { retryAfterSeconds: 5 } });
+    const busy = (): HangjiaError =>
+      new HangjiaError('E_KB_BUSY', `Knowledge base "${name}" is being written (a job or a CLI command); change the groups of ${documentId} when it is done.`, { details: { retryAfterSeconds: 5 } });
+    const applied = this.storeTarget === undefined ? await this.setDocumentGroupsInFile(name, documentId, normalized, busy) : await this.setDocumentGroupsInDatabase(this.storeTarget, name, documentId, normalized, busy);
+    return { groups: applied, job: this.jobs.submit('reindex', name, 'document-groups') };
+  }
+
+  private setDocumentGroupsInFile(name: string, documentId: string, groups: string[] | null, busy: () => HangjiaError): Promise<string[]> {
+    return this.registry.use(name, (knowledgeBase) => {
       // Checked and written in one synchronous step, so no job can start (and pin this connection) in between.
       if (this.jobs.busy(name)) throw busy();
       const lock = tryAcquireWriteLock(knowledgeBase.directory, 'hangjia serve (document groups)');
       if (!lock) throw busy();
       try {
-        return knowledgeBase.setDocumentGroups(documentId, normalized);
+        return knowledgeBase.setDocumentGroups(documentId, groups);
       } finally {
         lock.release();
       }
     });
-    return { groups: applied, job: this.jobs.submit('reindex', name, 'document-groups') };
+  }
+
+  /** On a replica the serving instance reads a pinned snapshot, so the write goes through a writer instance of its own, under the database's write lock. */
+  private async setDocumentGroupsInDatabase(target: PostgresTarget, name: string, documentId: string, groups: string[] | null, busy: () => HangjiaError): Promise<string[]> {
+    if (!this.registry.exists(name)) throw new HangjiaError('E_KB_NOT_FOUND', `Knowledge base "${name}" does not exist.`, { details: { name } });
+    const lock = await tryAcquireDatabaseWriteLock(target, name, 'hangjia serve (document groups)');
+    if (!lock) throw busy();
+    try {
+      const writer = openKnowledgeBase({ home: this.config.home, storeUrl: this.config.store.url, name }, createDefaultComponents(this.config));
+      try {
+        return writer.setDocumentGroups(documentId, groups);
+      } finally {
+        writer.close();
+      }
+    } finally {
+      await lock.release();
+    }
   }
 
   /**

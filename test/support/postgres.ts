@@ -37,3 +37,13 @@ export function needsServerBinaries(): PostgresRequirement & { directory: string
   const binaries = findServerBinaries();
   return { ...requirement(binaries.found, binaries.found ? '' : `need PostgreSQL server binaries: ${binaries.reason}`), directory: binaries.found ? binaries.directory : '' };
 }
+
+/**
+ * For tests that need the SQLite store: of its file itself (layout, its own migrations, opening the
+ * file read-only), or of a feature not yet on PostgreSQL (the knowledge graph, E_STORE_UNSUPPORTED).
+ * They run in the first pass and are skipped, saying why, in the PostgreSQL pass, where the store
+ * conformance suite covers the store's behaviour.
+ */
+export function sqliteOnly(why: string, env: NodeJS.ProcessEnv = process.env): PostgresRequirement {
+  return requirement(!env['HANGJIA_TEST_STORE_URL'], `need the SQLite store (${why})`);
+}
