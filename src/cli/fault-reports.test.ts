@@ -8,6 +8,9 @@ import { asKnownFailure } from './_known-failure.js';
 import { runCliCaptured } from '../../test/support/run-cli.js';
 import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../../test/support/scripted-openai-server.js';
 import { useTemporaryDirectories, writeFiles } from '../../test/support/temporary-directory.js';
+import { sqliteOnly } from '../../test/support/postgres.js';
+
+const sqliteFile = sqliteOnly('a read-only mount of the home holds the SQLite store; a PostgreSQL store is not in the home');
 
 const temporaryDirectory = useTemporaryDirectories();
 
@@ -155,7 +158,7 @@ describe('faults found trying hangjia as a new user (issue 17)', () => {
     // Root writes through any file mode, so chmod cannot make a knowledge base read-only for the
     // tests; a read-only bind mount can (EROFS stops root too). Where mounting is not allowed
     // (an unprivileged container), this test is skipped and says so.
-    it('read commands work on a read-only mount (stale index used in memory, with a notice); write commands fail with one line naming the path and the permission', async (context) => {
+    sqliteFile.it('read commands work on a read-only mount (stale index used in memory, with a notice); write commands fail with one line naming the path and the permission', async (context) => {
       const home = temporaryDirectory();
       const root = temporaryDirectory();
       writeFiles(root, { 'handbook.txt': HANDBOOK });

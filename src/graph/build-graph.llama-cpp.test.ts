@@ -6,10 +6,13 @@ import { createLlamaCppChatModel } from '../providers/index.js';
 import { ensureTinyGguf } from '../../test/fixtures/make-tiny-gguf.js';
 import { useTemporaryDirectories, writeFiles } from '../../test/support/temporary-directory.js';
 import { buildGraph, GraphStore, parseGraphSchema, SCHEMA_PRESETS } from './index.js';
+import { sqliteOnly } from '../../test/support/postgres.js';
+
+const graphStore = sqliteOnly('the knowledge graph keeps its tables in SQLite; with store.url graph commands stop with E_STORE_UNSUPPORTED');
 
 const temporaryDirectory = useTemporaryDirectories();
 
-describe('buildGraph with the in-process tiny GGUF', () => {
+graphStore.describe('buildGraph with the in-process tiny GGUF', () => {
   it('extracts through the schema grammar; whatever random weights write is grounded or counted, never crashes the job', async () => {
     const root = temporaryDirectory();
     writeFiles(root, { 'law.md': '# 劳动合同法\n\n## 第十九条\n\n三年以上固定期限和无固定期限的劳动合同，试用期不得超过六个月。\n' });

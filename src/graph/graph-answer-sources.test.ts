@@ -6,11 +6,14 @@ import { DEFAULT_CONFIG } from '../config/index.js';
 import { openKnowledgeBase } from '../knowledge-base/index.js';
 import { createDefaultComponents } from '../presets/index.js';
 import { withGraphFacts } from './index.js';
+import { sqliteOnly } from '../../test/support/postgres.js';
+
+const graphStore = sqliteOnly('the knowledge graph keeps its tables in SQLite; with store.url graph commands stop with E_STORE_UNSUPPORTED');
 
 const temporaryDirectory = useTemporaryDirectories();
 const DEMO = path.resolve(import.meta.dirname, '../../demo/kb');
 
-describe('withGraphFacts and access groups', () => {
+graphStore.describe('withGraphFacts and access groups', () => {
   it('brings no fact found in a document the caller may not read, and every fact to one who may', async () => {
     const home = temporaryDirectory();
     expect((await runCliCaptured(['kb', 'create', 'demo', DEMO, '--groups', 'hr', '--quiet'], { home })).code).toBe(0);

@@ -5,6 +5,9 @@ import { DEFAULT_CONFIG } from '../config/index.js';
 import { createDefaultComponents } from '../presets/index.js';
 import { useTemporaryDirectories, writeFiles } from '../../test/support/temporary-directory.js';
 import { createKnowledgeBase, sqliteDatabaseOf, type KnowledgeBase } from './index.js';
+import { sqliteOnly } from '../../test/support/postgres.js';
+
+const sqliteFile = sqliteOnly('it reads the SQLite file directly');
 
 const temporaryDirectory = useTemporaryDirectories();
 const DOCUMENTS = 12;
@@ -32,7 +35,7 @@ describe('the access filter, on generated group assignments and callers', () => 
   });
   afterAll(() => kb.close());
 
-  it('returns exactly the readable matching documents, as many as k allows, and the same count in stats and listings', async () => {
+  sqliteFile.it('returns exactly the readable matching documents, as many as k allows, and the same count in stats and listings', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.constantFrom(...GROUP_SETS), { minLength: DOCUMENTS, maxLength: DOCUMENTS }),

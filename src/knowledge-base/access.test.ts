@@ -8,6 +8,9 @@ import { createDefaultComponents } from '../presets/index.js';
 import { useTemporaryDirectories, writeFiles } from '../../test/support/temporary-directory.js';
 import { ACCESS_CORPUS, SALARY_SECRET } from './__fixtures__/access-corpus.js';
 import { createKnowledgeBase, openKnowledgeBase, sqliteDatabaseOf, STORE_SCHEMA_VERSION, type KnowledgeBase, type KnowledgeBaseSettings } from './index.js';
+import { sqliteOnly } from '../../test/support/postgres.js';
+
+const sqliteFile = sqliteOnly('it reads or rewrites the SQLite file directly');
 
 const temporaryDirectory = useTemporaryDirectories();
 
@@ -117,7 +120,7 @@ describe('per-document access groups', () => {
     kb.close();
   });
 
-  it('updates changed groups on sync without re-reading the files', async () => {
+  sqliteFile.it('updates changed groups on sync without re-reading the files', async () => {
     const { kb, root } = await hrKnowledgeBase();
     // With nothing changed, a sync writes only its own run record (one insert, one update).
     const changes = (): number => sqliteDatabaseOf(kb.store, 'this test').prepare('SELECT total_changes()').pluck().get() as number;
@@ -205,7 +208,7 @@ describe('per-document access groups', () => {
     kb.close();
   });
 
-  it('migrates a version-1 store: every document readable, as before', async () => {
+  sqliteFile.it('migrates a version-1 store: every document readable, as before', async () => {
     const { kb, home } = await hrKnowledgeBase();
     const file = path.join(kb.directory, 'kb.sqlite');
     kb.close();

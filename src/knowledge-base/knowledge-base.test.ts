@@ -6,6 +6,9 @@ import { createDefaultComponents } from '../presets/index.js';
 import { useTemporaryDirectories, writeFiles } from '../../test/support/temporary-directory.js';
 import { MANIFEST_VERSION } from './derived-indexes.js';
 import { createKnowledgeBase, openKnowledgeBase, sqliteDatabaseOf, type KnowledgeBaseSettings } from './index.js';
+import { sqliteOnly } from '../../test/support/postgres.js';
+
+const sqliteFile = sqliteOnly('it reads the SQLite file or its folder layout directly');
 
 const temporaryDirectory = useTemporaryDirectories();
 
@@ -44,7 +47,7 @@ function lexicalComponents() {
 }
 
 describe('knowledge base', () => {
-  it('ingests a folder and finds an article by a layperson question, with its place in the source', async () => {
+  sqliteFile.it('ingests a folder and finds an article by a layperson question, with its place in the source', async () => {
     const home = temporaryDirectory();
     const root = temporaryDirectory();
     writeFiles(root, { 'handbook.txt': STATUTE, 'manual.md': MANUAL });
@@ -338,7 +341,7 @@ describe('knowledge base', () => {
     expect(() => createKnowledgeBase({ home, name: '../escape', settings: settingsFor(home) }, lexicalComponents())).toThrow(/Invalid knowledge base name/);
   });
 
-  it('keeps a knowledge base that --force would replace from a source path that does not exist', async () => {
+  sqliteFile.it('keeps a knowledge base that --force would replace from a source path that does not exist', async () => {
     const home = temporaryDirectory();
     const root = temporaryDirectory();
     writeFiles(root, { 'manual.md': MANUAL });

@@ -6,6 +6,9 @@ import { createDefaultComponents } from '../presets/index.js';
 import { useTemporaryDirectories } from '../../test/support/temporary-directory.js';
 import { createTestKnowledgeBase, testConfig } from './__fixtures__/test-server.js';
 import { KnowledgeBaseRegistry } from './knowledge-base-registry.js';
+import { sqliteOnly } from '../../test/support/postgres.js';
+
+const sqliteFile = sqliteOnly('it reads the SQLite file directly');
 
 const temporaryDirectory = useTemporaryDirectories();
 
@@ -35,7 +38,7 @@ describe('KnowledgeBaseRegistry', () => {
     registry.closeAll();
   });
 
-  it('closes a replaced instance only when the request using it is done', async () => {
+  sqliteFile.it('closes a replaced instance only when the request using it is done', async () => {
     const home = temporaryDirectory();
     await createTestKnowledgeBase(home, temporaryDirectory(), 'hr');
     const registry = new KnowledgeBaseRegistry(home, createDefaultComponents(testConfig(home)));

@@ -6,6 +6,9 @@ import { openKnowledgeBase, sqliteDatabaseOf } from '../../src/knowledge-base/in
 import { createDefaultComponents } from '../../src/presets/index.js';
 import { runCliCaptured } from '../support/run-cli.js';
 import { useTemporaryDirectories, writeFiles } from '../support/temporary-directory.js';
+import { sqliteOnly } from '../support/postgres.js';
+
+const sqliteFile = sqliteOnly('it reads the SQLite file directly');
 
 const temporaryDirectory = useTemporaryDirectories();
 const REPOSITORY = path.resolve(import.meta.dirname, '../..');
@@ -32,7 +35,7 @@ function createAndKill(home: string, root: string): Promise<{ killed: boolean; s
 }
 
 describe('an ingest killed mid-way', () => {
-  it('leaves a knowledge base with whole files only, and kb sync finishes the job', async () => {
+  sqliteFile.it('leaves a knowledge base with whole files only, and kb sync finishes the job', async () => {
     const home = temporaryDirectory();
     const root = temporaryDirectory();
     const files: Record<string, string> = {};

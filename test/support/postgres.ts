@@ -4,10 +4,10 @@
  * `HANGJIA_TEST_STORE_URL`; tests that need it are skipped with a message naming it otherwise.
  * Written by hand; no generating command.
  */
-import { describe, it } from 'vitest';
+import { describe, it, type TestContext } from 'vitest';
 import { findServerBinaries } from '../postgres/throwaway-cluster.js';
 
-type TestBody = () => unknown;
+type TestBody = (context: TestContext) => unknown;
 
 /** `it` / `describe` that run only with a PostgreSQL to test against, and why not otherwise. */
 export interface PostgresRequirement {

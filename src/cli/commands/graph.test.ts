@@ -12,6 +12,9 @@ import { buildGraph, parseGraphSchema } from '../../graph/index.js';
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import { createDefaultComponents, createLanguageModelFromConfig } from '../../presets/index.js';
 import { graphArgumentsInOrder } from './_graph-argument-order.js';
+import { sqliteOnly } from '../../../test/support/postgres.js';
+
+const graphStore = sqliteOnly('the knowledge graph keeps its tables in SQLite; with store.url graph commands stop with E_STORE_UNSUPPORTED');
 
 const temporaryDirectory = useTemporaryDirectories();
 const DEMO = path.resolve(import.meta.dirname, '../../../demo/kb');
@@ -32,7 +35,7 @@ async function xmlParser(): Promise<new (options: { errorHandler: Record<'warnin
   return ((await import(specifier)) as { DOMParser: never }).DOMParser;
 }
 
-describe('hangjia graph without a model', () => {
+graphStore.describe('hangjia graph without a model', () => {
   it('builds the model-free part of the demo graph and shows a statute with where it is cited', async () => {
     const home = temporaryDirectory();
     expect((await runCliCaptured(['kb', 'create', 'demo', DEMO, '--quiet'], { home })).code).toBe(0);
@@ -74,7 +77,7 @@ describe('hangjia graph without a model', () => {
   });
 });
 
-describe('chat --graph without a model', () => {
+graphStore.describe('chat --graph without a model', () => {
   it('brings the rules\' facts about the named article into each turn as sources; eval rag records --graph with its run', async () => {
     const home = temporaryDirectory();
     const root = temporaryDirectory();
@@ -187,7 +190,7 @@ function completion(content: string): ScriptedReply {
   };
 }
 
-describe('hangjia graph with a model', () => {
+graphStore.describe('hangjia graph with a model', () => {
   let server: ScriptedOpenAIServer;
   let home: string;
   let root: string;
@@ -391,7 +394,7 @@ describe('hangjia graph with a model', () => {
   });
 });
 
-describe('graph command word order and queries', () => {
+graphStore.describe('graph command word order and queries', () => {
   it('reads the knowledge base before or after the action', () => {
     expect(graphArgumentsInOrder(['graph', 'demo', 'show', 'x'])).toEqual(['graph', 'show', 'demo', 'x']);
     expect(graphArgumentsInOrder(['graph', 'show', 'demo', 'x'])).toEqual(['graph', 'show', 'demo', 'x']);
