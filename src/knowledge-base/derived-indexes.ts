@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Analyzer } from '../analysis/index.js';
-import { splitStatuteArticleTitle } from '../chunking/index.js';
 import { Bm25Index, FlatVectorIndex, compareStrings, type Bm25Params, type Bm25ParamsInput, type LexicalRecord } from '../index/index.js';
+import { buildLexicalIndex, toLexicalRecord } from '../retrieval/index.js';
 import type { KnowledgeBaseStore } from './knowledge-base-store.js';
 
 /**
@@ -115,27 +115,23 @@ export function buildDerivedIndexes(
   const generation = store.generation();
   const records: LexicalRecord[] = [];
   for (const stored of store.iterateChunks()) {
-    const headings = stored.chunk.headingPath.filter((heading) => heading !== stored.documentTitle);
-    // A document that is one statute article ("劳动合同法第十九条": a row of an exported statute
-    // table) is filed under its statute, so that its siblings from other rows support it as the
-    // chunks of one statute file support each other.
-    const article = splitStatuteArticleTitle(stored.documentTitle);
-    records.push({
-      id: stored.chunk.id,
-      title: article ? article.statute : stored.documentTitle,
-      headings: (article ? [article.article, ...headings] : headings).join(' '),
-      text: stored.chunk.text,
-      // Chunks of one document support each other (group evidence in the lexical engine).
-      group: article ? `statute:${article.statute}` : stored.chunk.documentId,
-      // Documents are also named by their file name (《星河网络员工手册》 for 星河网络员工手册.txt,
-      // whose first line is the company's name); the rows of one csv/jsonl file are not.
-      ...(stored.documentRowKey === undefined ? { aliases: [fileStem(stored.documentPath)] } : {}),
-      // A document with access groups names titles for its readers only (see `LexicalRecord.citing`).
-      ...(stored.documentGroups.length > 0 ? { citing: false } : {}),
-    });
+    records.push(
+      toLexicalRecord({
+        id: stored.chunk.id,
+        documentId: stored.chunk.documentId,
+        documentTitle: stored.documentTitle,
+        headingPath: stored.chunk.headingPath,
+        text: stored.chunk.text,
+        // Documents are also named by their file name (《星河网络员工手册》 for 星河网络员工手册.txt,
+        // whose first line is the company's name); the rows of one csv/jsonl file are not.
+        ...(stored.documentRowKey === undefined ? { aliases: [fileStem(stored.documentPath)] } : {}),
+        // A document with access groups names titles for its readers only (see `LexicalRecord.citing`).
+        ...(stored.documentGroups.length > 0 ? { citing: false } : {}),
+      }),
+    );
   }
   const lexicalStarted = performance.now();
-  const lexical = Bm25Index.build(records, {
+  const lexical = buildLexicalIndex(records, {
     analyzer: options.analyzer,
     ...(options.lexicalParams ? { params: options.lexicalParams } : {}),
     onProgress: (progress) => options.onProgress?.({ phase: progress.phase === 'topics' ? 'topics' : 'index', done: progress.done, total: progress.total }),

@@ -9,7 +9,7 @@ export {
   type KnowledgeBaseSettings,
   type KnowledgeBaseComponents,
   type KnowledgeBaseComponentsSource,
-  type LexicalSettings,
+  type KnowledgeBaseSearchOptions,
   type KnowledgeBaseStats,
   type KnowledgeBaseSyncOptions,
   type IndexNotices,
@@ -30,3 +30,4 @@ export {
   type AcquireWriteLockOptions,
 } from './write-lock.js';
 export { readDocument } from './read-document.js';
+export { DEFAULT_SEARCH_SETTINGS, resolveSearchSettings, lexicalParamsOf, rescoringSettingsOf, retrieveOptionsOf, type SearchMode, type SearchSettings } from './search-settings.js';

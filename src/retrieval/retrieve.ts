@@ -6,7 +6,7 @@ import type { Reranker } from './rerank.js';
 
 /** What `retrieve` searches: any lexical and/or vector index plus a way to fetch chunks by id. */
 export interface RetrievalSources {
-  lexical?: { search(query: string, options: { k: number }): Array<{ id: string; score: number; matchedTerms?: string[]; citedBy?: number }> };
+  lexical?: { search(query: string, options: { k: number }): Array<{ id: string; score: number; matchedTerms?: string[]; citedBy?: number; stages?: ReadonlyArray<{ stage: string; score: number }> }> };
   vector?: { search(vector: Float32Array, options: { k: number }): Array<{ id: string; score: number }> };
   /** Embeds the query with the same model the vector index was built with. */
   embedQuery?: (query: string) => Promise<Float32Array>;
@@ -69,7 +69,7 @@ export async function retrieve(query: string, sources: RetrievalSources, options
   const timings: RetrievalResult['timings'] = { totalMs: 0 };
   const lists: Array<{ retriever: string; weight: number; hits: Array<{ id: string; score: number }> }> = [];
   // The lexical matches themselves, not their terms: a match explains itself only when read.
-  const lexicalMatches = new Map<string, { matchedTerms?: string[]; citedBy?: number }>();
+  const lexicalMatches = new Map<string, { matchedTerms?: string[]; citedBy?: number; stages?: ReadonlyArray<{ stage: string; score: number }> }>();
 
   if (wantsLexical && sources.lexical) {
     const lexicalStarted = performance.now();
@@ -130,9 +130,20 @@ export async function retrieve(query: string, sources: RetrievalSources, options
       ...(found.documentRowKey === undefined ? {} : { documentRowKey: found.documentRowKey }),
       matchedTerms: lexicalMatches.get(item.id)?.matchedTerms ?? [],
       ...(citedBy === undefined ? {} : { citedBy }),
-      scores: item.scores,
+      scores: withStageScores(item.scores, lexicalMatches.get(item.id)?.stages),
     });
   }
   timings.totalMs = performance.now() - started;
   return { hits, mode, timings };
+}
+
+/**
+ * `scores` with what each lexical step contributed (`lexical:bm25f`, `lexical:topic`, …) right
+ * after the lexical entry, carrying its rank, so `search --json` shows what every stage added.
+ */
+function withStageScores(scores: RetrieverScore[], stages: ReadonlyArray<{ stage: string; score: number }> | undefined): RetrieverScore[] {
+  const lexical = scores.findIndex((entry) => entry.retriever === 'lexical');
+  if (stages === undefined || stages.length === 0 || lexical === -1) return scores;
+  const rank = scores[lexical]!.rank;
+  return [...scores.slice(0, lexical + 1), ...stages.map(({ stage, score }) => ({ retriever: `lexical:${stage}`, score, rank })), ...scores.slice(lexical + 1)];
 }

@@ -5,7 +5,7 @@ import type { HangjiaConfig } from '../../config/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import { evaluateRetrieval, evaluateSearch, readBeirDataset, writeTrecRun, type BeirDataset, type RunEvaluation, type ScoredDocument } from '../../eval/index.js';
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
-import { createDefaultComponents, lexicalSettingsFromConfig } from '../../presets/index.js';
+import { createDefaultComponents } from '../../presets/index.js';
 import type { Hit } from '../../retrieval/index.js';
 import type { Terminal } from '../_terminal.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
@@ -88,7 +88,7 @@ function evaluateLexicalIndex(directory: string, dataset: BeirDataset, depth: nu
   // configuration can be evaluated before it is put to work; the summary records them.
   const result = evaluateRetrieval(dataset, {
     analyzer,
-    ...lexicalSettingsFromConfig(config.search),
+    search: config.search,
     depth,
     onProgress: (progress) => terminal.progress(progress.phase, progress.done, progress.total),
   });
