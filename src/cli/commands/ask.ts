@@ -71,7 +71,6 @@ export async function openAnswering(
     examples = { selector, k: numberFlag('shots', args.shots, { min: 1, max: 50 }) ?? 3 };
   }
   const answerOptions = (config: HangjiaConfig): AnswerQuestionOptions => {
-    const mode = config.search.mode === 'auto' ? undefined : config.search.mode;
     return {
       ...(model ? { model } : {}),
       k: config.search.k,
@@ -80,7 +79,8 @@ export async function openAnswering(
       analyzer: knowledgeBase.analyzer,
       temperature: config.model.temperature,
       maxTokens: config.model.maxTokens,
-      search: { ...(mode ? { mode } : {}), lexicalWeight: config.search.lexicalWeight, vectorWeight: config.search.vectorWeight, rrfK: config.search.rrfK, ...reranking.search },
+      // Mode and weights are the knowledge base's own settings (config.search); only reranking is per command.
+      search: { ...reranking.search },
       ...(examples ? { examples } : {}),
       ...(config.answer.strict ? { strict: true } : {}),
     };

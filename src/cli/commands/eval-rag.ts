@@ -194,6 +194,8 @@ export default defineCommand({
  */
 function answeringSettings(answering: Awaited<ReturnType<typeof openAnswering>>, knowledgeBase: string): Record<string, unknown> {
   const { options, model, config, reasoning } = answering;
+  // What the knowledge base searches with (config.search, resolved when it opened), as the runs record it.
+  const searchSettings = answering.knowledgeBase.searchSettings;
   return {
     // Recorded only for pearl and agent, so that RAG runs made before strategies existed still resume.
     ...(reasoning.strategy === 'rag' ? {} : { strategy: reasoning.strategy, reasoning: { ...config.reasoning } }),
@@ -219,11 +221,11 @@ function answeringSettings(answering: Awaited<ReturnType<typeof openAnswering>>,
     ...(options.strict ? { strict: true } : {}),
     // Graph facts are extra sources: answers made with them are not answers made without.
     ...(config.answer.graph ? { graph: true } : {}),
-    search: { mode: options.search?.mode ?? 'auto', lexicalWeight: options.search?.lexicalWeight, vectorWeight: options.search?.vectorWeight, rrfK: options.search?.rrfK },
+    search: { mode: searchSettings.mode, lexicalWeight: searchSettings.lexicalWeight, vectorWeight: searchSettings.vectorWeight, rrfK: searchSettings.rrfK },
     // Only when on, so runs made before reranking existed still resume.
     ...(options.search?.reranker ? { rerank: { reranker: options.search.reranker.name, topN: options.search.rerankTopN ?? null } } : {}),
     // The lexical engine's settings (search.k1, titleWeight, headingsWeight, groupWeight) rank the passages too.
-    lexical: { k1: config.search.k1, titleWeight: config.search.titleWeight, headingsWeight: config.search.headingsWeight, groupWeight: config.search.groupWeight, topicWeight: config.search.topicWeight, citationWeight: config.search.citationWeight },
+    lexical: { k1: searchSettings.k1, titleWeight: searchSettings.titleWeight, headingsWeight: searchSettings.headingsWeight, groupWeight: searchSettings.groupWeight, topicWeight: searchSettings.topicWeight, citationWeight: searchSettings.citationWeight },
     // The model whose vectors retrieval fuses in (its key includes any document prefix), or null when search is lexical only.
     embeddingModel: answering.knowledgeBase.hasVectorSearch() ? (answering.knowledgeBase.store.getMeta('embeddingModelId') ?? null) : null,
     ...(answering.knowledgeBase.hasVectorSearch() && config.embedding.queryPrefix ? { embeddingQueryPrefix: config.embedding.queryPrefix } : {}),

@@ -123,11 +123,8 @@ async function evaluateKnowledgeBase(name: string, dataset: BeirDataset, depth: 
       dataset,
       async (query) => {
         const { hits, mode: used } = await knowledgeBase.search(query, {
+          // Mode and weights are the knowledge base's own settings (config.search); the depth is this command's.
           k: depth,
-          ...(requestedMode ? { mode: requestedMode } : {}),
-          lexicalWeight: config.search.lexicalWeight,
-          vectorWeight: config.search.vectorWeight,
-          rrfK: config.search.rrfK,
           ...reranking.search,
           onRebuild: (reason) => terminal.info(`Rebuilding the search index (${reason})…`),
         });

@@ -24,13 +24,8 @@ export default defineCommand({
     const reranking = openReranking(config, args.rerank, terminal);
     const knowledgeBase = openKnowledgeBase({ home: config.home, name: args.kb, readOnly: true }, createDefaultComponents(config));
     try {
-      const mode = config.search.mode === 'auto' ? undefined : config.search.mode;
+      // k, mode and the weights are the knowledge base's own settings (config.search, flags included).
       const result = await knowledgeBase.search(args.query, {
-        k: config.search.k,
-        ...(mode ? { mode } : {}),
-        lexicalWeight: config.search.lexicalWeight,
-        vectorWeight: config.search.vectorWeight,
-        rrfK: config.search.rrfK,
         ...reranking.search,
         onRebuild: (reason) => terminal.info(`Rebuilding the search index (${reason})…`),
         onStale: (reason) => terminal.info(`Note: ${reason}.`),
