@@ -137,13 +137,8 @@ export async function retrieve(query: string, sources: RetrievalSources, options
   return { hits, mode, timings };
 }
 
-/**
- * `scores` with what each lexical step contributed (`lexical:bm25f`, `lexical:topic`, …) right
- * after the lexical entry, carrying its rank, so `search --json` shows what every stage added.
- */
+/** `scores` with the lexical entry carrying what each step of the cascade added (`search --json` shows them). */
 function withStageScores(scores: RetrieverScore[], stages: ReadonlyArray<{ stage: string; score: number }> | undefined): RetrieverScore[] {
-  const lexical = scores.findIndex((entry) => entry.retriever === 'lexical');
-  if (stages === undefined || stages.length === 0 || lexical === -1) return scores;
-  const rank = scores[lexical]!.rank;
-  return [...scores.slice(0, lexical + 1), ...stages.map(({ stage, score }) => ({ retriever: `lexical:${stage}`, score, rank })), ...scores.slice(lexical + 1)];
+  if (stages === undefined || stages.length === 0) return scores;
+  return scores.map((entry) => (entry.retriever === 'lexical' ? { ...entry, stages } : entry));
 }
