@@ -84,9 +84,7 @@ export function createLexicalSearch(index: Bm25Index, settings: RescoringSetting
       let candidates = firstPass.documents.map((document, rank): Candidate => ({ document, score: firstPass.scores[rank]!, stages: [{ stage: 'bm25f', score: firstPass.scores[rank]! }] }));
       const context: RescoringContext = { query, index, terms, firstPassBest: firstPass.scores[0] ?? 0, depth, filter: options.filter };
       for (const stage of stages) candidates = stage.rescore(candidates, context);
-      return candidates.slice(0, k).map((candidate) =>
-        index.match(candidate.document, candidate.score, context.terms, { ...(candidate.citedBy === undefined ? {} : { citedBy: candidate.citedBy }), stages: candidate.stages }),
-      );
+      return candidates.slice(0, k).map((candidate) => index.match(candidate.document, candidate.score, context.terms, candidate.citedBy, candidate.stages));
     },
   };
 }

@@ -10,6 +10,20 @@ export interface ScoringBuffers {
   readonly maxImpacts: Float32Array;
   readonly scores: Float64Array;
   readonly touched: Uint32Array;
+  /** Room for the documents that survive early termination (at most all of them). */
+  readonly survivors: Uint32Array;
+  /** One byte per document, all 0 between searches: marks the survivors while their scores are completed. */
+  readonly marks: Uint8Array;
+}
+
+/**
+ * What `scoreTermAtATime` leaves: how many documents it touched (their scores must be reset), and
+ * where the exact top k lies — among `candidates` when it terminated early (the others hold
+ * partial scores below the k-th), else among all touched documents.
+ */
+export interface TermAtATimeResult {
+  touchedCount: number;
+  candidates: Uint32Array | undefined;
 }
 
 /**
@@ -21,11 +35,15 @@ export interface ScoringBuffers {
  */
 const PRUNING_MIN_POSTINGS = 1024;
 const PRUNING_MIN_LIST_SHARE = 1 / 8;
+/** Postings a scan reads for the price of one galloping lookup into a list (cache misses included). */
+const GALLOP_COST = 64;
+/** Postings a scan reads for the price of completing one survivor's remaining terms, for the decision to terminate early. */
+const COMPLETION_COST = 32;
 
 /**
  * Adds every query term's BM25F contribution (`weights[i]` = query weight × idf of `termIds[i]`)
  * into `buffers.scores`, exactly for every document that can still make the top k; records the
- * touched documents in `buffers.touched` and returns how many.
+ * touched documents in `buffers.touched`.
  *
  * Term-at-a-time with safe early termination: the "quit/continue" idea of Moffat & Zobel
  * (1996, "Self-indexing inverted files for fast text retrieval") with MaxScore's per-term upper
@@ -47,7 +65,7 @@ export function scoreTermAtATime(
   termWeights: readonly number[],
   k: number,
   accept: ((document: number) => boolean) | undefined,
-): number {
+): TermAtATimeResult {
   const { termOffsets, postingDocuments, postingImpacts, maxImpacts, scores, touched } = buffers;
   const listLength = (termId: number): number => termOffsets[termId + 1]! - termOffsets[termId]!;
   const order = termIds.map((_, position) => position).sort((a, b) => listLength(termIds[a]!) - listLength(termIds[b]!) || termIds[a]! - termIds[b]!);
@@ -72,10 +90,9 @@ export function scoreTermAtATime(
     const end = termOffsets[termId + 1]!;
     if (end - start >= pruningMinPostings && touchedCount >= k && remainingBound[position]! <= nextCheckBound) {
       const candidates = survivors(buffers, touchedCount, k, accept, remainingBound[position]!);
-      // A galloping lookup costs about as much as scanning a few dozen postings: prune only when cheaper.
-      if (candidates !== undefined && candidates.length * (orderedTerms.length - position) * 32 < remainingPostings[position]!) {
+      if (candidates !== undefined && candidates.length * (orderedTerms.length - position) * COMPLETION_COST < remainingPostings[position]!) {
         completeCandidates(buffers, candidates, orderedTerms.slice(position), weights.slice(position));
-        return touchedCount;
+        return { touchedCount, candidates };
       }
       nextCheckBound = (2 / 3) * remainingBound[position]!;
     }
@@ -88,7 +105,7 @@ export function scoreTermAtATime(
       scores[document]! += weight * impact;
     }
   }
-  return touchedCount;
+  return { touchedCount, candidates: undefined };
 }
 
 /** Touched documents that can still reach the top k, ascending, or undefined when every document still can. */
@@ -105,52 +122,66 @@ function survivors(
   // The margin absorbs rounding differences between summed bounds and summed scores, so a
   // document tied with the k-th one is never dropped.
   const floor = threshold - remainingBound - 1e-9 * threshold;
+  const candidates = buffers.survivors;
   let count = 0;
   for (let position = 0; position < touchedCount; position++) {
-    if (scores[touched[position]!]! >= floor) count++;
+    const document = touched[position]!;
+    if (scores[document]! >= floor) candidates[count++] = document;
   }
-  const candidates = new Uint32Array(count);
-  count = 0;
-  for (let position = 0; position < touchedCount; position++) {
-    if (scores[touched[position]!]! >= floor) candidates[count++] = touched[position]!;
-  }
-  return candidates.sort();
+  return candidates.subarray(0, count).sort();
 }
 
 /**
- * Adds the remaining terms' contributions to `candidates` (ascending). Both the candidates and a
- * posting list ascend, so each lookup gallops forward from where the previous one ended
- * (Bentley & Yao 1976): about log₂ of the gap between consecutive candidates' postings, not of
- * the whole list.
+ * Adds the remaining terms' contributions to `candidates` (ascending). Postings arrays are far
+ * larger than the caches, so a lookup that jumps into a list costs a cache miss or several while
+ * a scan streams; a list is therefore scanned, checking each posting's document against a mark,
+ * unless it is so long that galloping lookups (Bentley & Yao 1976: forward from where the previous
+ * one ended) read less of it.
  */
 function completeCandidates(buffers: ScoringBuffers, candidates: Uint32Array, termIds: number[], weights: number[]): void {
-  const { termOffsets, postingDocuments, postingImpacts, scores } = buffers;
+  const { termOffsets, postingDocuments, postingImpacts, scores, marks } = buffers;
+  for (const document of candidates) marks[document] = 1;
   for (let position = 0; position < termIds.length; position++) {
     const termId = termIds[position]!;
     const weight = weights[position]!;
+    const start = termOffsets[termId]!;
     const end = termOffsets[termId + 1]!;
-    let low = termOffsets[termId]!;
-    for (let index = 0; index < candidates.length && low < end; index++) {
-      const document = candidates[index]!;
-      if (postingDocuments[low]! < document) {
-        let step = 1;
-        let high = low + 1;
-        while (high < end && postingDocuments[high]! < document) {
-          low = high;
-          step <<= 1;
-          high = low + step;
-        }
-        if (high > end) high = end;
-        // postingDocuments[low] < document ≤ postingDocuments[high] (or high = end).
-        low++;
-        while (low < high) {
-          const middle = (low + high) >>> 1;
-          if (postingDocuments[middle]! < document) low = middle + 1;
-          else high = middle;
-        }
-        if (low === end) break;
+    if (end - start < candidates.length * GALLOP_COST) {
+      for (let posting = start; posting < end; posting++) {
+        const document = postingDocuments[posting]!;
+        if (marks[document] === 1) scores[document]! += weight * postingImpacts[posting]!;
       }
-      if (postingDocuments[low] === document) scores[document]! += weight * postingImpacts[low]!;
+    } else {
+      gallop(buffers, candidates, start, end, weight);
     }
+  }
+  for (const document of candidates) marks[document] = 0;
+}
+
+/** Adds one term's contributions to `candidates` by galloping lookups in its postings `start`…`end`. */
+function gallop(buffers: ScoringBuffers, candidates: Uint32Array, start: number, end: number, weight: number): void {
+  const { postingDocuments, postingImpacts, scores } = buffers;
+  let low = start;
+  for (let index = 0; index < candidates.length && low < end; index++) {
+    const document = candidates[index]!;
+    if (postingDocuments[low]! < document) {
+      let step = 1;
+      let high = low + 1;
+      while (high < end && postingDocuments[high]! < document) {
+        low = high;
+        step <<= 1;
+        high = low + step;
+      }
+      if (high > end) high = end;
+      // postingDocuments[low] < document ≤ postingDocuments[high] (or high = end).
+      low++;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (postingDocuments[middle]! < document) low = middle + 1;
+        else high = middle;
+      }
+      if (low === end) break;
+    }
+    if (postingDocuments[low] === document) scores[document]! += weight * postingImpacts[low]!;
   }
 }

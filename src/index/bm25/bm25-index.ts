@@ -114,7 +114,7 @@ export class Bm25Index {
       }
     }
     const documents = columns.documentIds.length;
-    this.buffers = { termOffsets: columns.termOffsets, postingDocuments: columns.postingDocuments, postingImpacts, maxImpacts, scores: new Float64Array(documents), touched: new Uint32Array(documents) };
+    this.buffers = { termOffsets: columns.termOffsets, postingDocuments: columns.postingDocuments, postingImpacts, maxImpacts, scores: new Float64Array(documents), touched: new Uint32Array(documents), survivors: new Uint32Array(documents), marks: new Uint8Array(documents) };
     const groupSizes = new Uint32Array(documents);
     this.hasSharedGroups = columns.documentGroups.some((group) => ++groupSizes[group]! === 2);
     const { topics } = columns;
@@ -190,7 +190,7 @@ export class Bm25Index {
       const base = document * FIELD_COUNT;
       if (fieldLengths[base]! + fieldLengths[base + 1]! + fieldLengths[base + 2]! === 0) emptyDocuments++;
     }
-    const { postingImpacts, maxImpacts, scores, touched } = this.buffers;
+    const { postingImpacts, maxImpacts, scores, touched, survivors } = this.buffers;
     const arrays = [
       fieldLengths,
       documentGroups,
@@ -202,6 +202,7 @@ export class Bm25Index {
       ...(this.forward === undefined ? [] : [this.forward.offsets, this.forward.terms, this.forward.frequencies]),
       scores,
       touched,
+      survivors,
       ...(this.columns.topics ? [this.columns.topics.documentFrequencies, this.columns.topics.wordVectors, this.columns.topics.textVectors] : []),
       ...(this.columns.groupCitations ? [this.columns.groupCitations] : []),
     ];
@@ -273,24 +274,27 @@ export class Bm25Index {
     const { documentIds } = this.columns;
     const accept = filter === undefined ? undefined : (document: number) => filter(documentIds[document]!);
     const weights = terms.termIds.map((termId, position) => terms.weights[position]! * this.idf(termId));
-    const touchedCount = scoreTermAtATime(this.buffers, terms.termIds, weights, depth, accept);
+    const { touchedCount, candidates } = scoreTermAtATime(this.buffers, terms.termIds, weights, depth, accept);
     const { scores, touched } = this.buffers;
-    const documents = selectTopK(touched, touchedCount, scores, depth, accept);
+    // After early termination the top k lies among the survivors; the rest hold partial scores below it.
+    const documents = candidates === undefined ? selectTopK(touched, touchedCount, scores, depth, accept) : selectTopK(candidates, candidates.length, scores, depth, accept);
     const topScores = documents.map((document) => scores[document]!);
     for (let position = 0; position < touchedCount; position++) scores[touched[position]!] = 0;
     return { documents, scores: topScores };
   }
 
   /** A match for `document` whose `matchedTerms` are worked out when first read (evaluation runs read none). */
-  match(document: number, score: number, terms: QueryTerms, extra: { citedBy?: number; stages?: LexicalMatch['stages'] } = {}): LexicalMatch {
+  match(document: number, score: number, terms: QueryTerms, citedBy?: number, stages?: LexicalMatch['stages']): LexicalMatch {
     let matchedTerms: string[] | undefined;
     const explain = (): string[] => (matchedTerms ??= this.matchedTerms(document, terms));
+    // One literal of fixed shape (undefined fields are left out of JSON and equality): building
+    // it by spreads made every match a slow dictionary object, a tenth of a query's time.
     return {
       id: this.columns.documentIds[document]!,
       score,
-      ...(extra.citedBy === undefined ? {} : { citedBy: extra.citedBy }),
-      ...(extra.stages === undefined ? {} : { stages: extra.stages }),
-      get matchedTerms() {
+      citedBy,
+      stages,
+      get matchedTerms(): string[] {
         return explain();
       },
     };
