@@ -17,6 +17,7 @@ export { averagePrecisionAtCutoff } from './average-precision.js';
 export { evaluateRun, type EvaluateRunOptions, type RunEvaluation } from './evaluate-run.js';
 export { evaluateRetrieval, evaluateSearch, type EvaluateRetrievalOptions, type EvaluateSearchOptions, type RetrievalEvaluation, type SearchEvaluation } from './evaluate-retrieval.js';
 export { corpusDocumentToRecord } from './corpus-record.js';
+export { corpusDocumentsHeld, evaluateKnowledgeBase, type EvaluateKnowledgeBaseOptions, type KnowledgeBaseEvaluation } from './evaluate-knowledge-base.js';
 export * from './exam/index.js';
 export * from './runs/index.js';
 export * from './compare/index.js';
