@@ -165,7 +165,6 @@ export function buildColumns(records: readonly LexicalRecord[], options: Bm25Bui
   };
 }
 
-
 /** A topic model of the records' word sequences, and each record's text vector (zeros when it has no known word). */
 function learnTopicVectors(sequences: WordSequences, options: Partial<TopicModelOptions>): IndexColumns['topics'] {
   const model = TopicModel.train(sequences, options);
