@@ -24,7 +24,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAnalyzer } from '../src/analysis/index.js';
 import { corpusDocumentToRecord, evaluateRun, readBeirDataset, type Qrels, type Run } from '../src/eval/index.js';
-import { Bm25Index, type Bm25SearchOptions } from '../src/index/index.js';
+import { buildLexicalIndex, createLexicalSearch, type RescoringSettings } from '../src/retrieval/index.js';
 import { createSeededRandom } from '../src/support/index.js';
 import { describeCodeVersion, describeMachine } from './machine-info.js';
 import { REPOSITORY_ROOT } from './retrieval-config.js';
@@ -37,7 +37,7 @@ const DEPTH = 100;
 const RANDOM_SPLITS = 50;
 
 /** The runs compared; the first is the shipped default. */
-const VARIANTS: Array<{ name: string; options: Bm25SearchOptions }> = [
+const VARIANTS: Array<{ name: string; options: RescoringSettings }> = [
   { name: 'defaults (group, topic and citation evidence)', options: {} },
   { name: 'citation evidence off', options: { citations: false } },
   { name: 'topic evidence off', options: { topics: false } },
@@ -49,7 +49,7 @@ const started = performance.now();
 const dataset = readBeirDataset(resolve(REPOSITORY_ROOT, '..', 'shared', 'datasets', datasetName));
 const records = dataset.corpus.map(corpusDocumentToRecord);
 console.error(`[ablation] ${command}: ${records.length} documents, ${dataset.queries.length} queries`);
-const index = Bm25Index.build(records, { analyzer: createAnalyzer() });
+const index = buildLexicalIndex(records, { analyzer: createAnalyzer() });
 const stats = index.stats();
 console.error(`[ablation] index built: ${stats.topicWords} words with topic vectors, ${stats.citedGroups} groups named by others`);
 
@@ -61,7 +61,8 @@ dataset.queries.forEach((query, line) => {
 
 const runs = new Map<string, Run>();
 const variants = VARIANTS.map(({ name, options }) => {
-  const run: Run = new Map(dataset.queries.map((query) => [query.id, index.search(query.text, { ...options, k: DEPTH }).map((match) => ({ docid: match.id, score: match.score }))]));
+  const lexical = createLexicalSearch(index, options);
+  const run: Run = new Map(dataset.queries.map((query) => [query.id, lexical.search(query.text, { k: DEPTH }).map((match) => ({ docid: match.id, score: match.score }))]));
   runs.set(name, run);
   const all = evaluateRun(run, dataset.qrels, { metrics: METRICS }).mean;
   const ndcg = (qrels: Qrels): number => evaluateRun(run, qrels, { metrics: ['ndcg@10'] }).mean['ndcg@10']!;

@@ -4,7 +4,7 @@
  *   npx tsx bench/evidence-threshold.ts [--sample 300] [--k 3] [--max-false-refusals 0.05]
  *
  * On STARD legal (58k statute articles, layperson questions with judged articles) it builds one
- * BM25 index (`Bm25Index`, default analyzer, one record per article), then for an evenly spaced
+ * BM25 index (`buildLexicalIndex` and its rescoring cascade, default analyzer, one record per article), then for an evenly spaced
  * sample of judged questions computes the evidence score (`scoreEvidence`, src/answer/) twice:
  * (a) over the normal top-k hits, and (b) over the top-k hits with the question's relevant
  * articles filtered out of the index, i.e. a question the knowledge base does not cover but whose
@@ -20,8 +20,8 @@ import { parseArgs } from 'node:util';
 import { BIGRAM_PREFIX, UNIGRAM_PREFIX, createAnalyzer } from '../src/analysis/index.js';
 import { defaultTermWeight, scoreEvidence, type TermWeight } from '../src/answer/index.js';
 import { readCorpus, readQrels, readQueries } from '../src/eval/index.js';
-import { Bm25Index } from '../src/index/index.js';
-import type { Hit } from '../src/retrieval/index.js';
+import type { LexicalMatch } from '../src/index/index.js';
+import { buildLexicalIndex, createLexicalSearch, type Hit } from '../src/retrieval/index.js';
 import { describeCodeVersion, describeMachine } from './machine-info.js';
 import { REPOSITORY_ROOT } from './retrieval-config.js';
 
@@ -56,18 +56,19 @@ const corpus = readCorpus(join(datasetPath, 'corpus.jsonl'));
 const queries = readQueries(join(datasetPath, 'queries.jsonl'));
 const qrels = readQrels(join(datasetPath, 'qrels.tsv'));
 console.error(`[evidence] ${command}: ${corpus.length} articles, ${queries.length} questions`);
-const index = Bm25Index.build(
+const index = buildLexicalIndex(
   corpus.map((document) => ({ id: document.id, title: document.title, headings: '', text: document.text })),
   { analyzer, onProgress: ({ phase, done, total }) => done === total && console.error(`[evidence] ${phase} ${done}/${total}`) },
 );
 const buildSeconds = (performance.now() - started) / 1000;
+const lexical = createLexicalSearch(index);
 const byId = new Map(corpus.map((document) => [document.id, document]));
 
 const judged = queries.filter((query) => [...(qrels.get(query.id)?.values() ?? [])].some((grade) => grade > 0));
 const step = judged.length / Math.min(sampleSize, judged.length);
 const sample = Array.from({ length: Math.min(sampleSize, judged.length) }, (_, position) => judged[Math.floor(position * step)]!);
 
-function toHits(matches: ReturnType<Bm25Index['search']>): Hit[] {
+function toHits(matches: LexicalMatch[]): Hit[] {
   return matches.map((match) => {
     const document = byId.get(match.id)!;
     return {
@@ -90,10 +91,10 @@ for (const name of Object.keys(WEIGHTINGS)) scores[name] = { normal: [], retriev
 let relevantInTopK = 0;
 for (const query of sample) {
   const relevant = new Set([...qrels.get(query.id)!].filter(([, grade]) => grade > 0).map(([id]) => id));
-  const normal = toHits(index.search(query.text, { k }));
+  const normal = toHits(lexical.search(query.text, { k }));
   const retrieved = normal.some((hit) => relevant.has(hit.chunk.id));
   if (retrieved) relevantInTopK += 1;
-  const removed = toHits(index.search(query.text, { k, filter: (id) => !relevant.has(id) }));
+  const removed = toHits(lexical.search(query.text, { k, filter: (id) => !relevant.has(id) }));
   for (const [name, termWeight] of Object.entries(WEIGHTINGS)) {
     const score = scoreEvidence(query.text, normal, { analyzer, termWeight, topHits: k }).score;
     scores[name]!.normal.push(score);
@@ -102,7 +103,7 @@ for (const query of sample) {
   }
 }
 for (const query of foreignSample) {
-  const hits = toHits(index.search(query.text, { k }));
+  const hits = toHits(lexical.search(query.text, { k }));
   for (const [name, termWeight] of Object.entries(WEIGHTINGS)) scores[name]!.outOfDomain.push(scoreEvidence(query.text, hits, { analyzer, termWeight, topHits: k }).score);
 }
 

@@ -12,7 +12,7 @@ export const SYSTEM_FACTORIES: Readonly<Record<string, () => Promise<RetrievalSy
     (await import('./hangjia-system.js')).createHangjiaSystem({
       name: 'hangjia-statute-titles-off',
       description: 'hangjia with search.titleWeight 0 and search.headingsWeight 0',
-      params: { weights: { title: 0, headings: 0 } },
+      search: { titleWeight: 0, headingsWeight: 0 },
     }),
   'bigram-bm25': async () => (await import('./bigram-bm25-system.js')).createBigramBm25System(),
   minisearch: async () => (await import('./minisearch-system.js')).createMiniSearchSystem({ jieba: false }),

@@ -33,6 +33,13 @@ describe('hangjia CLI', () => {
     // Each hit says which of the question's words it matched (character n-grams left out).
     const matchedLine = text.stdout.split('\n').find((line) => line.startsWith('    matched: '));
     expect(matchedLine?.slice('    matched: '.length).split(' · ').sort()).toEqual(['admin', 'password', 'reset']);
+    // --explain adds what the lexical first pass and each rescoring stage gave the hit; --json carries the same.
+    const explained = await runCliCaptured(['search', 'hr', 'reset admin password', '--explain'], { home });
+    expect(explained.stdout).toMatch(/\n {4}scores: lexical \d+\.\d{3} \(bm25f \d+\.\d{3}( \+ \w+ \d+\.\d{3})*\) #1\n/);
+    const explainedJson = JSON.parse((await runCliCaptured(['search', 'hr', 'reset admin password', '--json'], { home })).stdout) as { hits: Array<{ score: number; scores: Array<{ retriever: string; score: number; stages: Array<{ stage: string; score: number }> }> }> };
+    const [lexical] = explainedJson.hits[0]!.scores;
+    expect(lexical!.stages[0]!.stage).toBe('bm25f');
+    expect(lexical!.stages.reduce((sum, stage) => sum + stage.score, 0)).toBeCloseTo(explainedJson.hits[0]!.score, 10);
 
     const stats = await runCliCaptured(['kb', 'stats', 'hr', '--json'], { home });
     expect(JSON.parse(stats.stdout)).toMatchObject({ name: 'hr', documents: 2, indexCurrent: true });

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_SEARCH_SETTINGS, type SearchSettings } from '../knowledge-base/index.js';
 
 /** Which embedding adapter the knowledge bases use; `none` means lexical search only. */
 export type EmbeddingProviderName = 'none' | 'openai-compatible' | 'llama-cpp' | 'transformers';
@@ -13,8 +14,7 @@ export type RerankingProviderName = 'none' | 'http' | 'transformers';
 /** Where the vectors of a knowledge base are searched (docs/vectors.md). */
 export type VectorStoreName = 'flat' | 'qdrant' | 'milvus';
 
-/** How `search` combines retrievers. `auto` is hybrid when the knowledge base has embeddings, lexical otherwise. */
-export type SearchMode = 'auto' | 'lexical' | 'vector' | 'hybrid';
+export type { SearchMode } from '../knowledge-base/index.js';
 
 /**
  * Every setting hangjia reads. Precedence (highest first): command-line flags, environment
@@ -113,44 +113,8 @@ export interface HangjiaConfig {
     /** Sections shorter than this merge with their neighbour under the same heading (default 50). */
     minChars: number;
   };
-  search: {
-    /** Hits returned (1–1000, default 5). */
-    k: number;
-    mode: SearchMode;
-    /** Weights of the lexical and vector lists in reciprocal rank fusion (default 1 and 1). */
-    lexicalWeight: number;
-    vectorWeight: number;
-    /** The RRF constant k in 1/(k + rank) (default 60, as in Cormack et al. 2009). */
-    rrfK: number;
-    /**
-     * Lexical field weights (BM25F): how many occurrences in the text one occurrence in the
-     * document title / heading path is worth (0–100, default 1.5 each; 0 leaves the field out).
-     * Statute collections whose titles only name the law rank better with a title weight of 0
-     * (docs/design.md). Changing a weight, or k1, rebuilds a knowledge base's index on next use.
-     */
-    titleWeight: number;
-    headingsWeight: number;
-    /** BM25 term-frequency saturation (0–100, default 1.2). */
-    k1: number;
-    /**
-     * Group evidence: how much a chunk gains from the best-matching chunks of its own document
-     * (≥ 0, default 0.2; 0 turns it off). Applied at query time.
-     */
-    groupWeight: number;
-    /**
-     * Topic evidence: how much a chunk gains from being about what the question is about, by
-     * word vectors the index learns from the knowledge base's own text (≥ 0, default 0.8; 0 turns
-     * it off; a knowledge base too small for word statistics — under 10,000 words seen 5 times —
-     * has none). Applied at query time.
-     */
-    topicWeight: number;
-    /**
-     * Citation evidence: how much a chunk gains when other documents of the knowledge base name
-     * its document by title (《…》), saturating as more of them do (≥ 0, default 0.2; 0 turns it
-     * off; no effect where no document is named by another). Applied at query time.
-     */
-    citationWeight: number;
-  };
+  /** Search settings: the knowledge base's own type and defaults (`DEFAULT_SEARCH_SETTINGS`); see `SearchSettings`. */
+  search: SearchSettings;
   /**
    * A cross-encoder that re-reads the first-stage top `topN` hits with the query and reorders them
    * (`search`, `ask`, `chat`, `eval retrieval --kb`; `--rerank` turns it on or off per command).
@@ -272,7 +236,7 @@ export const DEFAULT_CONFIG: HangjiaConfig = {
   model: { provider: 'none', temperature: 0.2, maxTokens: 1024, timeoutMs: 120_000 },
   ingest: { maxFileBytes: 50 * 1024 * 1024, include: [], exclude: [], maxRemovalShare: 0.5 },
   chunking: { maxChars: 800, maxTokens: 512, overlapChars: 100, minChars: 50 },
-  search: { k: 5, mode: 'auto', lexicalWeight: 1, vectorWeight: 1, rrfK: 60, titleWeight: 1.5, headingsWeight: 1.5, k1: 1.2, groupWeight: 0.2, topicWeight: 0.8, citationWeight: 0.2 },
+  search: { ...DEFAULT_SEARCH_SETTINGS },
   answer: { evidenceThreshold: 0.35 },
   reasoning: { maxSteps: 8, maxToolCalls: 12, maxRepairs: 2, tokenBudget: 60_000, timeBudgetMs: 300_000 },
   rerank: { provider: 'none', topN: 20 },

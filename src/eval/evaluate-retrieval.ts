@@ -1,5 +1,6 @@
 import type { Analyzer } from '../analysis/index.js';
-import { Bm25Index, type Bm25ParamsInput, type Bm25SearchOptions } from '../index/index.js';
+import { lexicalParamsOf, rescoringSettingsOf, resolveSearchSettings, type SearchSettings } from '../knowledge-base/index.js';
+import { buildLexicalIndex, createLexicalSearch } from '../retrieval/index.js';
 import { corpusDocumentToRecord } from './corpus-record.js';
 import { evaluateRun, type RunEvaluation } from './evaluate-run.js';
 import type { BeirDataset } from './read-beir-dataset.js';
@@ -7,14 +8,8 @@ import type { Run, ScoredDocument } from './run.js';
 
 export interface EvaluateRetrievalOptions {
   analyzer: Analyzer;
-  /** BM25F settings (default: the engine's, `DEFAULT_BM25_PARAMS`). */
-  params?: Bm25ParamsInput;
-  /** Group evidence between articles of one statute (default: the engine's, on). */
-  groups?: Bm25SearchOptions['groups'];
-  /** Topic evidence from the corpus's own word statistics (default: the engine's, on). */
-  topics?: Bm25SearchOptions['topics'];
-  /** Citation evidence from documents that name others by title (default: the engine's, on). */
-  citations?: Bm25SearchOptions['citations'];
+  /** Search settings to change (field weights, k1, evidence weights); the rest keep `DEFAULT_SEARCH_SETTINGS`. */
+  search?: Partial<SearchSettings>;
   /** Documents retrieved per query (default 100, enough for Recall@100). */
   depth?: number;
   /** Default `['ndcg@10', 'recall@100', 'mrr@10']`. */
@@ -38,26 +33,25 @@ export interface RetrievalEvaluation {
 
 /**
  * Indexes a BEIR-style corpus (one corpus document = one retrieval unit, as the judgments are per
- * document; see `corpusDocumentToRecord`), runs every query with the lexical engine, and scores the run.
+ * document; see `corpusDocumentToRecord`) the way a knowledge base indexes its chunks
+ * (`buildLexicalIndex`), runs every query through the same rescoring cascade, and scores the run.
  */
 export function evaluateRetrieval(dataset: BeirDataset, options: EvaluateRetrievalOptions): RetrievalEvaluation {
   const depth = options.depth ?? 100;
+  const settings = resolveSearchSettings(options.search);
   const buildStarted = performance.now();
-  const index = Bm25Index.build(
-    dataset.corpus.map(corpusDocumentToRecord),
-    { analyzer: options.analyzer, ...(options.params ? { params: options.params } : {}), onProgress: (progress) => options.onProgress?.({ phase: progress.phase === 'topics' ? 'topics' : 'index', done: progress.done, total: progress.total }) },
-  );
+  const index = buildLexicalIndex(dataset.corpus.map(corpusDocumentToRecord), {
+    analyzer: options.analyzer,
+    params: lexicalParamsOf(settings),
+    onProgress: (progress) => options.onProgress?.({ phase: progress.phase === 'topics' ? 'topics' : 'index', done: progress.done, total: progress.total }),
+  });
   const buildMs = performance.now() - buildStarted;
+  const lexical = createLexicalSearch(index, rescoringSettingsOf(settings));
   const run: Run = new Map();
   const latencies: number[] = [];
   dataset.queries.forEach((query, position) => {
     const started = performance.now();
-    const matches = index.search(query.text, {
-      k: depth,
-      ...(options.groups === undefined ? {} : { groups: options.groups }),
-      ...(options.topics === undefined ? {} : { topics: options.topics }),
-      ...(options.citations === undefined ? {} : { citations: options.citations }),
-    });
+    const matches = lexical.search(query.text, { k: depth });
     latencies.push(performance.now() - started);
     run.set(query.id, matches.map((match) => ({ docid: match.id, score: match.score })));
     if (position % 50 === 0 || position === dataset.queries.length - 1) options.onProgress?.({ phase: 'search', done: position + 1, total: dataset.queries.length });

@@ -18,6 +18,7 @@ export { evaluateRun, type EvaluateRunOptions, type RunEvaluation } from './eval
 export { evaluateRetrieval, evaluateSearch, type EvaluateRetrievalOptions, type EvaluateSearchOptions, type RetrievalEvaluation, type SearchEvaluation } from './evaluate-retrieval.js';
 export { corpusDocumentToRecord } from './corpus-record.js';
 export type { ResumableRunOptions, RunIdentityMismatch } from './resumable-run.js';
+export { corpusDocumentsHeld, evaluateKnowledgeBase, type EvaluateKnowledgeBaseOptions, type KnowledgeBaseEvaluation } from './evaluate-knowledge-base.js';
 export * from './exam/index.js';
 export * from './runs/index.js';
 export * from './compare/index.js';

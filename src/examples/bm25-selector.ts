@@ -1,4 +1,4 @@
-import type { Bm25SearchOptions } from '../index/index.js';
+import { createLexicalSearch, type RescoringSettings } from '../retrieval/index.js';
 import type { ExamplePool } from './example-pool.js';
 import type { ExampleSelector } from './example-selector.js';
 import { checkSelectOptions } from './_select-options.js';
@@ -6,12 +6,11 @@ import { checkSelectOptions } from './_select-options.js';
 /** Options for {@link createBm25Selector}. */
 export interface Bm25SelectorOptions {
   /**
-   * Pseudo-relevance feedback of the BM25 index (expand the input with terms of its best matches,
-   * then search again): `true` for the index's feedback settings, or settings of your own. It finds
-   * examples phrased differently from the input, at about twice the cost of one pass. Default: off
-   * (one pass), as in the index.
+   * Pseudo-relevance feedback (the RM3 rescoring stage: expand the input with terms of its best
+   * matches, then search again), or `false` for one pass. Default: off, as in the lexical engine;
+   * on, it finds examples phrased differently from the input at about twice the cost of one pass.
    */
-  feedback?: Bm25SearchOptions['feedback'];
+  feedback?: RescoringSettings['feedback'];
 }
 
 /**
@@ -23,14 +22,15 @@ export interface Bm25SelectorOptions {
  * await createBm25Selector(pool).select('个体工商户能否雇人？', { k: 3 });
  */
 export function createBm25Selector(pool: ExamplePool, selectorOptions: Bm25SelectorOptions = {}): ExampleSelector {
+  // The pool's index has no groups, topic vectors or citations, so feedback is the only stage that can apply.
+  const lexical = createLexicalSearch(pool.bm25Index, { feedback: selectorOptions.feedback ?? false });
   return {
     name: 'bm25',
     select: async (input, options) => {
       checkSelectOptions('bm25', options);
-      const matches = pool.bm25Index.search(input, {
+      const matches = lexical.search(input, {
         k: options.k,
         ...(options.exclude ? { filter: (id: string) => !options.exclude!(id) } : {}),
-        ...(selectorOptions.feedback !== undefined ? { feedback: selectorOptions.feedback } : {}),
       });
       return matches.map((match) => ({
         example: pool.examples[pool.positionOf(match.id)!]!,

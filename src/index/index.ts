@@ -1,5 +1,5 @@
 /** @module index — lexical (BM25F) and vector indexes: build, search, serialize, stats. */
-export { Bm25Index, BM25_SERIALIZATION_VERSION, DEFAULT_BM25_PARAMS, DEFAULT_CITATION_PARAMS, DEFAULT_FEEDBACK_PARAMS, DEFAULT_GROUP_PARAMS, DEFAULT_TOPIC_PARAMS, LEXICAL_FIELDS, TOPIC_MIN_RECORDS } from './bm25/index.js';
+export { Bm25Index, BM25_SERIALIZATION_VERSION, DEFAULT_BM25_PARAMS, LEXICAL_FIELDS, TOPIC_MIN_RECORDS, resolveBm25Params } from './bm25/index.js';
 export type {
   Bm25BuildOptions,
   Bm25BuildProgress,
@@ -7,13 +7,12 @@ export type {
   Bm25Params,
   Bm25ParamsInput,
   Bm25SearchOptions,
-  CitationParams,
-  FeedbackParams,
   FieldValues,
-  GroupParams,
-  TopicParams,
+  ForwardIndex,
   LexicalMatch,
   LexicalRecord,
+  QueryTerms,
+  ScoredDocuments,
 } from './bm25/index.js';
 export { Bm25IndexBuilder, buildBm25IndexInParallel, PARALLEL_BUILD_MIN_RECORDS, type ParallelBuildOptions } from './bm25/index.js';
 export { TitleCitations, titleReferences } from './citations/index.js';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Analyzer } from '../analysis/index.js';
-import { splitStatuteArticleTitle } from '../chunking/index.js';
 import { Bm25Index, FlatVectorIndex, buildBm25IndexInParallel, compareStrings, type Bm25BuildOptions, type Bm25Params, type ParallelBuildOptions, type Bm25ParamsInput, type LexicalRecord } from '../index/index.js';
+import { buildLexicalIndex, toLexicalRecord } from '../retrieval/index.js';
 import type { KnowledgeBaseStore, StoredChunk } from './knowledge-base-store.js';
 
 /**
@@ -114,7 +114,7 @@ export interface BuildDerivedIndexesOptions {
 export function buildDerivedIndexes(store: KnowledgeBaseStore, directory: string, options: BuildDerivedIndexesOptions): DerivedIndexes {
   const generation = store.generation();
   const started = performance.now();
-  const lexical = Bm25Index.build([...lexicalRecords(store)], { ...lexicalBuildOptions(options) });
+  const lexical = buildLexicalIndex([...lexicalRecords(store)], lexicalBuildOptions(options));
   return writeDerivedIndexes(store, directory, generation, lexical, performance.now() - started, options);
 }
 
@@ -153,30 +153,24 @@ function lexicalBuildOptions(options: BuildDerivedIndexesOptions): Bm25BuildOpti
 /** Every stored chunk as the lexical index sees it, in store order. */
 function* lexicalRecords(store: KnowledgeBaseStore): Generator<LexicalRecord> {
   for (const stored of store.iterateChunks()) {
-    const headings = stored.chunk.headingPath.filter((heading) => heading !== stored.documentTitle);
-    // A document that is one statute article ("劳动合同法第十九条": a row of an exported statute
-    // table) is filed under its statute, so that its siblings from other rows support it as the
-    // chunks of one statute file support each other.
-    const article = splitStatuteArticleTitle(stored.documentTitle);
-    yield {
-      id: stored.chunk.id,
-      title: lexicalTitle(stored),
-      headings: (article ? [article.article, ...headings] : headings).join(' '),
-      text: stored.chunk.text,
-      // Chunks of one document support each other (group evidence in the lexical engine).
-      group: article ? `statute:${article.statute}` : stored.chunk.documentId,
-      // Documents are also named by their file name (《星河网络员工手册》 for 星河网络员工手册.txt,
-      // whose first line is the company's name); the rows of one csv/jsonl file are not.
-      ...(stored.documentRowKey === undefined ? { aliases: [fileStem(stored.documentPath)] } : {}),
-      // A document with access groups names titles for its readers only (see `LexicalRecord.citing`).
-      ...(stored.documentGroups.length > 0 ? { citing: false } : {}),
-    };
+    yield lexicalRecordOf(stored);
   }
 }
 
-/** The title a chunk is indexed under: its statute for a statute-article document, else its document's title. */
-function lexicalTitle(stored: StoredChunk): string {
-  return splitStatuteArticleTitle(stored.documentTitle)?.statute ?? stored.documentTitle;
+/** A stored chunk shaped as every retrieval unit is (`toLexicalRecord`). */
+function lexicalRecordOf(stored: StoredChunk): LexicalRecord {
+  return toLexicalRecord({
+    id: stored.chunk.id,
+    documentId: stored.chunk.documentId,
+    documentTitle: stored.documentTitle,
+    headingPath: stored.chunk.headingPath,
+    text: stored.chunk.text,
+    // Documents are also named by their file name (《星河网络员工手册》 for 星河网络员工手册.txt,
+    // whose first line is the company's name); the rows of one csv/jsonl file are not.
+    ...(stored.documentRowKey === undefined ? { aliases: [fileStem(stored.documentPath)] } : {}),
+    // A document with access groups names titles for its readers only (see `LexicalRecord.citing`).
+    ...(stored.documentGroups.length > 0 ? { citing: false } : {}),
+  });
 }
 
 function* batchesOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
@@ -305,7 +299,7 @@ function mostCitedTitles(lexical: Bm25Index, store: KnowledgeBaseStore): Array<{
   const chunks = store.chunksByIds(cited.map(({ id }) => id));
   // Ties in title order: the index's own order follows document ids, which mean nothing to a reader.
   return cited
-    .map(({ id, citedBy }) => ({ title: chunks.has(id) ? lexicalTitle(chunks.get(id)!) : id, citedBy }))
+    .map(({ id, citedBy }) => ({ title: chunks.has(id) ? lexicalRecordOf(chunks.get(id)!).title : id, citedBy }))
     .sort((a, b) => b.citedBy - a.citedBy || compareStrings(a.title, b.title));
 }
 

@@ -12,7 +12,7 @@ export {
   type KnowledgeBaseSettings,
   type KnowledgeBaseComponents,
   type KnowledgeBaseComponentsSource,
-  type LexicalSettings,
+  type KnowledgeBaseSearchOptions,
   type KnowledgeBaseStats,
   type KnowledgeBaseSyncOptions,
   type IndexNotices,
@@ -54,3 +54,4 @@ export { PostgresStoreBackend, CHANGES_CHANNEL, type PostgresStoreOptions } from
 export { POSTGRES_MIGRATIONS, applyPostgresMigrations, type PostgresMigration } from './store/postgres-migrations.js';
 export { parsePostgresStoreUrl, connectPostgresStore, DEFAULT_POSTGRES_SCHEMA, type PostgresStoreAddress } from './store/postgres-connection.js';
 export { openPostgresApiKeyRows, PostgresApiKeyBackend } from './store/postgres-api-keys.js';
+export { DEFAULT_SEARCH_SETTINGS, resolveSearchSettings, lexicalParamsOf, rescoringSettingsOf, retrieveOptionsOf, type SearchMode, type SearchSettings } from './search-settings.js';

@@ -5,9 +5,9 @@ import { canReadDocument, normalizeAccessGroups, readAccessRules, type AccessFil
 import type { Analyzer } from '../analysis/index.js';
 import type { Chunker, ChunkingOptions } from '../chunking/index.js';
 import { HangjiaError } from '../errors/index.js';
-import type { Bm25ParamsInput, Bm25SearchOptions, CitationParams, GroupParams, TopicParams, VectorStore, VectorStoreConnector } from '../index/index.js';
+import type { VectorStore, VectorStoreConnector } from '../index/index.js';
 import { embedMany, type EmbeddingModel } from '../models/index.js';
-import { retrieve, type RetrievalResult, type RetrieveOptions } from '../retrieval/index.js';
+import { createLexicalSearch, retrieve, type LexicalSearch, type RetrievalResult, type RetrieveOptions } from '../retrieval/index.js';
 import type { SourceFile, SourceOptions } from '../sources/index.js';
 import { buildDerivedIndexesInParallel, indexStaleness, loadDerivedIndexes, loadLastCompleteIndexes, readManifest, type DerivedIndexes, type IndexManifest, type IndexRequirements } from './derived-indexes.js';
 import { assertHomeIsUsable, assertWritable, databasePath, isWritable, indexDirectory, knowledgeBaseDirectory, listKnowledgeBaseNames as listSqliteKnowledgeBaseNames } from './knowledge-base-paths.js';
@@ -15,6 +15,7 @@ import { listPostgresKnowledgeBases } from './store/postgres-catalog.js';
 import { PostgresKnowledgeBaseStore } from './store/postgres-store.js';
 import { parseStoreUrl, resolveStoreUrl } from './store/store-url.js';
 import { SqliteKnowledgeBaseStore, type DocumentSummary, type KnowledgeBaseStore, type StoredChunk } from './knowledge-base-store.js';
+import { lexicalParamsOf, rescoringSettingsOf, resolveSearchSettings, retrieveOptionsOf, type SearchSettings } from './search-settings.js';
 import { describeWriteLockHolder, tryAcquireWriteLock, writeLockHolder, type WriteLock, type WriteLockHolder } from './write-lock.js';
 import { syncSourceFiles, type SyncCounters, type SyncOptions, type SyncProgress } from './sync-knowledge-base.js';
 import { syncVectorStore, VECTOR_SYNC_META_KEY, type VectorSyncState } from './vector-sync.js';
@@ -67,8 +68,12 @@ export interface KnowledgeBaseComponents {
    * so chunks are embedded again). Default: none.
    */
   embeddingPrefixes?: { query?: string; document?: string };
-  /** Lexical engine settings; unset ones keep the engine's defaults. */
-  lexical?: LexicalSettings;
+  /**
+   * Search settings this knowledge base is opened with (the configuration's `search` section);
+   * unset ones keep {@link DEFAULT_SEARCH_SETTINGS}. Resolved once, when the knowledge base opens;
+   * a `search` call's options override them for that call only.
+   */
+  search?: Partial<SearchSettings>;
   /**
    * Where the vectors are searched: absent, the in-process flat index derived beside the lexical
    * one; else an external vector database (Qdrant, Milvus), kept current by `sync` and filtered by
@@ -77,16 +82,13 @@ export interface KnowledgeBaseComponents {
   vectorStore?: VectorStoreConnector;
 }
 
-/** How the lexical index is built (`params`: an index built otherwise is rebuilt) and searched. */
-export interface LexicalSettings {
-  params?: Bm25ParamsInput;
-  /** Group evidence between chunks of one document (`false` turns it off). */
-  groups?: boolean | Partial<GroupParams>;
-  /** Topic evidence from the knowledge base's own word statistics (`false` turns it off). */
-  topics?: boolean | Partial<TopicParams>;
-  /** Citation evidence from documents that name others by title (`false` turns it off). */
-  citations?: boolean | Partial<CitationParams>;
-}
+/**
+ * What one `search` call takes: any search setting to change for this call (over those the
+ * knowledge base was opened with), plus reranking, notices and an access filter.
+ */
+export type KnowledgeBaseSearchOptions = Partial<SearchSettings> &
+  Pick<RetrieveOptions, 'candidates' | 'reranker' | 'rerankTopN'> &
+  IndexNotices & { access?: AccessFilter };
 
 export interface KnowledgeBaseStats {
   name: string;
@@ -135,8 +137,12 @@ export class KnowledgeBase {
   readonly name: string;
   readonly directory: string;
   readonly store: KnowledgeBaseStore;
+  /** The search settings resolved when the knowledge base was opened. */
+  readonly searchSettings: Readonly<SearchSettings>;
   private readonly components: KnowledgeBaseComponents;
   private indexes: DerivedIndexes | undefined;
+  /** The lexical index of `indexes` with the opened settings' cascade, made on first search. */
+  private lexicalSearch: LexicalSearch | undefined;
   private restricted: { generation: number; setOfChunk: Map<string, number>; groupSets: string[][] } | undefined;
   /** Opened external collections by dimension count, and the vector sync running now (one at a time). */
   private readonly openVectorStores = new Map<number, Promise<VectorStore>>();
@@ -147,6 +153,7 @@ export class KnowledgeBase {
     this.directory = directory;
     this.store = store;
     this.components = components;
+    this.searchSettings = resolveSearchSettings(components.search);
   }
 
   /** The analyzer this knowledge base indexes with; query-side tools (evidence scores, answer checks) must use the same one. */
@@ -217,25 +224,21 @@ export class KnowledgeBase {
    * best unfiltered ones are restricted. Chunks are checked once more when they are read, so an
    * index older than a change of groups cannot return a document that is restricted now.
    */
-  async search(query: string, options: RetrieveOptions & IndexNotices & { access?: AccessFilter } = {}): Promise<RetrievalResult> {
+  async search(query: string, options: KnowledgeBaseSearchOptions = {}): Promise<RetrievalResult> {
     if (query.trim() === '') throw new HangjiaError('E_USAGE', 'The search query is empty.', { details: { query } });
     const indexes = this.loadIndexes(options);
-    const { access } = options;
+    const { access, candidates, reranker, rerankTopN } = options;
+    const settings = resolveSearchSettings(this.searchSettings, options);
+    const lexical = this.lexicalSearchFor(indexes, settings);
     const filter = this.readableChunkFilter(access);
     const model = this.components.embeddingModel;
     const external = this.components.vectorStore ? this.indexedEmbeddingModelId() : undefined;
     const vectorUsable = indexes.vector && model && indexes.manifest.vector?.modelId === this.embeddingModelId;
     const embedQuery = async (text: string): Promise<Float32Array> => (await embedMany(model!, [`${this.components.embeddingPrefixes?.query ?? ''}${text}`])).embeddings[0]!;
-    const { groups, topics, citations } = this.components.lexical ?? {};
-    const evidence: Bm25SearchOptions = {
-      ...(groups === undefined ? {} : { groups }),
-      ...(topics === undefined ? {} : { topics }),
-      ...(citations === undefined ? {} : { citations }),
-    };
     return retrieve(
       query,
       {
-        lexical: { search: (text, lexicalOptions) => indexes.lexical.search(text, { ...lexicalOptions, ...evidence, ...(filter ? { filter } : {}) }) },
+        lexical: { search: (text, lexicalOptions) => lexical.search(text, { ...lexicalOptions, ...(filter ? { filter } : {}) }) },
         ...(model && external
           ? {
               // The access rule travels with the query and is applied inside the database's search.
@@ -250,8 +253,23 @@ export class KnowledgeBase {
             : {}),
         loadChunks: (ids) => this.readableChunks(ids, access),
       },
-      options,
+      { ...retrieveOptionsOf(settings), ...(candidates === undefined ? {} : { candidates }), ...(reranker ? { reranker } : {}), ...(rerankTopN === undefined ? {} : { rerankTopN }) },
     );
+  }
+
+  /**
+   * The lexical index searched through the cascade `settings` ask for: the one made for the
+   * opened settings, kept while the index is; another for a call that changes lexical settings.
+   */
+  private lexicalSearchFor(indexes: DerivedIndexes, settings: SearchSettings): LexicalSearch {
+    const opened = this.searchSettings;
+    const sameLexical = settings.k1 === opened.k1 && settings.titleWeight === opened.titleWeight && settings.headingsWeight === opened.headingsWeight;
+    const sameRescoring = settings.groupWeight === opened.groupWeight && settings.topicWeight === opened.topicWeight && settings.citationWeight === opened.citationWeight;
+    if (sameLexical && sameRescoring) {
+      if (this.lexicalSearch?.index !== indexes.lexical) this.lexicalSearch = createLexicalSearch(indexes.lexical, rescoringSettingsOf(opened));
+      return this.lexicalSearch;
+    }
+    return createLexicalSearch(indexes.lexical.withParams(lexicalParamsOf(settings)), rescoringSettingsOf(settings));
   }
 
   /** A chunk with its document's fields, or undefined when there is none or `access` may not read it. */
@@ -542,7 +560,7 @@ export class KnowledgeBase {
     const modelId = this.components.vectorStore ? undefined : this.indexedEmbeddingModelId();
     return {
       analyzer: this.components.analyzer,
-      ...(this.components.lexical?.params ? { lexicalParams: this.components.lexical.params } : {}),
+      lexicalParams: lexicalParamsOf(this.searchSettings),
       ...(modelId ? { embeddingModelId: modelId } : {}),
     };
   }

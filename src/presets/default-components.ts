@@ -2,7 +2,7 @@ import { createAnalyzer } from '../analysis/index.js';
 import { createChunker } from '../chunking/index.js';
 import type { HangjiaConfig } from '../config/index.js';
 import { HangjiaError } from '../errors/index.js';
-import type { KnowledgeBaseComponents, KnowledgeBaseSettings, LexicalSettings } from '../knowledge-base/index.js';
+import type { KnowledgeBaseComponents, KnowledgeBaseSettings } from '../knowledge-base/index.js';
 import type { Reranker } from '../retrieval/index.js';
 import { createMilvusVectorStoreConnector, createQdrantVectorStoreConnector, type VectorStoreConnector } from '../index/index.js';
 import { rerank, type DisposableRerankingModel, type EmbeddingModel, type LanguageModel, type ProviderRetry, type RerankingModel } from '../models/index.js';
@@ -69,7 +69,7 @@ export function createDefaultComponents(config: HangjiaConfig): (settings: Knowl
       ...(config.embedding.queryPrefix || config.embedding.documentPrefix
         ? { embeddingPrefixes: { query: config.embedding.queryPrefix ?? '', document: config.embedding.documentPrefix ?? '' } }
         : {}),
-      lexical: lexicalSettingsFromConfig(config.search),
+      search: config.search,
       ...(vectorStore ? { vectorStore } : {}),
     };
   };
@@ -91,16 +91,6 @@ export function createVectorStoreConnectorFromConfig(vectors: HangjiaConfig['vec
   return vectors.store === 'qdrant'
     ? createQdrantVectorStoreConnector({ url: vectors.url, ...(vectors.apiKey ? { apiKey: vectors.apiKey } : {}) })
     : createMilvusVectorStoreConnector({ address: vectors.url, ...(vectors.apiKey ? { token: vectors.apiKey } : {}) });
-}
-
-/** The lexical engine settings in `search` (field weights, k1, group, topic and citation evidence), as the index layer takes them. */
-export function lexicalSettingsFromConfig(search: HangjiaConfig['search']): LexicalSettings {
-  return {
-    params: { k1: search.k1, weights: { title: search.titleWeight, headings: search.headingsWeight } },
-    groups: { weight: search.groupWeight },
-    topics: { weight: search.topicWeight },
-    citations: { weight: search.citationWeight },
-  };
 }
 
 /**

@@ -64,7 +64,6 @@ export async function openAnswering(loaded: LoadedConfig, options: OpenAnswering
     examples = { selector, k: options.examples.shots ?? 3 };
   }
   const answerOptions = (config: HangjiaConfig): AnswerQuestionOptions => {
-    const mode = config.search.mode === 'auto' ? undefined : config.search.mode;
     return {
       ...(model ? { model } : {}),
       k: config.search.k,
@@ -73,7 +72,8 @@ export async function openAnswering(loaded: LoadedConfig, options: OpenAnswering
       analyzer: knowledgeBase.analyzer,
       temperature: config.model.temperature,
       maxTokens: config.model.maxTokens,
-      search: { ...(mode ? { mode } : {}), lexicalWeight: config.search.lexicalWeight, vectorWeight: config.search.vectorWeight, rrfK: config.search.rrfK, ...reranking.search },
+      // Mode and weights are the knowledge base's own settings (config.search); only reranking is per command.
+      search: { ...reranking.search },
       ...(examples ? { examples } : {}),
       ...(config.answer.strict ? { strict: true } : {}),
     };
@@ -96,6 +96,8 @@ export async function openAnswering(loaded: LoadedConfig, options: OpenAnswering
  */
 export function answeringIdentity(answering: Answering): Record<string, unknown> {
   const { options, model, config, reasoning } = answering;
+  // What the knowledge base searches with (config.search, resolved when it opened), as the runs record it.
+  const searchSettings = answering.knowledgeBase.searchSettings;
   return {
     // Recorded only for pearl and agent, so that RAG runs made before strategies existed still resume.
     ...(reasoning.strategy === 'rag' ? {} : { strategy: reasoning.strategy, reasoning: { ...config.reasoning } }),
@@ -121,11 +123,11 @@ export function answeringIdentity(answering: Answering): Record<string, unknown>
     ...(options.strict ? { strict: true } : {}),
     // Graph facts are extra sources: answers made with them are not answers made without.
     ...(config.answer.graph ? { graph: true } : {}),
-    search: { mode: options.search?.mode ?? 'auto', lexicalWeight: options.search?.lexicalWeight, vectorWeight: options.search?.vectorWeight, rrfK: options.search?.rrfK },
+    search: { mode: searchSettings.mode, lexicalWeight: searchSettings.lexicalWeight, vectorWeight: searchSettings.vectorWeight, rrfK: searchSettings.rrfK },
     // Only when on, so runs made before reranking existed still resume.
     ...(options.search?.reranker ? { rerank: { reranker: options.search.reranker.name, topN: options.search.rerankTopN ?? null } } : {}),
     // The lexical engine's settings (search.k1, titleWeight, headingsWeight, groupWeight) rank the passages too.
-    lexical: { k1: config.search.k1, titleWeight: config.search.titleWeight, headingsWeight: config.search.headingsWeight, groupWeight: config.search.groupWeight, topicWeight: config.search.topicWeight, citationWeight: config.search.citationWeight },
+    lexical: { k1: searchSettings.k1, titleWeight: searchSettings.titleWeight, headingsWeight: searchSettings.headingsWeight, groupWeight: searchSettings.groupWeight, topicWeight: searchSettings.topicWeight, citationWeight: searchSettings.citationWeight },
     // The model whose vectors retrieval fuses in (its key includes any document prefix), or null when search is lexical only.
     embeddingModel: answering.knowledgeBase.hasVectorSearch() ? (answering.knowledgeBase.store.getMeta('embeddingModelId') ?? null) : null,
     ...(answering.knowledgeBase.hasVectorSearch() && config.embedding.queryPrefix ? { embeddingQueryPrefix: config.embedding.queryPrefix } : {}),

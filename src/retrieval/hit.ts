@@ -6,6 +6,11 @@ export interface RetrieverScore {
   score: number;
   /** 1-based rank within that retriever's list. */
   rank: number;
+  /**
+   * For the lexical retriever: what each step of its cascade added to `score`, in order — `bm25f`
+   * (the first pass), then each rescoring stage that changed it (`topic`, `citation`, `group`, `rm3`).
+   */
+  stages?: ReadonlyArray<{ stage: string; score: number }>;
 }
 
 /** A search result: the chunk, where it came from, and why it matched. */

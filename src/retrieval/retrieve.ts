@@ -6,7 +6,7 @@ import type { Reranker } from './rerank.js';
 
 /** What `retrieve` searches: any lexical and/or vector index plus a way to fetch chunks by id. */
 export interface RetrievalSources {
-  lexical?: { search(query: string, options: { k: number }): Array<{ id: string; score: number; matchedTerms?: string[]; citedBy?: number }> };
+  lexical?: { search(query: string, options: { k: number }): Array<{ id: string; score: number; matchedTerms?: string[]; citedBy?: number; stages?: ReadonlyArray<{ stage: string; score: number }> }> };
   /** In process (the flat index) or a vector database (a promise). */
   vector?: { search(vector: Float32Array, options: { k: number }): Array<{ id: string; score: number }> | Promise<Array<{ id: string; score: number }>> };
   /** Embeds the query with the same model the vector index was built with. */
@@ -70,7 +70,7 @@ export async function retrieve(query: string, sources: RetrievalSources, options
   const timings: RetrievalResult['timings'] = { totalMs: 0 };
   const lists: Array<{ retriever: string; weight: number; hits: Array<{ id: string; score: number }> }> = [];
   // The lexical matches themselves, not their terms: a match explains itself only when read.
-  const lexicalMatches = new Map<string, { matchedTerms?: string[]; citedBy?: number }>();
+  const lexicalMatches = new Map<string, { matchedTerms?: string[]; citedBy?: number; stages?: ReadonlyArray<{ stage: string; score: number }> }>();
 
   if (wantsLexical && sources.lexical) {
     const lexicalStarted = performance.now();
@@ -131,9 +131,15 @@ export async function retrieve(query: string, sources: RetrievalSources, options
       ...(found.documentRowKey === undefined ? {} : { documentRowKey: found.documentRowKey }),
       matchedTerms: lexicalMatches.get(item.id)?.matchedTerms ?? [],
       ...(citedBy === undefined ? {} : { citedBy }),
-      scores: item.scores,
+      scores: withStageScores(item.scores, lexicalMatches.get(item.id)?.stages),
     });
   }
   timings.totalMs = performance.now() - started;
   return { hits, mode, timings };
+}
+
+/** `scores` with the lexical entry carrying what each step of the cascade added (`search --json` shows them). */
+function withStageScores(scores: RetrieverScore[], stages: ReadonlyArray<{ stage: string; score: number }> | undefined): RetrieverScore[] {
+  if (stages === undefined || stages.length === 0) return scores;
+  return scores.map((entry) => (entry.retriever === 'lexical' ? { ...entry, stages } : entry));
 }

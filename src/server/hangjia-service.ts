@@ -372,12 +372,11 @@ export class HangjiaService {
   async search(principal: Principal, name: string, request: SearchRequest): Promise<SearchResponse> {
     this.requireReadable(principal, name);
     const access = accessFilterFor(principal);
-    const mode = request.mode ?? this.config.search.mode;
     return this.registry.use(name, async (knowledgeBase) => {
+      // The knowledge base holds config.search; a request changes only what it names.
       const result = await knowledgeBase.search(request.query, {
-        k: request.k ?? this.config.search.k,
-        ...(mode === 'auto' ? {} : { mode }),
-        ...this.searchWeights(),
+        ...(request.k === undefined ? {} : { k: request.k }),
+        ...(request.mode === undefined ? {} : { mode: request.mode }),
         ...accessOption(access),
       });
       return { knowledgeBase: name, query: request.query, mode: result.mode, hits: result.hits.map(hitToApi), timings: { totalMs: result.timings.totalMs } };
@@ -495,7 +494,6 @@ export class HangjiaService {
   // ── Helpers ──────────────────────────────────────────────────────────────────────────────
 
   private answerOptions(knowledgeBase: KnowledgeBase, access: AccessFilter | undefined, request: { history?: ConversationTurn[]; k?: number; temperature?: number; maxTokens?: number; signal?: AbortSignal }): AnswerQuestionOptions {
-    const mode = this.config.search.mode === 'auto' ? undefined : this.config.search.mode;
     return {
       ...(this.model ? { model: this.model } : {}),
       k: request.k ?? this.config.search.k,
@@ -504,14 +502,11 @@ export class HangjiaService {
       analyzer: knowledgeBase.analyzer,
       temperature: request.temperature ?? this.config.model.temperature,
       maxTokens: Math.min(request.maxTokens ?? this.config.model.maxTokens, this.config.model.maxTokens),
-      search: { ...(mode ? { mode } : {}), ...this.searchWeights(), ...accessOption(access) },
+      // Mode and weights are the knowledge base's own settings (config.search); the access filter is the caller's.
+      ...accessOption(access),
       ...(request.history?.length ? { history: request.history } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
     };
-  }
-
-  private searchWeights(): { lexicalWeight: number; vectorWeight: number; rrfK: number } {
-    return { lexicalWeight: this.config.search.lexicalWeight, vectorWeight: this.config.search.vectorWeight, rrfK: this.config.search.rrfK };
   }
 
   private uploadsFolder(name: string): string {

@@ -3,10 +3,9 @@ import { defineCommand } from 'citty';
 import { createAnalyzer } from '../../analysis/index.js';
 import type { HangjiaConfig } from '../../config/index.js';
 import { HangjiaError } from '../../errors/index.js';
-import { evaluateRetrieval, evaluateSearch, readBeirDataset, writeTrecRun, type BeirDataset, type RunEvaluation, type ScoredDocument } from '../../eval/index.js';
+import { corpusDocumentsHeld, evaluateKnowledgeBase, evaluateRetrieval, readBeirDataset, writeTrecRun, type BeirDataset, type RunEvaluation, type ScoredDocument } from '../../eval/index.js';
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
-import { createDefaultComponents, lexicalSettingsFromConfig } from '../../presets/index.js';
-import type { Hit } from '../../retrieval/index.js';
+import { createDefaultComponents } from '../../presets/index.js';
 import type { Terminal } from '../_terminal.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 import { openReranking, RERANK_ARGS } from '../_rerank.js';
@@ -36,7 +35,7 @@ export default defineCommand({
     const depth = numberFlag('depth', args.depth, { min: 1, max: 10000 }) ?? 100;
     const { search } = loaded.config;
     const lexical = { k1: search.k1, titleWeight: search.titleWeight, headingsWeight: search.headingsWeight, groupWeight: search.groupWeight, topicWeight: search.topicWeight, citationWeight: search.citationWeight };
-    const outcome = args.kb ? await evaluateKnowledgeBase(args.kb, dataset, depth, loaded.config, terminal, args.rerank) : evaluateLexicalIndex(directory, dataset, depth, loaded.config, terminal);
+    const outcome = args.kb ? await evaluateKnowledgeBaseCommand(args.kb, dataset, depth, loaded.config, terminal, args.rerank) : evaluateLexicalIndex(directory, dataset, depth, loaded.config, terminal);
     terminal.endProgress();
     if (args['run-out']) writeTrecRun(path.resolve(session.cwd, args['run-out']), outcome.run, { tag: outcome.tag });
     const summary = {
@@ -88,7 +87,7 @@ function evaluateLexicalIndex(directory: string, dataset: BeirDataset, depth: nu
   // configuration can be evaluated before it is put to work; the summary records them.
   const result = evaluateRetrieval(dataset, {
     analyzer,
-    ...lexicalSettingsFromConfig(config.search),
+    search: config.search,
     depth,
     onProgress: (progress) => terminal.progress(progress.phase, progress.done, progress.total),
   });
@@ -100,66 +99,28 @@ function evaluateLexicalIndex(directory: string, dataset: BeirDataset, depth: nu
  * dataset's judgments. A hit names its document by row key, which is the corpus id when the
  * knowledge base was built from the dataset's corpus.jsonl; a document's rank is its best chunk's.
  */
-async function evaluateKnowledgeBase(name: string, dataset: BeirDataset, depth: number, config: HangjiaConfig, terminal: Terminal, rerank: string | undefined): Promise<EvaluationOutcome> {
+async function evaluateKnowledgeBaseCommand(name: string, dataset: BeirDataset, depth: number, config: HangjiaConfig, terminal: Terminal, rerank: string | undefined): Promise<EvaluationOutcome> {
   const reranking = openReranking(config, rerank, terminal);
   const knowledgeBase = openKnowledgeBase({ home: config.home, storeUrl: config.store.url, name }, createDefaultComponents(config));
   try {
-    const corpusIds = new Set(dataset.corpus.map((document) => document.id));
-    const corpusDocumentsHeld = new Set(knowledgeBase.store.rowKeys().filter((key) => corpusIds.has(key))).size;
-    if (corpusDocumentsHeld === 0) {
-      throw new HangjiaError(
-        'E_DATASET',
-        `Knowledge base "${name}" holds none of the ${corpusIds.size} documents of the dataset's corpus (a hit counts when its row key is a corpus id). Build it from the corpus: hangjia kb create ${name} <dataset>/corpus.jsonl`,
-        { details: { knowledgeBase: name } },
-      );
+    const { held, corpus } = corpusDocumentsHeld(knowledgeBase, dataset);
+    if (held < corpus) {
+      terminal.warn(`Knowledge base "${name}" holds ${held} of the ${corpus} corpus documents; the others cannot be found (if an ingest was interrupted: hangjia kb sync ${name}).`);
     }
-    if (corpusDocumentsHeld < corpusIds.size) {
-      terminal.warn(`Knowledge base "${name}" holds ${corpusDocumentsHeld} of the ${corpusIds.size} corpus documents; the others cannot be found (if an ingest was interrupted: hangjia kb sync ${name}).`);
-    }
-    const requestedMode = config.search.mode === 'auto' ? undefined : config.search.mode;
-    let mode = requestedMode ?? 'auto';
-    terminal.info(`Evaluating knowledge base "${name}" on ${dataset.queries.length} queries (${corpusDocumentsHeld} corpus documents held)`);
-    const result = await evaluateSearch(
-      dataset,
-      async (query) => {
-        const { hits, mode: used } = await knowledgeBase.search(query, {
-          k: depth,
-          ...(requestedMode ? { mode: requestedMode } : {}),
-          lexicalWeight: config.search.lexicalWeight,
-          vectorWeight: config.search.vectorWeight,
-          rrfK: config.search.rrfK,
-          ...reranking.search,
-          onRebuild: (reason) => terminal.info(`Rebuilding the search index (${reason})…`),
-        });
-        mode = used;
-        return rankedCorpusDocuments(hits, corpusIds, reranking.reranker !== undefined);
-      },
-      { onProgress: (progress) => terminal.progress(progress.phase, progress.done, progress.total) },
-    );
-    const embeddingModelId = mode === 'lexical' ? null : knowledgeBase.stats().embeddingModelId;
+    terminal.info(`Evaluating knowledge base "${name}" on ${dataset.queries.length} queries (${held} corpus documents held)`);
+    // Mode and weights are the knowledge base's own settings (config.search); the depth is this command's.
+    const result = await evaluateKnowledgeBase(knowledgeBase, dataset, {
+      depth,
+      search: { ...reranking.search, onRebuild: (reason) => terminal.info(`Rebuilding the search index (${reason})…`) },
+      onProgress: (progress) => terminal.progress(progress.phase, progress.done, progress.total),
+    });
+    const embeddingModelId = result.mode === 'lexical' ? null : knowledgeBase.stats().embeddingModelId;
     const reranker = reranking.reranker ? { name: reranking.reranker.name, topN: config.rerank.topN } : null;
-    return { ...result, tag: `hangjia.kb.${mode}${reranker ? '.rerank' : ''}`, retrieval: { source: 'knowledge-base', knowledgeBase: name, mode, embeddingModelId, corpusDocumentsHeld, reranker } };
+    return { ...result, tag: `hangjia.kb.${result.mode}${reranker ? '.rerank' : ''}`, retrieval: { source: 'knowledge-base', knowledgeBase: name, mode: result.mode, embeddingModelId, corpusDocumentsHeld: held, reranker } };
   } finally {
     knowledgeBase.close();
     await reranking.dispose();
   }
-}
-
-/**
- * Hits (chunks, best first) → corpus documents, each at its best chunk's place; other rows are left
- * out. `byPosition`: score documents 1/position instead of by hit score — after reranking, hits
- * past rerank.topN keep first-stage scores on another scale, and trec_eval orders by score.
- */
-function rankedCorpusDocuments(hits: readonly Hit[], corpusIds: ReadonlySet<string>, byPosition: boolean): ScoredDocument[] {
-  const seen = new Set<string>();
-  const documents: ScoredDocument[] = [];
-  for (const hit of hits) {
-    const docid = hit.documentRowKey;
-    if (docid === undefined || !corpusIds.has(docid) || seen.has(docid)) continue;
-    seen.add(docid);
-    documents.push({ docid, score: byPosition ? 1 / (documents.length + 1) : hit.score });
-  }
-  return documents;
 }
 
 function describeRetrieval(retrieval: RetrievalUnderTest): string {

@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty';
 import { openKnowledgeBase } from '../../knowledge-base/index.js';
 import { createDefaultComponents } from '../../presets/index.js';
+import type { Hit } from '../../retrieval/index.js';
 import { hitToJson, readableMatchedTerms, snippetAround, sourceLocation } from '../_format.js';
 import { COMMON_ARGS, numberFlag, openSession } from '../_session.js';
 import { openReranking, RERANK_ARGS } from '../_rerank.js';
@@ -12,6 +13,7 @@ export default defineCommand({
     query: { type: 'positional', description: 'What to look for (quote it)', required: true },
     k: { type: 'string', alias: 'k', description: 'Number of hits (default 5)' },
     mode: { type: 'enum', options: ['auto', 'lexical', 'vector', 'hybrid'], description: 'Retrievers to use (default auto: hybrid when the knowledge base has embeddings)' },
+    explain: { type: 'boolean', description: 'Show what each retriever and each lexical rescoring stage (bm25f, topic, citation, group) gave every hit' },
     ...RERANK_ARGS,
     ...COMMON_ARGS,
   },
@@ -24,13 +26,8 @@ export default defineCommand({
     const reranking = openReranking(config, args.rerank, terminal);
     const knowledgeBase = openKnowledgeBase({ home: config.home, storeUrl: config.store.url, name: args.kb, readOnly: true }, createDefaultComponents(config));
     try {
-      const mode = config.search.mode === 'auto' ? undefined : config.search.mode;
+      // k, mode and the weights are the knowledge base's own settings (config.search, flags included).
       const result = await knowledgeBase.search(args.query, {
-        k: config.search.k,
-        ...(mode ? { mode } : {}),
-        lexicalWeight: config.search.lexicalWeight,
-        vectorWeight: config.search.vectorWeight,
-        rrfK: config.search.rrfK,
         ...reranking.search,
         onRebuild: (reason) => terminal.info(`Rebuilding the search index (${reason})…`),
         onStale: (reason) => terminal.info(`Note: ${reason}.`),
@@ -50,6 +47,7 @@ export default defineCommand({
         terminal.out(`    ${snippetAround(hit.chunk.text, matched)}`);
         if (matched.length > 0) terminal.out(`    matched: ${matched.join(' · ')}`);
         if (hit.citedBy !== undefined) terminal.out(`    named by ${hit.citedBy} other document${hit.citedBy === 1 ? '' : 's'} (《…》)`);
+        if (args.explain) terminal.out(`    scores: ${explainScores(hit.scores)}`);
       });
       terminal.debug(`${result.mode} search in ${result.timings.totalMs.toFixed(1)} ms`);
     } finally {
@@ -58,3 +56,13 @@ export default defineCommand({
     }
   },
 });
+
+/** `lexical 3.912 (bm25f 3.100 + topic 0.190 + group 0.622) · vector 0.016 #2`: each retriever's score and rank, and what each lexical stage added. */
+function explainScores(scores: Hit['scores']): string {
+  return scores
+    .map((entry) => {
+      const stages = entry.stages?.length ? ` (${entry.stages.map(({ stage, score }) => `${stage} ${score.toFixed(3)}`).join(' + ')})` : '';
+      return `${entry.retriever} ${entry.score.toFixed(3)}${stages} #${entry.rank}`;
+    })
+    .join(' · ');
+}

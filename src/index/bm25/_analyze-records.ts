@@ -5,7 +5,8 @@ import { LEXICAL_FIELDS } from './bm25-params.js';
 import type { LexicalRecord } from './lexical-record.js';
 
 const FIELD_COUNT = LEXICAL_FIELDS.length;
-const MAX_FREQUENCY = 0xffff;
+/** Per-field term frequencies are stored as uint16; more repeats than this count as this many. */
+export const MAX_FREQUENCY = 0xffff;
 
 /** The fields of a record that analysis reads (the rest stays with the caller). */
 export type AnalyzableRecord = Pick<LexicalRecord, 'id' | 'title' | 'headings' | 'text'>;

@@ -5,7 +5,8 @@
  * sorting all n touched documents. Ties break towards the lower document index, which makes the
  * order deterministic and lets tests compare against an oracle exactly. `accept` (the caller's
  * filter) is consulted only for candidates that would enter the heap, because filters may be
- * costly and most of the n candidates never get that far.
+ * costly and most of the n candidates never get that far. The heap lives in typed arrays, scores
+ * copied beside documents, so a comparison reads no other memory.
  */
 export function selectTopK(
   candidates: Uint32Array,
@@ -14,47 +15,103 @@ export function selectTopK(
   k: number,
   accept: ((documentIndex: number) => boolean) | undefined,
 ): number[] {
-  const heap: number[] = [];
-  // `a` is worse than `b`: lower score, or equal score and higher index.
-  const worse = (a: number, b: number): boolean => {
-    const difference = scores[a]! - scores[b]!;
-    return difference < 0 || (difference === 0 && a > b);
-  };
-  const siftDown = (start: number): void => {
-    let index = start;
-    for (;;) {
-      const left = 2 * index + 1;
-      const right = left + 1;
-      let smallest = index;
-      if (left < heap.length && worse(heap[left]!, heap[smallest]!)) smallest = left;
-      if (right < heap.length && worse(heap[right]!, heap[smallest]!)) smallest = right;
-      if (smallest === index) return;
-      [heap[index], heap[smallest]] = [heap[smallest]!, heap[index]!];
-      index = smallest;
-    }
-  };
-  // The root's score, once the heap is full: most candidates fall below it and are rejected by
-  // one comparison, without a call.
-  let floor = -Infinity;
+  const heapDocuments = new Uint32Array(Math.min(k, count));
+  const heapScores = new Float64Array(heapDocuments.length);
+  const capacity = heapDocuments.length;
+  let size = 0;
   for (let position = 0; position < count; position++) {
     const document = candidates[position]!;
-    if (scores[document]! < floor) continue;
-    if (heap.length === k && !worse(heap[0]!, document)) continue;
-    if (accept !== undefined && !accept(document)) continue;
-    if (heap.length < k) {
-      heap.push(document);
-      let index = heap.length - 1;
+    const score = scores[document]!;
+    if (size === capacity) {
+      // Most candidates fall below the root (the worst kept) and are rejected here, without a call.
+      const rootScore = heapScores[0]!;
+      if (score < rootScore || (score === rootScore && document > heapDocuments[0]!)) continue;
+      if (accept !== undefined && !accept(document)) continue;
+      siftDown(heapDocuments, heapScores, size, document, score);
+    } else {
+      if (accept !== undefined && !accept(document)) continue;
+      // Sift up: the new entry rises while it is worse than its parent.
+      let index = size++;
       while (index > 0) {
         const parent = (index - 1) >> 1;
-        if (!worse(heap[index]!, heap[parent]!)) break;
-        [heap[index], heap[parent]] = [heap[parent]!, heap[index]!];
+        if (!worse(score, document, heapScores[parent]!, heapDocuments[parent]!)) break;
+        heapDocuments[index] = heapDocuments[parent]!;
+        heapScores[index] = heapScores[parent]!;
         index = parent;
       }
-    } else {
-      heap[0] = document;
-      siftDown(0);
+      heapDocuments[index] = document;
+      heapScores[index] = score;
     }
-    if (heap.length === k) floor = scores[heap[0]!]!;
   }
-  return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
+  const top = new Array<number>(size);
+  // Pop the worst to the back: the array ends up best first.
+  for (let last = size - 1; last >= 0; last--) {
+    top[last] = heapDocuments[0]!;
+    siftDown(heapDocuments, heapScores, last, heapDocuments[last]!, heapScores[last]!);
+  }
+  return top;
+}
+
+/**
+ * The k-th best score among the `count` candidates `accept` passes, or undefined when fewer than k
+ * pass: the threshold early termination compares against, without ordering anything.
+ */
+export function kthBestScore(
+  candidates: Uint32Array,
+  count: number,
+  scores: Float64Array,
+  k: number,
+  accept: ((documentIndex: number) => boolean) | undefined,
+): number | undefined {
+  const heap = new Float64Array(k);
+  let size = 0;
+  for (let position = 0; position < count; position++) {
+    const document = candidates[position]!;
+    const score = scores[document]!;
+    if (size === k && score <= heap[0]!) continue;
+    if (accept !== undefined && !accept(document)) continue;
+    if (size < k) {
+      let index = size++;
+      while (index > 0) {
+        const parent = (index - 1) >> 1;
+        if (heap[parent]! <= score) break;
+        heap[index] = heap[parent]!;
+        index = parent;
+      }
+      heap[index] = score;
+    } else {
+      let index = 0;
+      for (;;) {
+        let child = 2 * index + 1;
+        if (child >= k) break;
+        if (child + 1 < k && heap[child + 1]! < heap[child]!) child++;
+        if (heap[child]! >= score) break;
+        heap[index] = heap[child]!;
+        index = child;
+      }
+      heap[index] = score;
+    }
+  }
+  return size < k ? undefined : heap[0];
+}
+
+/** `a` ranks below `b`: a lower score, or an equal score and a higher document index. */
+function worse(scoreA: number, documentA: number, scoreB: number, documentB: number): boolean {
+  return scoreA < scoreB || (scoreA === scoreB && documentA > documentB);
+}
+
+/** Puts (document, score) at the root of a heap of `size` entries and sifts it down to its place. */
+function siftDown(documents: Uint32Array, scores: Float64Array, size: number, document: number, score: number): void {
+  let index = 0;
+  for (;;) {
+    let child = 2 * index + 1;
+    if (child >= size) break;
+    if (child + 1 < size && worse(scores[child + 1]!, documents[child + 1]!, scores[child]!, documents[child]!)) child++;
+    if (!worse(scores[child]!, documents[child]!, score, document)) break;
+    documents[index] = documents[child]!;
+    scores[index] = scores[child]!;
+    index = child;
+  }
+  documents[index] = document;
+  scores[index] = score;
 }

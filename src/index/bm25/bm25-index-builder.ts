@@ -1,13 +1,41 @@
+import type { Analyzer } from '../../analysis/index.js';
 import { HangjiaError } from '../../errors/index.js';
 import { TitleCitations } from '../citations/index.js';
 import { TopicModel, WordSequences, type TopicModelOptions } from '../topics/index.js';
 import type { AnalyzedRecords } from './_analyze-records.js';
-import { Bm25Index, type Bm25BuildOptions } from './bm25-index.js';
-import { LEXICAL_FIELDS, TOPIC_MIN_RECORDS } from './bm25-params.js';
+import { Bm25Index } from './bm25-index.js';
+import { LEXICAL_FIELDS, TOPIC_MIN_RECORDS, type Bm25ParamsInput } from './bm25-params.js';
 import type { IndexColumns } from './_index-format.js';
 import type { LexicalRecord } from './lexical-record.js';
 
 const FIELD_COUNT = LEXICAL_FIELDS.length;
+
+/** Progress of {@link Bm25Index.build}: records analyzed so far out of all records; `topics` is reported at its start (0) and end. */
+export interface Bm25BuildProgress {
+  phase: 'analyze' | 'invert' | 'topics';
+  done: number;
+  total: number;
+}
+
+export interface Bm25BuildOptions {
+  /** Used for records now and for queries later; recorded by name and version when serialized. */
+  analyzer: Analyzer;
+  /** BM25F parameters, merged over the defaults (they are baked into per-posting impacts). */
+  params?: Bm25ParamsInput;
+  /**
+   * Topic vectors (see `TopicModel`; topic evidence in `retrieval/`): learned from the records' `text` when
+   * there are at least `minRecords` (default {@link TOPIC_MIN_RECORDS}) and the analyzer has
+   * `words`; `false` never learns them. Default: on.
+   */
+  topics?: boolean | (Partial<TopicModelOptions> & { minRecords?: number });
+  /**
+   * Count, for each group, the other groups whose text names it by title (`TitleCitations`), for
+   * citation evidence (in `retrieval/`); `false` counts none. Default: on.
+   */
+  citations?: boolean;
+  /** Called every 1,000 records and once at the end of each phase. */
+  onProgress?: (progress: Bm25BuildProgress) => void;
+}
 
 /**
  * Builds a {@link Bm25Index} from records given in order, in two streams: each record's identity

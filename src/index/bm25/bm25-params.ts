@@ -1,3 +1,5 @@
+import { HangjiaError } from '../../errors/index.js';
+
 /**
  * BM25F parameters, fixed when an index is built (they are baked into per-document length norms).
  *
@@ -57,109 +59,31 @@ export const DEFAULT_BM25_PARAMS: Readonly<Bm25Params> = Object.freeze({
   weights: Object.freeze({ title: 1.5, headings: 1.5, text: 1 }),
 });
 
-/**
- * Pseudo-relevance feedback (RM3-style; Lavrenko & Croft 2001, "Relevance-based language
- * models", as used by Anserini's RM3 reranker): the first-pass top `documents` are assumed
- * relevant, the `terms` words most characteristic of them are added to the query, and the
- * expanded query is searched again. It bridges the vocabulary gap between a layperson's
- * question and the document's register (`被辞退` → `解除劳动合同`) when the first pass is
- * roughly right, and costs a second pass.
- */
-export interface FeedbackParams {
-  /** First-pass documents treated as relevant, 1–50. Default 10. */
-  documents: number;
-  /** Expansion terms added, 0–100 (0 disables feedback). Default 20. */
-  terms: number;
-  /**
-   * Weight of the original query in the interpolation with the feedback terms, 0–1
-   * (1 = no feedback effect). Default 0.6.
-   */
-  originalQueryWeight: number;
+/** BM25 parameters as callers pass them: any subset, merged over {@link DEFAULT_BM25_PARAMS}. */
+export interface Bm25ParamsInput {
+  k1?: number;
+  b?: Partial<FieldValues>;
+  weights?: Partial<FieldValues>;
 }
 
-/** Defaults for {@link FeedbackParams}. */
-export const DEFAULT_FEEDBACK_PARAMS: Readonly<FeedbackParams> = Object.freeze({
-  documents: 10,
-  terms: 20,
-  originalQueryWeight: 0.6,
-});
-
-/**
- * Group evidence (cluster-based score propagation; Liu & Croft 2004, "Cluster-based retrieval
- * using language models"; Kurland & Lee 2004): records that share a `group` (chunks of one
- * document, articles of one statute) support each other. The first-pass top `candidates` are
- * re-scored as
- *
- *   score'(d) = score(d) + weight · Σ_{e ∈ top members(group(d))} score(e)
- *
- * where the sum runs over the `members` best-scoring candidates of d's group (d included when it
- * is one of them). A record whose document also matches elsewhere rises over an isolated match
- * of a lucky rare term. Records without a group are their own group, which leaves their order
- * unchanged, so the step costs nothing on an index without groups.
- */
-export interface GroupParams {
-  /** First-pass records re-scored, ≥ 1 (the search depth is at least this). Default 100. */
-  candidates: number;
-  /** Best-scoring members of a group summed into its evidence, ≥ 1. Default 3. */
-  members: number;
-  /** Weight of the group evidence relative to the record's own score, ≥ 0 (0 = off). Default 0.2. */
-  weight: number;
+/** `input` merged over {@link DEFAULT_BM25_PARAMS}; a value out of range throws `E_CONFIG` naming it. */
+export function resolveBm25Params(input: Bm25ParamsInput = {}): Bm25Params {
+  const params: Bm25Params = {
+    k1: input.k1 ?? DEFAULT_BM25_PARAMS.k1,
+    b: { ...DEFAULT_BM25_PARAMS.b, ...input.b },
+    weights: { ...DEFAULT_BM25_PARAMS.weights, ...input.weights },
+  };
+  const invalid = (setting: string, value: number, range: string): HangjiaError =>
+    new HangjiaError('E_CONFIG', `BM25 parameter ${setting} must be ${range}, got ${value}.`, {
+      details: { setting, value },
+    });
+  if (!(params.k1 >= 0)) throw invalid('k1', params.k1, 'a number ≥ 0');
+  for (const field of LEXICAL_FIELDS) {
+    if (!(params.b[field] >= 0 && params.b[field] <= 1)) throw invalid(`b.${field}`, params.b[field], 'between 0 and 1');
+    if (!(params.weights[field] >= 0)) throw invalid(`weights.${field}`, params.weights[field], 'a number ≥ 0');
+  }
+  return params;
 }
-
-/** Defaults for {@link GroupParams}; tuned on stard-legal's even-line queries (docs/design.md). */
-export const DEFAULT_GROUP_PARAMS: Readonly<GroupParams> = Object.freeze({
-  candidates: 100,
-  members: 3,
-  weight: 0.2,
-});
-
-/**
- * Topic evidence: the first-pass top `candidates` gain `weight` × the best first-pass score ×
- * the cosine between the query's and the record's topic vectors (see `TopicModel`: word vectors
- * learned from the indexed text itself). A record about what the question is about rises over
- * one that shares a rare word by chance; scaling by the best score keeps the weight meaningful
- * whatever the query's length. Applied before group evidence, so a group's support includes it.
- */
-export interface TopicParams {
-  /** Weight of the topic similarity, ≥ 0 (0 = off). Default 0.8. */
-  weight: number;
-  /** First-pass records re-scored, ≥ 1 (the search depth is at least this). Default 100. */
-  candidates: number;
-}
-
-/**
- * Defaults for {@link TopicParams}: on stard-legal nDCG@10 rises from 0.3915 to 0.4041 at weight
- * 0.8 (even query half +0.009, odd +0.016); on the even half 0.8 and 1.0 are within 0.002 and
- * 0.6 to 1.2 all gain (docs/design.md, "Fifth round").
- */
-export const DEFAULT_TOPIC_PARAMS: Readonly<TopicParams> = Object.freeze({
-  weight: 0.8,
-  candidates: 100,
-});
-
-/**
- * Citation evidence: the first-pass top `candidates` gain `weight` × the best first-pass score ×
- * c / (c + `saturation`), where c is the number of other groups whose text names the record's
- * group by title (《…》; see `TitleCitations`). A statute that other instruments build on, a
- * policy other documents refer to, rises a little over one nothing refers to; the saturation
- * keeps the tenth citing group from weighing as much as the first (Craswell et al. 2005). Applied
- * after topic evidence and before group evidence. Has no effect where nothing is named by title.
- */
-export interface CitationParams {
-  /** Weight of the citation evidence, ≥ 0 (0 = off). Default 0.2. */
-  weight: number;
-  /** Citing groups at which the evidence is half its weight, > 0. Default 3. */
-  saturation: number;
-  /** First-pass records re-scored, ≥ 1 (the search depth is at least this). Default 100. */
-  candidates: number;
-}
-
-/** Defaults for {@link CitationParams}, tuned on stard-legal's even-line queries (docs/design.md, "Sixth round"). */
-export const DEFAULT_CITATION_PARAMS: Readonly<CitationParams> = Object.freeze({
-  weight: 0.2,
-  saturation: 3,
-  candidates: 100,
-});
 
 /**
  * Indexes of fewer records than this get no topic vectors, without counting their words (a

@@ -32,8 +32,8 @@ export interface LexicalRecord {
 export interface LexicalMatch {
   id: string;
   /**
-   * BM25F score plus group evidence when the index has groups; comparable only within one
-   * result list.
+   * The BM25F score plus what each rescoring stage added (see `stages`); comparable only within
+   * one result list.
    */
   score: number;
   /**
@@ -47,4 +47,10 @@ export interface LexicalMatch {
    * score (absent otherwise): the part of the score no query term explains.
    */
   citedBy?: number;
+  /**
+   * What each step of the cascade contributed, in order: `bm25f` (the first pass), then each
+   * rescoring stage that changed the score (`topic`, `citation`, `group`, `rm3`). Absent for a
+   * plain `Bm25Index.search`.
+   */
+  stages?: ReadonlyArray<{ stage: string; score: number }>;
 }
