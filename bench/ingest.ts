@@ -22,7 +22,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeCodeVersion, describeMachine } from './machine-info.js';
 import { REPOSITORY_ROOT } from './retrieval-config.js';
@@ -63,6 +63,8 @@ writeFileSync(
   "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => { const usage = process.resourceUsage(); writeFileSync(process.env.HANGJIA_BENCH_RSS_FILE, JSON.stringify({ maxRSS: usage.maxRSS, cpuMicroseconds: usage.userCPUTime + usage.systemCPUTime })); });\n",
 );
 const BASELINE_BIN = flags.baseline ? join(flags.baseline, 'bin', 'hangjia.js') : undefined;
+// Results name the baseline relative to this repository: no machine's absolute path in committed files.
+const baselineName = flags.baseline ? relative(REPOSITORY_ROOT, resolve(flags.baseline)) : undefined;
 
 function runStep(step: Step, round: number, home: string, tree: StepResult['tree'] = 'this'): StepResult {
   const args = step === 'create' ? ['kb', 'create', 'bench', corpus] : step === 'sync-unchanged' ? ['kb', 'sync', 'bench'] : ['kb', 'reindex', 'bench'];
@@ -151,7 +153,7 @@ function summarize(rows: StepResult[]): StepSummary {
   return { wallSeconds: median(rows.map((row) => row.wallSeconds)), cpuSeconds: median(rows.map((row) => row.cpuSeconds)), peakRssMegabytes: median(rows.map((row) => row.peakRssMegabytes)) };
 }
 const output = {
-  command: `npx tsx bench/ingest.ts --rounds ${rounds} --dataset ${dataset}${flags.baseline ? ` --baseline ${flags.baseline}` : ''}`,
+  command: `npx tsx bench/ingest.ts --rounds ${rounds} --dataset ${dataset}${baselineName ? ` --baseline ${baselineName}` : ''}`,
   date: new Date().toISOString(),
   code: describeCodeVersion(),
   machine: describeMachine(),
@@ -160,7 +162,7 @@ const output = {
   target: { createSeconds: TARGET_CREATE_SECONDS, met: summary.create.wallSeconds <= TARGET_CREATE_SECONDS },
   summary,
   rounds: results,
-  ...(baselineSummary ? { baseline: { tree: flags.baseline, code: describeCodeVersion(flags.baseline), summary: baselineSummary, rounds: baselineResults } } : {}),
+  ...(baselineSummary ? { baseline: { tree: baselineName, code: describeCodeVersion(flags.baseline), summary: baselineSummary, rounds: baselineResults } } : {}),
   retrievalViaKnowledgeBase: retrieval ? { command: `hangjia eval retrieval ../shared/datasets/${dataset} --kb bench`, metrics: retrieval.metrics, latencyMs: retrieval.latencyMs } : null,
 };
 writeFileSync(join(RESULTS, 'ingest.json'), `${JSON.stringify(output, null, 2)}\n`);
@@ -183,7 +185,7 @@ const markdown = [
   ...STEPS.flatMap((step) =>
     ([['this', summary, results], ...(baselineSummary ? [['baseline', baselineSummary, baselineResults]] : [])] as Array<[string, Record<Step, StepSummary>, StepResult[]]>).map(
       ([tree, table, rows]) =>
-        `| ${STEP_LABELS[step]} | ${tree === 'this' ? 'this tree' : `baseline (${flags.baseline})`} | ${table[step].wallSeconds.toFixed(2)} [${raw(step, (row) => row.wallSeconds, 2, rows)}] | ` +
+        `| ${STEP_LABELS[step]} | ${tree === 'this' ? 'this tree' : `baseline (${baselineName})`} | ${table[step].wallSeconds.toFixed(2)} [${raw(step, (row) => row.wallSeconds, 2, rows)}] | ` +
         `${table[step].cpuSeconds.toFixed(1)} [${raw(step, (row) => row.cpuSeconds, 1, rows)}] | ` +
         `${table[step].peakRssMegabytes.toFixed(0)} [${raw(step, (row) => row.peakRssMegabytes, 0, rows)}] | ` +
         rows.filter((row) => row.step === step).map((row) => `${row.loadAverage[0].toFixed(1)}→${row.loadAverage[1].toFixed(1)}`).join(', ') +
